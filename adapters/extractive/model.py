@@ -1,0 +1,160 @@
+"""Pick the sentences of the retrieved passages that best match the question; cite each one."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ragloom.core.models import Prompt
+from ragloom.core.text import split_sentences, words
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "it's",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "after",
+        "all",
+        "also",
+        "any",
+        "because",
+        "before",
+        "between",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "over",
+        "same",
+        "some",
+        "such",
+        "only",
+        "own",
+        "very",
+        "just",
+        "should",
+        "now",
+    ]
+)
+
+
+class ExtractiveSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_sentences: int = Field(3, ge=1, le=20)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    score: float
+    passage_rank: int
+    position: int
+    marker: int
+    text: str
+
+
+def _terms(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+class ExtractiveChatModel:
+    def __init__(self, settings: ExtractiveSettings) -> None:
+        self._max = settings.max_sentences
+
+    def _select(self, prompt: Prompt) -> list[_Candidate]:
+        sentences = [
+            (rank, position, passage.marker, sentence)
+            for rank, passage in enumerate(prompt.passages)
+            for position, sentence in enumerate(split_sentences(passage.text))
+        ]
+        if not sentences:
+            return []
+        document_frequency = Counter(t for *_, s in sentences for t in set(_terms(s)))
+        total = len(sentences)
+        question = set(_terms(prompt.question))
+        candidates = []
+        for rank, position, marker, sentence in sentences:
+            overlap = question & set(_terms(sentence))
+            weight = sum(math.log(1 + total / document_frequency[t]) for t in overlap)
+            candidates.append(_Candidate(weight / (1 + 0.15 * rank), rank, position, marker, sentence))
+        best = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.position))
+        chosen = [c for c in best if c.score > 0][: self._max] or [best[0]]
+        return sorted(chosen, key=lambda c: (c.passage_rank, c.position))
+
+    async def stream(self, prompt: Prompt) -> AsyncIterator[str]:
+        for i, candidate in enumerate(self._select(prompt)):
+            yield ("" if i == 0 else " ") + f"{candidate.text} [{candidate.marker}]"
+
+
+@asynccontextmanager
+async def open_chat_model(settings: ExtractiveSettings) -> AsyncIterator[ExtractiveChatModel]:
+    yield ExtractiveChatModel(settings)

@@ -1,0 +1,42 @@
+"""Settings of the Qdrant (server, cluster or qdrant-client local mode) vector index."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+_TARGETS = ("url", "path", "location")
+
+
+class QdrantSettings(BaseModel):
+    """Where the collection lives (exactly one of url, path, location) and how to search it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, description="Qdrant server, e.g. http://qdrant:6333.")
+    api_key: SecretStr | None = Field(default=None, description="API key of the server.")
+    path: str | None = Field(default=None, description="qdrant-client local mode folder (tests only).")
+    location: str | None = Field(default=None, description='":memory:" for an in-process local mode.')
+    collection: str = "ragloom_chunks"
+    dense_dimension: int = Field(default=384, ge=1)
+    fusion: Literal["rrf", "dbsf"] = "rrf"
+    rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
+    prefetch_limit: int = Field(default=100, ge=1, description="Candidates per signal before fusion.")
+    hnsw_ef: int | None = Field(default=None, ge=1)
+    tenant_idf: bool = Field(
+        default=True,
+        description="Compute sparse IDF over the tenant's points only (False: collection-wide).",
+    )
+    batch_size: int = Field(default=256, ge=1, description="Points per upsert request.")
+    timeout: float = Field(default=10, gt=0, description="Seconds per request.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> QdrantSettings:
+        given = [name for name in _TARGETS if getattr(self, name) is not None]
+        if len(given) != 1:
+            got = ", ".join(given) if given else "none"
+            raise ValueError(f"set exactly one of `url`, `path` or `location` (got {got})")
+        if self.api_key is not None and self.url is None:
+            raise ValueError("`api_key` needs `url`")
+        return self

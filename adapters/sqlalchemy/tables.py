@@ -1,0 +1,67 @@
+"""Table definitions: persistence is mapped here, outside the domain (rows become core.models values)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp stored in UTC (naive input is taken as UTC).
+
+    SQLite keeps no zone, so UTC is put back on read; PostgreSQL uses `timestamptz`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(36), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("media_type", String(255), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("blob_key", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("chunk_count", Integer, nullable=False, server_default="0"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("id", name="pk_documents"),
+    UniqueConstraint("tenant_id", "content_hash", name="uq_documents_tenant_hash"),
+    Index("ix_documents_tenant_created", "tenant_id", "created_at", "id"),
+)

@@ -1,0 +1,42 @@
+"""TextExtractor: dispatches on media type, runs the parser off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
+from ragloom.core.models import Extraction
+
+from . import formats
+
+_PARSERS: dict[str, Callable[[bytes], Extraction]] = {
+    "text/plain": formats.plain_text,
+    "text/markdown": formats.markdown,
+    "text/html": formats.html,
+    "application/pdf": formats.pdf,
+}
+TEXT_MEDIA_TYPES = frozenset(_PARSERS)
+
+
+class TextExtractor:
+    @property
+    def media_types(self) -> frozenset[str]:
+        return TEXT_MEDIA_TYPES
+
+    async def extract(self, data: bytes, media_type: str, filename: str) -> Extraction:
+        parser = _PARSERS.get(media_type)
+        if parser is None:
+            raise UnsupportedMedia(f"{media_type} is not a text format")
+        try:
+            return await asyncio.to_thread(parser, data)
+        except ExtractionFailed:
+            raise
+        except RecursionError as error:
+            raise ExtractionFailed(f"{filename!r} is nested too deeply to parse") from error
+
+
+@asynccontextmanager
+async def open_text_extractor(settings: object) -> AsyncIterator[TextExtractor]:
+    yield TextExtractor()

@@ -1,0 +1,256 @@
+"""Contract tests every VectorIndex adapter passes.
+
+Subclass `VectorIndexContract` in a `Test...` class and provide an async fixture `index` that
+yields a fresh, empty index whose dense dimension is 8 (`VectorIndexContract.DIMENSION`) and which
+has a `health()` coroutine. The tests are coroutines: run them with pytest-asyncio.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Sequence
+
+import pytest
+
+from ragloom.core.errors import InvalidInput
+from ragloom.core.models import (
+    ChunkPayload,
+    DocumentId,
+    SearchHit,
+    SearchQuery,
+    SparseVector,
+    TenantId,
+    VectorPoint,
+)
+from ragloom.core.ports import VectorIndex
+
+A = TenantId("tenant-a")
+B = TenantId("tenant-b")
+DOC_1 = DocumentId("doc-1")
+DOC_2 = DocumentId("doc-2")
+
+
+def dense(*weights: tuple[int, float]) -> list[float]:
+    """An 8-d vector with the given (axis, weight) entries."""
+    vector = [0.0] * VectorIndexContract.DIMENSION
+    for axis, weight in weights:
+        vector[axis] = weight
+    return vector
+
+
+def axis(i: int) -> list[float]:
+    return dense((i, 1.0))
+
+
+def sparse(**terms: float) -> SparseVector:
+    """A sparse vector from `t<index>=weight` keywords, e.g. sparse(t1=1.0, t99=2.0)."""
+    return SparseVector(indices=[int(k[1:]) for k in terms], values=list(terms.values()))
+
+
+def payload(document: DocumentId = DOC_1, ordinal: int = 0, **extra: object) -> ChunkPayload:
+    return ChunkPayload(
+        document_id=document,
+        title=f"Title of {document}",
+        source=f"{document}.txt",
+        ordinal=ordinal,
+        text=f"chunk {ordinal} of {document}",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def point(
+    vector: list[float],
+    document: DocumentId = DOC_1,
+    ordinal: int = 0,
+    sparse_vector: SparseVector | None = None,
+) -> VectorPoint:
+    return VectorPoint(
+        id=str(uuid.uuid4()), dense=vector, payload=payload(document, ordinal), sparse=sparse_vector
+    )
+
+
+def ids(hits: Sequence[SearchHit]) -> list[str]:
+    return [hit.point_id for hit in hits]
+
+
+def assert_best_first(hits: Sequence[SearchHit]) -> None:
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+class VectorIndexContract:
+    """Mixin: the behaviour of `ragloom.core.ports.VectorIndex` (needs an `index` fixture, 8-d)."""
+
+    DIMENSION = 8
+    pytestmark = pytest.mark.asyncio
+
+    async def test_health_answers(self, index: VectorIndex) -> None:
+        assert await index.health() is None  # type: ignore[attr-defined]
+
+    async def test_empty_index_finds_nothing(self, index: VectorIndex) -> None:
+        assert await index.search(A, SearchQuery(dense=axis(0))) == []
+        assert await index.count(A) == 0
+
+    async def test_dense_search_returns_nearest_first_with_payload(self, index: VectorIndex) -> None:
+        near = point(axis(0), ordinal=0)
+        middle = VectorPoint(
+            id=str(uuid.uuid4()),
+            dense=dense((0, 1.0), (1, 1.0)),
+            payload=payload(DOC_1, 1, page=3, start_seconds=1.5),
+        )
+        far = point(axis(1), ordinal=2)
+        await index.upsert(A, [far, near, middle])
+
+        hits = await index.search(A, SearchQuery(dense=axis(0)))
+
+        assert ids(hits) == [near.id, middle.id, far.id]
+        assert_best_first(hits)
+        assert math.isclose(hits[0].score, 1.0, abs_tol=1e-4)
+        assert math.isclose(hits[1].score, math.sqrt(0.5), abs_tol=1e-4)
+        assert hits[0].payload == near.payload
+        assert hits[0].payload.page is None and hits[0].payload.start_seconds is None
+        assert hits[1].payload == middle.payload
+        assert hits[1].payload.page == 3 and isinstance(hits[1].payload.page, int)
+
+    async def test_upsert_same_id_replaces(self, index: VectorIndex) -> None:
+        first = point(axis(0))
+        await index.upsert(A, [first])
+        replaced = VectorPoint(id=first.id, dense=axis(1), payload=payload(DOC_1, 7))
+        await index.upsert(A, [replaced])
+
+        assert await index.count(A) == 1
+        hits = await index.search(A, SearchQuery(dense=axis(1)))
+        assert ids(hits) == [first.id]
+        assert hits[0].payload.ordinal == 7
+        assert math.isclose(hits[0].score, 1.0, abs_tol=1e-4)
+
+    async def test_empty_upsert_is_a_no_op(self, index: VectorIndex) -> None:
+        await index.upsert(A, [])
+        assert await index.count(A) == 0
+
+    async def test_search_sees_only_the_tenants_points(self, index: VectorIndex) -> None:
+        a_near, a_far = point(axis(0)), point(axis(1))
+        b_only = point(axis(2))
+        await index.upsert(A, [a_near, a_far])
+        await index.upsert(B, [b_only])
+
+        assert ids(await index.search(B, SearchQuery(dense=axis(0)))) == [b_only.id]
+        assert set(ids(await index.search(A, SearchQuery(dense=axis(2))))) == {a_near.id, a_far.id}
+        sparse_query = SearchQuery(dense=[], sparse=sparse(t5=1.0))
+        await index.upsert(A, [point(axis(3), sparse_vector=sparse(t5=1.0))])
+        assert await index.search(B, sparse_query) == []
+
+    async def test_count_is_per_tenant_and_document(self, index: VectorIndex) -> None:
+        await index.upsert(A, [point(axis(0), DOC_1), point(axis(1), DOC_1), point(axis(2), DOC_2)])
+        await index.upsert(B, [point(axis(0), DOC_1)])
+
+        assert await index.count(A) == 3
+        assert await index.count(A, DOC_1) == 2
+        assert await index.count(A, DOC_2) == 1
+        assert await index.count(B) == 1
+        assert await index.count(B, DOC_2) == 0
+
+    async def test_reusing_another_tenants_point_id_leaves_it_alone(self, index: VectorIndex) -> None:
+        original = point(axis(0))
+        await index.upsert(A, [original])
+        await index.upsert(B, [VectorPoint(id=original.id, dense=axis(1), payload=payload(DOC_2))])
+
+        hits = await index.search(A, SearchQuery(dense=axis(0)))
+        assert ids(hits) == [original.id]
+        assert hits[0].payload == original.payload
+        assert await index.count(B) == 1
+
+    async def test_delete_document_removes_only_that_document(self, index: VectorIndex) -> None:
+        keep = point(axis(1), DOC_2)
+        await index.upsert(A, [point(axis(0), DOC_1), point(axis(2), DOC_1), keep])
+
+        await index.delete_document(A, DOC_1)
+
+        assert await index.count(A) == 1
+        assert ids(await index.search(A, SearchQuery(dense=axis(0)))) == [keep.id]
+        await index.delete_document(A, DOC_1)  # idempotent
+        await index.delete_document(A, DocumentId("never-indexed"))
+        assert await index.count(A) == 1
+
+    async def test_delete_document_never_crosses_tenants(self, index: VectorIndex) -> None:
+        await index.upsert(A, [point(axis(0), DOC_1), point(axis(1), DOC_2)])
+        await index.upsert(B, [point(axis(0), DOC_1)])
+
+        await index.delete_document(B, DOC_2)  # only A has DOC_2
+        await index.delete_document(B, DOC_1)  # both have DOC_1
+
+        assert await index.count(A, DOC_1) == 1
+        assert await index.count(A, DOC_2) == 1
+        assert await index.count(B) == 0
+
+    async def test_delete_tenant_never_crosses_tenants(self, index: VectorIndex) -> None:
+        await index.upsert(A, [point(axis(0)), point(axis(1))])
+        await index.upsert(B, [point(axis(0))])
+
+        await index.delete_tenant(B)
+
+        assert await index.count(B) == 0
+        assert await index.search(B, SearchQuery(dense=axis(0))) == []
+        assert await index.count(A) == 2
+        await index.delete_tenant(B)  # idempotent
+        await index.delete_tenant(TenantId("never-seen"))
+        assert await index.count(A) == 2
+
+    async def test_sparse_only_search_ranks_the_rare_term_first(self, index: VectorIndex) -> None:
+        rare = point(axis(0), sparse_vector=sparse(t1=1.0, t99=1.0))
+        common = [point(axis(0), ordinal=i, sparse_vector=sparse(t1=1.0, t2=1.0)) for i in range(1, 5)]
+        unrelated = point(axis(0), ordinal=9, sparse_vector=sparse(t3=1.0))
+        no_sparse = point(axis(0), ordinal=10)
+        await index.upsert(A, [*common, rare, unrelated, no_sparse])
+
+        hits = await index.search(A, SearchQuery(dense=[], sparse=sparse(t1=1.0, t99=1.0)))
+
+        assert ids(hits)[0] == rare.id
+        assert set(ids(hits)) == {rare.id, *(p.id for p in common)}
+        assert_best_first(hits)
+        assert hits[0].score > hits[1].score
+        assert hits[0].payload == rare.payload
+
+    async def test_hybrid_search_fuses_both_signals(self, index: VectorIndex) -> None:
+        both = point(axis(0), sparse_vector=sparse(t99=2.0))  # top in dense and in sparse
+        dense_only = point(dense((0, 1.0), (1, 0.3)), sparse_vector=sparse(t5=1.0))
+        filler = point(dense((0, 0.1), (3, 1.0)), sparse_vector=sparse(t4=1.0))
+        sparse_only = point(axis(7), sparse_vector=sparse(t99=1.0, t6=1.0))  # last in dense
+        await index.upsert(A, [sparse_only, filler, dense_only, both])
+
+        hits = await index.search(A, SearchQuery(dense=axis(0), sparse=sparse(t99=1.0), limit=10))
+
+        found = ids(hits)
+        assert set(found) == {both.id, dense_only.id, filler.id, sparse_only.id}
+        assert found[0] == both.id
+        assert found.index(sparse_only.id) < found.index(filler.id)
+        assert_best_first(hits)
+
+    @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
+    async def test_limit_is_respected(self, index: VectorIndex, mode: str) -> None:
+        await index.upsert(
+            A, [point(axis(i), sparse_vector=sparse(t1=1.0, **{f"t{i + 10}": 1.0})) for i in range(6)]
+        )
+        vector = [] if mode == "sparse" else axis(0)
+        terms = None if mode == "dense" else sparse(t1=1.0)
+
+        hits = await index.search(A, SearchQuery(dense=vector, sparse=terms, limit=2))
+
+        assert len(hits) == 2
+        assert_best_first(hits)
+
+    async def test_wrong_dimension_is_invalid_input(self, index: VectorIndex) -> None:
+        good = point(axis(0))
+        short = VectorPoint(id=str(uuid.uuid4()), dense=[1.0] * 7, payload=payload())
+        with pytest.raises(InvalidInput):
+            await index.upsert(A, [good, short])
+        assert await index.count(A) == 0  # nothing half-written
+        with pytest.raises(InvalidInput):
+            await index.search(A, SearchQuery(dense=[1.0] * 9))
+        with pytest.raises(InvalidInput):
+            await index.search(A, SearchQuery(dense=[1.0] * 9, sparse=sparse(t1=1.0)))
+
+    async def test_a_query_without_vectors_is_invalid_input(self, index: VectorIndex) -> None:
+        with pytest.raises(InvalidInput):
+            await index.search(A, SearchQuery(dense=[]))

@@ -1,0 +1,84 @@
+"""Sentence-aware chunking with overlap; the title can be carried into what is embedded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .models import Chunk, Segment
+from .text import split_sentences, word_count
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkingPolicy:
+    """Sizes are in words. A sentence longer than `max_words` is cut at word boundaries."""
+
+    max_words: int = 180
+    overlap_words: int = 40
+    include_title: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_words < 8:
+            raise ValueError("chunking.max_words must be at least 8")
+        if not 0 <= self.overlap_words < self.max_words:
+            raise ValueError("chunking.overlap_words must be >= 0 and below max_words")
+
+
+def _bounded_sentences(text: str, max_words: int) -> Iterable[str]:
+    for sentence in split_sentences(text):
+        tokens = sentence.split()
+        for start in range(0, len(tokens), max_words):
+            yield " ".join(tokens[start : start + max_words])
+
+
+def _join(sentences: Sequence[str]) -> str:
+    """Sentences joined by spaces; a heading or list line (no end punctuation) keeps a blank line."""
+    out = ""
+    for sentence in sentences:
+        if out:
+            out += " " if out[-1] in ".!?…:;\"')]" else "\n\n"
+        out += sentence
+    return out
+
+
+def _pack(sentences: Sequence[str], policy: ChunkingPolicy) -> list[str]:
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for sentence in sentences:
+        n = word_count(sentence)
+        if current and size + n > policy.max_words:
+            chunks.append(_join(current))
+            carried: list[str] = []
+            carried_size = 0
+            for previous in reversed(current):
+                m = word_count(previous)
+                if carried_size + m > policy.overlap_words:
+                    break
+                carried.insert(0, previous)
+                carried_size += m
+            current, size = carried, carried_size
+        current.append(sentence)
+        size += n
+    if current:
+        chunks.append(_join(current))
+    return chunks
+
+
+def chunk_segments(segments: Sequence[Segment], title: str, policy: ChunkingPolicy) -> list[Chunk]:
+    """Chunks in reading order; a chunk never spans two segments, so pages and times stay exact."""
+    chunks: list[Chunk] = []
+    for segment in segments:
+        sentences = list(_bounded_sentences(segment.text, policy.max_words))
+        for text in _pack(sentences, policy):
+            embed_text = f"{title}\n{text}" if policy.include_title and title else text
+            chunks.append(
+                Chunk(
+                    ordinal=len(chunks),
+                    text=text,
+                    embed_text=embed_text,
+                    page=segment.page,
+                    start_seconds=segment.start_seconds,
+                )
+            )
+    return chunks

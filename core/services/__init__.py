@@ -1,0 +1,1 @@
+"""Use cases: they depend on ports only."""

@@ -1,0 +1,73 @@
+"""Answering: retrieve -> prompt with the dialogue -> stream deltas -> final event with citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+
+from ..models import (
+    AnswerDelta,
+    AnswerDone,
+    AnswerEvent,
+    Citation,
+    Message,
+    Passage,
+    Prompt,
+    SearchHit,
+    TenantId,
+)
+from ..ports import ChatModel
+from .retrieval import Retriever
+
+NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
+HISTORY_MESSAGES = 10
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
+    """The passages the answer cites as [n]; all of them if it cites none."""
+    cited = {int(m) for m in _MARKER.findall(answer)}
+    chosen = [i for i in range(1, len(hits) + 1) if i in cited] or list(range(1, len(hits) + 1))
+    return [
+        Citation(
+            marker=i,
+            document_id=hits[i - 1].payload.document_id,
+            title=hits[i - 1].payload.title,
+            source=hits[i - 1].payload.source,
+            chunk=hits[i - 1].payload.ordinal,
+            score=hits[i - 1].score,
+            text=hits[i - 1].payload.text,
+            page=hits[i - 1].payload.page,
+            start_seconds=hits[i - 1].payload.start_seconds,
+        )
+        for i in chosen
+    ]
+
+
+class AnswerService:
+    def __init__(self, *, retriever: Retriever, chat_model: ChatModel) -> None:
+        self._retriever = retriever
+        self._chat = chat_model
+
+    def validate(self, question: str) -> str:
+        """The stripped question; InvalidInput if empty or too long (check before streaming)."""
+        return self._retriever.validate(question)
+
+    async def answer(
+        self, tenant: TenantId, question: str, history: Sequence[Message] = ()
+    ) -> AsyncIterator[AnswerEvent]:
+        """Stream the answer; the last event is AnswerDone with the full text and citations."""
+        hits = await self._retriever.retrieve(tenant, question)
+        if not hits:
+            yield AnswerDelta(NO_CONTEXT_ANSWER)
+            yield AnswerDone(NO_CONTEXT_ANSWER, ())
+            return
+        passages = [Passage(i, hit.payload.text, hit.payload.title) for i, hit in enumerate(hits, start=1)]
+        prompt = Prompt(question.strip(), passages, tuple(history)[-HISTORY_MESSAGES:])
+        parts: list[str] = []
+        async for delta in self._chat.stream(prompt):
+            if delta:
+                parts.append(delta)
+                yield AnswerDelta(delta)
+        answer = "".join(parts)
+        yield AnswerDone(answer, tuple(citations_for(answer, hits)))

@@ -1,0 +1,103 @@
+"""Upload, list, read and delete documents."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..errors import Conflict, InvalidInput, PayloadTooLarge, ProviderUnavailable, UnsupportedMedia
+from ..media import detect_media_type, safe_filename, title_from_filename
+from ..models import Document, DocumentId, DocumentStatus, IngestJob, Modality, TenantId
+from ..ports import BlobStore, JobQueue, MetadataStore, VectorIndex
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    document: Document
+    created: bool
+
+
+class DocumentService:
+    """Accepts originals, queues their ingestion and removes them with everything derived."""
+
+    def __init__(
+        self,
+        *,
+        metadata: MetadataStore,
+        blobs: BlobStore,
+        index: VectorIndex,
+        queue: JobQueue,
+        modality_of: Callable[[str], Modality | None],
+        max_upload_bytes: int,
+    ) -> None:
+        self._metadata = metadata
+        self._blobs = blobs
+        self._index = index
+        self._queue = queue
+        self._modality_of = modality_of
+        self._max_upload_bytes = max_upload_bytes
+
+    async def upload(
+        self, tenant: TenantId, filename: str, data: bytes, declared_type: str | None = None
+    ) -> UploadResult:
+        """Store the original and queue it; the same bytes again return the existing document."""
+        name = safe_filename(filename)
+        media_type = detect_media_type(name, declared_type)
+        modality = self._modality_of(media_type)
+        if modality is None:
+            raise UnsupportedMedia(f"unsupported media type {media_type!r} for {name!r}")
+        if not data:
+            raise InvalidInput(f"{name!r} is empty")
+        if len(data) > self._max_upload_bytes:
+            raise PayloadTooLarge(f"{name!r} is {len(data)} bytes; the maximum is {self._max_upload_bytes}")
+        digest = hashlib.sha256(data).hexdigest()
+        existing = await self._metadata.find_by_hash(tenant, digest)
+        if existing is not None:
+            return UploadResult(existing, created=False)
+        document_id = DocumentId(str(uuid.uuid4()))
+        now = datetime.now(UTC)
+        document = Document(
+            id=document_id,
+            tenant_id=tenant,
+            title=title_from_filename(name),
+            filename=name,
+            media_type=media_type,
+            size_bytes=len(data),
+            content_hash=digest,
+            blob_key=f"documents/{document_id}/original",
+            status=DocumentStatus.QUEUED,
+            created_at=now,
+            updated_at=now,
+        )
+        await self._blobs.put(tenant, document.blob_key, data, media_type)
+        try:
+            document = await self._metadata.add_document(document)
+        except Conflict:
+            await self._blobs.delete(tenant, document.blob_key)
+            winner = await self._metadata.find_by_hash(tenant, digest)
+            if winner is None:
+                raise
+            return UploadResult(winner, created=False)
+        try:
+            await self._queue.enqueue(IngestJob(tenant, document_id, modality))
+        except ProviderUnavailable as error:
+            document = await self._metadata.update_status(
+                tenant, document_id, DocumentStatus.FAILED, error=f"could not queue ingestion: {error}"
+            )
+        return UploadResult(document, created=True)
+
+    async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        return await self._metadata.get_document(tenant, document_id)
+
+    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
+        return await self._metadata.list_documents(tenant, limit=limit, offset=offset)
+
+    async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
+        """Remove vectors, then the original, then the row (so a failure can be retried)."""
+        document = await self._metadata.get_document(tenant, document_id)
+        await self._index.delete_document(tenant, document_id)
+        await self._blobs.delete(tenant, document.blob_key)
+        await self._metadata.delete_document(tenant, document_id)

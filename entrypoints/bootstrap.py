@@ -1,0 +1,219 @@
+"""The composition root: select adapters from the config, then build the DI container from those only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from dependency_injector import containers, providers
+from pydantic import BaseModel
+
+from ragloom.contracts.errors import ConfigError
+from ragloom.contracts.registry import PluginRegistry
+from ragloom.contracts.spec import AdapterSpec, Port
+from ragloom.core.chunking import ChunkingPolicy
+from ragloom.core.models import Modality
+from ragloom.core.ports import HealthCheck
+from ragloom.core.services.answer import AnswerService
+from ragloom.core.services.batching import CoalescingEmbedder
+from ragloom.core.services.documents import DocumentService
+from ragloom.core.services.ingest import IngestService
+from ragloom.core.services.retrieval import RetrievalPolicy, Retriever
+from ragloom.plugins import BUILTIN_PLUGINS
+
+from .queue.tasks import retrying_runner
+from .settings import MULTI_ADAPTER_PORTS, Settings, validate_section
+
+ALL_BUILTIN_PLUGINS = (*BUILTIN_PLUGINS, "ragloom.entrypoints.queue.plugin")
+REQUIRED_PORTS = (
+    Port.BLOB_STORE,
+    Port.METADATA_STORE,
+    Port.VECTOR_INDEX,
+    Port.TEXT_EMBEDDER,
+    Port.MEDIA_EXTRACTOR,
+    Port.CHAT_MODEL,
+    Port.JOB_QUEUE,
+)
+OPTIONAL_PORTS = tuple(port for port in Port if port not in REQUIRED_PORTS)
+
+
+def load_registry(*, load_entry_points: bool = True) -> PluginRegistry:
+    return PluginRegistry(ALL_BUILTIN_PLUGINS, load_entry_points=load_entry_points)
+
+
+@dataclass(frozen=True)
+class Selected:
+    spec: AdapterSpec
+    settings: BaseModel
+
+
+def select_adapters(settings: Settings, registry: PluginRegistry) -> dict[Port, list[Selected]]:
+    """Resolve `adapters:` names to specs and parse their `plugins.<name>` sections."""
+    for section in settings.plugins:
+        if not registry.specs_named(section):
+            known = sorted({name for port in Port for name in registry.names(port)})
+            raise ConfigError(
+                f"plugins.{section}: no adapter is named {section!r}; valid names: {', '.join(known)}"
+            )
+    chosen: dict[Port, list[Selected]] = {}
+    for port in Port:
+        names = settings.adapter_names(port)
+        if not names and port in REQUIRED_PORTS:
+            valid = ", ".join(registry.names(port))
+            raise ConfigError(f"adapters.{port.value}: required key is missing; valid choices: {valid}")
+        for name in names:
+            spec = registry.find(port, name)
+            if spec is None:
+                valid = ", ".join(registry.names(port)) or "(none installed)"
+                raise ConfigError(f"adapters.{port.value}: unknown adapter {name!r}; valid choices: {valid}")
+            parsed = validate_section(spec.settings, settings.plugins.get(name, {}), f"plugins.{name}")
+            chosen.setdefault(port, []).append(Selected(spec, parsed))
+    return chosen
+
+
+def modality_map(selected: Mapping[Port, list[Selected]]) -> dict[str, Modality]:
+    return {
+        media_type: Modality(item.spec.modality or "text")
+        for item in selected.get(Port.MEDIA_EXTRACTOR, [])
+        for media_type in item.spec.media_types
+    }
+
+
+def build_container(
+    settings: Settings, selected: Mapping[Port, list[Selected]], overrides: Mapping[Port, Any] | None = None
+) -> containers.DynamicContainer:
+    """One provider per port (a Resource of the chosen adapter), then the use cases on top."""
+    overrides = overrides or {}
+    c = containers.DynamicContainer()
+    for port in Port:
+        items = selected.get(port, [])
+        if port in overrides:
+            provider: providers.Provider[Any] = providers.Object(overrides[port])
+        elif port in MULTI_ADAPTER_PORTS:
+            provider = providers.List(*(providers.Resource(i.spec.factory, i.settings) for i in items))
+        elif items:
+            provider = providers.Resource(items[0].spec.factory, items[0].settings)
+        else:
+            provider = providers.Object(None)
+        setattr(c, port.value, provider)
+
+    media = modality_map(selected)
+    c.batched_embedder = providers.Singleton(
+        CoalescingEmbedder, c.text_embedder, max_batch=settings.ingest.embed_batch
+    )
+    c.documents = providers.Singleton(
+        DocumentService,
+        metadata=c.metadata_store,
+        blobs=c.blob_store,
+        index=c.vector_index,
+        queue=c.job_queue,
+        modality_of=providers.Object(media.get),
+        max_upload_bytes=settings.http.max_upload_bytes,
+    )
+    c.ingest = providers.Singleton(
+        IngestService,
+        metadata=c.metadata_store,
+        blobs=c.blob_store,
+        extractors=c.media_extractor,
+        embedder=c.batched_embedder,
+        index=c.vector_index,
+        chunking=providers.Object(ChunkingPolicy(**settings.chunking.model_dump())),
+        sparse=c.sparse_encoder,
+        scrubber=c.pii_scrubber,
+    )
+    c.retriever = providers.Singleton(
+        Retriever,
+        embedder=c.text_embedder,
+        index=c.vector_index,
+        policy=providers.Object(
+            RetrievalPolicy(
+                candidates=settings.retrieval.candidates,
+                top_n=settings.retrieval.top_n,
+                max_question_chars=settings.http.max_question_chars,
+            )
+        ),
+        sparse=c.sparse_encoder,
+        reranker=c.reranker,
+    )
+    c.answer = providers.Singleton(AnswerService, retriever=c.retriever, chat_model=c.chat_model)
+    return c
+
+
+class Runtime:
+    """An open container. Adapters open on first use, so a command opens only what it needs."""
+
+    def __init__(
+        self, settings: Settings, container: containers.DynamicContainer, media: dict[str, Modality]
+    ):
+        self.settings = settings
+        self.container = container
+        self.media_types = media
+
+    async def get(self, name: str) -> Any:
+        value = getattr(self.container, name)()
+        if hasattr(value, "__await__"):
+            value = await value
+        return value
+
+    async def documents(self) -> DocumentService:
+        return await self.get("documents")
+
+    async def answer(self) -> AnswerService:
+        return await self.get("answer")
+
+    async def retriever(self) -> Retriever:
+        return await self.get("retriever")
+
+    async def start_ingestion(self) -> None:
+        """Open everything ingestion needs and hand in-process queues their runner."""
+        queue = await self.get("job_queue")
+        ingest = await self.get("ingest")
+        if getattr(queue, "runs_in_process", False):
+            queue.attach(retrying_runner(ingest, self.settings.ingest.max_attempts))
+
+    async def start_all(self) -> None:
+        for port in REQUIRED_PORTS:
+            await self.get(port.value)
+        for name in ("documents", "answer"):
+            await self.get(name)
+        await self.start_ingestion()
+
+    async def wait_idle(self) -> None:
+        queue = await self.get("job_queue")
+        wait = getattr(queue, "wait_idle", None)
+        if wait is not None:
+            await wait()
+
+    async def readiness(self) -> dict[str, str]:
+        """'ok' or the error per opened adapter that can check its backing service."""
+        report: dict[str, str] = {}
+        for port in Port:
+            adapter = await self.get(port.value)
+            for i, item in enumerate(adapter if isinstance(adapter, list) else [adapter]):
+                if isinstance(item, HealthCheck):
+                    key = port.value if i == 0 else f"{port.value}[{i}]"
+                    try:
+                        await item.health()
+                        report[key] = "ok"
+                    except Exception as error:
+                        report[key] = f"{type(error).__name__}: {error}"
+        return report
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings,
+    registry: PluginRegistry | None = None,
+    *,
+    overrides: Mapping[Port, Any] | None = None,
+) -> AsyncIterator[Runtime]:
+    selected = select_adapters(settings, registry or load_registry())
+    container = build_container(settings, selected, overrides)
+    try:
+        yield Runtime(settings, container, modality_map(selected))
+    finally:
+        result = container.shutdown_resources()
+        if result is not None:
+            await result

@@ -1,0 +1,242 @@
+"""What the CLI commands do (cli.py only parses arguments)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, SecretStr
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ragloom.contracts.errors import ConfigError
+from ragloom.contracts.spec import Port
+from ragloom.core.errors import InvalidInput, ProviderUnavailable
+
+from .bootstrap import load_registry, open_runtime, select_adapters
+from .client import forget_server, open_client, record_server
+from .settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf"}
+
+
+async def serve(settings: Settings, host: str | None, port: int | None) -> int:
+    from hypercorn.asyncio import serve as hypercorn_serve
+    from hypercorn.config import Config
+
+    from .http.app import create_app
+
+    config = Config()
+    bind_host = host or settings.http.host
+    bind_port = settings.http.port if port is None else port
+    config.bind = [f"{bind_host}:{bind_port}"]
+    config.accesslog = "-"
+    config.graceful_timeout = 10
+    app = create_app(settings)
+    url = f"http://{bind_host}:{bind_port}"
+    err.print(f"ragloom ({settings.profile} profile, home {settings.home}) listening on {url}")
+    question = json.dumps({"question": "What is ragloom?"})
+    err.print(f"  try: curl -N {url}/v1/query -H 'content-type: application/json' -d '{question}'")
+    record_server(settings, url)
+    try:
+        await hypercorn_serve(app, config)
+    finally:
+        forget_server(settings)
+    return 0
+
+
+async def worker(settings: Settings, modality: str) -> int:
+    from taskiq.api import run_receiver_task
+
+    async with open_runtime(settings) as runtime:
+        queue = await runtime.get(Port.JOB_QUEUE.value)
+        if queue.runs_in_process:
+            raise ConfigError(
+                "adapters.job_queue: the in-process queue runs ingestion inside `ragloom serve`; "
+                "select `redis` to run separate workers"
+            )
+        if modality not in queue.brokers:
+            raise InvalidInput(f"unknown modality {modality!r}; valid: {', '.join(sorted(queue.brokers))}")
+        await runtime.start_ingestion()
+        broker = queue.brokers[modality]
+        await broker.startup()
+        err.print(f"ragloom worker consuming {modality} jobs")
+        try:
+            await run_receiver_task(broker, max_async_tasks=32)
+        finally:
+            await broker.shutdown()
+    return 0
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InvalidInput(f"{path} does not exist")
+    return files
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        return response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {response.status_code}"
+
+
+async def _upload(client: httpx.AsyncClient, path: Path) -> tuple[str | None, str]:
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response = await client.post("/v1/documents", files={"file": (path.name, path.read_bytes(), media_type)})
+    if response.status_code in (200, 201):
+        return response.json()["id"], response.json()["status"]
+    return None, _error_message(response)
+
+
+async def ingest(settings: Settings, paths: list[Path], wait: bool, timeout: float, url: str | None) -> int:
+    files = collect_files(paths)
+    if not files:
+        err.print("no documents found")
+        return 1
+    failed: list[str] = []
+    async with open_client(settings, url) as client:
+        pending: dict[str, Path] = {}
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=False) as progress:
+            uploading = progress.add_task("uploading", total=len(files))
+            for path in files:
+                document_id, status = await _upload(client, path)
+                if document_id is None:
+                    failed.append(f"{path}: {status}")
+                elif status == "failed" or status == "ready":
+                    if status == "failed":
+                        failed.append(f"{path}: failed earlier (delete it to retry)")
+                else:
+                    pending[document_id] = path
+                progress.advance(uploading)
+            if wait:
+                done = len(files) - len(pending)
+                ingesting = progress.add_task("ingesting", total=len(files), completed=done)
+                deadline = time.monotonic() + timeout
+                while pending and time.monotonic() < deadline:
+                    await asyncio.sleep(0.2)
+                    for document_id in list(pending):
+                        response = await client.get(f"/v1/documents/{document_id}")
+                        body = response.json() if response.status_code == 200 else {}
+                        if body.get("status") in ("ready", "failed") or response.status_code == 404:
+                            path = pending.pop(document_id)
+                            if body.get("status") != "ready":
+                                failed.append(f"{path}: {body.get('error') or 'deleted'}")
+                            progress.advance(ingesting)
+                failed.extend(f"{path}: still processing after {timeout:.0f} s" for path in pending.values())
+    for line in failed:
+        err.print(f"[red]failed[/red] {line}")
+    err.print(f"{len(files) - len(failed)} of {len(files)} documents ingested")
+    return 1 if failed else 0
+
+
+def _parse_sse(lines: list[str]) -> tuple[str, dict[str, Any]]:
+    event = next((line[6:].strip() for line in lines if line.startswith("event:")), "message")
+    data = "\n".join(line[5:].strip() for line in lines if line.startswith("data:"))
+    return event, json.loads(data or "{}")
+
+
+async def ask(settings: Settings, question: str, as_json: bool, url: str | None) -> int:
+    async with (
+        open_client(settings, url) as client,
+        client.stream("POST", "/v1/query", json={"question": question}) as response,
+    ):
+        if response.status_code != 200:
+            await response.aread()
+            raise InvalidInput(_error_message(response))
+        buffer: list[str] = []
+        async for line in response.aiter_lines():
+            if line:
+                buffer.append(line)
+                continue
+            if not buffer:
+                continue
+            event, data = _parse_sse(buffer)
+            buffer = []
+            if event == "delta" and not as_json:
+                sys.stdout.write(data["text"])
+                sys.stdout.flush()
+            elif event == "error":
+                raise ProviderUnavailable(data["error"]["message"], retryable=False)
+            elif event == "done":
+                if as_json:
+                    print(json.dumps(data, ensure_ascii=False, indent=2))
+                else:
+                    print()
+                    for citation in data["citations"]:
+                        where = f", page {citation['page']}" if citation.get("page") else ""
+                        out.print(
+                            f"  [{citation['marker']}] {citation['title']} ({citation['source']}{where})"
+                        )
+    return 0
+
+
+def _redacted(model: BaseModel) -> dict[str, Any]:
+    return {
+        key: "**********" if isinstance(getattr(model, key), SecretStr) else value
+        for key, value in model.model_dump(mode="json").items()
+    }
+
+
+def plugin_report(settings: Settings) -> dict[str, Any]:
+    registry = load_registry()
+    selected = select_adapters(settings, registry)
+    chosen = {(port.value, item.spec.name): item for port, items in selected.items() for item in items}
+    plugins = []
+    for info in registry.plugins():
+        adapters = []
+        for spec in info.adapters:
+            item = chosen.get((spec.port.value, spec.name))
+            adapters.append(
+                {
+                    "port": spec.port.value,
+                    "name": spec.name,
+                    "description": spec.description,
+                    "selected": item is not None,
+                    "settings": _redacted(item.settings) if item is not None else None,
+                }
+            )
+        plugins.append(
+            {
+                "name": info.name,
+                "distribution": info.distribution,
+                "version": info.version,
+                "adapters": adapters,
+            }
+        )
+    return {"profile": settings.profile, "plugins": plugins}
+
+
+def print_plugin_report(report: dict[str, Any]) -> None:
+    table = Table(title=f"ragloom plugins ({report['profile']} profile)")
+    for column in ("plugin", "distribution", "port", "adapter", "selected", "settings"):
+        table.add_column(column)
+    for plugin in report["plugins"]:
+        for adapter in plugin["adapters"]:
+            table.add_row(
+                plugin["name"],
+                f"{plugin['distribution']} {plugin['version']}",
+                adapter["port"],
+                adapter["name"],
+                "yes" if adapter["selected"] else "",
+                json.dumps(adapter["settings"]) if adapter["settings"] else "",
+            )
+    out.print(table)

@@ -1,0 +1,1 @@
+"""The HTTP entry point: a Starlette app served by Hypercorn."""

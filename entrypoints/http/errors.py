@@ -1,0 +1,70 @@
+"""The one place where errors become HTTP status codes and JSON bodies {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from ragloom.core import errors
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    errors.InvalidInput: 400,
+    errors.TenantDenied: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PayloadTooLarge: 413,
+    errors.UnsupportedMedia: 415,
+    errors.ExtractionFailed: 422,
+    errors.QuotaExceeded: 429,
+    errors.ProviderUnavailable: 503,
+}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def status_of(error: errors.RagloomError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 500
+
+
+async def ragloom_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, errors.RagloomError)
+    status = status_of(exc)
+    headers = {"Retry-After": "5"} if isinstance(exc, errors.ProviderUnavailable) and exc.retryable else None
+    return JSONResponse(error_body(exc.code, exc.message), status_code=status, headers=headers)
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
+
+
+EXCEPTION_HANDLERS = {
+    errors.RagloomError: ragloom_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,81 @@
+"""POST /v1/query: the answer as Server-Sent Events (`delta` events, then one `done` event)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from ragloom.core.errors import InvalidInput, RagloomError
+from ragloom.core.models import AnswerDelta, AnswerDone, Message
+
+from .serialize import citation_json
+from .tenancy import tenant_of
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 256 * 1024
+
+
+def sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise InvalidInput(f"the request body is over {MAX_BODY_BYTES} bytes")
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidInput('send JSON like {"question": "..."}') from None
+    if not isinstance(data, dict):
+        raise InvalidInput('the body must be a JSON object like {"question": "..."}')
+    return data
+
+
+def _history(raw: Any) -> list[Message]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(
+        isinstance(m, dict) and m.get("role") in {"user", "assistant"} and isinstance(m.get("content"), str)
+        for m in raw
+    ):
+        raise InvalidInput("history must be a list of {role: user|assistant, content: string}")
+    return [Message(m["role"], m["content"]) for m in raw]
+
+
+async def query(request: Request) -> Response:
+    data = await _json_body(request)
+    question = data.get("question")
+    if not isinstance(question, str):
+        raise InvalidInput("field 'question' must be a string")
+    history = _history(data.get("history"))
+    service = await request.app.state.runtime.answer()
+    question = service.validate(question)
+    tenant = tenant_of(request)
+
+    async def events() -> AsyncIterator[bytes]:
+        try:
+            async for event in service.answer(tenant, question, history):
+                if isinstance(event, AnswerDelta):
+                    yield sse("delta", {"text": event.text})
+                elif isinstance(event, AnswerDone):
+                    yield sse(
+                        "done",
+                        {"answer": event.answer, "citations": [citation_json(c) for c in event.citations]},
+                    )
+        except RagloomError as error:
+            yield sse("error", {"error": {"code": error.code, "message": error.message}})
+        except Exception:
+            log.exception("answer stream failed")
+            yield sse("error", {"error": {"code": "internal_error", "message": "internal server error"}})
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

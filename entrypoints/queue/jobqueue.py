@@ -1,0 +1,55 @@
+"""TaskiqJobQueue: the JobQueue port over one Taskiq broker per modality."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from taskiq import AsyncBroker
+
+from ragloom.core.errors import ProviderUnavailable
+from ragloom.core.models import IngestJob
+
+from .tasks import INGEST_TASK, IngestRunner, ingest
+
+
+class TaskiqJobQueue:
+    def __init__(self, brokers: Mapping[str, AsyncBroker], *, runs_in_process: bool) -> None:
+        self.brokers = dict(brokers)
+        self.runs_in_process = runs_in_process
+        self._tasks: dict[str, Any] = {
+            modality: broker.register_task(ingest, task_name=INGEST_TASK)
+            for modality, broker in brokers.items()
+        }
+
+    def broker_for(self, modality: str) -> AsyncBroker:
+        return self.brokers.get(modality) or self.brokers["*"]
+
+    def attach(self, runner: IngestRunner) -> None:
+        """Give the brokers the ingestion runner their tasks call (worker side)."""
+        for broker in self.brokers.values():
+            broker.state.ingest_runner = runner
+
+    async def enqueue(self, job: IngestJob) -> None:
+        key = job.modality.value if job.modality.value in self._tasks else "*"
+        try:
+            await self._tasks[key].kiq(job.tenant_id, job.document_id, job.modality.value)
+        except (OSError, ConnectionError) as error:
+            raise ProviderUnavailable(f"job queue unavailable: {error}") from error
+        except Exception as error:
+            if type(error).__module__.startswith("redis"):
+                raise ProviderUnavailable(f"job queue unavailable: {error}") from error
+            raise
+
+    async def wait_idle(self) -> None:
+        """In-process only: wait for every running job (tests, benchmarks, graceful stop)."""
+        for broker in self.brokers.values():
+            wait_all = getattr(broker, "wait_all", None)
+            if wait_all is not None:
+                await wait_all()
+
+    async def health(self) -> None:
+        for broker in self.brokers.values():
+            ping = getattr(broker, "ping", None)
+            if ping is not None:
+                await ping()

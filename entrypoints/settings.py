@@ -1,0 +1,203 @@
+"""Configuration: profile defaults <- YAML file <- RAGLOOM_* environment overrides, then validation.
+
+Environment overrides use `__` for nesting: RAGLOOM_ADAPTERS__VECTOR_INDEX=qdrant,
+RAGLOOM_PLUGINS__QDRANT__URL=http://qdrant:6333, RAGLOOM_HTTP__PORT=9000. Values are YAML scalars.
+`${VAR}` and `${VAR:-default}` are interpolated from the environment (RAGLOOM_HOME is always set).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ragloom.contracts.errors import ConfigError
+from ragloom.contracts.spec import Port
+
+PROFILES = ("embedded", "production")
+MULTI_ADAPTER_PORTS = frozenset({Port.MEDIA_EXTRACTOR})
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^{}]|\{[^{}]*\})*))?\}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HttpSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1)
+    max_question_chars: int = Field(4000, ge=1)
+
+
+class ChunkingSettings(_Section):
+    max_words: int = Field(180, ge=8)
+    overlap_words: int = Field(40, ge=0)
+    include_title: bool = True
+
+
+class RetrievalSettings(_Section):
+    candidates: int = Field(20, ge=1, le=1000)
+    top_n: int = Field(5, ge=1, le=100)
+
+
+class IngestSettings(_Section):
+    embed_batch: int = Field(256, ge=1, le=8192)
+    max_attempts: int = Field(3, ge=1, le=20)
+
+
+class Settings(_Section):
+    profile: Literal["embedded", "production"] = "embedded"
+    home: str
+    adapters: dict[str, str | list[str]] = Field(default_factory=dict)
+    plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+    def adapter_names(self, port: Port) -> list[str]:
+        value = self.adapters.get(port.value)
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else list(value)
+
+
+def default_home() -> Path:
+    return Path(platformdirs.user_data_dir("ragloom", appauthor=False))
+
+
+def _profile_defaults(profile: str) -> dict[str, Any]:
+    text = resources.files("ragloom.entrypoints").joinpath("profiles", f"{profile}.yaml").read_text()
+    return yaml.safe_load(text) or {}
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith("RAGLOOM_") or "__" not in name:
+            continue
+        path = [part.lower() for part in name[len("RAGLOOM_") :].split("__")]
+        if any(not part for part in path):
+            raise ConfigError(f"environment variable {name}: empty key part")
+        try:
+            value = yaml.safe_load(raw) if raw else ""
+        except yaml.YAMLError:
+            value = raw
+        node = overrides
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"environment variable {name} conflicts with another override")
+        node[path[-1]] = value
+    return overrides
+
+
+def _interpolate(value: Any, env: Mapping[str, str], where: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _interpolate(v, env, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolate(v, env, f"{where}[{i}]") for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in env and env[name] != "":
+            return env[name]
+        if default is not None:
+            return _VAR.sub(substitute, default)
+        raise ConfigError(f"{where}: environment variable {name} is not set (referenced as ${{{name}}})")
+
+    return _VAR.sub(substitute, value)
+
+
+def _explain(error: ValidationError, prefix: str, model: type[BaseModel]) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in (prefix, *item["loc"]) if part != "")
+        if item["type"] == "extra_forbidden":
+            node: Any = model
+            for part in item["loc"][:-1]:
+                field = node.model_fields.get(str(part)) if isinstance(node, type) else None
+                node = field.annotation if field is not None else None
+            valid = (
+                sorted(node.model_fields) if isinstance(node, type) and issubclass(node, BaseModel) else []
+            )
+            lines.append(f"{key}: unknown key; valid keys: {', '.join(valid) or '(none)'}")
+        elif item["type"] == "missing":
+            lines.append(f"{key}: required key is missing")
+        else:
+            lines.append(f"{key}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def validate_section(model: type[BaseModel], data: Mapping[str, Any], prefix: str) -> BaseModel:
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        raise ConfigError(_explain(error, prefix, model)) from None
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read the configuration; ConfigError names the offending key and the valid choices."""
+    env = dict(os.environ if environ is None else environ)
+    path = config_file or env.get("RAGLOOM_CONFIG")
+    file_data: dict[str, Any] = {}
+    if path:
+        try:
+            loaded = yaml.safe_load(Path(path).read_text())
+        except OSError as error:
+            raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+        except yaml.YAMLError as error:
+            raise ConfigError(f"config file {path} is not valid YAML: {error}") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"config file {path} must hold a mapping at the top level")
+        file_data = loaded or {}
+    env_data = _env_overrides(env)
+    profile = env.get("RAGLOOM_PROFILE") or env_data.get("profile") or file_data.get("profile") or "embedded"
+    if profile not in PROFILES:
+        raise ConfigError(f"profile: unknown profile {profile!r}; valid choices: {', '.join(PROFILES)}")
+    home = env.get("RAGLOOM_HOME") or file_data.get("home") or str(default_home())
+    data = _merge(_profile_defaults(profile), file_data)
+    data = _merge(data, env_data)
+    data = _merge(data, overrides or {})
+    data["profile"] = profile
+    data["home"] = str(Path(str(data.get("home") or home)).expanduser())
+    data = _interpolate(data, {**env, "RAGLOOM_HOME": data["home"]}, "")
+    settings = validate_section(Settings, data, "")
+    assert isinstance(settings, Settings)
+    _check_ports(settings)
+    return settings
+
+
+def _check_ports(settings: Settings) -> None:
+    valid = sorted(port.value for port in Port)
+    for key, value in settings.adapters.items():
+        if key not in valid:
+            raise ConfigError(f"adapters.{key}: unknown port; valid ports: {', '.join(valid)}")
+        if isinstance(value, list) and Port(key) not in MULTI_ADAPTER_PORTS:
+            raise ConfigError(f"adapters.{key}: takes one adapter name, not a list")
+    if settings.chunking.overlap_words >= settings.chunking.max_words:
+        raise ConfigError("chunking.overlap_words: must be below chunking.max_words")

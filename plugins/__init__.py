@@ -1,0 +1,11 @@
+"""Built-in plugins: thin pluggy modules that offer the adapters of one family each."""
+
+BUILTIN_PLUGINS = (
+    "ragloom.plugins.memory",
+    "ragloom.plugins.local_blob",
+    "ragloom.plugins.sqlalchemy",
+    "ragloom.plugins.qdrant",
+    "ragloom.plugins.sentence_transformers",
+    "ragloom.plugins.text_extract",
+    "ragloom.plugins.extractive",
+)

@@ -1,0 +1,101 @@
+"""MetadataStore contract: the in-memory fake, SQLite and PostgreSQL pass the same suite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from ragloom.adapters.memory.metadata import InMemoryMetadataStore
+from ragloom.adapters.sqlalchemy import SqlAlchemyMetadataStore, SqlAlchemySettings, open_metadata_store
+from ragloom.adapters.sqlalchemy.store import migrate
+from ragloom.contracts.testing.metadata_store import MetadataStoreContract, make_document
+from ragloom.core.errors import ProviderUnavailable
+from ragloom.core.ports import HealthCheck
+from sqlalchemy import inspect, text
+
+
+class TestInMemoryMetadataStore(MetadataStoreContract):
+    @pytest.fixture
+    async def store(self) -> AsyncIterator[InMemoryMetadataStore]:
+        yield InMemoryMetadataStore()
+
+
+class TestSqliteMetadataStore(MetadataStoreContract):
+    @pytest.fixture
+    async def store(self, tmp_path: Path) -> AsyncIterator[SqlAlchemyMetadataStore]:
+        url = f"sqlite+aiosqlite:///{tmp_path}/nested/dir/metadata.sqlite"
+        async with open_metadata_store(SqlAlchemySettings(url=url)) as store:
+            yield store
+
+
+@pytest.mark.postgres
+class TestPostgresMetadataStore(MetadataStoreContract):
+    @pytest.fixture
+    async def store(self, postgres_url: str) -> AsyncIterator[SqlAlchemyMetadataStore]:
+        settings = SqlAlchemySettings(url=postgres_url, pool_size=2, max_overflow=2)
+        async with open_metadata_store(settings) as store:
+            yield store
+
+
+async def _schema(store: SqlAlchemyMetadataStore) -> tuple[list[str], str, list[str]]:
+    async with store._engine.connect() as connection:
+        version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+        tables = await connection.run_sync(lambda c: sorted(inspect(c).get_table_names()))
+        indexes = await connection.run_sync(
+            lambda c: sorted(i["name"] for i in inspect(c).get_indexes("documents"))
+        )
+    return tables, version, indexes
+
+
+async def _assert_migrations_idempotent(url: str) -> None:
+    settings = SqlAlchemySettings(url=url, pool_size=1, max_overflow=0)
+    async with open_metadata_store(settings) as store:
+        document = await store.add_document(make_document())
+        before = await _schema(store)
+        assert before[0] == ["alembic_version", "documents"]
+        assert before[1] == "0001"
+        await migrate(store._engine)
+        assert await _schema(store) == before
+    async with open_metadata_store(settings) as reopened:
+        assert await _schema(reopened) == before
+        assert await reopened.get_document(document.tenant_id, document.id) == document
+
+
+async def test_sqlite_migrations_twice_are_a_no_op(tmp_path: Path) -> None:
+    await _assert_migrations_idempotent(f"sqlite+aiosqlite:///{tmp_path / 'metadata.sqlite'}")
+
+
+@pytest.mark.postgres
+async def test_postgres_migrations_twice_are_a_no_op(postgres_url: str) -> None:
+    await _assert_migrations_idempotent(postgres_url)
+
+
+async def test_sqlite_uses_wal(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'metadata.sqlite'}"
+    async with open_metadata_store(SqlAlchemySettings(url=url)) as store:
+        async with store._engine.connect() as connection:
+            mode = (await connection.execute(text("PRAGMA journal_mode"))).scalar_one()
+            timeout = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
+        assert (mode, timeout) == ("wal", 5000)
+        assert isinstance(store, HealthCheck)
+        await store.health()
+
+
+@pytest.mark.parametrize("migrate_at_open", [True, False])
+async def test_unreachable_postgres_is_provider_unavailable(migrate_at_open: bool) -> None:
+    settings = SqlAlchemySettings(
+        url="postgresql+asyncpg://postgres@127.0.0.1:1/ragloom", migrate=migrate_at_open
+    )
+    with pytest.raises(ProviderUnavailable) as raised:
+        async with open_metadata_store(settings) as store:
+            with pytest.raises(ProviderUnavailable) as unhealthy:
+                await store.health()
+            assert unhealthy.value.retryable
+            await store.list_documents(make_document().tenant_id)
+    assert raised.value.retryable
+
+
+def test_settings_forbid_unknown_keys() -> None:
+    with pytest.raises(ValueError, match="extra"):
+        SqlAlchemySettings(url="sqlite+aiosqlite:///x.sqlite", pool=3)  # type: ignore[call-arg]

@@ -1,0 +1,126 @@
+"""The VectorIndex contract, run by the in-memory, Qdrant Edge and qdrant-client adapters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import qdrant_edge
+from pydantic import ValidationError
+
+from ragloom.adapters.memory.vector_index import InMemoryVectorIndex
+from ragloom.adapters.qdrant.index import QdrantIndex
+from ragloom.adapters.qdrant.index import open_vector_index as open_qdrant
+from ragloom.adapters.qdrant.settings import QdrantSettings
+from ragloom.adapters.qdrant_edge.index import QdrantEdgeIndex
+from ragloom.adapters.qdrant_edge.index import open_vector_index as open_edge
+from ragloom.adapters.qdrant_edge.settings import QdrantEdgeSettings
+from ragloom.contracts.testing.vector_index import DOC_1, A, VectorIndexContract, axis, point, sparse
+from ragloom.core.errors import ProviderUnavailable, StoreInUse
+from ragloom.core.models import SearchQuery
+
+DIMENSION = VectorIndexContract.DIMENSION
+
+
+def edge_settings(tmp_path: Path) -> QdrantEdgeSettings:
+    return QdrantEdgeSettings(path=str(tmp_path / "shard"), dense_dimension=DIMENSION)
+
+
+class TestInMemoryVectorIndex(VectorIndexContract):
+    @pytest.fixture
+    async def index(self) -> AsyncIterator[InMemoryVectorIndex]:
+        yield InMemoryVectorIndex(DIMENSION)
+
+
+class TestQdrantEdgeIndex(VectorIndexContract):
+    @pytest.fixture
+    async def index(self, tmp_path: Path) -> AsyncIterator[QdrantEdgeIndex]:
+        async with open_edge(edge_settings(tmp_path)) as index:
+            yield index
+
+
+@pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
+class TestQdrantIndex(VectorIndexContract):
+    @pytest.fixture
+    async def index(self, tmp_path: Path) -> AsyncIterator[QdrantIndex]:
+        settings = QdrantSettings(path=str(tmp_path / "qdrant"), dense_dimension=DIMENSION)
+        async with open_qdrant(settings) as index:
+            yield index
+
+
+class TestQdrantEdgeSpecifics:
+    async def test_data_persists_across_close_and_reopen(self, tmp_path: Path) -> None:
+        stored = point(axis(0), sparse_vector=sparse(t7=1.0))
+        async with open_edge(edge_settings(tmp_path)) as index:
+            await index.upsert(A, [stored])
+
+        async with open_edge(edge_settings(tmp_path)) as index:
+            assert await index.count(A, DOC_1) == 1
+            hits = await index.search(A, SearchQuery(dense=axis(0), sparse=sparse(t7=1.0)))
+            assert [hit.point_id for hit in hits] == [stored.id]
+            assert hits[0].payload == stored.payload
+
+    async def test_a_second_open_of_the_same_path_is_store_in_use(self, tmp_path: Path) -> None:
+        async with open_edge(edge_settings(tmp_path)):
+            with pytest.raises(StoreInUse) as caught:
+                async with open_edge(edge_settings(tmp_path)):
+                    pass
+        assert str(tmp_path / "shard") in caught.value.message
+        assert "ragloom serve" in caught.value.message
+        async with open_edge(edge_settings(tmp_path)) as index:  # released on close
+            assert await index.count(A) == 0
+
+    async def test_tenant_payload_index_exists_after_open(self, tmp_path: Path) -> None:
+        async with open_edge(edge_settings(tmp_path)):
+            pass
+        shard = qdrant_edge.EdgeShard.load(str(tmp_path / "shard"))
+        try:
+            schema = shard.info().payload_schema
+        finally:
+            shard.close()
+        assert schema["tenant_id"].data_type == qdrant_edge.PayloadSchemaType.Keyword
+        assert schema["tenant_id"].params.is_tenant is True
+        assert schema["document_id"].data_type == qdrant_edge.PayloadSchemaType.Keyword
+
+    async def test_reopening_with_another_dimension_fails_clearly(self, tmp_path: Path) -> None:
+        async with open_edge(edge_settings(tmp_path)):
+            pass
+        other = QdrantEdgeSettings(path=str(tmp_path / "shard"), dense_dimension=DIMENSION * 2)
+        with pytest.raises(ProviderUnavailable, match="cannot open") as caught:
+            async with open_edge(other):
+                pass
+        assert caught.value.retryable is False
+
+    async def test_calls_after_close_are_provider_unavailable(self, tmp_path: Path) -> None:
+        async with open_edge(edge_settings(tmp_path)) as index:
+            pass
+        with pytest.raises(ProviderUnavailable):
+            await index.count(A)
+
+
+class TestQdrantSettings:
+    @pytest.mark.parametrize(
+        "targets",
+        [{}, {"url": "http://qdrant:6333", "path": "/tmp/q"}, {"path": "/tmp/q", "location": ":memory:"}],
+    )
+    def test_exactly_one_target_is_required(self, targets: dict[str, str]) -> None:
+        with pytest.raises(ValidationError) as caught:
+            QdrantSettings(**targets)
+        message = str(caught.value)
+        assert "`url`" in message and "`path`" in message and "`location`" in message
+
+    def test_one_target_is_accepted(self) -> None:
+        assert QdrantSettings(url="http://qdrant:6333").url == "http://qdrant:6333"
+        assert QdrantSettings(location=":memory:").collection == "ragloom_chunks"
+
+    def test_unknown_keys_are_rejected(self) -> None:
+        with pytest.raises(ValidationError):
+            QdrantSettings(url="http://qdrant:6333", colection="typo")
+
+    async def test_unreachable_server_is_provider_unavailable(self) -> None:
+        settings = QdrantSettings(url="http://127.0.0.1:9", timeout=2)
+        with pytest.raises(ProviderUnavailable) as caught:
+            async with open_qdrant(settings):
+                pass
+        assert caught.value.retryable is True
