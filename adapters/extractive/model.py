@@ -106,6 +106,8 @@ STOPWORDS = frozenset(
     ]
 )
 
+MIN_WORDS = 4  # shorter "sentences" are headings or labels, not answers
+
 
 class ExtractiveSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -147,7 +149,8 @@ class ExtractiveChatModel:
             weight = sum(math.log(1 + total / document_frequency[t]) for t in overlap)
             candidates.append(_Candidate(weight / (1 + 0.15 * rank), rank, position, marker, sentence))
         best = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.position))
-        chosen = [c for c in best if c.score > 0][: self._max] or [best[0]]
+        substantial = [c for c in best if c.score > 0 and len(c.text.split()) >= MIN_WORDS]
+        chosen = substantial[: self._max] or [best[0]]
         return sorted(chosen, key=lambda c: (c.passage_rank, c.position))
 
     async def stream(self, prompt: Prompt) -> AsyncIterator[str]:

@@ -1,0 +1,53 @@
+import pytest
+
+from ragloom.core.chunking import ChunkingPolicy, chunk_segments
+from ragloom.core.models import Segment
+
+
+def sentences(n: int, words: int = 10) -> str:
+    return " ".join(f"Sentence {i} " + " ".join(f"w{i}x{j}" for j in range(words - 3)) + " end." for i in range(n))
+
+
+def test_chunks_respect_the_size_and_keep_whole_sentences():
+    chunks = chunk_segments([Segment(sentences(20))], "T", ChunkingPolicy(max_words=35, overlap_words=0))
+    assert len(chunks) == 7
+    for chunk in chunks:
+        assert len(chunk.text.split()) <= 35
+        assert chunk.text.startswith("Sentence") and chunk.text.endswith("end.")
+    assert [c.ordinal for c in chunks] == list(range(7))
+
+
+def test_overlap_repeats_the_last_sentences_of_the_previous_chunk():
+    chunks = chunk_segments([Segment(sentences(6))], "T", ChunkingPolicy(max_words=30, overlap_words=10))
+    first_last = chunks[0].text.split(" Sentence ")[-1]
+    assert chunks[1].text.startswith("Sentence " + first_last)
+
+
+def test_title_is_carried_into_the_embedded_text_only():
+    chunk = chunk_segments([Segment("Mars has two moons.")], "Planets", ChunkingPolicy())[0]
+    assert chunk.embed_text == "Planets\nMars has two moons."
+    assert chunk.text == "Mars has two moons."
+    plain = chunk_segments([Segment("Mars has two moons.")], "Planets", ChunkingPolicy(include_title=False))[0]
+    assert plain.embed_text == "Mars has two moons."
+
+
+def test_chunks_never_span_pages():
+    chunks = chunk_segments([Segment("Page one text.", page=1), Segment("Page two text.", page=2)], "", ChunkingPolicy())
+    assert [(c.text, c.page) for c in chunks] == [("Page one text.", 1), ("Page two text.", 2)]
+
+
+def test_an_overlong_sentence_is_cut_at_word_boundaries():
+    text = " ".join(f"w{i}" for i in range(100))
+    chunks = chunk_segments([Segment(text)], "", ChunkingPolicy(max_words=30, overlap_words=0))
+    assert [len(c.text.split()) for c in chunks] == [30, 30, 30, 10]
+
+
+def test_headings_stay_separate_sentences():
+    chunk = chunk_segments([Segment("Mars\n\nMars has two moons.")], "", ChunkingPolicy())[0]
+    assert chunk.text == "Mars\n\nMars has two moons."
+
+
+@pytest.mark.parametrize(("size", "overlap"), [(4, 0), (50, 50), (50, -1)])
+def test_invalid_policies_are_refused(size, overlap):
+    with pytest.raises(ValueError):
+        ChunkingPolicy(max_words=size, overlap_words=overlap)
