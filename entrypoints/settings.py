@@ -145,7 +145,7 @@ def _explain(error: ValidationError, prefix: str, model: type[BaseModel]) -> str
         elif item["type"] == "missing":
             lines.append(f"{key}: required key is missing")
         else:
-            lines.append(f"{key}: {item['msg']}")
+            lines.append(f"{key}: {item['msg'].removeprefix('Value error, ')}")
     return "; ".join(lines)
 
 

@@ -1,0 +1,154 @@
+"""Use cases through the real bootstrap, with in-memory adapters (and a flaky embedder where needed)."""
+
+import pytest
+
+from ragloom.adapters.memory.embedder import HashingEmbedder
+from ragloom.contracts.spec import Port
+from ragloom.core.errors import InvalidInput, NotFound, PayloadTooLarge, ProviderUnavailable, UnsupportedMedia
+from ragloom.core.models import DEFAULT_TENANT, AnswerDone, DocumentStatus, TenantId
+from ragloom.entrypoints.bootstrap import open_runtime
+from tests.helpers.pdf import make_pdf
+from tests.helpers.runtime import memory_settings
+
+T = DEFAULT_TENANT
+
+
+class FlakyEmbedder(HashingEmbedder):
+    """Fails the first `failures` document calls with the given error."""
+
+    def __init__(self, failures: int, retryable: bool = True):
+        super().__init__(384)
+        self.failures = failures
+        self.retryable = retryable
+        self.calls = 0
+
+    async def embed_documents(self, texts):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise ProviderUnavailable("model server hiccup", retryable=self.retryable)
+        return await super().embed_documents(texts)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return memory_settings(tmp_path, http={"max_upload_bytes": 10_000}, ingest={"max_attempts": 3})
+
+
+async def ingest(runtime, name, data):
+    documents = await runtime.documents()
+    result = await documents.upload(T, name, data)
+    await runtime.wait_idle()
+    return result, await documents.get(T, result.document.id)
+
+
+async def test_upload_ingest_answer_with_citations(settings):
+    async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        pdf = make_pdf(["Owls hunt at night. Their feathers are silent.", "Owls swallow prey whole."], title="Owls")
+        _, doc = await ingest(runtime, "owls.pdf", pdf)
+        assert (doc.status, doc.chunk_count, doc.title) == (DocumentStatus.READY, 2, "owls")
+        events = [e async for e in (await runtime.answer()).answer(T, "Do owls swallow their prey whole?")]
+        done = events[-1]
+        assert isinstance(done, AnswerDone)
+        assert "Owls swallow prey whole. [" in done.answer
+        cited = {(c.title, c.page, c.source) for c in done.citations}
+        assert ("Owls", 2, "owls.pdf") in cited
+        other = [e async for e in (await runtime.answer()).answer(TenantId("other"), "owls?")]
+        assert other[-1].citations == ()
+
+
+async def test_same_bytes_return_the_existing_document(settings):
+    async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        first, _ = await ingest(runtime, "a.txt", b"Same text.")
+        second, _ = await ingest(runtime, "b.txt", b"Same text.")
+        assert first.created and not second.created
+        assert second.document.id == first.document.id
+        assert len(await (await runtime.documents()).list(T)) == 1
+
+
+async def test_delete_removes_vectors_blob_and_row(settings):
+    async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        result, _ = await ingest(runtime, "a.txt", b"Kiwis are flightless birds.")
+        index = await runtime.get("vector_index")
+        blobs = await runtime.get("blob_store")
+        assert await index.count(T, result.document.id) == 1
+        await (await runtime.documents()).delete(T, result.document.id)
+        assert await index.count(T, result.document.id) == 0
+        with pytest.raises(NotFound):
+            await blobs.get(T, result.document.blob_key)
+        with pytest.raises(NotFound):
+            await (await runtime.documents()).get(T, result.document.id)
+        with pytest.raises(NotFound):
+            await (await runtime.documents()).delete(T, result.document.id)
+
+
+async def test_a_corrupt_pdf_fails_with_a_reason_and_ingestion_goes_on(settings):
+    async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        _, bad = await ingest(runtime, "bad.pdf", b"%PDF-1.4\nthis is not really a pdf")
+        _, good = await ingest(runtime, "good.txt", b"Penguins live in the south.")
+        assert bad.status == DocumentStatus.FAILED and "PDF" in bad.error
+        assert good.status == DocumentStatus.READY
+        assert await (await runtime.get("vector_index")).count(T, bad.id) == 0
+
+
+async def test_bad_uploads_are_refused_and_nothing_is_stored(settings):
+    async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        documents = await runtime.documents()
+        with pytest.raises(UnsupportedMedia):
+            await documents.upload(T, "a.exe", b"MZ")
+        with pytest.raises(InvalidInput):
+            await documents.upload(T, "a.txt", b"")
+        with pytest.raises(PayloadTooLarge):
+            await documents.upload(T, "a.txt", b"x" * 10_001)
+        assert await documents.list(T) == []
+
+
+async def test_a_text_file_with_only_blanks_fails_clearly(settings):
+    async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        _, doc = await ingest(runtime, "blank.txt", b"   \n\n  ")
+        assert doc.status == DocumentStatus.FAILED and "no text" in doc.error
+
+
+async def test_a_retryable_provider_error_is_retried(settings):
+    flaky = FlakyEmbedder(failures=2)
+    async with open_runtime(settings, overrides={Port.TEXT_EMBEDDER: flaky}) as runtime:
+        await runtime.start_all()
+        _, doc = await ingest(runtime, "a.txt", b"Retry me please.")
+        assert doc.status == DocumentStatus.READY and flaky.calls == 3
+
+
+async def test_retries_run_out_and_the_document_fails(settings):
+    flaky = FlakyEmbedder(failures=99)
+    async with open_runtime(settings, overrides={Port.TEXT_EMBEDDER: flaky}) as runtime:
+        await runtime.start_all()
+        _, doc = await ingest(runtime, "a.txt", b"Never works.")
+        assert doc.status == DocumentStatus.FAILED and "hiccup" in doc.error and flaky.calls == 3
+        assert await (await runtime.get("vector_index")).count(T) == 0
+
+
+async def test_a_permanent_provider_error_is_not_retried(settings):
+    flaky = FlakyEmbedder(failures=1, retryable=False)
+    async with open_runtime(settings, overrides={Port.TEXT_EMBEDDER: flaky}) as runtime:
+        await runtime.start_all()
+        _, doc = await ingest(runtime, "a.txt", b"Fails once, for good.")
+        assert doc.status == DocumentStatus.FAILED and flaky.calls == 1
+
+
+async def test_questions_are_validated(settings):
+    async with open_runtime(settings) as runtime:
+        answer = await runtime.answer()
+        with pytest.raises(InvalidInput, match="empty"):
+            answer.validate("   ")
+        with pytest.raises(InvalidInput, match="over 4000"):
+            answer.validate("x" * 4001)
+
+
+async def test_no_documents_gives_a_plain_no_answer(settings):
+    async with open_runtime(settings) as runtime:
+        events = [e async for e in (await runtime.answer()).answer(T, "anything?")]
+        assert events[-1].citations == () and "could not find" in events[-1].answer

@@ -1,0 +1,95 @@
+import pytest
+
+from ragloom.contracts.errors import ConfigError
+from ragloom.entrypoints.bootstrap import load_registry, select_adapters
+from ragloom.entrypoints.settings import load_settings
+
+
+def settings(tmp_path, env=None, **overrides):
+    return load_settings(environ={"RAGLOOM_HOME": str(tmp_path), **(env or {})}, overrides=overrides)
+
+
+def test_embedded_is_the_default_and_state_lives_under_ragloom_home(tmp_path):
+    s = settings(tmp_path)
+    assert s.profile == "embedded"
+    assert s.adapters["vector_index"] == "qdrant_edge"
+    assert s.plugins["qdrant_edge"]["path"] == f"{tmp_path}/qdrant"
+    assert s.plugins["sqlalchemy"]["url"] == f"sqlite+aiosqlite:///{tmp_path}/ragloom.sqlite3"
+
+
+def test_yaml_file_then_environment_override(tmp_path):
+    config = tmp_path / "ragloom.yaml"
+    config.write_text("http:\n  port: 9000\nchunking:\n  max_words: 120\n")
+    s = load_settings(
+        config,
+        environ={"RAGLOOM_HOME": str(tmp_path), "RAGLOOM_HTTP__PORT": "9100", "RAGLOOM_ADAPTERS__VECTOR_INDEX": "memory"},
+    )
+    assert s.http.port == 9100
+    assert s.chunking.max_words == 120
+    assert s.adapters["vector_index"] == "memory"
+
+
+def test_production_interpolates_urls_from_the_environment(tmp_path):
+    env = {
+        "RAGLOOM_PROFILE": "production",
+        "RAGLOOM_DATABASE_URL": "postgresql+asyncpg://db/x",
+        "RAGLOOM_QDRANT_URL": "http://qdrant:6333",
+        "RAGLOOM_REDIS_URL": "redis://r:6379/0",
+    }
+    s = settings(tmp_path, env)
+    assert s.plugins["sqlalchemy"]["url"] == "postgresql+asyncpg://db/x"
+    assert s.plugins["local"]["root"] == f"{tmp_path}/blobs"
+    with pytest.raises(ConfigError, match=r"plugins.sqlalchemy.url: environment variable RAGLOOM_DATABASE_URL"):
+        settings(tmp_path, {k: v for k, v in env.items() if k != "RAGLOOM_DATABASE_URL"})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"http": {"prot": 1}}, r"http.prot: unknown key; valid keys: host, max_question_chars, max_upload_bytes, port"),
+        ({"colour": "blue"}, r"colour: unknown key; valid keys: adapters, chunking, home, http"),
+        ({"adapters": {"vectors": "x"}}, r"adapters.vectors: unknown port; valid ports: .*vector_index"),
+        ({"adapters": {"chat_model": ["a", "b"]}}, r"adapters.chat_model: takes one adapter name"),
+        ({"chunking": {"max_words": 50, "overlap_words": 60}}, r"chunking.overlap_words: must be below"),
+    ],
+)
+def test_bad_settings_name_the_key_and_the_choices(tmp_path, overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        settings(tmp_path, **overrides)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"adapters": {"vector_index": "faiss"}}, r"adapters.vector_index: unknown adapter 'faiss'; "
+         r"valid choices: memory, qdrant, qdrant_edge"),
+        ({"plugins": {"qdrant_edge": {"pth": "/x"}}}, r"plugins.qdrant_edge.pth: unknown key; valid keys: .*path"),
+        ({"plugins": {"nosuch": {}}}, r"plugins.nosuch: no adapter is named 'nosuch'; valid names: .*qdrant_edge"),
+        ({"adapters": {"vector_index": "qdrant"}}, r"plugins.qdrant: set exactly one of"),
+    ],
+)
+def test_adapter_selection_errors_name_the_key_and_the_choices(tmp_path, overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        select_adapters(settings(tmp_path, **overrides), load_registry(load_entry_points=False))
+
+
+def test_missing_required_adapter_and_required_key(tmp_path):
+    s = settings(tmp_path)
+    s.adapters.pop("chat_model")
+    with pytest.raises(ConfigError, match=r"adapters.chat_model: required key is missing; valid choices: extractive"):
+        select_adapters(s, load_registry(load_entry_points=False))
+    s = settings(tmp_path)
+    s.plugins["qdrant_edge"] = {}
+    with pytest.raises(ConfigError, match=r"plugins.qdrant_edge.path: required key is missing"):
+        select_adapters(s, load_registry(load_entry_points=False))
+
+
+def test_unreadable_or_invalid_config_files(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        load_settings(tmp_path / "missing.yaml", environ={})
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n")
+    with pytest.raises(ConfigError, match="must hold a mapping"):
+        load_settings(bad, environ={})
+    with pytest.raises(ConfigError, match="unknown profile 'staging'"):
+        load_settings(environ={"RAGLOOM_PROFILE": "staging"})
