@@ -167,11 +167,10 @@ class Runtime:
         return await self.get("retriever")
 
     async def start_ingestion(self) -> None:
-        """Open everything ingestion needs and hand in-process queues their runner."""
+        """Open everything ingestion needs and hand the queue's brokers the job runner."""
         queue = await self.get("job_queue")
         ingest = await self.get("ingest")
-        if getattr(queue, "runs_in_process", False):
-            queue.attach(retrying_runner(ingest, self.settings.ingest.max_attempts))
+        queue.attach(retrying_runner(ingest, self.settings.ingest.max_attempts))
 
     async def start_all(self) -> None:
         for port in REQUIRED_PORTS:

@@ -16,8 +16,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ragloom.contracts.errors import ConfigError
-from ragloom.contracts.spec import Port
 from ragloom.core.errors import InvalidInput, ProviderUnavailable
 
 from .bootstrap import load_registry, open_runtime, select_adapters
@@ -55,25 +53,11 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
 
 async def worker(settings: Settings, modality: str) -> int:
-    from taskiq.api import run_receiver_task
+    from .worker.consumer import consume
 
     async with open_runtime(settings) as runtime:
-        queue = await runtime.get(Port.JOB_QUEUE.value)
-        if queue.runs_in_process:
-            raise ConfigError(
-                "adapters.job_queue: the in-process queue runs ingestion inside `ragloom serve`; "
-                "select `redis` to run separate workers"
-            )
-        if modality not in queue.brokers:
-            raise InvalidInput(f"unknown modality {modality!r}; valid: {', '.join(sorted(queue.brokers))}")
-        await runtime.start_ingestion()
-        broker = queue.brokers[modality]
-        await broker.startup()
         err.print(f"ragloom worker consuming {modality} jobs")
-        try:
-            await run_receiver_task(broker, max_async_tasks=32)
-        finally:
-            await broker.shutdown()
+        await consume(runtime, modality)
     return 0
 
 

@@ -56,7 +56,8 @@ class SentenceTransformerEmbedder:
         self._model = model
         self._settings = settings
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
-        self._dimension = int(model.get_sentence_embedding_dimension())
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self._dimension = int(dimension())
 
     @property
     def dimension(self) -> int:

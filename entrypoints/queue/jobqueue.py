@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from taskiq import AsyncBroker
+from taskiq.exceptions import SendTaskError
 
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import IngestJob
@@ -34,12 +35,9 @@ class TaskiqJobQueue:
         key = job.modality.value if job.modality.value in self._tasks else "*"
         try:
             await self._tasks[key].kiq(job.tenant_id, job.document_id, job.modality.value)
-        except (OSError, ConnectionError) as error:
-            raise ProviderUnavailable(f"job queue unavailable: {error}") from error
-        except Exception as error:
-            if type(error).__module__.startswith("redis"):
-                raise ProviderUnavailable(f"job queue unavailable: {error}") from error
-            raise
+        except (SendTaskError, OSError, ConnectionError) as error:
+            cause = error.__cause__ or error
+            raise ProviderUnavailable(f"job queue unavailable: {cause}") from error
 
     async def wait_idle(self) -> None:
         """In-process only: wait for every running job (tests, benchmarks, graceful stop)."""

@@ -1,1 +1,1 @@
-
+"""The worker entry point: consumes one modality's ingestion queue (Taskiq on Redis)."""

@@ -1,0 +1,21 @@
+import httpx
+import pytest
+
+from ragloom.entrypoints.http.app import create_app
+from ragloom.entrypoints.settings import load_settings
+
+
+@pytest.fixture
+def embedded_settings(tmp_path):
+    """The shipped embedded profile (real model, qdrant-edge, SQLite, local blobs) in a temp home."""
+    return load_settings(environ={"RAGLOOM_HOME": str(tmp_path / "home")}, overrides={"http": {"max_upload_bytes": 200_000}})
+
+
+@pytest.fixture
+async def client(embedded_settings):
+    app = create_app(embedded_settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as http:
+            http.app = app
+            yield http

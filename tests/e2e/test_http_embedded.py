@@ -1,0 +1,119 @@
+"""The HTTP API end to end on the embedded profile, and its answers to bad input."""
+
+import pytest
+
+from ragloom.contracts.openapi import openapi_document
+from ragloom.entrypoints.http.app import ROUTES
+from tests.e2e.scenario import run_scenario, upload
+from tests.helpers.runtime import wait_for_status
+
+
+async def test_text_question_answered_end_to_end(client):
+    await run_scenario(client)
+
+
+async def test_unsupported_type_is_415(client):
+    response = await upload(client, "tool.exe", b"MZ\x90\x00", "application/x-msdownload")
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+
+
+async def test_empty_file_is_400(client):
+    response = await upload(client, "empty.txt", b"", "text/plain")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_input"
+
+
+async def test_over_the_maximum_size_is_413(client):
+    response = await upload(client, "big.txt", b"word " * 50_000, "text/plain")
+    assert response.status_code == 413 and response.json()["error"]["code"] == "payload_too_large"
+    assert (await client.get("/v1/documents")).json()["documents"] == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [
+        ({"content-type": "multipart/form-data; boundary=xyz"}, b"--xyz\r\nnot a part"),
+        ({"content-type": "multipart/form-data"}, b"no boundary at all"),
+        ({"content-type": "application/json"}, b'{"file": "x"}'),
+        ({"content-type": "multipart/form-data; boundary=xyz"}, b"--xyz\r\nContent-Disposition: form-data; "
+         b'name="other"\r\n\r\nvalue\r\n--xyz--\r\n'),
+    ],
+)
+async def test_malformed_multipart_is_400(client, headers, body):
+    response = await client.post("/v1/documents", content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("document_id", ["0b7f8c1e-2d9a-4c1e-9f3a-111111111111", "not-a-uuid", "..%2F..%2Fetc"])
+async def test_unknown_document_is_404(client, document_id):
+    for method in ("GET", "DELETE"):
+        response = await client.request(method, f"/v1/documents/{document_id}")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+async def test_corrupt_pdf_fails_with_a_reason_while_the_worker_goes_on(client):
+    bad = await upload(client, "broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog", "application/pdf")
+    good = await upload(client, "ok.txt", b"Otters hold hands while they sleep.", "text/plain")
+    assert bad.status_code == good.status_code == 201
+    failed = await wait_for_status(client, bad.json()["id"])
+    assert failed["status"] == "failed" and "PDF" in failed["error"]
+    assert (await wait_for_status(client, good.json()["id"]))["status"] == "ready"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"not json", "send JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b'{"question": 5}', "must be a string"),
+        (b'{"question": "   "}', "empty"),
+        (b'{"question": "ok", "history": [{"role": "system", "content": "x"}]}', "history"),
+    ],
+)
+async def test_bad_queries_are_400(client, body, message):
+    response = await client.post("/v1/query", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and message in response.json()["error"]["message"]
+
+
+async def test_paging_parameters_are_checked(client):
+    assert (await client.get("/v1/documents?limit=0")).status_code == 400
+    assert (await client.get("/v1/documents?offset=abc")).status_code == 400
+    assert (await client.get("/v1/documents?limit=5&offset=0")).json()["limit"] == 5
+
+
+async def test_unknown_route_and_method_answer_json(client):
+    response = await client.get("/v2/nothing")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    response = await client.put("/v1/query")
+    assert response.status_code == 405 and response.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_health_and_readiness(client):
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = (await client.get("/readyz")).json()
+    assert ready["status"] == "ready"
+    assert ready["checks"]["vector_index"] == "ok" and ready["checks"]["metadata_store"] == "ok"
+
+
+async def test_openapi_document_lists_exactly_the_routes(client):
+    served = (await client.get("/openapi.json")).json()
+    assert served["openapi"].startswith("3.1")
+    documented = {(path, method.upper()) for path, ops in served["paths"].items() for method in ops}
+    routed = {(r.path, m) for r in ROUTES for m in r.methods if m != "HEAD"}
+    assert documented == routed
+    assert served == openapi_document()
+
+
+async def test_markdown_title_and_html_scripts(client):
+    created = await upload(client, "notes.md", b"# Field Notes\n\nThe heron waited by the reeds.", "text/markdown")
+    body = await wait_for_status(client, created.json()["id"])
+    assert body["status"] == "ready"
+    page = b"<html><body><script>secretToken()</script><p>Visible words about lynx.</p></body></html>"
+    created = await upload(client, "p.html", page, "text/html")
+    await wait_for_status(client, created.json()["id"])
+    from tests.helpers.runtime import parse_sse
+
+    done = parse_sse((await client.post("/v1/query", json={"question": "lynx"})).text)[-1][1]
+    assert all("secretToken" not in c["text"] for c in done["citations"])

@@ -1,0 +1,91 @@
+"""The same end-to-end scenario on the production profile: PostgreSQL, Redis streams, the `qdrant` adapter.
+
+No Qdrant server exists here, so `qdrant` runs on qdrant-client's local mode; PostgreSQL and Redis
+are the real servers on this machine. The worker consumes the Redis stream in the same process.
+"""
+
+import asyncio
+import contextlib
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from ragloom.entrypoints.http.app import create_app
+from ragloom.entrypoints.settings import load_settings
+from ragloom.entrypoints.worker.consumer import consume
+from tests.conftest import REDIS_URL
+from tests.e2e.scenario import run_scenario
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture
+def production_settings(tmp_path, postgres_url, redis_prefix):
+    env = {
+        "RAGLOOM_PROFILE": "production",
+        "RAGLOOM_HOME": str(tmp_path / "home"),
+        "RAGLOOM_DATABASE_URL": postgres_url,
+        "RAGLOOM_REDIS_URL": REDIS_URL,
+        "RAGLOOM_QDRANT_URL": "unused",
+    }
+    overrides = {
+        "plugins": {
+            "qdrant": {"url": None, "path": str(tmp_path / "qdrant-local")},
+            "redis": {"queue_prefix": redis_prefix},
+            "sqlalchemy": {"pool_size": 5, "max_overflow": 5},
+        }
+    }
+    return load_settings(environ=env, overrides=overrides)
+
+
+async def test_production_profile_end_to_end(production_settings, postgres_url, redis_prefix):
+    app = create_app(production_settings)
+    async with app.router.lifespan_context(app):
+        runtime = app.state.runtime
+        worker = asyncio.create_task(consume(runtime, "text"))
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as client:
+                await run_scenario(client)
+                assert (await client.get("/readyz")).json()["status"] == "ready"
+        finally:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+    engine = create_async_engine(postgres_url)
+    async with engine.connect() as conn:
+        statuses = (await conn.execute(text("select status, count(*) from documents group by status"))).all()
+        revision = (await conn.execute(text("select version_num from alembic_version"))).scalar_one()
+    await engine.dispose()
+    assert dict(statuses) == {"ready": 3}
+    assert revision
+    client = aioredis.from_url(REDIS_URL)
+    streams = [key.decode() async for key in client.scan_iter(match=f"{redis_prefix}:ingest:*")]
+    assert f"{redis_prefix}:ingest:text" in streams
+    pending = await client.xpending(f"{redis_prefix}:ingest:text", f"{redis_prefix}-workers")
+    await client.aclose()
+    assert pending["pending"] == 0
+
+
+async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp_path, postgres_url):
+    env = {
+        "RAGLOOM_PROFILE": "production",
+        "RAGLOOM_HOME": str(tmp_path / "home"),
+        "RAGLOOM_DATABASE_URL": postgres_url,
+        "RAGLOOM_REDIS_URL": "redis://127.0.0.1:1/0",
+        "RAGLOOM_QDRANT_URL": "unused",
+    }
+    settings = load_settings(
+        environ=env, overrides={"plugins": {"qdrant": {"url": None, "path": str(tmp_path / "q")}}}
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as client:
+            response = await client.post("/v1/documents", files={"file": ("a.txt", b"Queue me.", "text/plain")})
+            assert response.status_code == 201
+            assert response.json()["status"] == "failed"
+            assert "could not queue ingestion" in response.json()["error"]
