@@ -18,7 +18,7 @@ from . import commands
 from .settings import load_settings
 
 app = typer.Typer(help="ragloom: multi-tenant RAG over your documents.", no_args_is_help=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="YAML config file (or RAGLOOM_CONFIG)")

@@ -10,11 +10,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from ragloom.core.errors import Conflict, InvalidInput, NotFound, ProviderUnavailable
-from ragloom.core.models import Document, DocumentId, DocumentStatus, TenantId
 from sqlalchemy import Connection, event, exc, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from ragloom.core.errors import Conflict, InvalidInput, NotFound, ProviderUnavailable
+from ragloom.core.models import Document, DocumentId, DocumentStatus, TenantId
 
 from .settings import SqlAlchemySettings
 from .tables import documents

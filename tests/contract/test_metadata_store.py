@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
+
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
 from ragloom.adapters.sqlalchemy import SqlAlchemyMetadataStore, SqlAlchemySettings, open_metadata_store
 from ragloom.adapters.sqlalchemy.store import migrate
 from ragloom.contracts.testing.metadata_store import MetadataStoreContract, make_document
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.ports import HealthCheck
-from sqlalchemy import inspect, text
 
 
 class TestInMemoryMetadataStore(MetadataStoreContract):

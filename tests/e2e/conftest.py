@@ -8,7 +8,9 @@ from ragloom.entrypoints.settings import load_settings
 @pytest.fixture
 def embedded_settings(tmp_path):
     """The shipped embedded profile (real model, qdrant-edge, SQLite, local blobs) in a temp home."""
-    return load_settings(environ={"RAGLOOM_HOME": str(tmp_path / "home")}, overrides={"http": {"max_upload_bytes": 200_000}})
+    return load_settings(
+        environ={"RAGLOOM_HOME": str(tmp_path / "home")}, overrides={"http": {"max_upload_bytes": 200_000}}
+    )
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from tests.helpers.pdf import make_pdf
 from tests.helpers.runtime import parse_sse, wait_for_status
 
 DOCUMENTS = {
-    "lighthouse.md": b"# The Brightwater Lighthouse\n\nThe Brightwater lighthouse was built in 1871 on a basalt "
-    b"reef. Its lamp is visible for 22 nautical miles. The keeper's cottage now houses a small museum.",
+    "lighthouse.md": b"# The Brightwater Lighthouse\n\nThe Brightwater lighthouse was built in 1871 on a "
+    b"basalt reef. Its lamp is visible for 22 nautical miles. The keeper's cottage now houses a small museum.",
     "bees.html": b"<html><head><title>Honey bees</title><script>var x=1;</script></head><body><h1>Bees</h1>"
     b"<p>A honey bee colony has one queen. Worker bees communicate the direction of flowers with a waggle "
     b"dance.</p></body></html>",
@@ -50,11 +50,16 @@ async def run_scenario(client: Any) -> None:
     assert "".join(d["text"] for e, d in events if e == "delta") == done["answer"]
     top = done["citations"][0]
     assert (top["document_id"], top["title"], top["source"], top["page"]) == (
-        ids["volcano.pdf"], "Mount Tarsa", "volcano.pdf", 2,
+        ids["volcano.pdf"],
+        "Mount Tarsa",
+        "volcano.pdf",
+        2,
     )
     assert set(top) >= {"document_id", "title", "chunk", "score", "page"}
 
-    response = await client.post("/v1/query", json={"question": "How do bees tell each other where flowers are?"})
+    response = await client.post(
+        "/v1/query", json={"question": "How do bees tell each other where flowers are?"}
+    )
     done = parse_sse(response.text)[-1][1]
     assert "waggle dance" in done["answer"]
     assert done["citations"][0]["title"] == "Honey bees"

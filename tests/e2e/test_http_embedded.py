@@ -35,8 +35,10 @@ async def test_over_the_maximum_size_is_413(client):
         ({"content-type": "multipart/form-data; boundary=xyz"}, b"--xyz\r\nnot a part"),
         ({"content-type": "multipart/form-data"}, b"no boundary at all"),
         ({"content-type": "application/json"}, b'{"file": "x"}'),
-        ({"content-type": "multipart/form-data; boundary=xyz"}, b"--xyz\r\nContent-Disposition: form-data; "
-         b'name="other"\r\n\r\nvalue\r\n--xyz--\r\n'),
+        (
+            {"content-type": "multipart/form-data; boundary=xyz"},
+            b'--xyz\r\nContent-Disposition: form-data; name="other"\r\n\r\nvalue\r\n--xyz--\r\n',
+        ),
     ],
 )
 async def test_malformed_multipart_is_400(client, headers, body):
@@ -45,7 +47,9 @@ async def test_malformed_multipart_is_400(client, headers, body):
     assert response.json()["error"]["code"] == "invalid_input"
 
 
-@pytest.mark.parametrize("document_id", ["0b7f8c1e-2d9a-4c1e-9f3a-111111111111", "not-a-uuid", "..%2F..%2Fetc"])
+@pytest.mark.parametrize(
+    "document_id", ["0b7f8c1e-2d9a-4c1e-9f3a-111111111111", "not-a-uuid", "..%2F..%2Fetc"]
+)
 async def test_unknown_document_is_404(client, document_id):
     for method in ("GET", "DELETE"):
         response = await client.request(method, f"/v1/documents/{document_id}")
@@ -107,7 +111,9 @@ async def test_openapi_document_lists_exactly_the_routes(client):
 
 
 async def test_markdown_title_and_html_scripts(client):
-    created = await upload(client, "notes.md", b"# Field Notes\n\nThe heron waited by the reeds.", "text/markdown")
+    created = await upload(
+        client, "notes.md", b"# Field Notes\n\nThe heron waited by the reeds.", "text/markdown"
+    )
     body = await wait_for_status(client, created.json()["id"])
     assert body["status"] == "ready"
     page = b"<html><body><script>secretToken()</script><p>Visible words about lynx.</p></body></html>"

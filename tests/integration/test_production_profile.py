@@ -85,7 +85,9 @@ async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as client:
-            response = await client.post("/v1/documents", files={"file": ("a.txt", b"Queue me.", "text/plain")})
+            response = await client.post(
+                "/v1/documents", files={"file": ("a.txt", b"Queue me.", "text/plain")}
+            )
             assert response.status_code == 201
             assert response.json()["status"] == "failed"
             assert "could not queue ingestion" in response.json()["error"]

@@ -5,7 +5,9 @@ from ragloom.core.models import Segment
 
 
 def sentences(n: int, words: int = 10) -> str:
-    return " ".join(f"Sentence {i} " + " ".join(f"w{i}x{j}" for j in range(words - 3)) + " end." for i in range(n))
+    return " ".join(
+        f"Sentence {i} " + " ".join(f"w{i}x{j}" for j in range(words - 3)) + " end." for i in range(n)
+    )
 
 
 def test_chunks_respect_the_size_and_keep_whole_sentences():
@@ -27,12 +29,16 @@ def test_title_is_carried_into_the_embedded_text_only():
     chunk = chunk_segments([Segment("Mars has two moons.")], "Planets", ChunkingPolicy())[0]
     assert chunk.embed_text == "Planets\nMars has two moons."
     assert chunk.text == "Mars has two moons."
-    plain = chunk_segments([Segment("Mars has two moons.")], "Planets", ChunkingPolicy(include_title=False))[0]
+    plain = chunk_segments([Segment("Mars has two moons.")], "Planets", ChunkingPolicy(include_title=False))[
+        0
+    ]
     assert plain.embed_text == "Mars has two moons."
 
 
 def test_chunks_never_span_pages():
-    chunks = chunk_segments([Segment("Page one text.", page=1), Segment("Page two text.", page=2)], "", ChunkingPolicy())
+    chunks = chunk_segments(
+        [Segment("Page one text.", page=1), Segment("Page two text.", page=2)], "", ChunkingPolicy()
+    )
     assert [(c.text, c.page) for c in chunks] == [("Page one text.", 1), ("Page two text.", 2)]
 
 

@@ -17,7 +17,9 @@ async def test_answers_with_the_matching_sentence_and_cites_its_passage():
 
 
 async def test_without_any_overlap_it_falls_back_to_the_top_passage():
-    text = await answer("zebra?", [Passage(1, "Alpha beta gamma delta.", "A"), Passage(2, "Other text.", "B")])
+    text = await answer(
+        "zebra?", [Passage(1, "Alpha beta gamma delta.", "A"), Passage(2, "Other text.", "B")]
+    )
     assert text == "Alpha beta gamma delta. [1]"
 
 

@@ -44,7 +44,9 @@ async def ingest(runtime, name, data):
 async def test_upload_ingest_answer_with_citations(settings):
     async with open_runtime(settings) as runtime:
         await runtime.start_all()
-        pdf = make_pdf(["Owls hunt at night. Their feathers are silent.", "Owls swallow prey whole."], title="Owls")
+        pdf = make_pdf(
+            ["Owls hunt at night. Their feathers are silent.", "Owls swallow prey whole."], title="Owls"
+        )
         _, doc = await ingest(runtime, "owls.pdf", pdf)
         assert (doc.status, doc.chunk_count, doc.title) == (DocumentStatus.READY, 2, "owls")
         events = [e async for e in (await runtime.answer()).answer(T, "Do owls swallow their prey whole?")]

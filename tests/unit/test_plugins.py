@@ -16,7 +16,7 @@ from ragloom.entrypoints.http.app import create_app
 from tests.helpers.runtime import memory_settings, parse_sse, wait_for_status
 
 PLUGIN_SOURCE = textwrap.dedent(
-    '''
+    """
     from contextlib import asynccontextmanager
     from pydantic import BaseModel, ConfigDict, SecretStr
     from ragloom.contracts import AdapterSpec, Port, hookimpl
@@ -40,7 +40,7 @@ PLUGIN_SOURCE = textwrap.dedent(
     @hookimpl
     def ragloom_adapters():
         return [AdapterSpec(Port.CHAT_MODEL, "echo", open_echo, EchoSettings, "repeats the question")]
-    '''
+    """
 )
 
 
@@ -62,7 +62,9 @@ def installed_plugin(tmp_path, monkeypatch):
 def test_third_party_plugin_is_discovered_and_reported(installed_plugin, tmp_path):
     registry = PluginRegistry(ALL_BUILTIN_PLUGINS)
     assert registry.find(Port.CHAT_MODEL, "echo") is not None
-    settings = memory_settings(tmp_path, adapters={"chat_model": "echo"}, plugins={"echo": {"prefix": "heard"}})
+    settings = memory_settings(
+        tmp_path, adapters={"chat_model": "echo"}, plugins={"echo": {"prefix": "heard"}}
+    )
     report = plugin_report(settings)
     echo = next(p for p in report["plugins"] if p["name"] == "echo")
     assert (echo["distribution"], echo["version"]) == ("ragloom-echo-plugin", "1.2.3")
@@ -73,7 +75,9 @@ def test_third_party_plugin_is_discovered_and_reported(installed_plugin, tmp_pat
 
 
 async def test_third_party_adapter_is_selected_by_configuration(installed_plugin, tmp_path):
-    settings = memory_settings(tmp_path, adapters={"chat_model": "echo"}, plugins={"echo": {"prefix": "heard"}})
+    settings = memory_settings(
+        tmp_path, adapters={"chat_model": "echo"}, plugins={"echo": {"prefix": "heard"}}
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -101,7 +105,9 @@ def test_duplicate_adapter_names_fail_naming_both_plugins():
     _module("dup_one", "same")
     _module("dup_two", "same")
     try:
-        with pytest.raises(DuplicateAdapter, match=r"'same' for port 'chat_model' .* 'dup_one' and plugin 'dup_two'"):
+        with pytest.raises(
+            DuplicateAdapter, match=r"'same' for port 'chat_model' .* 'dup_one' and plugin 'dup_two'"
+        ):
             PluginRegistry(["dup_one", "dup_two"], load_entry_points=False)
     finally:
         sys.modules.pop("dup_one")
@@ -136,7 +142,9 @@ def test_a_hook_without_a_spec_is_refused():
 def test_a_plugin_that_fails_to_import_is_named(tmp_path, monkeypatch):
     site = tmp_path / "site"
     (site / "broken-0.1.dist-info").mkdir(parents=True)
-    (site / "broken-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: broken\nVersion: 0.1\n")
+    (site / "broken-0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: broken\nVersion: 0.1\n"
+    )
     (site / "broken-0.1.dist-info" / "entry_points.txt").write_text("[ragloom]\nbroken = no_such_module\n")
     monkeypatch.syspath_prepend(str(site))
     with pytest.raises(PluginError, match=r"plugin 'broken' \(no_such_module\) failed to load"):

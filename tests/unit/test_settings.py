@@ -22,7 +22,11 @@ def test_yaml_file_then_environment_override(tmp_path):
     config.write_text("http:\n  port: 9000\nchunking:\n  max_words: 120\n")
     s = load_settings(
         config,
-        environ={"RAGLOOM_HOME": str(tmp_path), "RAGLOOM_HTTP__PORT": "9100", "RAGLOOM_ADAPTERS__VECTOR_INDEX": "memory"},
+        environ={
+            "RAGLOOM_HOME": str(tmp_path),
+            "RAGLOOM_HTTP__PORT": "9100",
+            "RAGLOOM_ADAPTERS__VECTOR_INDEX": "memory",
+        },
     )
     assert s.http.port == 9100
     assert s.chunking.max_words == 120
@@ -39,14 +43,19 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
     s = settings(tmp_path, env)
     assert s.plugins["sqlalchemy"]["url"] == "postgresql+asyncpg://db/x"
     assert s.plugins["local"]["root"] == f"{tmp_path}/blobs"
-    with pytest.raises(ConfigError, match=r"plugins.sqlalchemy.url: environment variable RAGLOOM_DATABASE_URL"):
+    with pytest.raises(
+        ConfigError, match=r"plugins.sqlalchemy.url: environment variable RAGLOOM_DATABASE_URL"
+    ):
         settings(tmp_path, {k: v for k, v in env.items() if k != "RAGLOOM_DATABASE_URL"})
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"http": {"prot": 1}}, r"http.prot: unknown key; valid keys: host, max_question_chars, max_upload_bytes, port"),
+        (
+            {"http": {"prot": 1}},
+            r"http.prot: unknown key; valid keys: host, max_question_chars, max_upload_bytes, port",
+        ),
         ({"colour": "blue"}, r"colour: unknown key; valid keys: adapters, chunking, home, http"),
         ({"adapters": {"vectors": "x"}}, r"adapters.vectors: unknown port; valid ports: .*vector_index"),
         ({"adapters": {"chat_model": ["a", "b"]}}, r"adapters.chat_model: takes one adapter name"),
@@ -61,10 +70,19 @@ def test_bad_settings_name_the_key_and_the_choices(tmp_path, overrides, message)
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"adapters": {"vector_index": "faiss"}}, r"adapters.vector_index: unknown adapter 'faiss'; "
-         r"valid choices: memory, qdrant, qdrant_edge"),
-        ({"plugins": {"qdrant_edge": {"pth": "/x"}}}, r"plugins.qdrant_edge.pth: unknown key; valid keys: .*path"),
-        ({"plugins": {"nosuch": {}}}, r"plugins.nosuch: no adapter is named 'nosuch'; valid names: .*qdrant_edge"),
+        (
+            {"adapters": {"vector_index": "faiss"}},
+            r"adapters.vector_index: unknown adapter 'faiss'; "
+            r"valid choices: memory, qdrant, qdrant_edge",
+        ),
+        (
+            {"plugins": {"qdrant_edge": {"pth": "/x"}}},
+            r"plugins.qdrant_edge.pth: unknown key; valid keys: .*path",
+        ),
+        (
+            {"plugins": {"nosuch": {}}},
+            r"plugins.nosuch: no adapter is named 'nosuch'; valid names: .*qdrant_edge",
+        ),
         ({"adapters": {"vector_index": "qdrant"}}, r"plugins.qdrant: set exactly one of"),
     ],
 )
@@ -76,7 +94,9 @@ def test_adapter_selection_errors_name_the_key_and_the_choices(tmp_path, overrid
 def test_missing_required_adapter_and_required_key(tmp_path):
     s = settings(tmp_path)
     s.adapters.pop("chat_model")
-    with pytest.raises(ConfigError, match=r"adapters.chat_model: required key is missing; valid choices: extractive"):
+    with pytest.raises(
+        ConfigError, match=r"adapters.chat_model: required key is missing; valid choices: extractive"
+    ):
         select_adapters(s, load_registry(load_entry_points=False))
     s = settings(tmp_path)
     s.plugins["qdrant_edge"] = {}

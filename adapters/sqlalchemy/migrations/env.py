@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from ragloom.adapters.sqlalchemy.tables import metadata
 from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from ragloom.adapters.sqlalchemy.tables import metadata
 
 config = context.config
 
