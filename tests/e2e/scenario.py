@@ -9,7 +9,8 @@ from tests.helpers.runtime import parse_sse, wait_for_status
 
 DOCUMENTS = {
     "lighthouse.md": b"# The Brightwater Lighthouse\n\nThe Brightwater lighthouse was built in 1871 on a "
-    b"basalt reef. Its lamp is visible for 22 nautical miles. The keeper's cottage now houses a small museum.",
+    b"basalt reef. Its lamp is visible for 22 nautical miles. "
+    b"The keeper's cottage now houses a small museum.",
     "bees.html": b"<html><head><title>Honey bees</title><script>var x=1;</script></head><body><h1>Bees</h1>"
     b"<p>A honey bee colony has one queen. Worker bees communicate the direction of flowers with a waggle "
     b"dance.</p></body></html>",
