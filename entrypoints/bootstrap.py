@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
-from ragloom.core.models import Modality
+from ragloom.core.models import DEFAULT_TENANT, Modality
 from ragloom.core.ports import HealthCheck
 from ragloom.core.services.answer import AnswerService
 from ragloom.core.services.batching import CoalescingEmbedder
@@ -25,6 +26,8 @@ from ragloom.plugins import BUILTIN_PLUGINS
 
 from .queue.tasks import retrying_runner
 from .settings import MULTI_ADAPTER_PORTS, Settings, validate_section
+
+log = logging.getLogger(__name__)
 
 ALL_BUILTIN_PLUGINS = (*BUILTIN_PLUGINS, "ragloom.entrypoints.queue.plugin")
 REQUIRED_PORTS = (
@@ -173,11 +176,17 @@ class Runtime:
         queue.attach(retrying_runner(ingest, self.settings.ingest.max_attempts))
 
     async def start_all(self) -> None:
+        """Open every adapter; an in-process queue also takes back work a previous run left unfinished."""
         for port in REQUIRED_PORTS:
             await self.get(port.value)
-        for name in ("documents", "answer"):
-            await self.get(name)
+        documents = await self.documents()
+        await self.get("answer")
         await self.start_ingestion()
+        queue = await self.get("job_queue")
+        if getattr(queue, "runs_in_process", False):
+            resumed = await documents.requeue_unfinished(DEFAULT_TENANT)
+            if resumed:
+                log.info("re-queued %d unfinished documents", resumed)
 
     async def wait_idle(self) -> None:
         queue = await self.get("job_queue")

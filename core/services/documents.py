@@ -89,6 +89,21 @@ class DocumentService:
             )
         return UploadResult(document, created=True)
 
+    async def requeue_unfinished(self, tenant: TenantId, page_size: int = 500) -> int:
+        """Queue again the tenant's documents left queued or processing (after a crash or restart)."""
+        count = 0
+        offset = 0
+        while True:
+            page = await self._metadata.list_documents(tenant, limit=page_size, offset=offset)
+            for document in page:
+                if document.status in (DocumentStatus.QUEUED, DocumentStatus.PROCESSING):
+                    modality = self._modality_of(document.media_type) or Modality.TEXT
+                    await self._queue.enqueue(IngestJob(tenant, document.id, modality))
+                    count += 1
+            if len(page) < page_size:
+                return count
+            offset += page_size
+
     async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
         return await self._metadata.get_document(tenant, document_id)
 

@@ -154,3 +154,30 @@ async def test_no_documents_gives_a_plain_no_answer(settings):
     async with open_runtime(settings) as runtime:
         events = [e async for e in (await runtime.answer()).answer(T, "anything?")]
         assert events[-1].citations == () and "could not find" in events[-1].answer
+
+
+async def test_work_left_unfinished_by_a_previous_run_is_taken_back(settings):
+    from ragloom.adapters.memory.blob_store import InMemoryBlobStore
+    from ragloom.adapters.memory.metadata import InMemoryMetadataStore
+    from ragloom.core.models import DocumentId, IngestJob
+
+    metadata, blobs = InMemoryMetadataStore(), InMemoryBlobStore()
+    shared = {Port.METADATA_STORE: metadata, Port.BLOB_STORE: blobs}
+
+    class LostQueue:
+        runs_in_process = True
+
+        async def enqueue(self, job: IngestJob) -> None:
+            self.last = job
+
+        def attach(self, runner) -> None:
+            pass
+
+    async with open_runtime(settings, overrides={**shared, Port.JOB_QUEUE: LostQueue()}) as crashed:
+        result = await (await crashed.documents()).upload(T, "a.txt", b"Left behind by a crash.")
+    assert result.document.status == DocumentStatus.QUEUED
+    async with open_runtime(settings, overrides=shared) as restarted:
+        await restarted.start_all()
+        await restarted.wait_idle()
+        document = await metadata.get_document(T, DocumentId(result.document.id))
+    assert document.status == DocumentStatus.READY

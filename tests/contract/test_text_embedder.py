@@ -1,0 +1,41 @@
+import pytest
+
+from ragloom.adapters.memory.embedder import HashingEmbedder
+from ragloom.adapters.sentence_transformers import SentenceTransformerSettings, open_text_embedder
+from ragloom.contracts.testing.text_embedder import TextEmbedderContract
+from ragloom.core.errors import ProviderUnavailable
+
+
+class TestHashingEmbedder(TextEmbedderContract):
+    @pytest.fixture
+    async def embedder(self):
+        yield HashingEmbedder(64)
+
+
+class TestSentenceTransformerEmbedder(TextEmbedderContract):
+    @pytest.fixture(scope="class")
+    def shared(self):
+        import asyncio
+
+        loop = asyncio.new_event_loop()
+        manager = open_text_embedder(SentenceTransformerSettings())
+        embedder = loop.run_until_complete(manager.__aenter__())
+        yield embedder
+        loop.run_until_complete(manager.__aexit__(None, None, None))
+        loop.close()
+
+    @pytest.fixture
+    async def embedder(self, shared):
+        yield shared
+
+    async def test_the_packaged_minilm_is_384_wide_and_normalised(self, embedder):
+        vector = await embedder.embed_query("hello")
+        assert embedder.dimension == 384
+        assert abs(sum(x * x for x in vector) - 1) < 1e-4
+
+
+async def test_a_missing_model_folder_is_a_clear_permanent_error(tmp_path):
+    with pytest.raises(ProviderUnavailable, match="does not exist") as caught:
+        async with open_text_embedder(SentenceTransformerSettings(model=str(tmp_path / "nope"))):
+            pass
+    assert caught.value.retryable is False
