@@ -39,12 +39,18 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
     config.bind = [f"{bind_host}:{bind_port}"]
     config.accesslog = "-"
     config.graceful_timeout = 10
-    app = create_app(settings)
     url = f"http://{bind_host}:{bind_port}"
-    err.print(f"ragloom ({settings.profile} profile, home {settings.home}) listening on {url}")
-    question = json.dumps({"question": "What is ragloom?"})
-    err.print(f"  try: curl -N {url}/v1/query -H 'content-type: application/json' -d '{question}'")
-    record_server(settings, url)
+
+    def ready() -> None:
+        record_server(settings, url)
+        question = json.dumps({"question": "How far can the Brightwater light be seen?"})
+        err.print(
+            f"ragloom is ready ({settings.profile} profile, home {settings.home}): send requests to {url}"
+        )
+        err.print(f"  try: curl -N {url}/v1/query -H 'content-type: application/json' -d '{question}'")
+
+    err.print(f"ragloom is starting on {url} ...")
+    app = create_app(settings, on_ready=ready)
     try:
         await hypercorn_serve(app, config)
     finally:

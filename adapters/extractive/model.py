@@ -124,6 +124,12 @@ class _Candidate:
     text: str
 
 
+def _is_heading(sentence: str) -> bool:
+    """Short lines without end punctuation are headings or labels, not answers."""
+    size = len(sentence.split())
+    return size < MIN_WORDS or (size <= 12 and sentence.rstrip()[-1:] not in ".!?…\"')]")
+
+
 def _terms(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
 
@@ -149,7 +155,7 @@ class ExtractiveChatModel:
             weight = sum(math.log(1 + total / document_frequency[t]) for t in overlap)
             candidates.append(_Candidate(weight / (1 + 0.15 * rank), rank, position, marker, sentence))
         best = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.position))
-        substantial = [c for c in best if c.score > 0 and len(c.text.split()) >= MIN_WORDS]
+        substantial = [c for c in best if c.score > 0 and not _is_heading(c.text)]
         chosen = substantial[: self._max] or [best[0]]
         return sorted(chosen, key=lambda c: (c.passage_rank, c.position))
 

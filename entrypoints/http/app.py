@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -28,12 +28,21 @@ ROUTES = [
 ]
 
 
-def create_app(settings: Settings, *, overrides: dict[Port, Any] | None = None) -> Starlette:
+def create_app(
+    settings: Settings,
+    *,
+    overrides: dict[Port, Any] | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> Starlette:
+    """The app; every adapter opens before the first request and closes at shutdown."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_runtime(settings, overrides=overrides) as runtime:
             await runtime.start_all()
             app.state.runtime = runtime
+            if on_ready is not None:
+                on_ready()
             yield
 
     return Starlette(routes=ROUTES, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)

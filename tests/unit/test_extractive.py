@@ -26,3 +26,8 @@ async def test_without_any_overlap_it_falls_back_to_the_top_passage():
 async def test_headings_are_not_answers():
     text = await answer("mars moons", [Passage(1, "Mars\n\nThe moons of Mars are small rocks.", "M")])
     assert text == "The moons of Mars are small rocks. [1]"
+    passage = Passage(1, "How honey bees live\n\nHoney bees live in colonies with one queen.", "Bees")
+    assert (
+        await answer("how do honey bees live?", [passage])
+        == "Honey bees live in colonies with one queen. [1]"
+    )
