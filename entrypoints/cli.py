@@ -86,6 +86,28 @@ def ask(
     raise typer.Exit(_run(commands.ask(load_settings(config), question, as_json, url)))
 
 
+eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("beir")
+def eval_beir(
+    folder: Annotated[
+        Path, typer.Argument(help="a BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/)")
+    ],
+    split: Annotated[str, typer.Option(help="the qrels split: test or train")] = "test",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    limit: Annotated[
+        int | None, typer.Option(help="first N queries, their judged documents and 10 x N others", min=1)
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Score retrieval on a BEIR dataset: nDCG@10, recall@100, MRR@10 and query latency.
+
+    The corpus goes through the real ingestion pipeline into a fresh tenant, removed afterwards."""
+    raise typer.Exit(_run(commands.eval_beir(load_settings(config), folder, split, as_json, limit)))
+
+
 @app.command()
 def plugins(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,

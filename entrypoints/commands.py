@@ -179,6 +179,42 @@ async def ask(settings: Settings, question: str, as_json: bool, url: str | None)
     return 0
 
 
+async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool, limit: int | None) -> int:
+    from .beir import evaluate, load_beir
+
+    if split not in ("test", "train", "dev"):
+        raise InvalidInput(f"unknown split {split!r}; valid: test, train, dev")
+    data = load_beir(folder, split, limit)
+    columns = (TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=as_json) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done)
+
+        async with open_runtime(settings) as runtime:
+            result = await evaluate(runtime, data, report)
+    body = result.as_json()
+    if as_json:
+        print(json.dumps(body))
+        return 0
+    table = Table(title=f"{folder.name} ({split}): {body['documents']} documents, {body['queries']} queries")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key in ("ndcg@10", "recall@100", "mrr@10"):
+        table.add_row(key, f"{body[key]:.4f}")
+    table.add_row("latency p50", f"{body['latency_ms']['p50']:.1f} ms")
+    table.add_row("latency p95", f"{body['latency_ms']['p95']:.1f} ms")
+    for phase, seconds in body["phases_s"].items():
+        table.add_row(f"{phase} time", f"{seconds:.1f} s")
+    if body["failed_documents"]:
+        table.add_row("failed documents", str(body["failed_documents"]))
+    out.print(table)
+    return 0
+
+
 def _redacted(model: BaseModel) -> dict[str, Any]:
     return {
         key: "**********" if isinstance(getattr(model, key), SecretStr) else value

@@ -8,4 +8,5 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.sentence_transformers",
     "ragloom.plugins.text_extract",
     "ragloom.plugins.extractive",
+    "ragloom.plugins.bm25",
 )
