@@ -123,9 +123,11 @@ def score(run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]]) ->
 Progress = Callable[[str, int, int], None]
 
 
-async def evaluate(runtime: Runtime, data: BeirData, progress: Progress | None = None) -> EvalReport:
+async def evaluate(
+    runtime: Runtime, data: BeirData, progress: Progress | None = None, tenant: TenantId | None = None
+) -> EvalReport:
     """Ingest into a fresh tenant, query, score, then remove the tenant's data."""
-    tenant = TenantId(f"eval-{uuid.uuid4().hex[:12]}")
+    tenant = tenant or TenantId(f"eval-{uuid.uuid4().hex[:12]}")
     report = progress or (lambda phase, done, total: None)
     phases: dict[str, float] = {}
     await runtime.start_all()

@@ -239,6 +239,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Safe with WAL: a crash cannot corrupt the file; power loss may drop the last commits.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

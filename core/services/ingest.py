@@ -71,13 +71,15 @@ class IngestService:
         error is re-raised so the caller can retry.
         """
         try:
+            before = await self._metadata.get_document(job.tenant_id, job.document_id)
             document = await self._metadata.update_status(
                 job.tenant_id, job.document_id, DocumentStatus.PROCESSING
             )
         except NotFound:
             return None
+        fresh = before.status == DocumentStatus.QUEUED and before.error is None and before.chunk_count == 0
         try:
-            count = await self._index_document(document)
+            count = await self._index_document(document, replace=not fresh)
         except ProviderUnavailable as error:
             await self._index.delete_document(document.tenant_id, document.id)
             if error.retryable and not final_attempt:
@@ -111,7 +113,8 @@ class IngestService:
             return None
         return DocumentStatus.FAILED
 
-    async def _index_document(self, document: Document) -> int:
+    async def _index_document(self, document: Document, *, replace: bool) -> int:
+        """Extract, chunk, embed and upsert; `replace` first removes points an earlier run left."""
         data = await self._blobs.get(document.tenant_id, document.blob_key)
         extraction = await self._extractor_for(document.media_type).extract(
             data, document.media_type, document.filename
@@ -144,6 +147,7 @@ class IngestService:
             )
             for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
         ]
-        await self._index.delete_document(document.tenant_id, document.id)
+        if replace:
+            await self._index.delete_document(document.tenant_id, document.id)
         await self._index.upsert(document.tenant_id, points)
         return len(points)

@@ -124,3 +124,20 @@ def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
     assert not (Path(env["RAGLOOM_HOME"]) / "server.json").exists()
+
+
+SCIFACT = ROOT.parent / "shared" / "data" / "scifact"
+
+
+@pytest.mark.skipif(
+    not SCIFACT.is_dir() and os.environ.get("CI") != "true", reason="SciFact data not present"
+)
+def test_eval_beir_on_a_small_scifact_subset(env):
+    result = ragloom(env, "eval", "beir", str(SCIFACT), "--split", "train", "--limit", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert set(body) >= {"ndcg@10", "recall@100", "mrr@10", "latency_ms", "documents", "queries"}
+    assert body["queries"] == 5 and body["documents"] >= 50
+    assert 0.3 < body["ndcg@10"] <= 1.0 and body["latency_ms"]["p50"] > 0
+    result = ragloom(env, "eval", "beir", str(SCIFACT), "--split", "nope")
+    assert result.returncode == 2 and "unknown split" in result.stderr
