@@ -9,4 +9,5 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.text_extract",
     "ragloom.plugins.extractive",
     "ragloom.plugins.bm25",
+    "ragloom.plugins.cross_encoder",
 )
