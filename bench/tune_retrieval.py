@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -113,6 +112,8 @@ def main() -> None:
     )
     parser.add_argument("--prefetch", type=int, default=100)
     parser.add_argument("--avg-len", type=float, default=None, help="BM25 average length (default: measured)")
+    parser.add_argument("--bm25", default="1.2,0.75", help="space-separated k1,b pairs to try")
+    parser.add_argument("--quick", action="store_true", help="only sparse, RRF k=2 and DBSF")
     args = parser.parse_args()
 
     data = load_beir(DATA, args.split, args.subset)
@@ -127,12 +128,17 @@ def main() -> None:
     probe = Bm25Encoder(Bm25Settings())
     measured = sum(len(probe.terms(t)) for t in texts) / len(texts)
     avg_len = args.avg_len or measured
-    encoder = Bm25Encoder(Bm25Settings(average_length=avg_len))
-    matrix, vocab, idf = bm25_matrix(encoder, texts)
-    print(f"BM25 average length {avg_len:.1f} (measured {measured:.1f})")
-
     qids = list(data.queries)
     qdense = model.encode([data.queries[q] for q in qids], batch_size=64, normalize_embeddings=True)
+    for pair in args.bm25.split():
+        k1, b = (float(x) for x in pair.split(","))
+        print(f"BM25 k1={k1} b={b} average length {avg_len:.1f} (measured {measured:.1f})")
+        encoder = Bm25Encoder(Bm25Settings(average_length=avg_len, k1=k1, b=b))
+        sweep(args, data, texts, owners, dense, encoder, qids, qdense)
+
+
+def sweep(args, data, texts, owners, dense, encoder, qids, qdense) -> None:
+    matrix, vocab, idf = bm25_matrix(encoder, texts)
     lists = {}
     for i, q in enumerate(qids):
         d_scores = dense @ qdense[i]
@@ -150,17 +156,18 @@ def main() -> None:
         print(f"{name:<34} {figures}")
         return m
 
-    evaluate("dense", lambda d, ds, s, ss: list(d))
+    if not args.quick:
+        evaluate("dense", lambda d, ds, s, ss: list(d))
     evaluate("sparse", lambda d, ds, s, ss: list(s))
-    for k in (2, 10, 30, 60, 100):
+    for k in (2,) if args.quick else (2, 10, 30, 60, 100):
         evaluate(f"rrf k={k}", lambda d, ds, s, ss, k=k: fuse_rrf([d, s], k, [1, 1]))
-    for w in (0.5, 0.7, 1.5, 2.0):
-        for k in (30, 60):
-            evaluate(
-                f"rrf k={k} dense weight {w}", lambda d, ds, s, ss, k=k, w=w: fuse_rrf([d, s], k, [w, 1])
-            )
+    if not args.quick:
+        for w in (0.5, 0.7, 1.5, 2.0):
+            for k in (30, 60):
+                evaluate(
+                    f"rrf k={k} dense weight {w}", lambda d, ds, s, ss, k=k, w=w: fuse_rrf([d, s], k, [w, 1])
+                )
     evaluate("dbsf", lambda d, ds, s, ss: fuse_dbsf([(d, ds), (s, ss)]))
-    print(json.dumps(vars(args)))
 
 
 if __name__ == "__main__":

@@ -21,40 +21,63 @@ from ragloom.core.models import DocumentStatus, TenantId
 
 from .bootstrap import Runtime
 
-RANK_DEPTH = 100
+RANK_DEPTH = 100  # documents ranked per query (recall@100)
+CHUNK_DEPTH = 300  # chunks retrieved to fill them
 MEASURES = {"ndcg_cut.10", "recall.100"}
 
 
 @dataclass
-class BeirData:
-    corpus: list[dict[str, Any]]
+class Split:
     queries: dict[str, str]
     qrels: dict[str, dict[str, int]]
 
 
 @dataclass
-class EvalReport:
+class BeirData:
+    corpus: list[dict[str, Any]]
+    splits: dict[str, Split]
+
+
+def _percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+@dataclass
+class ModeResult:
     metrics: dict[str, float]
     latencies_ms: list[float]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **{k: round(v, 4) for k, v in self.metrics.items()},
+            "latency_ms": {
+                "p50": round(statistics.median(self.latencies_ms), 2) if self.latencies_ms else 0.0,
+                "p95": round(_percentile(self.latencies_ms, 95), 2),
+            },
+        }
+
+
+@dataclass
+class EvalReport:
+    """Per split: the default retrieval path's figures, and each search mode's."""
+
+    default_mode: str
+    results: dict[str, dict[str, ModeResult]]
     documents: int
-    queries: int
     phases: dict[str, float] = field(default_factory=dict)
     failed_documents: int = 0
 
-    def as_json(self) -> dict[str, Any]:
-        cuts = (
-            statistics.quantiles(self.latencies_ms, n=100, method="inclusive")
-            if len(self.latencies_ms) > 1
-            else []
-        )
-        p50 = statistics.median(self.latencies_ms) if self.latencies_ms else 0.0
-        p95 = cuts[94] if cuts else p50
+    def split_json(self, split: str, queries: int) -> dict[str, Any]:
+        modes = self.results[split]
         return {
-            **{k: round(v, 4) for k, v in self.metrics.items()},
-            "latency_ms": {"p50": round(p50, 2), "p95": round(p95, 2)},
+            **modes[self.default_mode].as_json(),
             "documents": self.documents,
-            "queries": self.queries,
+            "queries": queries,
             "failed_documents": self.failed_documents,
+            "default_mode": self.default_mode,
+            "modes": {name: result.as_json() for name, result in modes.items()},
             "phases_s": {k: round(v, 1) for k, v in self.phases.items()},
         }
 
@@ -69,36 +92,44 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                     raise InvalidInput(f"{path}:{number} is not JSON: {error.msg}") from None
 
 
-def load_beir(folder: Path, split: str, limit: int | None = None) -> BeirData:
-    """Read corpus.jsonl, queries.jsonl and qrels/<split>.tsv.
-
-    With `limit`, keep the first `limit` judged queries and a corpus of their judged documents plus
-    the first 10 x limit other documents, so a small run still has distractors.
-    """
-    for name in ("corpus.jsonl", "queries.jsonl", f"qrels/{split}.tsv"):
-        if not (folder / name).is_file():
-            raise InvalidInput(f"{folder} is not a BEIR folder: {name} is missing")
+def _read_qrels(path: Path) -> dict[str, dict[str, int]]:
     qrels: dict[str, dict[str, int]] = {}
-    with (folder / "qrels" / f"{split}.tsv").open(encoding="utf-8") as handle:
-        rows = csv.reader(handle, delimiter="\t")
-        for row in rows:
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.reader(handle, delimiter="\t"):
             if len(row) < 3 or not row[-1].strip().lstrip("-").isdigit():
                 continue
-            query_id, doc_id, score = row[0], row[-2], int(row[-1])
-            qrels.setdefault(query_id, {})[doc_id] = score
-    queries = {q["_id"]: q["text"] for q in _read_jsonl(folder / "queries.jsonl") if q["_id"] in qrels}
-    qrels = {q: docs for q, docs in qrels.items() if q in queries}
+            qrels.setdefault(row[0], {})[row[-2]] = int(row[-1])
+    return qrels
+
+
+def load_beir(folder: Path, splits: list[str], limit: int | None = None) -> BeirData:
+    """Read corpus.jsonl, queries.jsonl and qrels/<split>.tsv for each split.
+
+    With `limit`, keep each split's first `limit` judged queries, and a corpus of their judged
+    documents plus the first 10 x limit other documents, so a small run still has distractors.
+    """
+    for name in ("corpus.jsonl", "queries.jsonl", *(f"qrels/{split}.tsv" for split in splits)):
+        if not (folder / name).is_file():
+            raise InvalidInput(f"{folder} is not a BEIR folder: {name} is missing")
+    all_queries = {q["_id"]: q["text"] for q in _read_jsonl(folder / "queries.jsonl")}
+    chosen: dict[str, Split] = {}
+    for split in splits:
+        qrels = {
+            q: docs for q, docs in _read_qrels(folder / "qrels" / f"{split}.tsv").items() if q in all_queries
+        }
+        if limit is not None:
+            qrels = dict(list(qrels.items())[:limit])
+        if not qrels:
+            raise InvalidInput(f"no judged queries for split {split!r} in {folder}")
+        chosen[split] = Split({q: all_queries[q] for q in qrels}, qrels)
     corpus = list(_read_jsonl(folder / "corpus.jsonl"))
     if limit is not None:
-        kept = list(qrels)[:limit]
-        qrels = {q: qrels[q] for q in kept}
-        queries = {q: queries[q] for q in kept}
-        judged = {d for docs in qrels.values() for d in docs}
+        judged = {d for split in chosen.values() for docs in split.qrels.values() for d in docs}
         others = [d for d in corpus if d["_id"] not in judged][: 10 * limit]
         corpus = [d for d in corpus if d["_id"] in judged] + others
-    if not queries or not corpus:
-        raise InvalidInput(f"no queries or no documents for split {split!r} in {folder}")
-    return BeirData(corpus, queries, qrels)
+    if not corpus:
+        raise InvalidInput(f"{folder}/corpus.jsonl has no documents")
+    return BeirData(corpus, chosen)
 
 
 def as_markdown(doc: dict[str, Any]) -> bytes:
@@ -123,10 +154,21 @@ def score(run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]]) ->
 Progress = Callable[[str, int, int], None]
 
 
+def _doc_ranking(hits: Any, beir_id: dict[str, str]) -> dict[str, float]:
+    ranking: dict[str, float] = {}
+    for rank, hit in enumerate(hits):
+        doc_id = beir_id.get(hit.payload.document_id)
+        if doc_id is not None and doc_id not in ranking:
+            ranking[doc_id] = float(CHUNK_DEPTH - rank)
+            if len(ranking) == RANK_DEPTH:
+                break
+    return ranking
+
+
 async def evaluate(
     runtime: Runtime, data: BeirData, progress: Progress | None = None, tenant: TenantId | None = None
 ) -> EvalReport:
-    """Ingest into a fresh tenant, query, score, then remove the tenant's data."""
+    """Ingest into a fresh tenant, run every split's queries in every search mode, score, clean up."""
     tenant = tenant or TenantId(f"eval-{uuid.uuid4().hex[:12]}")
     report = progress or (lambda phase, done, total: None)
     phases: dict[str, float] = {}
@@ -134,6 +176,11 @@ async def evaluate(
     documents = await runtime.documents()
     retriever = await runtime.retriever()
     beir_id: dict[str, str] = {}
+    modes = [(mode.value, mode, False) for mode in retriever.modes()]
+    if retriever.reranks:
+        modes = [(f"{mode.value}+rerank", mode, True) for mode in retriever.modes()[-1:]] + modes
+    default = modes[0][0] if retriever.reranks else (modes[-1][0])
+    results: dict[str, dict[str, ModeResult]] = {}
     try:
         start = time.perf_counter()
         for i, doc in enumerate(data.corpus, start=1):
@@ -145,30 +192,26 @@ async def evaluate(
         start = time.perf_counter()
         failed = await _wait_ingested(documents, tenant, len(beir_id), report)
         phases["ingest"] = time.perf_counter() - start
-
-        start = time.perf_counter()
-        run: dict[str, dict[str, float]] = {}
-        latencies = []
-        for i, (query_id, text) in enumerate(data.queries.items(), start=1):
-            began = time.perf_counter()
-            hits = await retriever.retrieve(tenant, text, top_n=RANK_DEPTH * 3)
-            latencies.append((time.perf_counter() - began) * 1000)
-            ranking: dict[str, float] = {}
-            for rank, hit in enumerate(hits):
-                doc_id = beir_id.get(hit.payload.document_id)
-                if doc_id is not None and doc_id not in ranking:
-                    ranking[doc_id] = float(RANK_DEPTH * 3 - rank)
-                if len(ranking) == RANK_DEPTH:
-                    break
-            run[query_id] = ranking
-            if i % 25 == 0 or i == len(data.queries):
-                report("query", i, len(data.queries))
-        phases["query"] = time.perf_counter() - start
+        for split_name, split in data.splits.items():
+            start = time.perf_counter()
+            results[split_name] = {}
+            for name, mode, rerank in modes:
+                run: dict[str, dict[str, float]] = {}
+                latencies = []
+                for i, (query_id, text) in enumerate(split.queries.items(), start=1):
+                    began = time.perf_counter()
+                    hits = await retriever.retrieve(tenant, text, top_n=CHUNK_DEPTH, mode=mode, rerank=rerank)
+                    latencies.append((time.perf_counter() - began) * 1000)
+                    run[query_id] = _doc_ranking(hits, beir_id)
+                    if i % 25 == 0 or i == len(split.queries):
+                        report(f"{split_name} {name}", i, len(split.queries))
+                results[split_name][name] = ModeResult(score(run, split.qrels), latencies)
+            phases[f"query {split_name}"] = time.perf_counter() - start
     finally:
         start = time.perf_counter()
         await _remove_tenant(runtime, tenant, list(beir_id))
         phases["cleanup"] = time.perf_counter() - start
-    return EvalReport(score(run, data.qrels), latencies, len(data.corpus), len(data.queries), phases, failed)
+    return EvalReport(default, results, len(data.corpus), phases, failed)
 
 
 async def _wait_ingested(documents: Any, tenant: TenantId, total: int, report: Progress) -> int:

@@ -21,7 +21,7 @@ from ragloom.core.services.answer import AnswerService
 from ragloom.core.services.batching import CoalescingEmbedder
 from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService
-from ragloom.core.services.retrieval import RetrievalPolicy, Retriever
+from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
 from ragloom.plugins import BUILTIN_PLUGINS
 
 from .queue.tasks import retrying_runner
@@ -135,6 +135,7 @@ def build_container(
                 candidates=settings.retrieval.candidates,
                 top_n=settings.retrieval.top_n,
                 max_question_chars=settings.http.max_question_chars,
+                mode=SearchMode(settings.retrieval.mode),
             )
         ),
         sparse=c.sparse_encoder,

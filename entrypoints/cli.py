@@ -95,7 +95,7 @@ def eval_beir(
     folder: Annotated[
         Path, typer.Argument(help="a BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/)")
     ],
-    split: Annotated[str, typer.Option(help="the qrels split: test or train")] = "test",
+    split: Annotated[str, typer.Option(help="the qrels split: test, train, or several: test,train")] = "test",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     limit: Annotated[
         int | None, typer.Option(help="first N queries, their judged documents and 10 x N others", min=1)

@@ -182,10 +182,12 @@ async def ask(settings: Settings, question: str, as_json: bool, url: str | None)
 async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool, limit: int | None) -> int:
     from .beir import evaluate, load_beir
 
-    if split not in ("test", "train", "dev"):
-        raise InvalidInput(f"unknown split {split!r}; valid: test, train, dev")
-    data = load_beir(folder, split, limit)
-    columns = (TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    splits = [part.strip() for part in split.split(",") if part.strip()]
+    unknown = [s for s in splits if s not in ("test", "train", "dev")]
+    if unknown or not splits:
+        raise InvalidInput(f"unknown split {','.join(unknown) or split!r}; valid: test, train, dev")
+    data = load_beir(folder, splits, limit)
+    columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=as_json) as progress:
         tasks: dict[str, Any] = {}
 
@@ -196,22 +198,25 @@ async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool,
 
         async with open_runtime(settings) as runtime:
             result = await evaluate(runtime, data, report)
-    body = result.as_json()
+    bodies = {name: result.split_json(name, len(data.splits[name].queries)) for name in splits}
     if as_json:
-        print(json.dumps(body))
+        print(json.dumps(bodies[splits[0]] if len(splits) == 1 else bodies))
         return 0
-    table = Table(title=f"{folder.name} ({split}): {body['documents']} documents, {body['queries']} queries")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for key in ("ndcg@10", "recall@100", "mrr@10"):
-        table.add_row(key, f"{body[key]:.4f}")
-    table.add_row("latency p50", f"{body['latency_ms']['p50']:.1f} ms")
-    table.add_row("latency p95", f"{body['latency_ms']['p95']:.1f} ms")
-    for phase, seconds in body["phases_s"].items():
-        table.add_row(f"{phase} time", f"{seconds:.1f} s")
-    if body["failed_documents"]:
-        table.add_row("failed documents", str(body["failed_documents"]))
-    out.print(table)
+    for name, body in bodies.items():
+        table = Table(title=f"{folder.name} {name}: {body['documents']} documents, {body['queries']} queries")
+        for column in ("search", "nDCG@10", "recall@100", "MRR@10", "p50 ms", "p95 ms"):
+            table.add_column(column, justify="left" if column == "search" else "right")
+        for mode, figures in body["modes"].items():
+            label = f"{mode} (default)" if mode == body["default_mode"] else mode
+            table.add_row(
+                label,
+                *(f"{figures[k]:.4f}" for k in ("ndcg@10", "recall@100", "mrr@10")),
+                *(f"{figures['latency_ms'][k]:.1f}" for k in ("p50", "p95")),
+            )
+        out.print(table)
+    out.print("  ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.phases.items()))
+    if result.failed_documents:
+        out.print(f"[red]{result.failed_documents} documents failed to ingest[/red]")
     return 0
 
 

@@ -44,6 +44,7 @@ class ChunkingSettings(_Section):
 
 
 class RetrievalSettings(_Section):
+    mode: Literal["dense", "sparse", "hybrid"] = "hybrid"
     candidates: int = Field(20, ge=1, le=1000)
     top_n: int = Field(5, ge=1, le=100)
 

@@ -23,11 +23,9 @@ class Bm25Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     language: str = Field("english", description="a Snowball stemmer language, or 'none'")
-    k1: float = Field(1.2, ge=0)
-    b: float = Field(0.75, ge=0, le=1)
-    average_length: float = Field(
-        120.0, gt=0, description="expected terms per chunk, for length normalisation"
-    )
+    k1: float = Field(0.9, ge=0, description="term-frequency saturation (tuned on SciFact train)")
+    b: float = Field(0.4, ge=0, le=1, description="length normalisation (tuned on SciFact train)")
+    average_length: float = Field(100.0, gt=0, description="expected terms per chunk")
     stopwords: bool = True
     min_token_length: int = Field(2, ge=1)
     max_token_length: int = Field(40, ge=1)

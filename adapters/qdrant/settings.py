@@ -20,7 +20,7 @@ class QdrantSettings(BaseModel):
     location: str | None = Field(default=None, description='":memory:" for an in-process local mode.')
     collection: str = "ragloom_chunks"
     dense_dimension: int = Field(default=384, ge=1)
-    fusion: Literal["rrf", "dbsf"] = "rrf"
+    fusion: Literal["rrf", "dbsf"] = "dbsf"
     rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
     prefetch_limit: int = Field(default=100, ge=1, description="Candidates per signal before fusion.")
     hnsw_ef: int | None = Field(default=None, ge=1)

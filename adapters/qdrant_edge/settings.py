@@ -15,7 +15,8 @@ class QdrantEdgeSettings(BaseModel):
     path: str = Field(description="Folder of the shard; created on first open.")
     dense_dimension: int = Field(default=384, ge=1, description="Length of the dense vectors.")
     fusion: Literal["rrf", "dbsf"] = Field(
-        default="rrf", description="How hybrid search fuses its two lists."
+        default="dbsf",
+        description="How hybrid search fuses its two lists (DBSF measured best on SciFact train).",
     )
     rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
     prefetch_limit: int = Field(default=100, ge=1, description="Candidates per signal before fusion.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,11 +11,18 @@ from ..models import SearchHit, SearchQuery, TenantId
 from ..ports import Reranker, SparseEncoder, TextEmbedder, VectorIndex
 
 
+class SearchMode(enum.StrEnum):
+    DENSE = "dense"
+    SPARSE = "sparse"
+    HYBRID = "hybrid"
+
+
 @dataclass(frozen=True, slots=True)
 class RetrievalPolicy:
     candidates: int = 20
     top_n: int = 5
     max_question_chars: int = 4000
+    mode: SearchMode = SearchMode.HYBRID
 
 
 class Retriever:
@@ -41,16 +49,43 @@ class Retriever:
             raise InvalidInput(f"the question is over {self._policy.max_question_chars} characters")
         return text
 
+    def modes(self) -> list[SearchMode]:
+        """The search modes the configured adapters allow."""
+        if self._sparse is None:
+            return [SearchMode.DENSE]
+        return list(SearchMode)
+
+    @property
+    def reranks(self) -> bool:
+        return self._reranker is not None
+
     async def retrieve(
-        self, tenant: TenantId, question: str, top_n: int | None = None
+        self,
+        tenant: TenantId,
+        question: str,
+        top_n: int | None = None,
+        *,
+        mode: SearchMode | None = None,
+        rerank: bool = True,
     ) -> Sequence[SearchHit]:
-        """The tenant's best chunks for the question, best first."""
+        """The tenant's best chunks for the question, best first.
+
+        Hybrid (the default when a sparse encoder is configured) fuses dense and sparse search in
+        the index; with a reranker, `candidates` chunks are reranked down to `top_n`.
+        """
         text = self.validate(question)
         n = top_n or self._policy.top_n
-        dense = await self._embedder.embed_query(text)
-        sparse = self._sparse.encode_query(text) if self._sparse is not None else None
-        limit = max(n, self._policy.candidates) if self._reranker is not None else n
+        chosen = mode or (self._policy.mode if self._sparse is not None else SearchMode.DENSE)
+        if chosen != SearchMode.DENSE and self._sparse is None:
+            raise InvalidInput(
+                f"search mode {chosen.value!r} needs a sparse encoder (adapters.sparse_encoder)"
+            )
+        dense = await self._embedder.embed_query(text) if chosen != SearchMode.SPARSE else []
+        wants_sparse = self._sparse is not None and chosen != SearchMode.DENSE
+        sparse = self._sparse.encode_query(text) if wants_sparse and self._sparse is not None else None
+        use_reranker = rerank and self._reranker is not None
+        limit = max(n, self._policy.candidates) if use_reranker else n
         hits = await self._index.search(tenant, SearchQuery(dense=dense, sparse=sparse, limit=limit))
-        if self._reranker is not None and hits:
+        if use_reranker and hits and self._reranker is not None:
             return await self._reranker.rerank(text, hits, n)
         return hits[:n]

@@ -51,31 +51,34 @@ def test_mrr_counts_only_the_top_ten():
 
 
 def test_loading_checks_the_folder_and_limits(beir_folder, tmp_path):
-    data = load_beir(beir_folder, "test")
-    assert len(data.corpus) == 4 and set(data.queries) == {"q1", "q2", "q3"}
-    limited = load_beir(beir_folder, "test", limit=1)
-    assert list(limited.queries) == ["q1"]
+    data = load_beir(beir_folder, ["test"])
+    assert len(data.corpus) == 4 and set(data.splits["test"].queries) == {"q1", "q2", "q3"}
+    limited = load_beir(beir_folder, ["test"], limit=1)
+    assert list(limited.splits["test"].queries) == ["q1"]
     assert {d["_id"] for d in limited.corpus} == {"d1", "d2", "d3", "d4"}
     with pytest.raises(InvalidInput, match=r"qrels/train\.tsv is missing"):
-        load_beir(beir_folder, "train")
+        load_beir(beir_folder, ["test", "train"])
     (beir_folder / "queries.jsonl").write_text("{not json")
     with pytest.raises(InvalidInput, match="is not JSON"):
-        load_beir(beir_folder, "test")
+        load_beir(beir_folder, ["test"])
 
 
 async def test_end_to_end_on_a_tiny_dataset_and_the_tenant_is_removed(beir_folder, tmp_path):
-    settings = memory_settings(tmp_path, adapters={"sparse_encoder": "bm25"})
+    settings = memory_settings(tmp_path)
     phases = []
     async with open_runtime(settings) as runtime:
         tenant = TenantId("eval-tiny")
         report = await evaluate(
-            runtime, load_beir(beir_folder, "test"), lambda p, d, t: phases.append(p), tenant
+            runtime, load_beir(beir_folder, ["test"]), lambda p, d, t: phases.append(p), tenant
         )
         leftovers = await (await runtime.get("vector_index")).count(tenant)
         rows = await (await runtime.documents()).list(tenant)
-    body = report.as_json()
+    body = report.split_json("test", 3)
+    assert body["default_mode"] == "hybrid"
     assert body["ndcg@10"] == 1.0 and body["mrr@10"] == 1.0
+    assert set(body["modes"]) == {"dense", "sparse", "hybrid"}
+    assert body["modes"]["sparse"]["ndcg@10"] == 1.0
     assert (body["documents"], body["queries"]) == (4, 3)
     assert body["latency_ms"]["p50"] > 0
-    assert {"upload", "ingest", "query"} <= set(phases)
+    assert {"upload", "ingest", "test hybrid", "test dense", "test sparse"} <= set(phases)
     assert leftovers == 0 and rows == []

@@ -181,3 +181,25 @@ async def test_work_left_unfinished_by_a_previous_run_is_taken_back(settings):
         await restarted.wait_idle()
         document = await metadata.get_document(T, DocumentId(result.document.id))
     assert document.status == DocumentStatus.READY
+
+
+async def test_search_modes_and_the_sparse_requirement(tmp_path):
+    from ragloom.core.services.retrieval import SearchMode
+
+    hybrid = memory_settings(tmp_path)
+    async with open_runtime(hybrid) as runtime:
+        await runtime.start_all()
+        _, doc = await ingest(runtime, "a.txt", b"Narwhals have a long spiral tusk.")
+        retriever = await runtime.retriever()
+        assert retriever.modes() == [SearchMode.DENSE, SearchMode.SPARSE, SearchMode.HYBRID]
+        for mode in SearchMode:
+            hits = await retriever.retrieve(T, "narwhal tusk", mode=mode)
+            assert [h.payload.document_id for h in hits] == [doc.id]
+        assert await retriever.retrieve(T, "zebra stripes", mode=SearchMode.SPARSE) == []
+    dense_only = memory_settings(tmp_path / "dense")
+    dense_only.adapters.pop("sparse_encoder")
+    async with open_runtime(dense_only) as runtime:
+        retriever = await runtime.retriever()
+        assert retriever.modes() == [SearchMode.DENSE]
+        with pytest.raises(InvalidInput, match="needs a sparse encoder"):
+            await retriever.retrieve(T, "x", mode=SearchMode.HYBRID)
