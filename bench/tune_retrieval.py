@@ -116,34 +116,35 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only sparse, RRF k=2 and DBSF")
     args = parser.parse_args()
 
-    data = load_beir(DATA, args.split, args.subset)
+    loaded = load_beir(DATA, [args.split], args.subset)
+    corpus, split = loaded.corpus, loaded.splits[args.split]
     policy = ChunkingPolicy(args.max_words, args.overlap, args.title)
-    texts, owners = chunk_corpus(data.corpus, policy)
+    texts, owners = chunk_corpus(corpus, policy)
     model = load_model(SentenceTransformerSettings())
     started = time.perf_counter()
     dense = embed(model, texts, f"w{args.max_words}-o{args.overlap}-t{int(args.title)}")
     print(
-        f"{len(data.corpus)} docs, {len(texts)} chunks, embeddings in {time.perf_counter() - started:.0f} s"
+        f"{len(corpus)} docs, {len(texts)} chunks, embeddings in {time.perf_counter() - started:.0f} s"
     )
     probe = Bm25Encoder(Bm25Settings())
     measured = sum(len(probe.terms(t)) for t in texts) / len(texts)
     avg_len = args.avg_len or measured
-    qids = list(data.queries)
-    qdense = model.encode([data.queries[q] for q in qids], batch_size=64, normalize_embeddings=True)
+    qids = list(split.queries)
+    qdense = model.encode([split.queries[q] for q in qids], batch_size=64, normalize_embeddings=True)
     for pair in args.bm25.split():
         k1, b = (float(x) for x in pair.split(","))
         print(f"BM25 k1={k1} b={b} average length {avg_len:.1f} (measured {measured:.1f})")
         encoder = Bm25Encoder(Bm25Settings(average_length=avg_len, k1=k1, b=b))
-        sweep(args, data, texts, owners, dense, encoder, qids, qdense)
+        sweep(args, split, texts, owners, dense, encoder, qids, qdense)
 
 
-def sweep(args, data, texts, owners, dense, encoder, qids, qdense) -> None:
+def sweep(args, split, texts, owners, dense, encoder, qids, qdense) -> None:
     matrix, vocab, idf = bm25_matrix(encoder, texts)
     lists = {}
     for i, q in enumerate(qids):
         d_scores = dense @ qdense[i]
         d_rank = rank(d_scores, args.prefetch)
-        cols = [vocab[t] for t in encoder.encode_query(data.queries[q]).indices if t in vocab]
+        cols = [vocab[t] for t in encoder.encode_query(split.queries[q]).indices if t in vocab]
         s_scores = np.asarray(matrix[:, cols] @ idf[cols]).ravel() if cols else np.zeros(len(texts))
         s_rank = rank(s_scores, args.prefetch)
         s_rank = s_rank[s_scores[s_rank] > 0]
@@ -151,7 +152,7 @@ def sweep(args, data, texts, owners, dense, encoder, qids, qdense) -> None:
 
     def evaluate(name, fuse):
         run = {q: to_run(fuse(*lists[q]), owners) for q in qids}
-        m = score(run, data.qrels)
+        m = score(run, split.qrels)
         figures = "  ".join(f"{key} {m[key]:.4f}" for key in ("ndcg@10", "recall@100", "mrr@10"))
         print(f"{name:<34} {figures}")
         return m
