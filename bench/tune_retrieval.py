@@ -123,9 +123,7 @@ def main() -> None:
     model = load_model(SentenceTransformerSettings())
     started = time.perf_counter()
     dense = embed(model, texts, f"w{args.max_words}-o{args.overlap}-t{int(args.title)}")
-    print(
-        f"{len(corpus)} docs, {len(texts)} chunks, embeddings in {time.perf_counter() - started:.0f} s"
-    )
+    print(f"{len(corpus)} docs, {len(texts)} chunks, embeddings in {time.perf_counter() - started:.0f} s")
     probe = Bm25Encoder(Bm25Settings())
     measured = sum(len(probe.terms(t)) for t in texts) / len(texts)
     avg_len = args.avg_len or measured

@@ -96,6 +96,8 @@ class ChunkPayload:
     page: int | None = None
     start_seconds: float | None = None
 
+    KEYS_WITHOUT_TEXT = ("document_id", "title", "source", "ordinal", "page", "start_seconds", "point_id")
+
     def to_dict(self) -> dict[str, object]:
         return {
             "document_id": self.document_id,
@@ -134,9 +136,12 @@ class VectorPoint:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
+    """`with_text=False` leaves `ChunkPayload.text` empty: cheaper when only the ranking matters."""
+
     dense: Vector
     limit: int = 10
     sparse: SparseVector | None = None
+    with_text: bool = True
 
 
 @dataclass(frozen=True, slots=True)

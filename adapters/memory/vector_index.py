@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import (
@@ -74,7 +74,12 @@ class InMemoryVectorIndex:
                 ranking = _rrf([dense[:prefetch], sparse_ranking], self._rrf_k)
             else:
                 ranking = dense
-        return [SearchHit(pid, score, points[pid].payload) for pid, score in ranking[: query.limit]]
+        return [
+            SearchHit(
+                pid, score, points[pid].payload if query.with_text else replace(points[pid].payload, text="")
+            )
+            for pid, score in ranking[: query.limit]
+        ]
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
         """Remove the tenant's points of this document."""

@@ -67,7 +67,12 @@ class QdrantIndex:
         if arguments is None:
             return []
         response = await _call(
-            self._client.query_points(self._collection, limit=query.limit, with_payload=True, **arguments)
+            self._client.query_points(
+                self._collection,
+                limit=query.limit,
+                with_payload=True if query.with_text else list(ChunkPayload.KEYS_WITHOUT_TEXT),
+                **arguments,
+            )
         )
         return [_hit(point) for point in response.points]
 

@@ -127,7 +127,10 @@ class QdrantEdgeIndex:
             raise InvalidInput("the search limit must be at least 1")
         sparse = _sparse(query.sparse) if query.sparse is not None else None
         sparse_params = qe.SearchParams(idf=qe.IdfParams(corpus=condition))
-        common: dict[str, Any] = {"limit": query.limit, "filter": condition, "with_payload": True}
+        selection = (
+            True if query.with_text else qe.PayloadSelector.Include(list(ChunkPayload.KEYS_WITHOUT_TEXT))
+        )
+        common: dict[str, Any] = {"limit": query.limit, "filter": condition, "with_payload": selection}
         if len(query.dense) == 0:
             if sparse is None:
                 raise InvalidInput("a search needs a dense or a sparse vector")

@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import Vector
+
+from .onnx_query import OnnxQueryEncoder
 
 PACKAGED_MINILM = "all-MiniLM-L6-v2"
 
@@ -29,6 +31,10 @@ class SentenceTransformerSettings(BaseModel):
     device: str = "cpu"
     query_prefix: str = ""
     document_prefix: str = ""
+    query_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: single queries through ONNX Runtime (same vectors, about 2x faster on CPU)"
+    )
+    query_threads: int = Field(2, ge=1, le=64)
 
 
 def resolve_model_path(model: str) -> str:
@@ -52,10 +58,16 @@ def load_model(settings: SentenceTransformerSettings) -> Any:
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, model: Any, settings: SentenceTransformerSettings) -> None:
+    """Documents in batches on one thread; queries on another, so they never wait behind a batch."""
+
+    def __init__(
+        self, model: Any, settings: SentenceTransformerSettings, query_encoder: OnnxQueryEncoder | None = None
+    ) -> None:
         self._model = model
         self._settings = settings
+        self._query_encoder = query_encoder
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
+        self._query_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self._dimension = int(dimension())
 
@@ -82,10 +94,15 @@ class SentenceTransformerEmbedder:
         return await self._run([self._settings.document_prefix + text for text in texts])
 
     async def embed_query(self, text: str) -> Vector:
-        return (await self._run([self._settings.query_prefix + text]))[0]
+        query = self._settings.query_prefix + text
+        loop = asyncio.get_running_loop()
+        if self._query_encoder is not None:
+            return await loop.run_in_executor(self._query_executor, self._query_encoder.encode, query)
+        return (await loop.run_in_executor(self._query_executor, self._encode, [query]))[0]
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+        self._query_executor.shutdown(wait=True)
 
 
 @asynccontextmanager
@@ -93,7 +110,10 @@ async def open_text_embedder(
     settings: SentenceTransformerSettings,
 ) -> AsyncIterator[SentenceTransformerEmbedder]:
     model = await asyncio.to_thread(load_model, settings)
-    embedder = SentenceTransformerEmbedder(model, settings)
+    query_encoder = None
+    if settings.query_backend == "onnx":
+        query_encoder = await asyncio.to_thread(OnnxQueryEncoder.build, model, settings.query_threads)
+    embedder = SentenceTransformerEmbedder(model, settings, query_encoder)
     try:
         yield embedder
     finally:

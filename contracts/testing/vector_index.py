@@ -113,6 +113,20 @@ class VectorIndexContract:
         assert hits[1].payload == middle.payload
         assert hits[1].payload.page == 3 and isinstance(hits[1].payload.page, int)
 
+    async def test_search_without_text_keeps_the_ranking_and_the_rest_of_the_payload(
+        self, index: VectorIndex
+    ) -> None:
+        near = VectorPoint(str(uuid.uuid4()), axis(0), payload(DOC_1, 0, page=2), sparse(t1=1.0))
+        far = VectorPoint(str(uuid.uuid4()), axis(1), payload(DOC_2, 1), sparse(t2=1.0))
+        await index.upsert(A, [near, far])
+        for query in (SearchQuery(dense=axis(0)), SearchQuery(dense=axis(0), sparse=sparse(t1=1.0))):
+            full = await index.search(A, query)
+            bare = await index.search(A, SearchQuery(query.dense, query.limit, query.sparse, with_text=False))
+            assert ids(bare) == ids(full)
+            assert [h.payload.text for h in bare] == ["", ""]
+            assert bare[0].payload.document_id == DOC_1 and bare[0].payload.page == 2
+            assert bare[0].payload.ordinal == 0 and full[0].payload.text
+
     async def test_upsert_same_id_replaces(self, index: VectorIndex) -> None:
         first = point(axis(0))
         await index.upsert(A, [first])

@@ -67,6 +67,7 @@ class Retriever:
         *,
         mode: SearchMode | None = None,
         rerank: bool = True,
+        with_text: bool = True,
     ) -> Sequence[SearchHit]:
         """The tenant's best chunks for the question, best first.
 
@@ -85,7 +86,8 @@ class Retriever:
         sparse = self._sparse.encode_query(text) if wants_sparse and self._sparse is not None else None
         use_reranker = rerank and self._reranker is not None
         limit = max(n, self._policy.candidates) if use_reranker else n
-        hits = await self._index.search(tenant, SearchQuery(dense=dense, sparse=sparse, limit=limit))
+        query = SearchQuery(dense=dense, sparse=sparse, limit=limit, with_text=with_text or use_reranker)
+        hits = await self._index.search(tenant, query)
         if use_reranker and hits and self._reranker is not None:
             return await self._reranker.rerank(text, hits, n)
         return hits[:n]

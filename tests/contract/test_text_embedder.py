@@ -28,6 +28,12 @@ class TestSentenceTransformerEmbedder(TextEmbedderContract):
     async def embedder(self, shared):
         yield shared
 
+    async def test_onnx_queries_match_torch_queries(self, embedder):
+        async with open_text_embedder(SentenceTransformerSettings(query_backend="torch")) as torch_embedder:
+            for text in ("vitamin D and multiple sclerosis", "a", "x " * 400):
+                fast, slow = await embedder.embed_query(text), await torch_embedder.embed_query(text)
+                assert sum(a * b for a, b in zip(fast, slow, strict=True)) > 0.9999
+
     async def test_the_packaged_minilm_is_384_wide_and_normalised(self, embedder):
         vector = await embedder.embed_query("hello")
         assert embedder.dimension == 384
