@@ -22,6 +22,7 @@ from ragloom.core.models import (
     Vector,
     VectorPoint,
 )
+from ragloom.core.vectors import checked_dense, checked_sparse
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +98,7 @@ class InMemoryVectorIndex:
         return sum(1 for p in points if document_id is None or p.payload.document_id == document_id)
 
     def _dense(self, vector: Vector) -> list[float]:
-        values = [float(x) for x in vector]
-        if len(values) != self.dimension:
-            raise InvalidInput(
-                f"dense vector has {len(values)} dimensions; the index expects {self.dimension}"
-            )
-        return values
+        return checked_dense(vector, self.dimension)
 
 
 def _unit(values: list[float]) -> tuple[float, ...]:
@@ -113,12 +109,8 @@ def _unit(values: list[float]) -> tuple[float, ...]:
 def _sparse_dict(vector: SparseVector | None) -> dict[int, float] | None:
     if vector is None:
         return None
-    indices = [int(i) for i in vector.indices]
-    if len(indices) != len(vector.values):
-        raise InvalidInput("a sparse vector needs as many values as indices")
-    if len(set(indices)) != len(indices) or any(i < 0 for i in indices):
-        raise InvalidInput("sparse vector indices must be unique and non-negative")
-    return {i: float(v) for i, v in zip(indices, vector.values, strict=True)}
+    indices, values = checked_sparse(vector)
+    return dict(zip(indices, values, strict=True))
 
 
 def _sorted(scores: dict[str, float]) -> _Ranking:

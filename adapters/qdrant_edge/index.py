@@ -28,6 +28,7 @@ from ragloom.core.models import (
     Vector,
     VectorPoint,
 )
+from ragloom.core.vectors import checked_dense, checked_sparse
 
 from .settings import QdrantEdgeSettings
 
@@ -220,19 +221,12 @@ def _tenant_filter(tenant: TenantId, document_id: DocumentId | None = None) -> q
 
 
 def _dense(vector: Vector, dimension: int) -> list[float]:
-    values = [float(x) for x in vector]
-    if len(values) != dimension:
-        raise InvalidInput(f"dense vector has {len(values)} dimensions; the index expects {dimension}")
-    return values
+    return checked_dense(vector, dimension)
 
 
 def _sparse(vector: SparseVector) -> qe.SparseVector:
-    indices = [int(i) for i in vector.indices]
-    if len(indices) != len(vector.values):
-        raise InvalidInput("a sparse vector needs as many values as indices")
-    if len(set(indices)) != len(indices) or any(i < 0 for i in indices):
-        raise InvalidInput("sparse vector indices must be unique and non-negative")
-    return qe.SparseVector(indices, [float(v) for v in vector.values])
+    indices, values = checked_sparse(vector)
+    return qe.SparseVector(indices, values)
 
 
 def _hit(point: qe.ScoredPoint) -> SearchHit:

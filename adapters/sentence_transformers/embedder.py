@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -50,15 +51,26 @@ def resolve_model_path(model: str) -> str:
 
 
 def load_model(settings: SentenceTransformerSettings) -> Any:
+    return _shared_model(resolve_model_path(settings.model), settings.device)
+
+
+@functools.lru_cache(maxsize=2)
+def _shared_model(path: str, device: str) -> Any:
+    """Weights are read-only: runtimes in one process (tests, CLI) share one loaded copy."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(resolve_model_path(settings.model), device=settings.device)
+    return SentenceTransformer(path, device=device)
+
+
+@functools.lru_cache(maxsize=2)
+def _shared_query_encoder(path: str, device: str, threads: int) -> OnnxQueryEncoder | None:
+    return OnnxQueryEncoder.build(_shared_model(path, device), threads)
 
 
 class SentenceTransformerEmbedder:
-    """Documents in batches on one thread; queries on another, so they never wait behind a batch."""
+    """Documents in batches on one thread; ONNX queries on another, so they never wait behind a batch."""
 
     def __init__(
         self, model: Any, settings: SentenceTransformerSettings, query_encoder: OnnxQueryEncoder | None = None
@@ -98,7 +110,7 @@ class SentenceTransformerEmbedder:
         loop = asyncio.get_running_loop()
         if self._query_encoder is not None:
             return await loop.run_in_executor(self._query_executor, self._query_encoder.encode, query)
-        return (await loop.run_in_executor(self._query_executor, self._encode, [query]))[0]
+        return (await self._run([query]))[0]
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
@@ -109,10 +121,13 @@ class SentenceTransformerEmbedder:
 async def open_text_embedder(
     settings: SentenceTransformerSettings,
 ) -> AsyncIterator[SentenceTransformerEmbedder]:
-    model = await asyncio.to_thread(load_model, settings)
+    path = resolve_model_path(settings.model)
+    model = await asyncio.to_thread(_shared_model, path, settings.device)
     query_encoder = None
     if settings.query_backend == "onnx":
-        query_encoder = await asyncio.to_thread(OnnxQueryEncoder.build, model, settings.query_threads)
+        query_encoder = await asyncio.to_thread(
+            _shared_query_encoder, path, settings.device, settings.query_threads
+        )
     embedder = SentenceTransformerEmbedder(model, settings, query_encoder)
     try:
         yield embedder

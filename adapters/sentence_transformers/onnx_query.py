@@ -7,6 +7,7 @@ stay on PyTorch, where both are equally fast.
 
 from __future__ import annotations
 
+import copy
 import io
 import warnings
 from typing import Any
@@ -43,7 +44,8 @@ class OnnxQueryEncoder:
         import torch
 
         transformer = model[0].auto_model.eval()
-        tokenizer = model.tokenizer
+        # A private tokenizer: the document thread uses the model's own at the same time.
+        tokenizer = copy.deepcopy(model.tokenizer)
         sample = tokenizer(["a short sample query"], return_tensors="pt")
         names = list(sample.keys())
 

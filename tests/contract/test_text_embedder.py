@@ -34,6 +34,15 @@ class TestSentenceTransformerEmbedder(TextEmbedderContract):
                 fast, slow = await embedder.embed_query(text), await torch_embedder.embed_query(text)
                 assert sum(a * b for a, b in zip(fast, slow, strict=True)) > 0.9999
 
+    async def test_queries_and_document_batches_run_at_the_same_time(self, embedder):
+        import asyncio
+
+        documents = [f"document number {i} about owls and mice" for i in range(64)]
+        batch, *queries = await asyncio.gather(
+            embedder.embed_documents(documents), *(embedder.embed_query(f"query {i}") for i in range(8))
+        )
+        assert len(batch) == 64 and all(len(q) == 384 for q in queries)
+
     async def test_the_packaged_minilm_is_384_wide_and_normalised(self, embedder):
         vector = await embedder.embed_query("hello")
         assert embedder.dimension == 384
