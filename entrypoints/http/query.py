@@ -41,7 +41,7 @@ def _history(raw: Any) -> list[Message]:
     if raw is None:
         return []
     if not isinstance(raw, list) or not all(
-        isinstance(m, dict) and m.get("role") in {"user", "assistant"} and isinstance(m.get("content"), str)
+        isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
         for m in raw
     ):
         raise InvalidInput("history must be a list of {role: user|assistant, content: string}")

@@ -74,6 +74,8 @@ async def test_corrupt_pdf_fails_with_a_reason_while_the_worker_goes_on(client):
         (b'{"question": 5}', "must be a string"),
         (b'{"question": "   "}', "empty"),
         (b'{"question": "ok", "history": [{"role": "system", "content": "x"}]}', "history"),
+        (b'{"question": "ok", "history": [{"role": {}, "content": ""}]}', "history"),
+        (b'{"question": "ok", "history": "not a list"}', "history"),
     ],
 )
 async def test_bad_queries_are_400(client, body, message):
