@@ -2,15 +2,14 @@
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.helpers.server import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 RAGLOOM = [sys.executable, "-m", "ragloom.entrypoints.cli"]
@@ -88,28 +87,8 @@ def test_every_command_has_help(env):
         assert result.returncode == 0 and "Usage" in result.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        [*RAGLOOM, "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-            time.sleep(0.5)
+    with running_server(env) as url:
         result = ragloom(env, "ingest", str(ROOT / "samples" / "sourdough.txt"))
         assert result.returncode == 0, result.stderr
         with httpx.stream(
@@ -120,9 +99,6 @@ def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
         assert events[0] == "event: delta" and events[-1] == "event: done"
         result = ragloom(env, "ask", "How often should a starter be fed?")
         assert result.returncode == 0 and "once a day" in result.stdout
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
     assert not (Path(env["RAGLOOM_HOME"]) / "server.json").exists()
 
 

@@ -1,0 +1,42 @@
+"""Run `ragloom serve` as a real process on a free port for the length of a test."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+RAGLOOM = [sys.executable, "-m", "ragloom.entrypoints.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(env: dict[str, str], timeout: float = 120) -> Iterator[str]:
+    """Yield the server's URL once /readyz answers 200; stop it with SIGINT afterwards."""
+    port = free_port()
+    server = subprocess.Popen([*RAGLOOM, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.send_signal(subprocess.signal.SIGINT)
+        server.wait(timeout=30)
