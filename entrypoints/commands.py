@@ -24,7 +24,7 @@ from .settings import Settings
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
-DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf"}
+DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 
 
 async def serve(settings: Settings, host: str | None, port: int | None) -> int:

@@ -11,7 +11,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
             Port.MEDIA_EXTRACTOR,
             "text",
             open_text_extractor,
-            description="txt, md, html (BeautifulSoup), pdf (pypdf, with page numbers)",
+            description="txt, md, html (BeautifulSoup), pdf (pypdf, with page numbers), docx (python-docx)",
             media_types=TEXT_MEDIA_TYPES,
             modality="text",
         )

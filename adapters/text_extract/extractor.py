@@ -16,6 +16,7 @@ _PARSERS: dict[str, Callable[[bytes], Extraction]] = {
     "text/markdown": formats.markdown,
     "text/html": formats.html,
     "application/pdf": formats.pdf,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": formats.word,
 }
 TEXT_MEDIA_TYPES = frozenset(_PARSERS)
 

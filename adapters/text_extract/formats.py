@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import logging
+import zipfile
 
+import docx
 from bs4 import BeautifulSoup
+from docx.opc.exceptions import PackageNotFoundError
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -84,3 +87,26 @@ def pdf(data: bytes) -> Extraction:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise ExtractionFailed(f"the PDF could not be read: {error}") from error
     return Extraction([s for s in segments if s.text], title=title)
+
+
+def word(data: bytes) -> Extraction:
+    """Paragraphs, then table rows, of a .docx; the title from its properties or a Title/Heading 1."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise ExtractionFailed(f"the Word document could not be read: {error}") from error
+    blocks: list[str] = []
+    title = (document.core_properties.title or "").strip() or None
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        if title is None and paragraph.style is not None and paragraph.style.name in ("Title", "Heading 1"):
+            title = text
+        blocks.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
+            if cells:
+                blocks.append(" | ".join(cells))
+    return Extraction([Segment(normalize_space("\n\n".join(blocks)))], title=title)

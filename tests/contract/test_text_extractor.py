@@ -4,6 +4,26 @@ from ragloom.adapters.text_extract import TEXT_MEDIA_TYPES, TextExtractor
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from tests.helpers.pdf import make_pdf
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def make_docx(title: str | None = None) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    if title:
+        document.core_properties.title = title
+    document.add_heading("Harbour Report", level=1)
+    document.add_paragraph("The harbour was dredged in March.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "depth"
+    table.rows[0].cells[1].text = "12 m"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
 
 @pytest.fixture
 def extractor():
@@ -11,7 +31,7 @@ def extractor():
 
 
 async def test_handles_the_text_formats(extractor):
-    assert {"text/plain", "text/markdown", "text/html", "application/pdf"} == set(TEXT_MEDIA_TYPES)
+    assert {"text/plain", "text/markdown", "text/html", "application/pdf", DOCX} == set(TEXT_MEDIA_TYPES)
     assert extractor.media_types == TEXT_MEDIA_TYPES
 
 
@@ -70,3 +90,16 @@ async def test_binary_posing_as_text_fails(extractor):
 async def test_unknown_media_type(extractor):
     with pytest.raises(UnsupportedMedia):
         await extractor.extract(b"x", "image/png", "x.png")
+
+
+async def test_word_documents_keep_paragraphs_tables_and_the_title(extractor):
+    result = await extractor.extract(make_docx(), DOCX, "r.docx")
+    assert result.title == "Harbour Report"
+    assert result.segments[0].text == "Harbour Report\n\nThe harbour was dredged in March.\n\ndepth | 12 m"
+    assert (await extractor.extract(make_docx("Annual"), DOCX, "r.docx")).title == "Annual"
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", b"plain text", b""])
+async def test_corrupt_word_document_is_an_extraction_failure(extractor, data):
+    with pytest.raises(ExtractionFailed, match="Word document"):
+        await extractor.extract(data, DOCX, "x.docx")

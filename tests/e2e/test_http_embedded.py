@@ -125,3 +125,18 @@ async def test_markdown_title_and_html_scripts(client):
 
     done = parse_sse((await client.post("/v1/query", json={"question": "lynx"})).text)[-1][1]
     assert all("secretToken" not in c["text"] for c in done["citations"])
+
+
+async def test_word_document_is_ingested_and_cited(client):
+    from tests.contract.test_text_extractor import DOCX, make_docx
+
+    created = await upload(client, "harbour.docx", make_docx(), DOCX)
+    assert created.status_code == 201 and created.json()["media_type"] == DOCX
+    assert (await wait_for_status(client, created.json()["id"]))["status"] == "ready"
+    from tests.helpers.runtime import parse_sse
+
+    done = parse_sse(
+        (await client.post("/v1/query", json={"question": "When was the harbour dredged?"})).text
+    )[-1][1]
+    assert "dredged in March" in done["answer"]
+    assert done["citations"][0]["source"] == "harbour.docx"
