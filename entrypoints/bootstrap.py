@@ -148,12 +148,9 @@ def build_container(
 class Runtime:
     """An open container. Adapters open on first use, so a command opens only what it needs."""
 
-    def __init__(
-        self, settings: Settings, container: containers.DynamicContainer, media: dict[str, Modality]
-    ):
+    def __init__(self, settings: Settings, container: containers.DynamicContainer) -> None:
         self.settings = settings
         self.container = container
-        self.media_types = media
 
     async def get(self, name: str) -> Any:
         value = getattr(self.container, name)()
@@ -221,7 +218,7 @@ async def open_runtime(
     selected = select_adapters(settings, registry or load_registry())
     container = build_container(settings, selected, overrides)
     try:
-        yield Runtime(settings, container, modality_map(selected))
+        yield Runtime(settings, container)
     finally:
         result = container.shutdown_resources()
         if result is not None:

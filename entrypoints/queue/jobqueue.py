@@ -23,9 +23,6 @@ class TaskiqJobQueue:
             for modality, broker in brokers.items()
         }
 
-    def broker_for(self, modality: str) -> AsyncBroker:
-        return self.brokers.get(modality) or self.brokers["*"]
-
     def attach(self, runner: IngestRunner) -> None:
         """Give the brokers the ingestion runner their tasks call (worker side)."""
         for broker in self.brokers.values():
