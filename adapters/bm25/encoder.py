@@ -13,8 +13,7 @@ import Stemmer
 from pydantic import BaseModel, ConfigDict, Field
 
 from ragloom.core.models import SparseVector
-
-from .stopwords import ENGLISH
+from ragloom.core.stopwords import ENGLISH_STOPWORDS
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -41,7 +40,7 @@ class Bm25Encoder:
     def __init__(self, settings: Bm25Settings) -> None:
         self._settings = settings
         self._stemmer = None if settings.language == "none" else Stemmer.Stemmer(settings.language)
-        self._stopwords = ENGLISH if settings.stopwords else frozenset()
+        self._stopwords = ENGLISH_STOPWORDS if settings.stopwords else frozenset()
 
     def terms(self, text: str) -> list[str]:
         s = self._settings

@@ -1,6 +1,6 @@
-"""English stopwords: the Lucene/Anserini list plus common function words."""
+"""English stopwords (the Lucene/Anserini list plus common function words), shared by every text scorer."""
 
-ENGLISH = frozenset(
+ENGLISH_STOPWORDS = frozenset(
     [
         "a",
         "an",
