@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ragloom.core.models import DocumentStatus
+from ragloom.core.models import DocumentStatus, TenantStatus
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -92,6 +92,96 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+SCHEMAS.update(
+    {
+        "TenantCreate": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                "max_documents": {"type": ["integer", "null"], "minimum": 0, "description": "0 = unlimited"},
+                "max_bytes": {"type": ["integer", "null"], "minimum": 0, "description": "0 = unlimited"},
+            },
+        },
+        "Tenant": {
+            "type": "object",
+            "required": ["id", "name", "status"],
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "status": {"type": "string", "enum": [s.value for s in TenantStatus]},
+                "max_documents": {"type": ["integer", "null"]},
+                "max_bytes": {"type": ["integer", "null"]},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+                "keys": {"type": "array", "items": {"$ref": "#/components/schemas/ApiKey"}},
+                "usage": {
+                    "type": "object",
+                    "properties": {"documents": {"type": "integer"}, "bytes": {"type": "integer"}},
+                },
+            },
+        },
+        "TenantCreated": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Tenant"},
+                {
+                    "type": "object",
+                    "required": ["api_key", "key_id"],
+                    "properties": {
+                        "api_key": {"type": "string", "description": "shown once: rlk_<id>.<secret>"},
+                        "key_id": {"type": "string"},
+                    },
+                },
+            ]
+        },
+        "TenantList": {
+            "type": "object",
+            "required": ["tenants"],
+            "properties": {"tenants": {"type": "array", "items": {"$ref": "#/components/schemas/Tenant"}}},
+        },
+        "ApiKey": {
+            "type": "object",
+            "required": ["id", "created_at"],
+            "properties": {
+                "id": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+                "api_key": {"type": "string", "description": "only when issued, shown once"},
+            },
+        },
+        "DeletionReceipt": {
+            "type": "object",
+            "required": ["tenant_id", "status", "removed"],
+            "properties": {
+                "tenant_id": {"type": "string"},
+                "status": {"const": "deleted"},
+                "removed": {
+                    "type": "object",
+                    "description": "what this call removed, per store",
+                    "additionalProperties": {"type": "integer"},
+                },
+            },
+        },
+    }
+)
+
+BEARER = [{"apiKey": []}]
+BASIC = [{"admin": []}]
+_UNAUTHENTICATED = _error("no valid API key")
+_ADMIN_401 = _error("no valid administrator credentials")
+_TENANT_ID = {"name": "tenant_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_KEY_ID = {"name": "key_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _admin(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "security": BASIC,
+        "responses": {**responses, "401": _ADMIN_401},
+        **extra,
+    }
+
+
 _DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _PAGING = [
     {
@@ -126,6 +216,7 @@ PATHS: dict[str, Any] = {
                 "400": _error("empty file or malformed multipart body"),
                 "413": _error("over the maximum upload size"),
                 "415": _error("unsupported media type"),
+                "429": _error("the tenant's document or storage quota would be exceeded"),
                 "503": _error("a backing service is unavailable"),
             },
         },
@@ -161,6 +252,101 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/v1/audit": {
+        "get": {
+            "summary": "The caller's own audit chain as JSON lines",
+            "parameters": [
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "default": 10000},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "records in seq order",
+                    "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                },
+                "400": _error("bad paging"),
+            },
+        }
+    },
+    "/auth/verify": {
+        "get": {
+            "summary": "ForwardAuth: 200 with X-Tenant-Id for a valid API key",
+            "security": BEARER,
+            "responses": {
+                "200": {"description": "valid key; the tenant is in X-Tenant-Id"},
+                "401": _UNAUTHENTICATED,
+                "403": _error("the tenant is suspended"),
+            },
+        }
+    },
+    "/admin/tenants": {
+        "post": _admin(
+            "Onboard a tenant; its first API key is shown once",
+            {"201": _json(_ref("TenantCreated"), "created"), "400": _error("bad name or limits")},
+            requestBody={"required": True, "content": {"application/json": {"schema": _ref("TenantCreate")}}},
+        ),
+        "get": _admin(
+            "List tenants, oldest first",
+            {"200": _json(_ref("TenantList"), "tenants"), "400": _error("bad paging")},
+            parameters=_PAGING,
+        ),
+    },
+    "/admin/tenants/{tenant_id}": {
+        "get": _admin(
+            "A tenant, its keys and usage",
+            {"200": _json(_ref("Tenant"), "the tenant"), "404": _error("unknown tenant")},
+            parameters=[_TENANT_ID],
+        ),
+        "delete": _admin(
+            "Retire a tenant: purge vectors, originals, rows and cache (the audit trail stays)",
+            {"200": _json(_ref("DeletionReceipt"), "the receipt"), "404": _error("unknown tenant")},
+            parameters=[_TENANT_ID],
+        ),
+    },
+    "/admin/tenants/{tenant_id}/suspend": {
+        "post": _admin(
+            "Suspend: the tenant's keys answer 403",
+            {
+                "200": _json(_ref("Tenant"), "suspended"),
+                "404": _error("unknown tenant"),
+                "409": _error("deleted"),
+            },
+            parameters=[_TENANT_ID],
+        )
+    },
+    "/admin/tenants/{tenant_id}/resume": {
+        "post": _admin(
+            "Resume a suspended tenant",
+            {
+                "200": _json(_ref("Tenant"), "active"),
+                "404": _error("unknown tenant"),
+                "409": _error("deleted"),
+            },
+            parameters=[_TENANT_ID],
+        )
+    },
+    "/admin/tenants/{tenant_id}/keys": {
+        "post": _admin(
+            "Issue an API key (shown once)",
+            {
+                "201": _json(_ref("ApiKey"), "issued"),
+                "404": _error("unknown tenant"),
+                "409": _error("deleted"),
+            },
+            parameters=[_TENANT_ID],
+        )
+    },
+    "/admin/tenants/{tenant_id}/keys/{key_id}": {
+        "delete": _admin(
+            "Revoke an API key",
+            {"200": _json(_ref("ApiKey"), "revoked"), "404": _error("unknown tenant or key")},
+            parameters=[_TENANT_ID, _KEY_ID],
+        )
+    },
     "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "alive"}}}},
     "/readyz": {
         "get": {
@@ -174,10 +360,24 @@ PATHS: dict[str, Any] = {
 }
 
 
+for _path, _operations in PATHS.items():
+    if _path.startswith("/v1/"):
+        for _operation in _operations.values():
+            _operation["security"] = BEARER
+            _operation["responses"]["401"] = _UNAUTHENTICATED
+            _operation["responses"]["403"] = _error("the tenant is suspended")
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "ragloom", "version": "0.1.0", "description": "Multi-tenant RAG service"},
         "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "apiKey": {"type": "http", "scheme": "bearer", "description": "a tenant's API key"},
+                "admin": {"type": "http", "scheme": "basic", "description": "the administrator"},
+            },
+        },
     }

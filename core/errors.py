@@ -25,6 +25,12 @@ class NotFound(RagloomError):
     code = "not_found"
 
 
+class Unauthenticated(RagloomError):
+    """No credentials, or credentials that match no active key."""
+
+    code = "unauthenticated"
+
+
 class TenantDenied(RagloomError):
     """The tenant may not do this (suspended, retired)."""
 

@@ -12,6 +12,7 @@ TenantId = NewType("TenantId", str)
 DocumentId = NewType("DocumentId", str)
 
 DEFAULT_TENANT = TenantId("default")
+SYSTEM_CHAIN = "_system"  # the audit chain of events that belong to no tenant
 
 Vector = Sequence[float]
 
@@ -23,11 +24,47 @@ class DocumentStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class TenantStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    DELETED = "deleted"
+
+
 class Modality(enum.StrEnum):
     TEXT = "text"
     AUDIO = "audio"
     IMAGE = "image"
     VIDEO = "video"
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """A customer. `max_documents`/`max_bytes` override the configured quotas (None: use them)."""
+
+    id: TenantId
+    name: str
+    status: TenantStatus
+    created_at: datetime
+    updated_at: datetime
+    max_documents: int | None = None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A tenant's API key as stored: `id` is the public lookup prefix, the secret only as a hash."""
+
+    id: str
+    tenant_id: TenantId
+    secret_hash: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TenantUsage:
+    documents: int
+    bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +245,25 @@ class IngestJob:
 
 
 @dataclass(frozen=True, slots=True)
+class Caller:
+    """Who asks for an action, as the audit trail names them (never personal data)."""
+
+    actor: str
+    request_id: str | None = None
+
+
+SYSTEM_CALLER = Caller("system")
+
+
+@dataclass(frozen=True, slots=True)
+class Quotas:
+    """Per-tenant limits; 0 means unlimited."""
+
+    max_documents: int = 0
+    max_bytes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEvent:
     """An action to record. `details` must hold no personal data."""
 
@@ -217,6 +273,29 @@ class AuditEvent:
     target: str
     request_id: str | None = None
     details: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """A stored audit record: one link of its chain (one chain per tenant, plus the system chain).
+
+    `hash` is SHA-256 over the canonical body (which includes `prev_hash`); `signature` is the
+    signer's signature of `hash`, made with the key whose fingerprint is `key_id`.
+    """
+
+    chain: str
+    seq: int
+    time: datetime
+    tenant_id: TenantId | None
+    actor: str
+    action: str
+    target: str
+    request_id: str | None
+    details: Mapping[str, object]
+    prev_hash: str
+    hash: str
+    signature: str
+    key_id: str
 
 
 @dataclass(frozen=True, slots=True)

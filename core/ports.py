@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from .models import (
+    ApiKey,
     AuditEvent,
+    AuditRecord,
     CachedAnswer,
     Document,
     DocumentId,
@@ -21,7 +23,10 @@ from .models import (
     SearchHit,
     SearchQuery,
     SparseVector,
+    Tenant,
     TenantId,
+    TenantStatus,
+    TenantUsage,
     Vector,
     VectorPoint,
 )
@@ -50,7 +55,43 @@ class BlobStore(Protocol):
 
 
 class MetadataStore(Protocol):
-    """Documents and their ingestion status. Each call is one transaction."""
+    """Tenants, their API keys, documents and their ingestion status. Each call is one transaction.
+
+    Tenant data is read and written under the tenant's scope only (row-level security where the
+    database has it). The directory calls (`get_tenant`, `list_tenants`, `find_api_key`) are the
+    only ones that read across tenants; they serve authentication and the administrator.
+    """
+
+    async def add_tenant(self, tenant: Tenant) -> Tenant:
+        """Insert a tenant; Conflict if the id is taken."""
+
+    async def get_tenant(self, tenant_id: TenantId) -> Tenant:
+        """Return the tenant (whatever its status); NotFound if it never existed."""
+
+    async def list_tenants(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+        """Every tenant, oldest first."""
+
+    async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
+        """Set the lifecycle status; NotFound if the tenant never existed."""
+
+    async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
+        """How many documents the tenant has and their total size in bytes."""
+
+    async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
+        """Delete every document row and API key of the tenant (the tenant row stays, for the
+        record); return the count removed per table. Idempotent."""
+
+    async def add_api_key(self, key: ApiKey) -> ApiKey:
+        """Store a key (hash only); Conflict if the id is taken."""
+
+    async def find_api_key(self, key_id: str) -> ApiKey | None:
+        """The key with this public id, revoked or not, for authentication; None if unknown."""
+
+    async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
+        """The tenant's keys, oldest first, revoked ones included."""
+
+    async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
+        """Mark the tenant's key revoked (idempotent); NotFound if the tenant has no such key."""
 
     async def add_document(self, document: Document) -> Document:
         """Insert a new document. Conflict if the tenant already has one with the same content hash."""
@@ -82,10 +123,23 @@ class MetadataStore(Protocol):
 
 
 class AuditLog(Protocol):
-    """Append-only, hash-chained, signed record of every action."""
+    """Append-only, hash-chained, signed record of every action.
 
-    async def append(self, event: AuditEvent) -> None:
-        """Append one record after the last; never updates or deletes."""
+    Each tenant has its own chain (`chain == tenant_id`); events without a tenant go to the
+    system chain `SYSTEM_CHAIN`. Records are never updated or deleted, also not when the tenant is.
+    """
+
+    async def append(self, event: AuditEvent) -> AuditRecord:
+        """Link, sign and store the event after the last record of its chain; return the record."""
+
+    async def chains(self) -> Sequence[str]:
+        """The names of every chain that has records."""
+
+    async def read(self, chain: str, *, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditRecord]:
+        """Records of one chain with seq > after_seq, in seq order, as stored (not verified)."""
+
+    def signature_valid(self, record: AuditRecord) -> bool:
+        """Whether `record.signature` is a valid signature of `record.hash` by a trusted key."""
 
 
 class VectorIndex(Protocol):

@@ -173,6 +173,8 @@ async def evaluate(
     report = progress or (lambda phase, done, total: None)
     phases: dict[str, float] = {}
     await runtime.start_all()
+    tenants = await runtime.tenants()
+    await tenants.ensure(tenant, "BEIR evaluation")
     documents = await runtime.documents()
     retriever = await runtime.retriever()
     beir_id: dict[str, str] = {}
@@ -216,7 +218,8 @@ async def evaluate(
             phases[f"query {split_name}"] = time.perf_counter() - start
     finally:
         start = time.perf_counter()
-        await _remove_tenant(runtime, tenant, list(beir_id))
+        await runtime.wait_idle()
+        await tenants.delete(tenant)
         phases["cleanup"] = time.perf_counter() - start
     return EvalReport(default, results, len(data.corpus), phases, failed)
 
@@ -236,17 +239,3 @@ async def _wait_ingested(documents: Any, tenant: TenantId, total: int, report: P
         if finished >= total:
             return failed
         await asyncio.sleep(1)
-
-
-async def _remove_tenant(runtime: Runtime, tenant: TenantId, ids: list[str]) -> None:
-    await runtime.wait_idle()
-    index = await runtime.get("vector_index")
-    blobs = await runtime.get("blob_store")
-    metadata = await runtime.get("metadata_store")
-    await index.delete_tenant(tenant)
-    await blobs.delete_tenant(tenant)
-    for document_id in ids:
-        try:
-            await metadata.delete_document(tenant, document_id)
-        except Exception:  # already gone
-            continue

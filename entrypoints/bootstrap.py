@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -15,13 +17,15 @@ from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
-from ragloom.core.models import DEFAULT_TENANT, Modality
+from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, TenantStatus
 from ragloom.core.ports import HealthCheck
 from ragloom.core.services.answer import AnswerService
+from ragloom.core.services.audit import AuditTrail
 from ragloom.core.services.batching import CoalescingEmbedder
 from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
+from ragloom.core.services.tenants import Onboarded, TenantService
 from ragloom.plugins import BUILTIN_PLUGINS
 
 from .queue.tasks import retrying_runner
@@ -33,6 +37,7 @@ ALL_BUILTIN_PLUGINS = (*BUILTIN_PLUGINS, "ragloom.entrypoints.queue.plugin")
 REQUIRED_PORTS = (
     Port.BLOB_STORE,
     Port.METADATA_STORE,
+    Port.AUDIT_LOG,
     Port.VECTOR_INDEX,
     Port.TEXT_EMBEDDER,
     Port.MEDIA_EXTRACTOR,
@@ -103,6 +108,15 @@ def build_container(
         setattr(c, port.value, provider)
 
     media = modality_map(selected)
+    c.audit = providers.Singleton(AuditTrail, c.audit_log)
+    c.tenants = providers.Singleton(
+        TenantService,
+        metadata=c.metadata_store,
+        blobs=c.blob_store,
+        index=c.vector_index,
+        audit=c.audit,
+        cache=c.semantic_cache,
+    )
     c.batched_embedder = providers.Singleton(
         CoalescingEmbedder, c.text_embedder, max_batch=settings.ingest.embed_batch
     )
@@ -114,6 +128,8 @@ def build_container(
         queue=c.job_queue,
         modality_of=providers.Object(media.get),
         max_upload_bytes=settings.http.max_upload_bytes,
+        audit=c.audit,
+        quotas=providers.Object(Quotas(**settings.quotas.model_dump())),
     )
     c.ingest = providers.Singleton(
         IngestService,
@@ -123,6 +139,7 @@ def build_container(
         embedder=c.batched_embedder,
         index=c.vector_index,
         chunking=providers.Object(ChunkingPolicy(**settings.chunking.model_dump())),
+        audit=c.audit,
         sparse=c.sparse_encoder,
         scrubber=c.pii_scrubber,
     )
@@ -141,8 +158,15 @@ def build_container(
         sparse=c.sparse_encoder,
         reranker=c.reranker,
     )
-    c.answer = providers.Singleton(AnswerService, retriever=c.retriever, chat_model=c.chat_model)
+    c.answer = providers.Singleton(
+        AnswerService, retriever=c.retriever, chat_model=c.chat_model, audit=c.audit
+    )
     return c
+
+
+def default_key_file(settings: Settings) -> Path:
+    """Where the embedded profile keeps the `default` tenant's API key (mode 0600)."""
+    return Path(settings.home) / "default-api-key"
 
 
 class Runtime:
@@ -167,6 +191,22 @@ class Runtime:
     async def retriever(self) -> Retriever:
         return await self.get("retriever")
 
+    async def tenants(self) -> TenantService:
+        return await self.get("tenants")
+
+    async def audit(self) -> AuditTrail:
+        return await self.get("audit")
+
+    async def ensure_default_tenant(self) -> Onboarded | None:
+        """Create the `default` tenant on first start (embedded profile); its key goes to a 0600 file."""
+        onboarded = await (await self.tenants()).ensure(DEFAULT_TENANT, "Default tenant")
+        if onboarded is not None:
+            path = default_key_file(self.settings)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+                file.write(onboarded.token + "\n")
+        return onboarded
+
     async def start_ingestion(self) -> None:
         """Open everything ingestion needs and hand the queue's brokers the job runner."""
         queue = await self.get("job_queue")
@@ -179,12 +219,30 @@ class Runtime:
             await self.get(port.value)
         documents = await self.documents()
         await self.get("answer")
+        if self.settings.tenancy.default_tenant:
+            onboarded = await self.ensure_default_tenant()
+            if onboarded is not None:
+                log.warning(
+                    "created the 'default' tenant; its API key (shown once, also saved to %s): %s",
+                    default_key_file(self.settings),
+                    onboarded.token,
+                )
         await self.start_ingestion()
         queue = await self.get("job_queue")
         if getattr(queue, "runs_in_process", False):
-            resumed = await documents.requeue_unfinished(DEFAULT_TENANT)
+            resumed = 0
+            for tenant in await self._all_tenants():
+                if tenant.status == TenantStatus.ACTIVE:
+                    resumed += await documents.requeue_unfinished(tenant.id)
             if resumed:
                 log.info("re-queued %d unfinished documents", resumed)
+
+    async def _all_tenants(self) -> list[Any]:
+        service = await self.tenants()
+        found: list[Any] = []
+        while page := await service.list(limit=500, offset=len(found)):
+            found.extend(page)
+        return found
 
     async def wait_idle(self) -> None:
         queue = await self.get("job_queue")

@@ -14,7 +14,7 @@ from rich.console import Console
 from ragloom.contracts.errors import ConfigError, PluginError
 from ragloom.core.errors import RagloomError
 
-from . import commands
+from . import admin_commands, commands
 from .settings import load_settings
 
 app = typer.Typer(help="ragloom: multi-tenant RAG over your documents.", no_args_is_help=True)
@@ -27,6 +27,16 @@ UrlOption = Annotated[
     str | None,
     typer.Option("--url", help="a running ragloom server (default: the one on RAGLOOM_HOME, if any)"),
 ]
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key",
+        envvar="RAGLOOM_API_KEY",
+        help="the tenant's API key (default: the embedded default tenant's, in RAGLOOM_HOME)",
+        show_envvar=True,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
 def _run(coro) -> int:
@@ -67,10 +77,11 @@ def ingest(
     wait: Annotated[bool, typer.Option(help="wait until each document is ready or failed")] = True,
     timeout: Annotated[float, typer.Option(help="seconds to wait for ingestion")] = 3600,
     url: UrlOption = None,
+    api_key: KeyOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Upload documents and wait for them; exit code 1 if any failed."""
-    raise typer.Exit(_run(commands.ingest(load_settings(config), paths, wait, timeout, url)))
+    raise typer.Exit(_run(commands.ingest(load_settings(config), paths, wait, timeout, url, api_key)))
 
 
 @app.command()
@@ -80,10 +91,11 @@ def ask(
         bool, typer.Option("--json", help="print one JSON object instead of streaming")
     ] = False,
     url: UrlOption = None,
+    api_key: KeyOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Ask a question; the answer streams with its citations."""
-    raise typer.Exit(_run(commands.ask(load_settings(config), question, as_json, url)))
+    raise typer.Exit(_run(commands.ask(load_settings(config), question, as_json, url, api_key)))
 
 
 eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
@@ -124,6 +136,134 @@ def plugins(
         print(json.dumps(report, indent=2))
     else:
         commands.print_plugin_report(report)
+
+
+admin_app = typer.Typer(
+    help="Administer tenants (through the admin API: a running server, or in-process).",
+    no_args_is_help=True,
+)
+app.add_typer(admin_app, name="admin")
+TenantArg = Annotated[str, typer.Argument(help="the tenant id")]
+
+
+def _admin(method: str, path: str, url: str | None, config: Path | None, as_json: bool, payload=None) -> None:
+    async def call() -> int:
+        body = await admin_commands.admin_call(load_settings(config), method, path, url, payload)
+        admin_commands.print_result(body, as_json)
+        return 0
+
+    raise typer.Exit(_run(call()))
+
+
+@admin_app.command("create")
+def admin_create(
+    name: Annotated[str, typer.Argument(help="the tenant's display name")],
+    max_documents: Annotated[int | None, typer.Option(help="document quota (0 = unlimited)", min=0)] = None,
+    max_bytes: Annotated[int | None, typer.Option(help="stored bytes quota (0 = unlimited)", min=0)] = None,
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Onboard a tenant; prints its first API key (shown once)."""
+    payload = {"name": name, "max_documents": max_documents, "max_bytes": max_bytes}
+    _admin("POST", "/admin/tenants", url, config, as_json, payload)
+
+
+@admin_app.command("list")
+def admin_list(as_json: JsonOption = False, url: UrlOption = None, config: ConfigOption = None) -> None:
+    """List tenants."""
+    _admin("GET", "/admin/tenants?limit=1000", url, config, as_json)
+
+
+@admin_app.command("show")
+def admin_show(
+    tenant: TenantArg, as_json: JsonOption = False, url: UrlOption = None, config: ConfigOption = None
+) -> None:
+    """Show a tenant, its keys and its usage."""
+    _admin("GET", f"/admin/tenants/{tenant}", url, config, as_json)
+
+
+@admin_app.command("suspend")
+def admin_suspend(
+    tenant: TenantArg, as_json: JsonOption = False, url: UrlOption = None, config: ConfigOption = None
+) -> None:
+    """Suspend a tenant: its keys answer 403 until it is resumed."""
+    _admin("POST", f"/admin/tenants/{tenant}/suspend", url, config, as_json)
+
+
+@admin_app.command("resume")
+def admin_resume(
+    tenant: TenantArg, as_json: JsonOption = False, url: UrlOption = None, config: ConfigOption = None
+) -> None:
+    """Resume a suspended tenant."""
+    _admin("POST", f"/admin/tenants/{tenant}/resume", url, config, as_json)
+
+
+@admin_app.command("delete")
+def admin_delete(
+    tenant: TenantArg,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Retire a tenant: purge its vectors, originals, rows and cache; print the deletion receipt."""
+    if not yes and not typer.confirm(f"permanently delete every document of tenant {tenant}?"):
+        raise typer.Exit(1)
+    _admin("DELETE", f"/admin/tenants/{tenant}", url, config, as_json)
+
+
+@admin_app.command("issue-key")
+def admin_issue_key(
+    tenant: TenantArg, as_json: JsonOption = False, url: UrlOption = None, config: ConfigOption = None
+) -> None:
+    """Issue another API key for a tenant (shown once)."""
+    _admin("POST", f"/admin/tenants/{tenant}/keys", url, config, as_json)
+
+
+@admin_app.command("revoke-key")
+def admin_revoke_key(
+    tenant: TenantArg,
+    key_id: Annotated[str, typer.Argument(help="the key id (rlk_...)")],
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Revoke one of a tenant's API keys."""
+    _admin("DELETE", f"/admin/tenants/{tenant}/keys/{key_id}", url, config, as_json)
+
+
+@admin_app.command("hash-password")
+def admin_hash_password(
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Print the scrypt hash to put in admin.password_hash (instead of a plain password)."""
+    from .passwords import hash_password
+
+    print(hash_password(password))
+
+
+audit_app = typer.Typer(help="Check and export the tamper-evident audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+TenantOption = Annotated[str | None, typer.Option("--tenant", help="one tenant's chain (default: all)")]
+
+
+@audit_app.command("verify")
+def audit_verify(
+    tenant: TenantOption = None, as_json: JsonOption = False, config: ConfigOption = None
+) -> None:
+    """Walk the chains, hashes and signatures; exit 1 and name the first broken record if any."""
+    raise typer.Exit(_run(admin_commands.audit_verify(load_settings(config), tenant, as_json)))
+
+
+@audit_app.command("export")
+def audit_export(
+    tenant: TenantOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file (default: stdout)")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write audit records as JSON lines, chain by chain in seq order."""
+    raise typer.Exit(_run(admin_commands.audit_export(load_settings(config), tenant, output)))
 
 
 def main() -> None:

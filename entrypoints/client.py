@@ -15,6 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from ragloom.core.errors import InvalidInput
+
+from .bootstrap import default_key_file
 from .http.app import create_app
 from .settings import Settings
 
@@ -50,15 +53,55 @@ def running_server_url(settings: Settings) -> str | None:
         return None
 
 
+def api_key(settings: Settings, explicit: str | None = None) -> str | None:
+    """The tenant key to send: --api-key, else RAGLOOM_API_KEY, else the embedded default tenant's file."""
+    if explicit:
+        return explicit
+    if os.environ.get("RAGLOOM_API_KEY"):
+        return os.environ["RAGLOOM_API_KEY"]
+    with suppress(OSError):
+        return default_key_file(settings).read_text().strip() or None
+    return None
+
+
+def _admin_auth() -> httpx.BasicAuth | None:
+    user, password = os.environ.get("RAGLOOM_ADMIN_USER"), os.environ.get("RAGLOOM_ADMIN_PASSWORD")
+    return httpx.BasicAuth(user, password) if user and password else None
+
+
 @asynccontextmanager
-async def open_client(settings: Settings, url: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
+async def open_client(
+    settings: Settings, url: str | None = None, *, key: str | None = None, admin: bool = False
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client for a running server (found or given), or for the app run in-process.
+
+    Tenant commands authenticate with `key` (see `api_key`); `admin=True` sends the administrator's
+    Basic credentials from RAGLOOM_ADMIN_USER/RAGLOOM_ADMIN_PASSWORD to a server, and needs none
+    in-process (whoever can open RAGLOOM_HOME's stores administers them anyway).
+    """
+    auth = _admin_auth() if admin else None
     target = url or running_server_url(settings)
+
+    def headers() -> dict[str, str]:
+        token = None if admin else api_key(settings, key)
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
     if target:
-        async with httpx.AsyncClient(base_url=target, timeout=httpx.Timeout(60, connect=5)) as client:
+        if admin and auth is None:
+            raise InvalidInput(
+                f"a server is running at {target}: set RAGLOOM_ADMIN_USER and RAGLOOM_ADMIN_PASSWORD "
+                "to administer it"
+            )
+        timeout = httpx.Timeout(60, connect=5)
+        async with httpx.AsyncClient(
+            base_url=target, timeout=timeout, headers=headers(), auth=auth
+        ) as client:
             yield client
         return
-    app = create_app(settings)
+    app = create_app(settings, local_admin=admin)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=LOCAL_BASE_URL, timeout=None) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url=LOCAL_BASE_URL, timeout=None, headers=headers()
+        ) as client:
             yield client

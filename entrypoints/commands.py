@@ -83,9 +83,12 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 def _error_message(response: httpx.Response) -> str:
     try:
-        return response.json()["error"]["message"]
+        message = response.json()["error"]["message"]
     except (ValueError, KeyError, TypeError):
-        return f"HTTP {response.status_code}"
+        message = f"HTTP {response.status_code}"
+    if response.status_code == 401 and response.request.url.path.startswith("/v1"):
+        message += " (pass --api-key or set RAGLOOM_API_KEY)"
+    return message
 
 
 async def _upload(client: httpx.AsyncClient, path: Path) -> tuple[str | None, str]:
@@ -96,13 +99,15 @@ async def _upload(client: httpx.AsyncClient, path: Path) -> tuple[str | None, st
     return None, _error_message(response)
 
 
-async def ingest(settings: Settings, paths: list[Path], wait: bool, timeout: float, url: str | None) -> int:
+async def ingest(
+    settings: Settings, paths: list[Path], wait: bool, timeout: float, url: str | None, key: str | None
+) -> int:
     files = collect_files(paths)
     if not files:
         err.print("no documents found")
         return 1
     failed: list[str] = []
-    async with open_client(settings, url) as client:
+    async with open_client(settings, url, key=key) as client:
         pending: dict[str, Path] = {}
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=False) as progress:
@@ -144,9 +149,9 @@ def _parse_sse(lines: list[str]) -> tuple[str, dict[str, Any]]:
     return event, json.loads(data or "{}")
 
 
-async def ask(settings: Settings, question: str, as_json: bool, url: str | None) -> int:
+async def ask(settings: Settings, question: str, as_json: bool, url: str | None, key: str | None) -> int:
     async with (
-        open_client(settings, url) as client,
+        open_client(settings, url, key=key) as client,
         client.stream("POST", "/v1/query", json={"question": question}) as response,
     ):
         if response.status_code != 200:

@@ -16,10 +16,12 @@ from typing import Any, Literal
 
 import platformdirs
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.spec import Port
+
+from .passwords import check_hash_format, hash_password
 
 PROFILES = ("embedded", "production")
 MULTI_ADAPTER_PORTS = frozenset({Port.MEDIA_EXTRACTOR})
@@ -54,6 +56,43 @@ class IngestSettings(_Section):
     max_attempts: int = Field(3, ge=1, le=20)
 
 
+class QuotaSettings(_Section):
+    """Default per-tenant limits (a tenant's own limits override them); 0 means unlimited."""
+
+    max_documents: int = Field(0, ge=0)
+    max_bytes: int = Field(0, ge=0)
+
+
+class AdminSettings(_Section):
+    """HTTP Basic credentials of /admin. A plain `password` is hashed at load and then dropped."""
+
+    user: str = ""
+    password: SecretStr = SecretStr("")
+    password_hash: str = ""
+
+    @model_validator(mode="after")
+    def _hash_plain_password(self) -> AdminSettings:
+        if self.password_hash:
+            check_hash_format(self.password_hash)
+        plain = self.password.get_secret_value()
+        if plain:
+            self.password_hash = hash_password(plain)
+            self.password = SecretStr("")
+        if bool(self.user) != bool(self.password_hash):
+            raise ValueError("set both the admin user and a password (or password_hash), or neither")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.user and self.password_hash)
+
+
+class TenancySettings(_Section):
+    """`default_tenant`: create the `default` tenant at first start and write its key to RAGLOOM_HOME."""
+
+    default_tenant: bool = False
+
+
 class Settings(_Section):
     profile: Literal["embedded", "production"] = "embedded"
     home: str
@@ -63,6 +102,9 @@ class Settings(_Section):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    quotas: QuotaSettings = Field(default_factory=QuotaSettings)
+    admin: AdminSettings = Field(default_factory=AdminSettings)
+    tenancy: TenancySettings = Field(default_factory=TenancySettings)
 
     def adapter_names(self, port: Port) -> list[str]:
         value = self.adapters.get(port.value)

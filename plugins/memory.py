@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ragloom.adapters.memory.audit import InMemoryAuditLog
 from ragloom.adapters.memory.blob_store import InMemoryBlobStore
 from ragloom.adapters.memory.embedder import HashingEmbedder
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
@@ -39,6 +40,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.METADATA_STORE, "memory", _yielding(lambda s: InMemoryMetadataStore()), MemorySettings, note
         ),
+        AdapterSpec(Port.AUDIT_LOG, "memory", _yielding(lambda s: InMemoryAuditLog()), MemorySettings, note),
         AdapterSpec(
             Port.VECTOR_INDEX,
             "memory",

@@ -1,6 +1,7 @@
-"""Metadata in SQL: SQLite (embedded) or PostgreSQL (production) through SQLAlchemy async."""
+"""Metadata and the audit trail in SQL: SQLite (embedded) or PostgreSQL (production) through SQLAlchemy."""
 
-from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings
+from ragloom.adapters.sqlalchemy.audit import open_audit_log
+from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings, SqlAuditSettings
 from ragloom.adapters.sqlalchemy.store import open_metadata_store
 from ragloom.contracts import AdapterSpec, Port, hookimpl
 
@@ -14,5 +15,12 @@ def ragloom_adapters() -> list[AdapterSpec]:
             open_metadata_store,
             SqlAlchemySettings,
             "SQLite or PostgreSQL via SQLAlchemy, schema by Alembic",
-        )
+        ),
+        AdapterSpec(
+            Port.AUDIT_LOG,
+            "sql_audit",
+            open_audit_log,
+            SqlAuditSettings,
+            "hash-chained, Ed25519-signed, append-only audit records in SQLite or PostgreSQL",
+        ),
     ]

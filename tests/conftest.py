@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -22,23 +23,65 @@ def _missing(what: str, error: Exception) -> None:
     pytest.skip(message)
 
 
+@dataclass(frozen=True)
+class PostgresDatabase:
+    """A fresh database owned by a fresh ordinary role (NOSUPERUSER NOBYPASSRLS), as the app runs.
+
+    `url` connects as that role, so row-level security applies; `admin_url` connects to the same
+    database as the superuser, for what the application must not be able to do (tampering tests).
+    Both are SQLAlchemy asyncpg URLs; `dsn()` gives the plain asyncpg form of either.
+    """
+
+    name: str
+    role: str
+    url: str
+    admin_url: str
+
+    @staticmethod
+    def dsn(url: str) -> str:
+        return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
 @pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    """A fresh PostgreSQL database (SQLAlchemy asyncpg URL), dropped after the test."""
+async def postgres_database() -> AsyncIterator[PostgresDatabase]:
+    """Create the role and its database; afterwards drop the database, then the role."""
     import asyncpg
 
-    name = f"ragloom_test_{uuid.uuid4().hex[:12]}"
+    suffix = uuid.uuid4().hex[:12]
+    name = role = f"ragloom_test_{suffix}"
     try:
         admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
     except (OSError, asyncpg.PostgresError) as error:
         _missing("PostgreSQL", error)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-        yield f"{base}/{name}"
+        await admin.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE')
+        await admin.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
+        server = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].split("://", 1)[1].split("@", 1)[-1]
+        admin_base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+        yield PostgresDatabase(
+            name=name,
+            role=role,
+            url=f"postgresql+asyncpg://{role}@{server}/{name}",
+            admin_url=f"{admin_base}/{name}",
+        )
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
         await admin.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_database: PostgresDatabase) -> str:
+    """A fresh PostgreSQL database (SQLAlchemy asyncpg URL) as its owner, an ordinary role that
+    row-level security binds; database and role are dropped after the test."""
+    return postgres_database.url
+
+
+@pytest.fixture
+def postgres_admin_url(postgres_database: PostgresDatabase) -> str:
+    """The same database as `postgres_url`, connected as the superuser (bypasses RLS and can
+    disable triggers): for tests that play an attacker or inspect every tenant's rows."""
+    return postgres_database.admin_url
 
 
 @pytest.fixture

@@ -8,19 +8,102 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from ragloom.core.errors import Conflict, InvalidInput, NotFound
-from ragloom.core.models import Document, DocumentId, DocumentStatus, TenantId
+from ragloom.core.models import (
+    ApiKey,
+    Document,
+    DocumentId,
+    DocumentStatus,
+    Tenant,
+    TenantId,
+    TenantStatus,
+    TenantUsage,
+)
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise InvalidInput("limit and offset must not be negative")
 
 
 class InMemoryMetadataStore:
-    """Documents in dicts (by id, and by tenant and content hash); one lock makes each call atomic."""
+    """Tenants, keys and documents in dicts (documents also by tenant and content hash); one lock
+    makes each call atomic."""
 
     def __init__(self) -> None:
+        self._tenants: dict[TenantId, Tenant] = {}
+        self._keys: dict[str, ApiKey] = {}
         self._documents: dict[DocumentId, Document] = {}
         self._by_hash: dict[tuple[TenantId, str], DocumentId] = {}
         self._lock = asyncio.Lock()
 
     async def health(self) -> None:
         """Always healthy."""
+
+    async def add_tenant(self, tenant: Tenant) -> Tenant:
+        async with self._lock:
+            if tenant.id in self._tenants:
+                raise Conflict(f"tenant {tenant.id} already exists")
+            self._tenants[tenant.id] = dataclasses.replace(tenant, status=TenantStatus(tenant.status))
+            return tenant
+
+    async def get_tenant(self, tenant_id: TenantId) -> Tenant:
+        async with self._lock:
+            return self._tenant(tenant_id)
+
+    async def list_tenants(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+        _check_page(limit, offset)
+        async with self._lock:
+            every = sorted(self._tenants.values(), key=lambda t: (t.created_at, t.id))
+        return every[offset : offset + limit]
+
+    async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
+        async with self._lock:
+            updated = dataclasses.replace(
+                self._tenant(tenant_id), status=TenantStatus(status), updated_at=datetime.now(UTC)
+            )
+            self._tenants[tenant_id] = updated
+            return updated
+
+    async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
+        async with self._lock:
+            owned = [d.size_bytes for d in self._documents.values() if d.tenant_id == tenant]
+        return TenantUsage(documents=len(owned), bytes=sum(owned))
+
+    async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
+        async with self._lock:
+            doomed = [d for d in self._documents.values() if d.tenant_id == tenant]
+            for document in doomed:
+                del self._documents[document.id]
+                del self._by_hash[(tenant, document.content_hash)]
+            keys = [k.id for k in self._keys.values() if k.tenant_id == tenant]
+            for key_id in keys:
+                del self._keys[key_id]
+        return {"documents": len(doomed), "api_keys": len(keys)}
+
+    async def add_api_key(self, key: ApiKey) -> ApiKey:
+        async with self._lock:
+            if key.id in self._keys:
+                raise Conflict("an API key with this id already exists")
+            self._keys[key.id] = key
+            return key
+
+    async def find_api_key(self, key_id: str) -> ApiKey | None:
+        async with self._lock:
+            return self._keys.get(key_id)
+
+    async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
+        async with self._lock:
+            owned = [k for k in self._keys.values() if k.tenant_id == tenant]
+        return sorted(owned, key=lambda k: (k.created_at, k.id))
+
+    async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
+        async with self._lock:
+            key = self._keys.get(key_id)
+            if key is None or key.tenant_id != tenant:
+                raise NotFound(f"API key {key_id} not found")
+            if key.revoked_at is None:
+                key = self._keys[key_id] = dataclasses.replace(key, revoked_at=datetime.now(UTC))
+            return key
 
     async def add_document(self, document: Document) -> Document:
         async with self._lock:
@@ -43,8 +126,7 @@ class InMemoryMetadataStore:
     async def list_documents(
         self, tenant: TenantId, *, limit: int = 100, offset: int = 0
     ) -> Sequence[Document]:
-        if limit < 0 or offset < 0:
-            raise InvalidInput("limit and offset must not be negative")
+        _check_page(limit, offset)
         async with self._lock:
             owned = [d for d in self._documents.values() if d.tenant_id == tenant]
         owned.sort(key=lambda d: (d.created_at, d.id), reverse=True)
@@ -76,6 +158,12 @@ class InMemoryMetadataStore:
             document = self._get(tenant, document_id)
             del self._documents[document_id]
             del self._by_hash[(tenant, document.content_hash)]
+
+    def _tenant(self, tenant_id: TenantId) -> Tenant:
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return tenant
 
     def _get(self, tenant: TenantId, document_id: DocumentId) -> Document:
         document = self._documents.get(document_id)

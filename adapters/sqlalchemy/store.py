@@ -2,65 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event, exc, insert, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ragloom.core.errors import Conflict, InvalidInput, NotFound, ProviderUnavailable
-from ragloom.core.models import Document, DocumentId, DocumentStatus, TenantId
+from ragloom.core.errors import InvalidInput, NotFound, ProviderUnavailable
+from ragloom.core.models import (
+    ApiKey,
+    Document,
+    DocumentId,
+    DocumentStatus,
+    Tenant,
+    TenantId,
+    TenantStatus,
+    TenantUsage,
+)
 
+from .database import alembic_config, migrate, opened_engine, scoped, translated
 from .settings import SqlAlchemySettings
-from .tables import documents
+from .tables import api_keys, documents, tenants
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 5000
-_MIGRATION_LOCK = 0x7261676C  # "ragl": PostgreSQL advisory lock so concurrent starts migrate once
-_UNIQUE_VIOLATION = "23505"
-_RETRYABLE_SQLSTATES = ("08", "53", "57P", "40001", "40P01")  # connection, resources, shutdown, races
-_FATAL_SQLSTATES = ("28", "3D000")  # bad credentials, missing database: retrying will not help
+__all__ = ["SqlAlchemyMetadataStore", "alembic_config", "migrate", "open_metadata_store"]
 
-
-def _sqlstate(error: exc.DBAPIError) -> str:
-    cause = error.orig
-    for candidate in (cause, getattr(cause, "__cause__", None)):
-        code = getattr(candidate, "sqlstate", None)
-        if code:
-            return str(code)
-    return ""
-
-
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Turn driver and connection errors into the core error tree."""
-    try:
-        yield
-    except exc.IntegrityError as error:
-        if _sqlstate(error) == _UNIQUE_VIOLATION or "UNIQUE constraint failed" in str(error.orig):
-            raise Conflict("a document with this id or content already exists for the tenant") from error
-        raise InvalidInput("the database rejected the write (a required field is missing)") from error
-    except exc.DBAPIError as error:
-        code = _sqlstate(error)
-        if code.startswith(_FATAL_SQLSTATES):
-            raise ProviderUnavailable(
-                f"metadata database refused us: {error.orig}", retryable=False
-            ) from error
-        if (
-            error.connection_invalidated
-            or code.startswith(_RETRYABLE_SQLSTATES)
-            or isinstance(error, exc.OperationalError | exc.InterfaceError)
-        ):
-            raise ProviderUnavailable(f"metadata database unavailable: {error.orig}") from error
-        raise
-    except (exc.TimeoutError, OSError) as error:
-        raise ProviderUnavailable(f"metadata database unavailable: {error}") from error
+_DOCUMENT_EXISTS = "a document with this id or content already exists for the tenant"
 
 
 def _to_document(row: Mapping[str, Any]) -> Document:
@@ -79,6 +47,33 @@ def _to_document(row: Mapping[str, Any]) -> Document:
         error=row["error"],
         chunk_count=row["chunk_count"],
     )
+
+
+def _to_tenant(row: Mapping[str, Any]) -> Tenant:
+    return Tenant(
+        id=TenantId(row["id"]),
+        name=row["name"],
+        status=TenantStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        max_documents=row["max_documents"],
+        max_bytes=row["max_bytes"],
+    )
+
+
+def _to_api_key(row: Mapping[str, Any]) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        tenant_id=TenantId(row["tenant_id"]),
+        secret_hash=row["secret_hash"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise InvalidInput("limit and offset must not be negative")
 
 
 def _to_row(document: Document) -> dict[str, Any]:
@@ -100,7 +95,9 @@ def _to_row(document: Document) -> dict[str, Any]:
 
 
 class SqlAlchemyMetadataStore:
-    """Documents in one table; every statement is scoped by tenant_id and runs in its own transaction."""
+    """Tenants, API keys and documents. Each call is one transaction under `scoped()`: the tenant
+    calls filter by `tenant_id` and set the tenant scope that PostgreSQL's row-level security
+    enforces as well; only the directory calls (tenants, `find_api_key`) run with the system scope."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -108,7 +105,7 @@ class SqlAlchemyMetadataStore:
     async def health(self) -> None:
         """Run `SELECT 1`; ProviderUnavailable when the database does not answer."""
         try:
-            with _translated():
+            with translated():
                 async with self._engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))
         except ProviderUnavailable:
@@ -116,16 +113,136 @@ class SqlAlchemyMetadataStore:
         except Exception as error:
             raise ProviderUnavailable(f"metadata database unhealthy: {error}") from error
 
+    # Tenants: the directory (system scope).
+
+    async def add_tenant(self, tenant: Tenant) -> Tenant:
+        row = {
+            "id": tenant.id,
+            "name": tenant.name,
+            "status": TenantStatus(tenant.status).value,
+            "max_documents": tenant.max_documents,
+            "max_bytes": tenant.max_bytes,
+            "created_at": tenant.created_at,
+            "updated_at": tenant.updated_at,
+        }
+        with translated(f"tenant {tenant.id} already exists"):
+            async with scoped(self._engine, tenant.id, system=True) as connection:
+                await connection.execute(insert(tenants).values(row))
+        return tenant
+
+    async def get_tenant(self, tenant_id: TenantId) -> Tenant:
+        with translated():
+            async with scoped(self._engine, tenant_id, system=True) as connection:
+                query = select(tenants).where(tenants.c.id == tenant_id)
+                row = (await connection.execute(query)).mappings().first()
+        if row is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return _to_tenant(row)
+
+    async def list_tenants(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+        _check_page(limit, offset)
+        query = select(tenants).order_by(tenants.c.created_at, tenants.c.id).limit(limit).offset(offset)
+        with translated():
+            async with scoped(self._engine, system=True) as connection:
+                rows = (await connection.execute(query)).mappings().all()
+        return [_to_tenant(row) for row in rows]
+
+    async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
+        statement = (
+            tenants.update()
+            .where(tenants.c.id == tenant_id)
+            .values(status=TenantStatus(status).value, updated_at=datetime.now(UTC))
+            .returning(*tenants.c)
+        )
+        with translated():
+            async with scoped(self._engine, tenant_id, system=True) as connection:
+                row = (await connection.execute(statement)).mappings().first()
+        if row is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return _to_tenant(row)
+
+    # Tenant-scoped: usage, purge, keys.
+
+    async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
+        query = select(func.count(), func.coalesce(func.sum(documents.c.size_bytes), 0)).where(
+            documents.c.tenant_id == tenant
+        )
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
+                count, total = (await connection.execute(query)).one()
+        return TenantUsage(documents=int(count), bytes=int(total))
+
+    async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
+                removed_documents = await connection.execute(
+                    documents.delete().where(documents.c.tenant_id == tenant)
+                )
+                removed_keys = await connection.execute(
+                    api_keys.delete().where(api_keys.c.tenant_id == tenant)
+                )
+        return {"documents": removed_documents.rowcount, "api_keys": removed_keys.rowcount}
+
+    async def add_api_key(self, key: ApiKey) -> ApiKey:
+        row = {
+            "id": key.id,
+            "tenant_id": key.tenant_id,
+            "secret_hash": key.secret_hash,
+            "created_at": key.created_at,
+            "revoked_at": key.revoked_at,
+        }
+        with translated("an API key with this id already exists"):
+            async with scoped(self._engine, key.tenant_id) as connection:
+                await connection.execute(insert(api_keys).values(row))
+        return key
+
+    async def find_api_key(self, key_id: str) -> ApiKey | None:
+        with translated():
+            async with scoped(self._engine, system=True) as connection:
+                query = select(api_keys).where(api_keys.c.id == key_id)
+                row = (await connection.execute(query)).mappings().first()
+        return None if row is None else _to_api_key(row)
+
+    async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
+        query = (
+            select(api_keys)
+            .where(api_keys.c.tenant_id == tenant)
+            .order_by(api_keys.c.created_at, api_keys.c.id)
+        )
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
+                rows = (await connection.execute(query)).mappings().all()
+        return [_to_api_key(row) for row in rows]
+
+    async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
+        owned = (api_keys.c.tenant_id == tenant, api_keys.c.id == key_id)
+        revoke = (
+            api_keys.update()
+            .where(*owned, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+            .returning(*api_keys.c)
+        )
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
+                row = (await connection.execute(revoke)).mappings().first()
+                if row is None:  # already revoked (keep the first time) or not this tenant's
+                    row = (await connection.execute(select(api_keys).where(*owned))).mappings().first()
+        if row is None:
+            raise NotFound(f"API key {key_id} not found")
+        return _to_api_key(row)
+
+    # Documents (tenant scope).
+
     async def add_document(self, document: Document) -> Document:
-        with _translated():
-            async with self._engine.begin() as connection:
+        with translated(_DOCUMENT_EXISTS):
+            async with scoped(self._engine, document.tenant_id) as connection:
                 await connection.execute(insert(documents).values(_to_row(document)))
         return document
 
     async def get_document(self, tenant: TenantId, document_id: DocumentId) -> Document:
         query = select(documents).where(documents.c.tenant_id == tenant, documents.c.id == document_id)
-        with _translated():
-            async with self._engine.connect() as connection:
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
                 row = (await connection.execute(query)).mappings().first()
         if row is None:
             raise NotFound(f"document {document_id} not found")
@@ -135,16 +252,15 @@ class SqlAlchemyMetadataStore:
         query = select(documents).where(
             documents.c.tenant_id == tenant, documents.c.content_hash == content_hash
         )
-        with _translated():
-            async with self._engine.connect() as connection:
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
                 row = (await connection.execute(query)).mappings().first()
         return None if row is None else _to_document(row)
 
     async def list_documents(
         self, tenant: TenantId, *, limit: int = 100, offset: int = 0
     ) -> Sequence[Document]:
-        if limit < 0 or offset < 0:
-            raise InvalidInput("limit and offset must not be negative")
+        _check_page(limit, offset)
         query = (
             select(documents)
             .where(documents.c.tenant_id == tenant)
@@ -152,8 +268,8 @@ class SqlAlchemyMetadataStore:
             .limit(limit)
             .offset(offset)
         )
-        with _translated():
-            async with self._engine.connect() as connection:
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
                 rows = (await connection.execute(query)).mappings().all()
         return [_to_document(row) for row in rows]
 
@@ -179,8 +295,8 @@ class SqlAlchemyMetadataStore:
             .values(values)
             .returning(*documents.c)
         )
-        with _translated():
-            async with self._engine.begin() as connection:
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
                 row = (await connection.execute(statement)).mappings().first()
         if row is None:
             raise NotFound(f"document {document_id} not found")
@@ -188,69 +304,25 @@ class SqlAlchemyMetadataStore:
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
         statement = documents.delete().where(documents.c.tenant_id == tenant, documents.c.id == document_id)
-        with _translated():
-            async with self._engine.begin() as connection:
+        with translated():
+            async with scoped(self._engine, tenant) as connection:
                 result = await connection.execute(statement)
         if result.rowcount == 0:
             raise NotFound(f"document {document_id} not found")
 
 
-def alembic_config() -> Config:
-    """A file-less Alembic config pointing at the shipped migrations."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
-    return config
-
-
-async def migrate(engine: AsyncEngine) -> None:
-    """Upgrade the schema to head in one transaction (a no-op when already there)."""
-
-    def _upgrade(connection: Connection) -> None:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-    with _translated():
-        async with engine.begin() as connection:
-            await connection.run_sync(_upgrade)
-
-
-def _create_engine(settings: SqlAlchemySettings) -> AsyncEngine:
-    url = make_url(settings.url)
-    if url.get_backend_name() != "sqlite":
-        return create_async_engine(
-            url,
-            echo=settings.echo,
-            pool_size=settings.pool_size,
-            max_overflow=settings.max_overflow,
-            pool_pre_ping=True,
-        )
-    database = url.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=settings.echo)
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    # Safe with WAL: a crash cannot corrupt the file; power loss may drop the last commits.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 @asynccontextmanager
 async def open_metadata_store(settings: SqlAlchemySettings) -> AsyncIterator[SqlAlchemyMetadataStore]:
-    """Create the engine, migrate when `settings.migrate`, yield the store, dispose the engine."""
-    engine = _create_engine(settings)
-    try:
-        if settings.migrate:
-            await migrate(engine)
+    """Create the engine, migrate when `settings.migrate`, yield the store, dispose the engine.
+
+    On PostgreSQL a WARNING is logged when the role bypasses row-level security (superuser or
+    BYPASSRLS): the policies are then no defence at all.
+    """
+    async with opened_engine(
+        settings.url,
+        echo=settings.echo,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        run_migrations=settings.migrate,
+    ) as engine:
         yield SqlAlchemyMetadataStore(engine)
-    finally:
-        await engine.dispose()

@@ -65,3 +65,49 @@ documents = Table(
     UniqueConstraint("tenant_id", "content_hash", name="uq_documents_tenant_hash"),
     Index("ix_documents_tenant_created", "tenant_id", "created_at", "id"),
 )
+
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("max_documents", BigInteger, nullable=True),
+    Column("max_bytes", BigInteger, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("id", name="pk_tenants"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    PrimaryKeyConstraint("id", name="pk_api_keys"),
+    Index("ix_api_keys_tenant_id", "tenant_id"),
+)
+
+# Append-only: triggers refuse UPDATE, DELETE (and TRUNCATE on PostgreSQL), see migration 0002.
+audit_records = Table(
+    "audit_records",
+    metadata,
+    Column("chain", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("time", UtcDateTime, nullable=False),
+    Column("tenant_id", String(64), nullable=True),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("request_id", Text, nullable=True),
+    Column("details", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("signature", Text, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    PrimaryKeyConstraint("chain", "seq", name="pk_audit_records"),
+)

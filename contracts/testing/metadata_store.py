@@ -16,8 +16,17 @@ from typing import Any
 
 import pytest
 
-from ragloom.core.errors import Conflict, NotFound
-from ragloom.core.models import Document, DocumentId, DocumentStatus, TenantId
+from ragloom.core.errors import Conflict, InvalidInput, NotFound
+from ragloom.core.models import (
+    ApiKey,
+    Document,
+    DocumentId,
+    DocumentStatus,
+    Tenant,
+    TenantId,
+    TenantStatus,
+    TenantUsage,
+)
 
 TENANT_A = TenantId("tenant-a")
 TENANT_B = TenantId("tenant-b")
@@ -42,6 +51,32 @@ def make_document(tenant: TenantId = TENANT_A, **overrides: Any) -> Document:
     }
     values.update(overrides)
     return Document(**values)
+
+
+def make_tenant(tenant_id: TenantId = TENANT_A, **overrides: Any) -> Tenant:
+    """An active tenant created now; override any field."""
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "id": tenant_id,
+        "name": f"Tenant {tenant_id}",
+        "status": TenantStatus.ACTIVE,
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(overrides)
+    return Tenant(**values)
+
+
+def make_api_key(tenant: TenantId = TENANT_A, **overrides: Any) -> ApiKey:
+    """An active key with a fresh 32-character id and a fake 64-character hash; override any field."""
+    values: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "tenant_id": tenant,
+        "secret_hash": uuid.uuid4().hex + uuid.uuid4().hex,
+        "created_at": datetime.now(UTC),
+    }
+    values.update(overrides)
+    return ApiKey(**values)
 
 
 class MetadataStoreContract:
@@ -158,3 +193,152 @@ class MetadataStoreContract:
         await store.delete_document(TENANT_A, document.id)
         again = await store.add_document(make_document(content_hash=document.content_hash))
         assert await store.find_by_hash(TENANT_A, document.content_hash) == again
+
+    # Tenants: the directory.
+
+    async def test_add_then_get_tenant_returns_every_field(self, store: Any) -> None:
+        created = datetime(2024, 5, 1, 12, 30, 15, 654321, tzinfo=UTC)
+        tenant = make_tenant(
+            name="Acme ✓",
+            status=TenantStatus.SUSPENDED,
+            created_at=created,
+            updated_at=created + timedelta(seconds=1),
+            max_documents=10,
+            max_bytes=5_000_000_000,
+        )
+        assert await store.add_tenant(tenant) == tenant
+        fetched = await store.get_tenant(TENANT_A)
+        assert fetched == tenant
+        assert isinstance(fetched.status, TenantStatus)
+        assert fetched.created_at.utcoffset() == timedelta(0)
+        plain = await store.add_tenant(make_tenant(TENANT_B))
+        assert (await store.get_tenant(TENANT_B)).max_documents is None
+        assert (await store.get_tenant(TENANT_B)) == plain
+
+    async def test_duplicate_tenant_id_conflicts(self, store: Any) -> None:
+        first = await store.add_tenant(make_tenant(name="first"))
+        with pytest.raises(Conflict):
+            await store.add_tenant(make_tenant(name="second"))
+        assert await store.get_tenant(TENANT_A) == first
+
+    async def test_unknown_tenant_is_not_found(self, store: Any) -> None:
+        with pytest.raises(NotFound):
+            await store.get_tenant(TenantId("nobody"))
+        with pytest.raises(NotFound):
+            await store.set_tenant_status(TenantId("nobody"), TenantStatus.SUSPENDED)
+        assert await store.list_tenants() == []
+
+    async def test_list_tenants_oldest_first_with_limit_and_offset(self, store: Any) -> None:
+        start = datetime.now(UTC) - timedelta(hours=1)
+        added = [
+            await store.add_tenant(make_tenant(TenantId(f"t{m}"), created_at=start + timedelta(minutes=m)))
+            for m in (3, 0, 4, 1, 2)
+        ]
+        oldest_first = sorted(added, key=lambda t: t.created_at)
+        assert await store.list_tenants() == oldest_first
+        assert await store.list_tenants(limit=2) == oldest_first[:2]
+        assert await store.list_tenants(limit=2, offset=3) == oldest_first[3:]
+        assert await store.list_tenants(offset=5) == []
+        with pytest.raises(InvalidInput):
+            await store.list_tenants(limit=-1)
+
+    async def test_set_tenant_status_changes_that_tenant_only(self, store: Any) -> None:
+        past = datetime.now(UTC) - timedelta(minutes=5)
+        tenant = await store.add_tenant(make_tenant(created_at=past, updated_at=past, max_bytes=99))
+        other = await store.add_tenant(make_tenant(TENANT_B))
+        suspended = await store.set_tenant_status(TENANT_A, TenantStatus.SUSPENDED)
+        assert suspended.status is TenantStatus.SUSPENDED
+        assert suspended.updated_at > past
+        assert suspended == dataclasses.replace(
+            tenant, status=TenantStatus.SUSPENDED, updated_at=suspended.updated_at
+        )
+        assert await store.get_tenant(TENANT_A) == suspended
+        assert await store.get_tenant(TENANT_B) == other
+        deleted = await store.set_tenant_status(TENANT_A, TenantStatus.DELETED)
+        assert deleted.status is TenantStatus.DELETED
+        assert await store.get_tenant(TENANT_A) == deleted
+
+    # Usage and purge: per tenant only.
+
+    async def test_usage_counts_the_tenants_own_documents_only(self, store: Any) -> None:
+        await store.add_document(make_document(size_bytes=100))
+        await store.add_document(make_document(size_bytes=5_000_000_000))
+        await store.add_document(make_document(TENANT_B, size_bytes=7))
+        assert await store.tenant_usage(TENANT_A) == TenantUsage(documents=2, bytes=5_000_000_100)
+        assert await store.tenant_usage(TENANT_B) == TenantUsage(documents=1, bytes=7)
+        assert await store.tenant_usage(TenantId("empty")) == TenantUsage(documents=0, bytes=0)
+
+    async def test_purge_removes_the_tenants_documents_and_keys_only(self, store: Any) -> None:
+        tenant = await store.add_tenant(make_tenant())
+        other_tenant = await store.add_tenant(make_tenant(TENANT_B))
+        purged = [await store.add_document(make_document()) for _ in range(3)]
+        purged_key = await store.add_api_key(make_api_key())
+        revoked = await store.add_api_key(make_api_key())
+        await store.revoke_api_key(TENANT_A, revoked.id)
+        kept = await store.add_document(make_document(TENANT_B))
+        kept_key = await store.add_api_key(make_api_key(TENANT_B))
+
+        assert await store.purge_tenant(TENANT_A) == {"documents": 3, "api_keys": 2}
+
+        assert await store.list_documents(TENANT_A) == []
+        assert await store.tenant_usage(TENANT_A) == TenantUsage(documents=0, bytes=0)
+        for document in purged:
+            with pytest.raises(NotFound):
+                await store.get_document(TENANT_A, document.id)
+        assert await store.list_api_keys(TENANT_A) == []
+        assert await store.find_api_key(purged_key.id) is None
+        assert await store.get_tenant(TENANT_A) == tenant  # the tenant row stays, for the record
+        assert await store.list_documents(TENANT_B) == [kept]
+        assert await store.list_api_keys(TENANT_B) == [kept_key]
+        assert await store.get_tenant(TENANT_B) == other_tenant
+
+        assert await store.purge_tenant(TENANT_A) == {"documents": 0, "api_keys": 0}
+        again = await store.add_document(make_document(content_hash=purged[0].content_hash))
+        assert await store.find_by_hash(TENANT_A, purged[0].content_hash) == again
+
+    # API keys.
+
+    async def test_add_find_and_list_api_keys(self, store: Any) -> None:
+        start = datetime(2024, 5, 1, 8, 0, 0, 111111, tzinfo=UTC)
+        added = [
+            await store.add_api_key(make_api_key(created_at=start + timedelta(minutes=m))) for m in (2, 0, 1)
+        ]
+        other = await store.add_api_key(make_api_key(TENANT_B))
+        assert await store.find_api_key(added[0].id) == added[0]
+        assert await store.find_api_key(other.id) == other
+        assert await store.find_api_key("0" * 32) is None
+        assert await store.list_api_keys(TENANT_A) == sorted(added, key=lambda k: (k.created_at, k.id))
+        assert await store.list_api_keys(TENANT_B) == [other]
+        assert await store.list_api_keys(TenantId("nobody")) == []
+
+    async def test_duplicate_api_key_id_conflicts_across_tenants(self, store: Any) -> None:
+        first = await store.add_api_key(make_api_key())
+        with pytest.raises(Conflict):
+            await store.add_api_key(make_api_key(id=first.id))
+        with pytest.raises(Conflict):
+            await store.add_api_key(make_api_key(TENANT_B, id=first.id))
+        assert await store.find_api_key(first.id) == first
+        assert await store.list_api_keys(TENANT_B) == []
+
+    async def test_revoke_api_key_is_idempotent_and_kept(self, store: Any) -> None:
+        key = await store.add_api_key(make_api_key())
+        active = await store.add_api_key(make_api_key())
+        revoked = await store.revoke_api_key(TENANT_A, key.id)
+        assert revoked.revoked_at is not None
+        assert revoked.revoked_at >= key.created_at
+        assert revoked == dataclasses.replace(key, revoked_at=revoked.revoked_at)
+        assert await store.revoke_api_key(TENANT_A, key.id) == revoked  # the first revocation stands
+        assert await store.find_api_key(key.id) == revoked
+        assert await store.list_api_keys(TENANT_A) == sorted(
+            [revoked, active], key=lambda k: (k.created_at, k.id)
+        )
+        assert (await store.find_api_key(active.id)).revoked_at is None
+
+    async def test_another_tenants_key_cannot_be_revoked(self, store: Any) -> None:
+        key = await store.add_api_key(make_api_key(TENANT_B))
+        with pytest.raises(NotFound):
+            await store.revoke_api_key(TENANT_A, key.id)
+        with pytest.raises(NotFound):
+            await store.revoke_api_key(TENANT_A, "0" * 32)
+        assert await store.find_api_key(key.id) == key
+        assert await store.list_api_keys(TENANT_A) == []

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import AsyncIterator, Sequence
 
 from ..models import (
+    SYSTEM_CALLER,
     AnswerDelta,
     AnswerDone,
     AnswerEvent,
+    Caller,
     Citation,
     Message,
     Passage,
@@ -17,6 +20,7 @@ from ..models import (
     TenantId,
 )
 from ..ports import ChatModel
+from .audit import AuditTrail
 from .retrieval import Retriever
 
 NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
@@ -45,20 +49,30 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
 
 
 class AnswerService:
-    def __init__(self, *, retriever: Retriever, chat_model: ChatModel) -> None:
+    def __init__(self, *, retriever: Retriever, chat_model: ChatModel, audit: AuditTrail) -> None:
         self._retriever = retriever
         self._chat = chat_model
+        self._audit = audit
 
     def validate(self, question: str) -> str:
         """The stripped question; InvalidInput if empty or too long (check before streaming)."""
         return self._retriever.validate(question)
 
     async def answer(
-        self, tenant: TenantId, question: str, history: Sequence[Message] = ()
+        self,
+        tenant: TenantId,
+        question: str,
+        history: Sequence[Message] = (),
+        *,
+        caller: Caller = SYSTEM_CALLER,
     ) -> AsyncIterator[AnswerEvent]:
-        """Stream the answer; the last event is AnswerDone with the full text and citations."""
+        """Stream the answer; the last event is AnswerDone with the full text and citations.
+
+        The audit record holds the question's hash and the cited documents, never the text.
+        """
         hits = await self._retriever.retrieve(tenant, question)
         if not hits:
+            await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, ())
             yield AnswerDelta(NO_CONTEXT_ANSWER)
             yield AnswerDone(NO_CONTEXT_ANSWER, ())
             return
@@ -70,4 +84,16 @@ class AnswerService:
                 parts.append(delta)
                 yield AnswerDelta(delta)
         answer = "".join(parts)
-        yield AnswerDone(answer, tuple(citations_for(answer, hits)))
+        citations = tuple(citations_for(answer, hits))
+        await self._record(tenant, caller, question, answer, citations)
+        yield AnswerDone(answer, citations)
+
+    async def _record(
+        self, tenant: TenantId, caller: Caller, question: str, answer: str, citations: Sequence[Citation]
+    ) -> None:
+        details = {
+            "question_sha256": hashlib.sha256(question.encode()).hexdigest(),
+            "answer_chars": len(answer),
+            "cited_documents": sorted({c.document_id for c in citations}),
+        }
+        await self._audit.record(tenant, caller, "query.answer", "query", details)

@@ -8,10 +8,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..errors import Conflict, InvalidInput, PayloadTooLarge, ProviderUnavailable, UnsupportedMedia
+from ..errors import (
+    Conflict,
+    InvalidInput,
+    PayloadTooLarge,
+    ProviderUnavailable,
+    QuotaExceeded,
+    UnsupportedMedia,
+)
 from ..media import detect_media_type, safe_filename, title_from_filename
-from ..models import Document, DocumentId, DocumentStatus, IngestJob, Modality, TenantId
+from ..models import (
+    SYSTEM_CALLER,
+    Caller,
+    Document,
+    DocumentId,
+    DocumentStatus,
+    IngestJob,
+    Modality,
+    Quotas,
+    TenantId,
+)
 from ..ports import BlobStore, JobQueue, MetadataStore, VectorIndex
+from .audit import AuditTrail
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +50,8 @@ class DocumentService:
         queue: JobQueue,
         modality_of: Callable[[str], Modality | None],
         max_upload_bytes: int,
+        audit: AuditTrail,
+        quotas: Quotas = Quotas(),
     ) -> None:
         self._metadata = metadata
         self._blobs = blobs
@@ -39,11 +59,22 @@ class DocumentService:
         self._queue = queue
         self._modality_of = modality_of
         self._max_upload_bytes = max_upload_bytes
+        self._audit = audit
+        self._quotas = quotas
 
     async def upload(
-        self, tenant: TenantId, filename: str, data: bytes, declared_type: str | None = None
+        self,
+        tenant: TenantId,
+        filename: str,
+        data: bytes,
+        declared_type: str | None = None,
+        *,
+        caller: Caller = SYSTEM_CALLER,
     ) -> UploadResult:
-        """Store the original and queue it; the same bytes again return the existing document."""
+        """Store the original and queue it; the same bytes again return the existing document.
+
+        QuotaExceeded when the tenant's document count or stored bytes would pass its limit.
+        """
         name = safe_filename(filename)
         media_type = detect_media_type(name, declared_type)
         modality = self._modality_of(media_type)
@@ -57,6 +88,7 @@ class DocumentService:
         existing = await self._metadata.find_by_hash(tenant, digest)
         if existing is not None:
             return UploadResult(existing, created=False)
+        await self._check_quotas(tenant, len(data))
         document_id = DocumentId(str(uuid.uuid4()))
         now = datetime.now(UTC)
         document = Document(
@@ -87,7 +119,28 @@ class DocumentService:
             document = await self._metadata.update_status(
                 tenant, document_id, DocumentStatus.FAILED, error=f"could not queue ingestion: {error}"
             )
+        details = {"media_type": media_type, "size_bytes": len(data), "content_sha256": digest}
+        await self._audit.record(tenant, caller, "document.upload", document_id, details)
         return UploadResult(document, created=True)
+
+    async def _check_quotas(self, tenant: TenantId, incoming_bytes: int) -> None:
+        record = await self._metadata.get_tenant(tenant)
+        max_documents = self._quotas.max_documents if record.max_documents is None else record.max_documents
+        max_bytes = self._quotas.max_bytes if record.max_bytes is None else record.max_bytes
+        if not max_documents and not max_bytes:
+            return
+        usage = await self._metadata.tenant_usage(tenant)
+        if max_documents and usage.documents + 1 > max_documents:
+            raise QuotaExceeded(
+                f"the tenant has {usage.documents} documents and its limit is {max_documents}: "
+                "delete documents or ask your administrator to raise the limit"
+            )
+        if max_bytes and usage.bytes + incoming_bytes > max_bytes:
+            raise QuotaExceeded(
+                f"this upload of {incoming_bytes} bytes would bring the tenant's stored bytes to "
+                f"{usage.bytes + incoming_bytes}, over its limit of {max_bytes}: "
+                "delete documents or ask your administrator to raise the limit"
+            )
 
     async def requeue_unfinished(self, tenant: TenantId, page_size: int = 500) -> int:
         """Queue again the tenant's documents left queued or processing (after a crash or restart)."""
@@ -110,9 +163,12 @@ class DocumentService:
     async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
         return await self._metadata.list_documents(tenant, limit=limit, offset=offset)
 
-    async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
+    async def delete(
+        self, tenant: TenantId, document_id: DocumentId, *, caller: Caller = SYSTEM_CALLER
+    ) -> None:
         """Remove vectors, then the original, then the row (so a failure can be retried)."""
         document = await self._metadata.get_document(tenant, document_id)
         await self._index.delete_document(tenant, document_id)
         await self._blobs.delete(tenant, document.blob_key)
         await self._metadata.delete_document(tenant, document_id)
+        await self._audit.record(tenant, caller, "document.delete", document_id)

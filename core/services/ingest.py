@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..chunking import ChunkingPolicy, chunk_segments
 from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError
 from ..models import (
+    Caller,
     ChunkPayload,
     Document,
     DocumentStatus,
@@ -24,9 +25,11 @@ from ..ports import (
     TextEmbedder,
     VectorIndex,
 )
+from .audit import AuditTrail
 
 log = logging.getLogger(__name__)
 
+WORKER = Caller("worker")
 _POINT_NAMESPACE = uuid.UUID("5b1c8f5e-2f0e-4d56-9a57-7a0f3f4e2a10")
 
 
@@ -45,6 +48,7 @@ class IngestService:
         embedder: TextEmbedder,
         index: VectorIndex,
         chunking: ChunkingPolicy,
+        audit: AuditTrail,
         sparse: SparseEncoder | None = None,
         scrubber: PiiScrubber | None = None,
     ) -> None:
@@ -54,6 +58,7 @@ class IngestService:
         self._embedder = embedder
         self._index = index
         self._chunking = chunking
+        self._audit = audit
         self._sparse = sparse
         self._scrubber = scrubber
 
@@ -102,6 +107,7 @@ class IngestService:
         except NotFound:
             await self._index.delete_document(document.tenant_id, document.id)
             return None
+        await self._audit.record(document.tenant_id, WORKER, "document.ready", document.id, {"chunks": count})
         return DocumentStatus.READY
 
     async def _fail(self, document: Document, reason: str) -> DocumentStatus | None:
@@ -111,6 +117,7 @@ class IngestService:
             )
         except NotFound:
             return None
+        await self._audit.record(document.tenant_id, WORKER, "document.failed", document.id)
         return DocumentStatus.FAILED
 
     async def _index_document(self, document: Document, *, replace: bool) -> int:

@@ -7,13 +7,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from ragloom.contracts.spec import Port
 
 from ..bootstrap import open_runtime
 from ..settings import Settings
-from . import documents, health, query
+from . import admin, audit, auth, documents, health, query
+from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
 
 ROUTES = [
@@ -22,6 +24,16 @@ ROUTES = [
     Route("/v1/documents/{document_id}", documents.get_document, methods=["GET"]),
     Route("/v1/documents/{document_id}", documents.delete_document, methods=["DELETE"]),
     Route("/v1/query", query.query, methods=["POST"]),
+    Route("/v1/audit", audit.export, methods=["GET"]),
+    Route("/auth/verify", auth.verify, methods=["GET"]),
+    Route("/admin/tenants", admin.create_tenant, methods=["POST"]),
+    Route("/admin/tenants", admin.list_tenants, methods=["GET"]),
+    Route("/admin/tenants/{tenant_id}", admin.get_tenant, methods=["GET"]),
+    Route("/admin/tenants/{tenant_id}", admin.delete_tenant, methods=["DELETE"]),
+    Route("/admin/tenants/{tenant_id}/suspend", admin.suspend_tenant, methods=["POST"]),
+    Route("/admin/tenants/{tenant_id}/resume", admin.resume_tenant, methods=["POST"]),
+    Route("/admin/tenants/{tenant_id}/keys", admin.issue_key, methods=["POST"]),
+    Route("/admin/tenants/{tenant_id}/keys/{key_id}", admin.revoke_key, methods=["DELETE"]),
     Route("/healthz", health.healthz, methods=["GET"]),
     Route("/readyz", health.readyz, methods=["GET"]),
     Route("/openapi.json", health.openapi, methods=["GET"]),
@@ -33,8 +45,13 @@ def create_app(
     *,
     overrides: dict[Port, Any] | None = None,
     on_ready: Callable[[], None] | None = None,
+    local_admin: bool = False,
 ) -> Starlette:
-    """The app; every adapter opens before the first request and closes at shutdown."""
+    """The app; every adapter opens before the first request and closes at shutdown.
+
+    `local_admin` lets /admin requests without credentials through as the local CLI: only for an
+    app run in-process by `ragloom admin`, never one that listens on a socket.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -45,4 +62,9 @@ def create_app(
                 on_ready()
             yield
 
-    return Starlette(routes=ROUTES, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
+    return Starlette(
+        routes=ROUTES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+        middleware=[Middleware(AccessMiddleware, local_admin=local_admin)],
+    )

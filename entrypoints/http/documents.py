@@ -7,11 +7,12 @@ import uuid
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ragloom.core.errors import InvalidInput, NotFound
+from ragloom.core.errors import NotFound
 from ragloom.core.models import DocumentId
 
+from .bodies import int_param
 from .serialize import document_json
-from .tenancy import tenant_of
+from .tenancy import caller_of, tenant_of
 from .uploads import read_upload
 
 
@@ -23,24 +24,13 @@ def _document_id(request: Request) -> DocumentId:
         raise NotFound(f"document {raw!r} not found") from None
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput(f"query parameter {name!r} must be an integer") from None
-    if not low <= value <= high:
-        raise InvalidInput(f"query parameter {name!r} must be between {low} and {high}")
-    return value
-
-
 async def upload_document(request: Request) -> Response:
     runtime = request.app.state.runtime
     upload = await read_upload(request, runtime.settings.http.max_upload_bytes)
     service = await runtime.documents()
-    result = await service.upload(tenant_of(request), upload.filename, upload.data, upload.content_type)
+    result = await service.upload(
+        tenant_of(request), upload.filename, upload.data, upload.content_type, caller=caller_of(request)
+    )
     body = document_json(result.document)
     if not result.created:
         return JSONResponse(body, status_code=200)
@@ -48,8 +38,8 @@ async def upload_document(request: Request) -> Response:
 
 
 async def list_documents(request: Request) -> Response:
-    limit = _int_param(request, "limit", 100, 1, 1000)
-    offset = _int_param(request, "offset", 0, 0, 10**9)
+    limit = int_param(request, "limit", 100, 1, 1000)
+    offset = int_param(request, "offset", 0, 0, 10**9)
     service = await request.app.state.runtime.documents()
     documents = await service.list(tenant_of(request), limit=limit, offset=offset)
     return JSONResponse(
@@ -65,5 +55,5 @@ async def get_document(request: Request) -> Response:
 
 async def delete_document(request: Request) -> Response:
     service = await request.app.state.runtime.documents()
-    await service.delete(tenant_of(request), _document_id(request))
+    await service.delete(tenant_of(request), _document_id(request), caller=caller_of(request))
     return Response(status_code=204)

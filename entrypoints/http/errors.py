@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 STATUS = {
     errors.InvalidInput: 400,
+    errors.Unauthenticated: 401,
     errors.TenantDenied: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
@@ -49,6 +50,8 @@ async def ragloom_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.RagloomError)
     status = status_of(exc)
     headers = {"Retry-After": "5"} if isinstance(exc, errors.ProviderUnavailable) and exc.retryable else None
+    if isinstance(exc, errors.Unauthenticated):
+        headers = {"WWW-Authenticate": 'Bearer realm="ragloom"'}
     return JSONResponse(error_body(exc.code, exc.message), status_code=status, headers=headers)
 
 

@@ -13,28 +13,15 @@ from starlette.responses import Response, StreamingResponse
 from ragloom.core.errors import InvalidInput, RagloomError
 from ragloom.core.models import AnswerDelta, AnswerDone, Message
 
+from .bodies import json_object
 from .serialize import citation_json
-from .tenancy import tenant_of
+from .tenancy import caller_of, tenant_of
 
 log = logging.getLogger(__name__)
-MAX_BODY_BYTES = 256 * 1024
 
 
 def sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise InvalidInput(f"the request body is over {MAX_BODY_BYTES} bytes")
-    try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InvalidInput('send JSON like {"question": "..."}') from None
-    if not isinstance(data, dict):
-        raise InvalidInput('the body must be a JSON object like {"question": "..."}')
-    return data
 
 
 def _history(raw: Any) -> list[Message]:
@@ -49,18 +36,18 @@ def _history(raw: Any) -> list[Message]:
 
 
 async def query(request: Request) -> Response:
-    data = await _json_body(request)
+    data = await json_object(request, '{"question": "..."}')
     question = data.get("question")
     if not isinstance(question, str):
         raise InvalidInput("field 'question' must be a string")
     history = _history(data.get("history"))
     service = await request.app.state.runtime.answer()
     question = service.validate(question)
-    tenant = tenant_of(request)
+    tenant, caller = tenant_of(request), caller_of(request)
 
     async def events() -> AsyncIterator[bytes]:
         try:
-            async for event in service.answer(tenant, question, history):
+            async for event in service.answer(tenant, question, history, caller=caller):
                 if isinstance(event, AnswerDelta):
                     yield sse("delta", {"text": event.text})
                 elif isinstance(event, AnswerDone):

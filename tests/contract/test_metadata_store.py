@@ -39,14 +39,29 @@ class TestPostgresMetadataStore(MetadataStoreContract):
             yield store
 
 
-async def _schema(store: SqlAlchemyMetadataStore) -> tuple[list[str], str, list[str]]:
+_TRIGGERS = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+    "postgresql": "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_records'::regclass "
+    "AND NOT tgisinternal ORDER BY tgname",
+}
+_RLS = (
+    "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.policyname FROM pg_class c "
+    "LEFT JOIN pg_policies p ON p.tablename = c.relname WHERE c.relkind = 'r' "
+    "AND c.relnamespace = 'public'::regnamespace ORDER BY c.relname, p.policyname"
+)
+
+
+async def _schema(store: SqlAlchemyMetadataStore) -> dict[str, object]:
     async with store._engine.connect() as connection:
+        dialect = connection.dialect.name
         version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         tables = await connection.run_sync(lambda c: sorted(inspect(c).get_table_names()))
         indexes = await connection.run_sync(
-            lambda c: sorted(i["name"] for i in inspect(c).get_indexes("documents"))
+            lambda c: sorted(i["name"] for t in ("documents", "api_keys") for i in inspect(c).get_indexes(t))
         )
-    return tables, version, indexes
+        triggers = (await connection.execute(text(_TRIGGERS[dialect]))).scalars().all()
+        rls = [tuple(row) for row in await connection.execute(text(_RLS))] if dialect == "postgresql" else []
+    return {"tables": tables, "version": version, "indexes": indexes, "triggers": triggers, "rls": rls}
 
 
 async def _assert_migrations_idempotent(url: str) -> None:
@@ -54,8 +69,17 @@ async def _assert_migrations_idempotent(url: str) -> None:
     async with open_metadata_store(settings) as store:
         document = await store.add_document(make_document())
         before = await _schema(store)
-        assert before[0] == ["alembic_version", "documents"]
-        assert before[1] == "0001"
+        assert before["tables"] == ["alembic_version", "api_keys", "audit_records", "documents", "tenants"]
+        assert before["version"] == "0002"
+        assert {"ix_api_keys_tenant_id", "ix_documents_tenant_created"} <= set(before["indexes"])
+        if url.startswith("postgresql"):
+            assert before["triggers"] == ["audit_records_append_only", "audit_records_no_truncate"]
+            assert before["rls"] == [("alembic_version", False, False, None)] + [
+                (table, True, True, f"{table}_tenant_scope")
+                for table in ("api_keys", "audit_records", "documents", "tenants")
+            ]
+        else:
+            assert before["triggers"] == ["audit_records_no_delete", "audit_records_no_update"]
         await migrate(store._engine)
         assert await _schema(store) == before
     async with open_metadata_store(settings) as reopened:

@@ -3,6 +3,7 @@ import pytest
 
 from ragloom.entrypoints.http.app import create_app
 from ragloom.entrypoints.settings import load_settings
+from tests.helpers.runtime import bearer, default_key
 
 
 @pytest.fixture
@@ -18,6 +19,9 @@ async def client(embedded_settings):
     app = create_app(embedded_settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as http:
+        headers = bearer(default_key(embedded_settings))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://ragloom.test", headers=headers
+        ) as http:
             http.app = app
             yield http

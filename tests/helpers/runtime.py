@@ -11,6 +11,7 @@ from ragloom.entrypoints.settings import Settings, load_settings
 MEMORY_ADAPTERS = {
     "blob_store": "memory",
     "metadata_store": "memory",
+    "audit_log": "memory",
     "vector_index": "memory",
     "text_embedder": "hashing",
 }
@@ -22,6 +23,15 @@ def memory_settings(home: Path, **overrides: Any) -> Settings:
     for key, value in overrides.items():
         data[key] = value if not isinstance(value, dict) else {**data.get(key, {}), **value}
     return load_settings(environ={"RAGLOOM_HOME": str(home)}, overrides=data)
+
+
+def default_key(settings: Settings) -> str:
+    """The `default` tenant's API key, written to RAGLOOM_HOME when the app first started."""
+    return (Path(settings.home) / "default-api-key").read_text().strip()
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
 
 
 async def wait_for_status(client: Any, document_id: str, timeout: float = 120) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ragloom.entrypoints.settings import load_settings
 from ragloom.entrypoints.worker.consumer import consume
 from tests.conftest import REDIS_URL
 from tests.e2e.scenario import run_scenario
+from tests.helpers.tenants import ADMIN, new_signing_key, onboard
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -30,6 +31,9 @@ def production_settings(tmp_path, postgres_url, redis_prefix):
         "RAGLOOM_DATABASE_URL": postgres_url,
         "RAGLOOM_REDIS_URL": REDIS_URL,
         "RAGLOOM_QDRANT_URL": "unused",
+        "RAGLOOM_AUDIT_SIGNING_KEY": new_signing_key(),
+        "RAGLOOM_ADMIN_USER": ADMIN[0],
+        "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
     }
     overrides = {
         "plugins": {
@@ -41,7 +45,7 @@ def production_settings(tmp_path, postgres_url, redis_prefix):
     return load_settings(environ=env, overrides=overrides)
 
 
-async def test_production_profile_end_to_end(production_settings, postgres_url, redis_prefix):
+async def test_production_profile_end_to_end(production_settings, postgres_admin_url, redis_prefix):
     app = create_app(production_settings)
     async with app.router.lifespan_context(app):
         runtime = app.state.runtime
@@ -49,13 +53,15 @@ async def test_production_profile_end_to_end(production_settings, postgres_url, 
         try:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as client:
+                _, headers = await onboard(client, "Acme")
+                client.headers.update(headers)
                 await run_scenario(client)
                 assert (await client.get("/readyz")).json()["status"] == "ready"
         finally:
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
-    engine = create_async_engine(postgres_url)
+    engine = create_async_engine(postgres_admin_url)  # the superuser sees every tenant's rows
     async with engine.connect() as conn:
         statuses = (await conn.execute(text("select status, count(*) from documents group by status"))).all()
         revision = (await conn.execute(text("select version_num from alembic_version"))).scalar_one()
@@ -77,6 +83,9 @@ async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp
         "RAGLOOM_DATABASE_URL": postgres_url,
         "RAGLOOM_REDIS_URL": "redis://127.0.0.1:1/0",
         "RAGLOOM_QDRANT_URL": "unused",
+        "RAGLOOM_AUDIT_SIGNING_KEY": new_signing_key(),
+        "RAGLOOM_ADMIN_USER": ADMIN[0],
+        "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
     }
     settings = load_settings(
         environ=env, overrides={"plugins": {"qdrant": {"url": None, "path": str(tmp_path / "q")}}}
@@ -85,6 +94,8 @@ async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as client:
+            _, headers = await onboard(client, "Acme")
+            client.headers.update(headers)
             response = await client.post(
                 "/v1/documents", files={"file": ("a.txt", b"Queue me.", "text/plain")}
             )

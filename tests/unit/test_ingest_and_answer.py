@@ -174,6 +174,7 @@ async def test_work_left_unfinished_by_a_previous_run_is_taken_back(settings):
             pass
 
     async with open_runtime(settings, overrides={**shared, Port.JOB_QUEUE: LostQueue()}) as crashed:
+        await crashed.ensure_default_tenant()
         result = await (await crashed.documents()).upload(T, "a.txt", b"Left behind by a crash.")
     assert result.document.status == DocumentStatus.QUEUED
     async with open_runtime(settings, overrides=shared) as restarted:

@@ -13,7 +13,7 @@ from ragloom.contracts.registry import PluginRegistry
 from ragloom.entrypoints.bootstrap import ALL_BUILTIN_PLUGINS
 from ragloom.entrypoints.commands import plugin_report
 from ragloom.entrypoints.http.app import create_app
-from tests.helpers.runtime import memory_settings, parse_sse, wait_for_status
+from tests.helpers.runtime import bearer, default_key, memory_settings, parse_sse, wait_for_status
 
 PLUGIN_SOURCE = textwrap.dedent(
     """
@@ -81,7 +81,8 @@ async def test_third_party_adapter_is_selected_by_configuration(installed_plugin
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        headers = bearer(default_key(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as client:
             created = await client.post("/v1/documents", files={"file": ("a.txt", b"Some text about owls.")})
             await wait_for_status(client, created.json()["id"])
             response = await client.post("/v1/query", json={"question": "owls?"})

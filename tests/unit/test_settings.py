@@ -39,9 +39,11 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
         "RAGLOOM_DATABASE_URL": "postgresql+asyncpg://db/x",
         "RAGLOOM_QDRANT_URL": "http://qdrant:6333",
         "RAGLOOM_REDIS_URL": "redis://r:6379/0",
+        "RAGLOOM_AUDIT_SIGNING_KEY": "c2lnbmluZy1rZXk=",
     }
     s = settings(tmp_path, env)
     assert s.plugins["sqlalchemy"]["url"] == "postgresql+asyncpg://db/x"
+    assert s.plugins["sql_audit"] == {"url": "postgresql+asyncpg://db/x", "signing_key": "c2lnbmluZy1rZXk="}
     assert s.plugins["local"]["root"] == f"{tmp_path}/blobs"
     with pytest.raises(
         ConfigError, match=r"plugins.sqlalchemy.url: environment variable RAGLOOM_DATABASE_URL"
@@ -56,7 +58,7 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
             {"http": {"prot": 1}},
             r"http.prot: unknown key; valid keys: host, max_question_chars, max_upload_bytes, port",
         ),
-        ({"colour": "blue"}, r"colour: unknown key; valid keys: adapters, chunking, home, http"),
+        ({"colour": "blue"}, r"colour: unknown key; valid keys: adapters, admin, chunking, home, http"),
         ({"adapters": {"vectors": "x"}}, r"adapters.vectors: unknown port; valid ports: .*vector_index"),
         ({"adapters": {"chat_model": ["a", "b"]}}, r"adapters.chat_model: takes one adapter name"),
         ({"chunking": {"max_words": 50, "overlap_words": 60}}, r"chunking.overlap_words: must be below"),
@@ -113,3 +115,32 @@ def test_unreadable_or_invalid_config_files(tmp_path):
         load_settings(bad, environ={})
     with pytest.raises(ConfigError, match="unknown profile 'staging'"):
         load_settings(environ={"RAGLOOM_PROFILE": "staging"})
+
+
+def test_a_plain_admin_password_is_kept_only_as_a_hash(tmp_path):
+    from ragloom.entrypoints.passwords import verify_password
+
+    s = settings(tmp_path, {"RAGLOOM_ADMIN_USER": "root", "RAGLOOM_ADMIN_PASSWORD": "hunter2 hunter2"})
+    assert s.admin.enabled and s.admin.user == "root"
+    assert s.admin.password.get_secret_value() == ""
+    assert "hunter2" not in s.model_dump_json()
+    assert verify_password("hunter2 hunter2", s.admin.password_hash)
+    assert not verify_password("hunter2", s.admin.password_hash)
+    again = settings(
+        tmp_path, {"RAGLOOM_ADMIN__USER": "root", "RAGLOOM_ADMIN__PASSWORD_HASH": s.admin.password_hash}
+    )
+    assert again.admin.enabled and again.admin.password_hash == s.admin.password_hash
+    assert not settings(tmp_path, {}).admin.enabled
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RAGLOOM_ADMIN_USER": "root"}, "set both the admin user and a password"),
+        ({"RAGLOOM_ADMIN_PASSWORD": "pw"}, "set both the admin user and a password"),
+        ({"RAGLOOM_ADMIN__USER": "root", "RAGLOOM_ADMIN__PASSWORD_HASH": "md5$abc"}, "scrypt\\$N"),
+    ],
+)
+def test_half_or_malformed_admin_credentials_stop_the_start(tmp_path, env, message):
+    with pytest.raises(ConfigError, match=message):
+        settings(tmp_path, env)

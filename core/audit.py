@@ -1,0 +1,133 @@
+"""The audit chain's arithmetic: canonical bodies, link hashes and verification (no I/O, no crypto keys).
+
+A record's hash is SHA-256 over its canonical body, which includes the previous record's hash, so
+changing, removing or reordering any record breaks every link after it. The signature over the hash
+(made by the AuditLog adapter) stops anyone without the key from rewriting the chain from there on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import AuditRecord, TenantId
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_body(
+    *,
+    chain: str,
+    seq: int,
+    time: datetime,
+    tenant_id: TenantId | None,
+    actor: str,
+    action: str,
+    target: str,
+    request_id: str | None,
+    details: Mapping[str, object],
+    prev_hash: str,
+    key_id: str,
+) -> bytes:
+    """The exact bytes that are hashed: sorted-key compact JSON, UTC time in microseconds."""
+    body = {
+        "chain": chain,
+        "seq": seq,
+        "time": time.isoformat(timespec="microseconds"),
+        "tenant_id": tenant_id,
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "request_id": request_id,
+        "details": details,
+        "prev_hash": prev_hash,
+        "key_id": key_id,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def record_hash(record: AuditRecord) -> str:
+    """The hash the record should carry, recomputed from its fields."""
+    return hashlib.sha256(
+        canonical_body(
+            chain=record.chain,
+            seq=record.seq,
+            time=record.time,
+            tenant_id=record.tenant_id,
+            actor=record.actor,
+            action=record.action,
+            target=record.target,
+            request_id=record.request_id,
+            details=record.details,
+            prev_hash=record.prev_hash,
+            key_id=record.key_id,
+        )
+    ).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainVerdict:
+    """The outcome of walking one chain: `broken_seq` and `reason` name the first bad record."""
+
+    chain: str
+    checked: int
+    head_hash: str
+    broken_seq: int | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+class ChainWalker:
+    """Checks one chain record by record (so a long chain never has to sit in memory)."""
+
+    def __init__(self, chain: str, signature_valid: Callable[[AuditRecord], bool]) -> None:
+        self.chain = chain
+        self._signature_valid = signature_valid
+        self._expected_seq = 1
+        self._prev_hash = GENESIS_HASH
+        self._checked = 0
+
+    def check(self, record: AuditRecord) -> ChainVerdict | None:
+        """None if the record extends the chain correctly; else the verdict naming it."""
+        reason = self._fault(record)
+        if reason is not None:
+            return ChainVerdict(self.chain, self._checked, self._prev_hash, record.seq, reason)
+        self._checked += 1
+        self._expected_seq += 1
+        self._prev_hash = record.hash
+        return None
+
+    def verdict(self) -> ChainVerdict:
+        """The verdict for a chain whose every record passed `check`."""
+        return ChainVerdict(self.chain, self._checked, self._prev_hash)
+
+    def _fault(self, record: AuditRecord) -> str | None:
+        if record.chain != self.chain:
+            return f"record belongs to chain {record.chain!r}"
+        if record.seq != self._expected_seq:
+            return f"expected seq {self._expected_seq}, found {record.seq} (a record is missing or moved)"
+        if record.prev_hash != self._prev_hash:
+            return "prev_hash does not match the previous record's hash (removed or reordered)"
+        if record_hash(record) != record.hash:
+            return "hash does not match the record's content (the record was altered)"
+        if not self._signature_valid(record):
+            return "signature is not valid for the hash (forged, or re-hashed without the key)"
+        return None
+
+
+def verify_chain(
+    chain: str, records: Iterable[AuditRecord], signature_valid: Callable[[AuditRecord], bool]
+) -> ChainVerdict:
+    """Check seq continuity, each link, each hash and each signature, stopping at the first failure."""
+    walker = ChainWalker(chain, signature_valid)
+    for record in records:
+        broken = walker.check(record)
+        if broken is not None:
+            return broken
+    return walker.verdict()

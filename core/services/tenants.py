@@ -1,0 +1,215 @@
+"""Tenants: onboarding, lifecycle, API keys, authentication and retirement with a deletion receipt."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..errors import Conflict, InvalidInput, NotFound, TenantDenied, Unauthenticated
+from ..models import SYSTEM_CALLER, ApiKey, Caller, Tenant, TenantId, TenantStatus, TenantUsage
+from ..ports import BlobStore, MetadataStore, SemanticCache, VectorIndex
+from .audit import AuditTrail
+
+KEY_ID_PREFIX = "rlk_"
+_KEY_ID = re.compile(r"^rlk_[0-9a-f]{12}$")
+_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_NAME_CHARS = 200
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_api_key(tenant: TenantId) -> tuple[ApiKey, str]:
+    """A fresh key and its token `rlk_<12 hex>.<secret>` (the only time the secret exists in clear)."""
+    key_id = KEY_ID_PREFIX + secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey(key_id, tenant, _hash_secret(secret), datetime.now(UTC))
+    return key, f"{key_id}.{secret}"
+
+
+def valid_tenant_id(raw: str) -> TenantId:
+    """The id if it is well-formed; NotFound otherwise (a malformed id names no tenant)."""
+    if not _TENANT_ID.match(raw):
+        raise NotFound(f"tenant {raw[:80]!r} not found")
+    return TenantId(raw)
+
+
+def _tenant_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("field 'name' must be a non-empty string")
+    name = name.strip()
+    if len(name) > MAX_NAME_CHARS or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise InvalidInput(f"field 'name' must be at most {MAX_NAME_CHARS} printable characters")
+    return name
+
+
+def _limit(value: object, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"field {field!r} must be a whole number >= 0 (0 = unlimited) or null")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Onboarded:
+    tenant: Tenant
+    key: ApiKey
+    token: str
+
+
+class TenantService:
+    """Everything an administrator does to tenants, and the check every tenant request passes."""
+
+    def __init__(
+        self,
+        *,
+        metadata: MetadataStore,
+        blobs: BlobStore,
+        index: VectorIndex,
+        audit: AuditTrail,
+        cache: SemanticCache | None = None,
+    ) -> None:
+        self._metadata = metadata
+        self._blobs = blobs
+        self._index = index
+        self._audit = audit
+        self._cache = cache
+
+    async def create(
+        self,
+        name: object,
+        *,
+        max_documents: object = None,
+        max_bytes: object = None,
+        tenant_id: TenantId | None = None,
+        caller: Caller = SYSTEM_CALLER,
+    ) -> Onboarded:
+        """A new active tenant with its first API key."""
+        now = datetime.now(UTC)
+        tenant = Tenant(
+            id=tenant_id or TenantId(str(uuid.uuid4())),
+            name=_tenant_name(name),
+            status=TenantStatus.ACTIVE,
+            created_at=now,
+            updated_at=now,
+            max_documents=_limit(max_documents, "max_documents"),
+            max_bytes=_limit(max_bytes, "max_bytes"),
+        )
+        tenant = await self._metadata.add_tenant(tenant)
+        key, token = new_api_key(tenant.id)
+        await self._metadata.add_api_key(key)
+        await self._audit.record(tenant.id, caller, "tenant.create", tenant.id, {"key_id": key.id})
+        return Onboarded(tenant, key, token)
+
+    async def ensure(self, tenant_id: TenantId, name: str) -> Onboarded | None:
+        """Create the tenant unless it exists; the onboarding (with its key) only when created now."""
+        try:
+            await self._metadata.get_tenant(tenant_id)
+            return None
+        except NotFound:
+            pass
+        try:
+            return await self.create(name, tenant_id=tenant_id)
+        except Conflict:
+            return None
+
+    async def get(self, tenant_id: TenantId) -> Tenant:
+        return await self._metadata.get_tenant(tenant_id)
+
+    async def list(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+        return await self._metadata.list_tenants(limit=limit, offset=offset)
+
+    async def keys(self, tenant_id: TenantId) -> Sequence[ApiKey]:
+        await self._metadata.get_tenant(tenant_id)
+        return await self._metadata.list_api_keys(tenant_id)
+
+    async def usage(self, tenant_id: TenantId) -> TenantUsage:
+        return await self._metadata.tenant_usage(tenant_id)
+
+    async def suspend(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> Tenant:
+        return await self._set_status(tenant_id, TenantStatus.SUSPENDED, "tenant.suspend", caller)
+
+    async def resume(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> Tenant:
+        return await self._set_status(tenant_id, TenantStatus.ACTIVE, "tenant.resume", caller)
+
+    async def _set_status(
+        self, tenant_id: TenantId, status: TenantStatus, action: str, caller: Caller
+    ) -> Tenant:
+        current = await self._metadata.get_tenant(tenant_id)
+        if current.status == TenantStatus.DELETED:
+            raise Conflict(f"tenant {tenant_id} is deleted")
+        tenant = await self._metadata.set_tenant_status(tenant_id, status)
+        await self._audit.record(tenant_id, caller, action, tenant_id, {"from": current.status.value})
+        return tenant
+
+    async def delete(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> dict[str, int]:
+        """Retire the tenant: refuse its keys at once, then purge vectors, blobs, cache and rows.
+
+        Safe to repeat: a purge cut short by a failure is finished by the next call. The receipt
+        counts what this call removed per store. The audit chain of the tenant is kept.
+        """
+        await self._metadata.get_tenant(tenant_id)
+        await self._metadata.set_tenant_status(tenant_id, TenantStatus.DELETED)
+        receipt = {"vectors": await self._index.count(tenant_id)}
+        await self._index.delete_tenant(tenant_id)
+        receipt["blobs"] = await self._blobs.delete_tenant(tenant_id)
+        if self._cache is not None:
+            await self._cache.invalidate(tenant_id)
+        rows = await self._metadata.purge_tenant(tenant_id)
+        receipt.update({f"{table}_rows": count for table, count in rows.items()})
+        await self._audit.record(tenant_id, caller, "tenant.delete", tenant_id, receipt)
+        return receipt
+
+    async def issue_key(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> tuple[ApiKey, str]:
+        tenant = await self._metadata.get_tenant(tenant_id)
+        if tenant.status == TenantStatus.DELETED:
+            raise Conflict(f"tenant {tenant_id} is deleted")
+        key, token = new_api_key(tenant_id)
+        await self._metadata.add_api_key(key)
+        await self._audit.record(tenant_id, caller, "key.issue", key.id)
+        return key, token
+
+    async def revoke_key(self, tenant_id: TenantId, key_id: str, *, caller: Caller = SYSTEM_CALLER) -> ApiKey:
+        await self._metadata.get_tenant(tenant_id)
+        if not _KEY_ID.match(key_id):
+            raise NotFound(f"key {key_id[:80]!r} not found")
+        key = await self._metadata.revoke_api_key(tenant_id, key_id)
+        await self._audit.record(tenant_id, caller, "key.revoke", key_id)
+        return key
+
+    async def authenticate(self, token: str | None, *, caller: Caller) -> tuple[Tenant, ApiKey]:
+        """The active tenant the token belongs to; Unauthenticated or TenantDenied, both audited."""
+        key_id, _, secret = (token or "").partition(".")
+        key = await self._metadata.find_api_key(key_id) if _KEY_ID.match(key_id) else None
+        expected = key.secret_hash if key is not None else _hash_secret("")
+        matches = hmac.compare_digest(_hash_secret(secret), expected) and key is not None
+        if not token:
+            reason = "no API key"
+        elif key is None:
+            reason = "unknown API key"
+        elif not matches:
+            reason = "wrong secret"
+        elif key.revoked_at is not None:
+            reason = "revoked API key"
+        else:
+            reason = None
+        if key is None or reason is not None:
+            await self._audit.record(None, caller, "auth.fail", "api_key", {"reason": reason})
+            raise Unauthenticated("a valid API key is required: send 'Authorization: Bearer <key>'")
+        tenant = await self._metadata.get_tenant(key.tenant_id)
+        if tenant.status != TenantStatus.ACTIVE:
+            await self._audit.record(
+                tenant.id, caller, "auth.denied", key.id, {"status": tenant.status.value}
+            )
+            if tenant.status == TenantStatus.DELETED:
+                raise Unauthenticated("a valid API key is required: send 'Authorization: Bearer <key>'")
+            raise TenantDenied(f"tenant {tenant.id} is suspended; ask your administrator")
+        return tenant, key

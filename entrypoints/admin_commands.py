@@ -1,0 +1,124 @@
+"""`ragloom admin ...` (through the admin API) and `ragloom audit ...` (straight from the audit log)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from ragloom.core.errors import InvalidInput
+
+from .bootstrap import open_runtime
+from .client import open_client
+from .http.serialize import audit_json
+from .settings import Settings
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code >= 400:
+        message = (body.get("error") or {}).get("message") if isinstance(body, dict) else None
+        raise InvalidInput(message or f"HTTP {response.status_code}")
+    return body
+
+
+async def admin_call(
+    settings: Settings, method: str, path: str, url: str | None, payload: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One admin API request, to the running server or to the app in-process."""
+    async with open_client(settings, url, admin=True) as client:
+        response = await client.request(method, path, json=payload)
+    return _body(response)
+
+
+def print_tenants(tenants: list[dict[str, Any]]) -> None:
+    table = Table()
+    for column in ("id", "name", "status", "created"):
+        table.add_column(column)
+    for tenant in tenants:
+        table.add_row(tenant["id"], tenant["name"], tenant["status"], tenant["created_at"][:19])
+    out.print(table)
+
+
+def print_result(body: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    elif "tenants" in body:
+        print_tenants(body["tenants"])
+    else:
+        for key, value in body.items():
+            if key != "api_key":
+                shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+                out.print(f"{key}: {shown}")
+    if "api_key" in body and not as_json:
+        err.print("[bold]API key (shown once, store it now):[/bold]")
+        print(body["api_key"])
+
+
+async def audit_verify(settings: Settings, tenant: str | None, as_json: bool) -> int:
+    async with open_runtime(settings) as runtime:
+        trail = await runtime.audit()
+        chains = [tenant] if tenant else await trail.chains()
+        verdicts = [await trail.verify(chain) for chain in chains]
+    broken = [v for v in verdicts if not v.ok]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "ok": not broken,
+                    "chains": [
+                        {
+                            "chain": v.chain,
+                            "ok": v.ok,
+                            "checked": v.checked,
+                            "head_hash": v.head_hash,
+                            "broken_seq": v.broken_seq,
+                            "reason": v.reason,
+                        }
+                        for v in verdicts
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for v in verdicts:
+            if v.ok:
+                out.print(f"[green]ok[/green]     {v.chain}: {v.checked} records, head {v.head_hash[:16]}")
+            else:
+                out.print(
+                    f"[red]BROKEN[/red] {v.chain}: record seq {v.broken_seq}: {v.reason} "
+                    f"({v.checked} records before it are intact)"
+                )
+        if not verdicts:
+            out.print("the audit log is empty")
+    return 1 if broken else 0
+
+
+async def audit_export(settings: Settings, tenant: str | None, output: Path | None) -> int:
+    stream: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
+    count = 0
+    try:
+        async with open_runtime(settings) as runtime:
+            trail = await runtime.audit()
+            for chain in [tenant] if tenant else await trail.chains():
+                async for record in trail.records(chain):
+                    stream.write(json.dumps(audit_json(record), ensure_ascii=False) + "\n")
+                    count += 1
+    finally:
+        if output:
+            stream.close()
+    if output:
+        err.print(f"wrote {count} audit records to {output}")
+    return 0

@@ -1,0 +1,127 @@
+"""Who is calling: request ids, API keys on /v1 (Bearer) and administrator credentials on /admin (Basic).
+
+A pure ASGI middleware, so streaming responses pass through untouched. It authenticates before any
+route runs; routes read the outcome from `request.state` (see tenancy.py) and nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ragloom.core.errors import RagloomError, Unauthenticated
+from ragloom.core.models import Caller
+
+from ..passwords import verify_password
+from ..settings import AdminSettings
+from .errors import error_body, status_of
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+BEARER_CHALLENGE = 'Bearer realm="ragloom"'
+BASIC_CHALLENGE = 'Basic realm="ragloom admin", charset="UTF-8"'
+_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, sep, password = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (user, password) if sep else None
+
+
+def admin_matches(admin: AdminSettings, credentials: tuple[str, str] | None) -> bool:
+    """Constant-time check: the password hash is computed even when the user name is wrong."""
+    user, password = credentials or ("", "")
+    user_ok = hmac.compare_digest(user.encode(), admin.user.encode())
+    password_ok = verify_password(password, admin.password_hash or _DUMMY_HASH)
+    return admin.enabled and credentials is not None and user_ok and password_ok
+
+
+class AccessMiddleware:
+    """Tags every request with an id; authenticates /v1 and /admin before routing."""
+
+    def __init__(self, app: ASGIApp, *, local_admin: bool = False) -> None:
+        self.app = app
+        self.local_admin = local_admin
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        offered = request.headers.get("x-request-id", "")
+        request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            if _under(scope["path"], "/v1"):
+                await self._tenant(request, state, request_id)
+            elif _under(scope["path"], "/admin"):
+                await self._admin(request, state, request_id)
+        except RagloomError as error:
+            headers = {}
+            if isinstance(error, Unauthenticated):
+                headers["WWW-Authenticate"] = (
+                    BASIC_CHALLENGE if _under(scope["path"], "/admin") else BEARER_CHALLENGE
+                )
+            response = JSONResponse(error_body(error.code, error.message), status_of(error), headers)
+            await response(scope, receive, send_with_id)
+            return
+        await self.app(scope, receive, send_with_id)
+
+    async def _tenant(self, request: Request, state: dict, request_id: str) -> None:
+        tenants = await request.app.state.runtime.tenants()
+        tenant, key = await tenants.authenticate(
+            bearer_token(request), caller=Caller("anonymous", request_id)
+        )
+        state["tenant"] = tenant.id
+        state["caller"] = Caller(f"key:{key.id}", request_id)
+
+    async def _admin(self, request: Request, state: dict, request_id: str) -> None:
+        admin: AdminSettings = request.app.state.runtime.settings.admin
+        if self.local_admin and "authorization" not in request.headers:
+            state["caller"] = Caller("admin:local-cli", request_id)
+            return
+        credentials = basic_credentials(request)
+        if admin_matches(admin, credentials):
+            state["caller"] = Caller(f"admin:{admin.user}", request_id)
+            return
+        audit = await request.app.state.runtime.audit()
+        reason = "admin API disabled" if not admin.enabled else "bad credentials"
+        await audit.record(
+            None, Caller("anonymous", request_id), "admin.auth_fail", "admin", {"reason": reason}
+        )
+        if not admin.enabled:
+            raise Unauthenticated(
+                "the admin API is disabled: set RAGLOOM_ADMIN_USER and RAGLOOM_ADMIN_PASSWORD "
+                "(or admin.user and admin.password_hash in the config)"
+            )
+        raise Unauthenticated("administrator credentials are required (HTTP Basic)")

@@ -1,0 +1,19 @@
+"""GET /auth/verify: the gateway's ForwardAuth check (200 with X-Tenant-Id, or 401/403)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ragloom.core.models import Caller
+
+from .access import bearer_token
+
+
+async def verify(request: Request) -> Response:
+    tenants = await request.app.state.runtime.tenants()
+    caller = Caller("gateway", request.state.request_id)
+    tenant, key = await tenants.authenticate(bearer_token(request), caller=caller)
+    return JSONResponse(
+        {"tenant_id": tenant.id, "key_id": key.id}, headers={"X-Tenant-Id": tenant.id, "X-Key-Id": key.id}
+    )

@@ -1,0 +1,258 @@
+"""Tenants end to end over HTTP: the admin API under Basic auth, API keys, lifecycle, quotas, audit."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+
+from ragloom.entrypoints.http.app import create_app
+from tests.helpers.runtime import memory_settings, wait_for_status
+from tests.helpers.tenants import ADMIN, ADMIN_SETTINGS, onboard
+
+BASIC = httpx.BasicAuth(*ADMIN)
+
+
+async def _client(settings):
+    app = create_app(settings)
+    context = app.router.lifespan_context(app)
+    await context.__aenter__()
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ragloom.test")
+    client.app = app
+    return client, context
+
+
+@pytest.fixture
+async def client(tmp_path):
+    settings = memory_settings(tmp_path, admin=ADMIN_SETTINGS, quotas={"max_documents": 0, "max_bytes": 0})
+    http, context = await _client(settings)
+    yield http
+    await http.aclose()
+    await context.__aexit__(None, None, None)
+
+
+async def _upload(client, headers, name="a.txt", data=b"Some text about lighthouses."):
+    return await client.post("/v1/documents", files={"file": (name, data, "text/plain")}, headers=headers)
+
+
+async def _chain(client, headers) -> list[dict]:
+    response = await client.get("/v1/audit", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    import json
+
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Basic " + base64.b64encode(b"root:wrong").decode(), "Basic !!!", "Bearer rlk_000000000000.x"],
+)
+async def test_admin_api_demands_basic_credentials(client, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    response = await client.get("/admin/tenants", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Basic realm=")
+    assert response.json()["error"]["code"] == "unauthenticated"
+
+
+async def test_admin_api_is_disabled_without_configured_credentials(tmp_path):
+    http, context = await _client(memory_settings(tmp_path))
+    try:
+        response = await http.get("/admin/tenants", auth=BASIC)
+        assert response.status_code == 401
+        assert "RAGLOOM_ADMIN_USER" in response.json()["error"]["message"]
+    finally:
+        await http.aclose()
+        await context.__aexit__(None, None, None)
+
+
+async def test_tenant_lifecycle_keys_and_deletion_receipt(client):
+    response = await client.post("/admin/tenants", json={"name": "Acme"}, auth=BASIC)
+    assert response.status_code == 201
+    created = response.json()
+    assert created["status"] == "active" and created["api_key"].startswith(created["key_id"] + ".")
+    assert response.headers["location"] == f"/admin/tenants/{created['id']}"
+    tenant, key = created["id"], {"Authorization": f"Bearer {created['api_key']}"}
+
+    listed = (await client.get("/admin/tenants", auth=BASIC)).json()["tenants"]
+    assert tenant in {t["id"] for t in listed}
+    shown = (await client.get(f"/admin/tenants/{tenant}", auth=BASIC)).json()
+    assert "api_key" not in shown and [k["id"] for k in shown["keys"]] == [created["key_id"]]
+    assert shown["usage"] == {"documents": 0, "bytes": 0}
+
+    verified = await client.get("/auth/verify", headers=key)
+    assert verified.status_code == 200 and verified.headers["x-tenant-id"] == tenant
+    assert (await client.get("/auth/verify")).status_code == 401
+
+    document = (await _upload(client, key)).json()
+    assert (await wait_for_status(_Keyed(client, key), document["id"]))["status"] == "ready"
+
+    assert (await client.post(f"/admin/tenants/{tenant}/suspend", auth=BASIC)).json()["status"] == "suspended"
+    denied = await client.get("/v1/documents", headers=key)
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "tenant_denied"
+    assert (await client.get("/auth/verify", headers=key)).status_code == 403
+    assert (await client.post(f"/admin/tenants/{tenant}/resume", auth=BASIC)).json()["status"] == "active"
+    assert (await client.get("/v1/documents", headers=key)).status_code == 200
+
+    issued = await client.post(f"/admin/tenants/{tenant}/keys", auth=BASIC)
+    assert issued.status_code == 201
+    second = {"Authorization": f"Bearer {issued.json()['api_key']}"}
+    assert (await client.get("/v1/documents", headers=second)).status_code == 200
+    revoked = await client.delete(f"/admin/tenants/{tenant}/keys/{created['key_id']}", auth=BASIC)
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert (await client.get("/v1/documents", headers=key)).status_code == 401
+    assert (await client.get("/v1/documents", headers=second)).status_code == 200
+
+    receipt = await client.delete(f"/admin/tenants/{tenant}", auth=BASIC)
+    assert receipt.status_code == 200
+    removed = receipt.json()["removed"]
+    assert removed["blobs"] == 1 and removed["documents_rows"] == 1 and removed["vectors"] >= 1
+    assert removed["api_keys_rows"] == 2
+    assert (await client.get("/v1/documents", headers=second)).status_code == 401
+    assert (await client.get(f"/admin/tenants/{tenant}", auth=BASIC)).json()["status"] == "deleted"
+    assert (await client.post(f"/admin/tenants/{tenant}/resume", auth=BASIC)).status_code == 409
+    again = await client.delete(f"/admin/tenants/{tenant}", auth=BASIC)
+    assert again.status_code == 200 and again.json()["removed"]["blobs"] == 0
+
+    trail = await client.app.state.runtime.audit()
+    records = [r async for r in trail.records(tenant)]
+    actions = [r.action for r in records]
+    for action in (
+        "tenant.create",
+        "document.upload",
+        "document.ready",
+        "tenant.suspend",
+        "auth.denied",
+        "tenant.resume",
+        "key.issue",
+        "key.revoke",
+        "tenant.delete",
+    ):
+        assert action in actions, action
+    assert (await trail.verify(tenant)).ok
+
+
+class _Keyed:
+    """A client that sends one tenant's key on every GET (for wait_for_status)."""
+
+    def __init__(self, client, headers):
+        self._client, self._headers = client, headers
+
+    async def get(self, url):
+        return await self._client.get(url, headers=self._headers)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "send JSON"),
+        (b"[1]", "JSON object"),
+        (b'{"name": ""}', "non-empty"),
+        (b'{"name": 7}', "non-empty"),
+        (b'{"name": "' + b"x" * 300 + b'"}', "at most"),
+        (b'{"name": "a\\u0000b"}', "printable"),
+        (b'{"name": "Acme", "max_documents": -1}', "max_documents"),
+        (b'{"name": "Acme", "max_bytes": "lots"}', "max_bytes"),
+    ],
+)
+async def test_bad_tenant_bodies_get_400(client, body, message):
+    response = await client.post("/admin/tenants", content=body, auth=BASIC)
+    assert response.status_code == 400
+    assert message in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("tenant", ["nope", "..%2F..%2Fetc", "A" * 100, "%00"])
+async def test_unknown_or_malformed_tenant_ids_are_404(client, tenant):
+    for method, path in [
+        ("GET", f"/admin/tenants/{tenant}"),
+        ("POST", f"/admin/tenants/{tenant}/suspend"),
+        ("DELETE", f"/admin/tenants/{tenant}"),
+        ("POST", f"/admin/tenants/{tenant}/keys"),
+    ]:
+        response = await client.request(method, path, auth=BASIC)
+        assert response.status_code == 404, (method, path, response.text)
+
+
+async def test_revoking_another_tenants_key_is_404_and_leaves_it_working(client):
+    _, a_key = await onboard(client, "A")
+    b, _ = await onboard(client, "B")
+    a_key_id = a_key["Authorization"].split()[1].split(".")[0]
+    response = await client.delete(f"/admin/tenants/{b}/keys/{a_key_id}", auth=BASIC)
+    assert response.status_code == 404
+    assert (await client.get("/v1/documents", headers=a_key)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer", "Bearer nonsense", "Bearer rlk_0123456789ab.wrong", "Basic cm9vdDpwdw==", "bearer  "],
+)
+async def test_v1_needs_a_valid_key(client, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    for method, path in [("GET", "/v1/documents"), ("POST", "/v1/query"), ("GET", "/v1/audit")]:
+        response = await client.request(method, path, headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == 'Bearer realm="ragloom"'
+    trail = await client.app.state.runtime.audit()
+    failures = [r async for r in trail.records("_system") if r.action == "auth.fail"]
+    assert len(failures) >= 3
+    assert all("rlk_" not in str(r.details) and "wrong" not in str(r.details) for r in failures)
+
+
+async def test_quotas_answer_429_with_a_clear_message(client):
+    _, key = await onboard(client, "Small", max_documents=2, max_bytes=100)
+    assert (await _upload(client, key, "a.txt", b"a" * 40)).status_code == 201
+    assert (await _upload(client, key, "a.txt", b"a" * 40)).status_code == 200  # same bytes: no new document
+    too_big = await _upload(client, key, "b.txt", b"b" * 61)
+    assert too_big.status_code == 429
+    assert "limit of 100" in too_big.json()["error"]["message"]
+    assert (await _upload(client, key, "b.txt", b"b" * 60)).status_code == 201
+    too_many = await _upload(client, key, "c.txt", b"c")
+    assert too_many.status_code == 429 and too_many.json()["error"]["code"] == "quota_exceeded"
+    assert "limit is 2" in too_many.json()["error"]["message"]
+    documents = (await client.get("/v1/documents", headers=key)).json()["documents"]
+    assert len(documents) == 2
+
+
+async def test_configured_default_quota_applies_and_0_means_unlimited(tmp_path):
+    http, context = await _client(
+        memory_settings(tmp_path, admin=ADMIN_SETTINGS, quotas={"max_documents": 1})
+    )
+    try:
+        _, limited = await onboard(http, "Default limits")
+        _, unlimited = await onboard(http, "Unlimited", max_documents=0)
+        assert (await _upload(http, limited, "a.txt", b"one")).status_code == 201
+        assert (await _upload(http, limited, "b.txt", b"two")).status_code == 429
+        for i in range(3):
+            assert (await _upload(http, unlimited, f"{i}.txt", f"doc {i}".encode())).status_code == 201
+    finally:
+        await http.aclose()
+        await context.__aexit__(None, None, None)
+
+
+async def test_every_action_is_audited_without_personal_data(client):
+    _, key = await onboard(client, "Audited")
+    headers = {**key, "X-Request-Id": "req-123"}
+    upload = await _upload(client, headers, "jane-doe-cv.txt", b"Jane Doe lives at 12 Elm Street.")
+    assert upload.headers["x-request-id"] == "req-123"
+    document_id = upload.json()["id"]
+    await wait_for_status(_Keyed(client, key), document_id)
+    question = "Where does Jane Doe live?"
+    assert (await client.post("/v1/query", json={"question": question}, headers=key)).status_code == 200
+    assert (await client.delete(f"/v1/documents/{document_id}", headers=key)).status_code == 204
+    records = await _chain(client, key)
+    assert [r["action"] for r in records] == [
+        "tenant.create",
+        "document.upload",
+        "document.ready",
+        "query.answer",
+        "document.delete",
+    ]
+    assert [r["seq"] for r in records] == [1, 2, 3, 4, 5]
+    assert records[1]["request_id"] == "req-123" and records[1]["target"] == document_id
+    assert records[0]["actor"].startswith("admin:") and records[1]["actor"].startswith("key:rlk_")
+    assert records[3]["details"]["cited_documents"] == [document_id]
+    exported = str(records)
+    for personal in ("Jane", "Elm", "jane-doe", question):
+        assert personal not in exported
