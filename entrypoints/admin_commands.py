@@ -52,16 +52,19 @@ def print_tenants(tenants: list[dict[str, Any]]) -> None:
 
 
 def print_result(body: dict[str, Any], as_json: bool) -> None:
+    """JSON, or a table; a new API key alone goes to stdout (so `KEY=$(ragloom admin ...)` works)."""
     if as_json:
         print(json.dumps(body, indent=2, ensure_ascii=False))
-    elif "tenants" in body:
+        return
+    if "tenants" in body:
         print_tenants(body["tenants"])
-    else:
-        for key, value in body.items():
-            if key != "api_key":
-                shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-                out.print(f"{key}: {shown}")
-    if "api_key" in body and not as_json:
+        return
+    console = err if "api_key" in body else out
+    for key, value in body.items():
+        if key != "api_key":
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+            console.print(f"{key}: {shown}")
+    if "api_key" in body:
         err.print("[bold]API key (shown once, store it now):[/bold]")
         print(body["api_key"])
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from tests.helpers.server import running_server
+from tests.helpers.tenants import ADMIN
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
@@ -18,25 +19,20 @@ def test_no_generated_request_gets_a_server_error(tmp_path):
         "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing",
         "RAGLOOM_ADAPTERS__METADATA_STORE": "memory",
         "RAGLOOM_HTTP__MAX_UPLOAD_BYTES": "100000",
+        "RAGLOOM_ADMIN_USER": ADMIN[0],
+        "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
     }
+
+    def fuzz(url: str, *credentials: str) -> subprocess.CompletedProcess:
+        command = [str(SCHEMATHESIS), "run", f"{url}/openapi.json", "--checks", "not_a_server_error"]
+        command += ["--max-examples", "40", "--seed", "1", "--request-timeout", "30", *credentials]
+        return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+
     with running_server(env) as url:
-        result = subprocess.run(
-            [
-                str(SCHEMATHESIS),
-                "run",
-                f"{url}/openapi.json",
-                "--checks",
-                "not_a_server_error",
-                "--max-examples",
-                "40",
-                "--seed",
-                "1",
-                "--request-timeout",
-                "30",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-        )
-    assert result.returncode == 0, result.stdout[-3000:]
+        key = (tmp_path / "home" / "default-api-key").read_text().strip()
+        # as a tenant first (every route; /admin then answers 401), then as the administrator
+        as_tenant = fuzz(url, "--header", f"Authorization: Bearer {key}")
+        as_admin = fuzz(url, "--auth", ":".join(ADMIN), "--include-path-regex", "^/admin")
+    assert as_tenant.returncode == 0, as_tenant.stdout[-3000:]
+    assert as_admin.returncode == 0, as_admin.stdout[-3000:]
+    assert "/admin/tenants" in as_admin.stdout

@@ -82,8 +82,20 @@ def test_configuration_errors_are_clear(env):
 
 
 def test_every_command_has_help(env):
-    for command in ("serve", "worker", "ingest", "ask", "plugins"):
-        result = ragloom(env, command, "--help")
+    for command in (
+        "serve",
+        "worker",
+        "ingest",
+        "ask",
+        "plugins",
+        "admin",
+        "audit",
+        "admin create",
+        "admin delete",
+        "audit verify",
+        "audit export",
+    ):
+        result = ragloom(env, *command.split(), "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
 
 
@@ -91,8 +103,12 @@ def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
     with running_server(env) as url:
         result = ragloom(env, "ingest", str(ROOT / "samples" / "sourdough.txt"))
         assert result.returncode == 0, result.stderr
+        key = (Path(env["RAGLOOM_HOME"]) / "default-api-key").read_text().strip()
         with httpx.stream(
-            "POST", f"{url}/v1/query", json={"question": "How long does the loaf bake?"}
+            "POST",
+            f"{url}/v1/query",
+            json={"question": "How long does the loaf bake?"},
+            headers={"Authorization": f"Bearer {key}"},
         ) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
             events = [line for line in response.iter_lines() if line.startswith("event:")]
@@ -117,3 +133,101 @@ def test_eval_beir_on_a_small_scifact_subset(env):
     assert 0.3 < body["ndcg@10"] <= 1.0 and body["latency_ms"]["p50"] > 0
     result = ragloom(env, "eval", "beir", str(SCIFACT), "--split", "nope")
     assert result.returncode == 2 and "unknown split" in result.stderr
+
+
+def _json(result):
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def light_env(env):
+    """The embedded profile with the hashing embedder: every command starts in about a second."""
+    return {**env, "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing"}
+
+
+def test_admin_commands_onboard_and_retire_a_tenant_in_process(light_env, tmp_path):
+    env = light_env
+    created = _json(ragloom(env, "admin", "create", "Acme", "--max-documents", "5", "--json"))
+    tenant, key = created["id"], created["api_key"]
+    assert created["status"] == "active" and created["max_documents"] == 5
+    document = tmp_path / "acme.txt"
+    document.write_text("Acme ships anvils by rail.")
+    result = ragloom(env, "ingest", str(document), "--api-key", key)
+    assert result.returncode == 0, result.stderr
+    answer = _json(ragloom({**env, "RAGLOOM_API_KEY": key}, "ask", "--json", "How does Acme ship anvils?"))
+    assert "rail" in answer["answer"]
+    default_answer = _json(ragloom(env, "ask", "--json", "How does Acme ship anvils?"))
+    assert "rail" not in default_answer["answer"]  # the default tenant cannot see Acme's document
+
+    listed = ragloom(env, "admin", "list")
+    assert listed.returncode == 0 and "Acme" in listed.stdout and "default" in listed.stdout
+    assert _json(ragloom(env, "admin", "show", tenant, "--json"))["usage"]["documents"] == 1
+    assert _json(ragloom(env, "admin", "suspend", tenant, "--json"))["status"] == "suspended"
+    refused = ragloom(env, "ask", "x", "--api-key", key)
+    assert refused.returncode == 2 and "suspended" in refused.stderr
+    assert _json(ragloom(env, "admin", "resume", tenant, "--json"))["status"] == "active"
+    issued = ragloom(env, "admin", "issue-key", tenant)
+    assert issued.returncode == 0 and issued.stdout.strip().startswith("rlk_")
+    assert "\n" not in issued.stdout.strip()  # the key alone, for KEY=$(ragloom admin issue-key ...)
+    key_id = key.split(".")[0]
+    assert _json(ragloom(env, "admin", "revoke-key", tenant, key_id, "--json"))["revoked_at"]
+    revoked = ragloom(env, "ask", "x", "--api-key", key)
+    assert revoked.returncode == 2 and "--api-key" in revoked.stderr
+    receipt = _json(ragloom(env, "admin", "delete", tenant, "--yes", "--json"))
+    assert receipt["removed"]["documents_rows"] == 1 and receipt["removed"]["blobs"] == 1
+    missing = ragloom(env, "admin", "show", "no-such-tenant")
+    assert missing.returncode == 2 and "not found" in missing.stderr
+
+    verified = ragloom(env, "audit", "verify", "--tenant", tenant)
+    assert verified.returncode == 0 and "ok" in verified.stdout
+    exported = tmp_path / "audit.jsonl"
+    assert ragloom(env, "audit", "export", "--tenant", tenant, "-o", str(exported)).returncode == 0
+    actions = [json.loads(line)["action"] for line in exported.read_text().splitlines()]
+    assert actions[0] == "tenant.create" and actions[-1] == "tenant.delete" and "query.answer" in actions
+
+
+def test_audit_verify_names_the_first_tampered_record(light_env):
+    import sqlite3
+
+    env = light_env
+    created = _json(ragloom(env, "admin", "create", "Tampered", "--json"))
+    for _ in range(3):
+        assert ragloom(env, "admin", "issue-key", created["id"]).returncode == 0
+    verdict = _json(ragloom(env, "audit", "verify", "--json"))
+    assert verdict["ok"] and {c["chain"] for c in verdict["chains"]} >= {created["id"], "default"}
+
+    database = Path(env["RAGLOOM_HOME"]) / "ragloom.sqlite3"
+    with sqlite3.connect(database) as connection:
+        triggers = [r[0] for r in connection.execute("select name from sqlite_master where type='trigger'")]
+        refused = None
+        try:
+            connection.execute("update audit_records set actor = 'someone else'")
+        except sqlite3.DatabaseError as error:
+            refused = str(error)
+        assert refused and "append-only" in refused
+        for trigger in triggers:  # an attacker with the file in hand
+            connection.execute(f"drop trigger {trigger}")
+        connection.execute(
+            "update audit_records set target = 'rlk_000000000000' where chain = ? and seq = 3",
+            (created["id"],),
+        )
+    result = ragloom(env, "audit", "verify")
+    assert result.returncode == 1
+    assert f"BROKEN {created['id']}: record seq 3" in result.stdout and "altered" in result.stdout
+    assert ragloom(env, "audit", "verify", "--tenant", "default").returncode == 0
+
+
+def test_admin_against_a_running_server_needs_the_admin_credentials(light_env):
+    env = light_env
+    admin_env = {**env, "RAGLOOM_ADMIN_USER": "root", "RAGLOOM_ADMIN_PASSWORD": "pw-for-the-test"}
+    with running_server(admin_env) as url:
+        result = ragloom(env, "admin", "list")
+        assert result.returncode == 2 and "RAGLOOM_ADMIN_USER" in result.stderr
+        wrong = ragloom(
+            {**env, "RAGLOOM_ADMIN_USER": "root", "RAGLOOM_ADMIN_PASSWORD": "nope"}, "admin", "list"
+        )
+        assert wrong.returncode == 2 and "administrator credentials" in wrong.stderr
+        created = _json(ragloom(admin_env, "admin", "create", "Served", "--json"))
+        response = httpx.get(f"{url}/auth/verify", headers={"Authorization": f"Bearer {created['api_key']}"})
+        assert response.status_code == 200 and response.headers["x-tenant-id"] == created["id"]
