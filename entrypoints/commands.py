@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ragloom.core.errors import InvalidInput, ProviderUnavailable
 
-from .bootstrap import load_registry, open_runtime, select_adapters
+from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
 from .client import forget_server, open_client, record_server
 from .settings import Settings
 
@@ -47,7 +47,9 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
         err.print(
             f"ragloom is ready ({settings.profile} profile, home {settings.home}): send requests to {url}"
         )
-        err.print(f"  try: curl -N {url}/v1/query -H 'content-type: application/json' -d '{question}'")
+        key_file = default_key_file(settings)
+        auth = f'-H "Authorization: Bearer $(cat {key_file})" ' if key_file.exists() else ""
+        err.print(f"  try: curl -N {url}/v1/query {auth}-H 'content-type: application/json' -d '{question}'")
 
     err.print(f"ragloom is starting on {url} ...")
     app = create_app(settings, on_ready=ready)

@@ -35,4 +35,3 @@ def test_no_generated_request_gets_a_server_error(tmp_path):
         as_admin = fuzz(url, "--auth", ":".join(ADMIN), "--include-path-regex", "^/admin")
     assert as_tenant.returncode == 0, as_tenant.stdout[-3000:]
     assert as_admin.returncode == 0, as_admin.stdout[-3000:]
-    assert "No issues found" in as_tenant.stdout and "No issues found" in as_admin.stdout
