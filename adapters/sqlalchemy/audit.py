@@ -166,8 +166,9 @@ class SqlAuditLog:
             .order_by(audit_records.c.seq)
             .limit(limit)
         )
+        system = chain == SYSTEM_CHAIN  # a tenant's chain is read under that tenant's scope only
         with translated():
-            async with scoped(self._engine, system=True) as connection:
+            async with scoped(self._engine, None if system else chain, system=system) as connection:
                 rows = (await connection.execute(query)).mappings().all()
         return [_to_record(row) for row in rows]
 
