@@ -20,6 +20,7 @@ from .models import (
     Extraction,
     IngestJob,
     Prompt,
+    Quotas,
     SearchHit,
     SearchQuery,
     SparseVector,
@@ -93,8 +94,10 @@ class MetadataStore(Protocol):
     async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
         """Mark the tenant's key revoked (idempotent); NotFound if the tenant has no such key."""
 
-    async def add_document(self, document: Document) -> Document:
-        """Insert a new document. Conflict if the tenant already has one with the same content hash."""
+    async def add_document(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
+        """Insert a new document. Conflict if the tenant already has one with the same content hash;
+        QuotaExceeded (and nothing written) if the tenant would pass `limits`, checked atomically
+        with the insert so that concurrent uploads cannot overshoot."""
 
     async def get_document(self, tenant: TenantId, document_id: DocumentId) -> Document:
         """Return the document; NotFound if it does not exist for this tenant."""

@@ -7,17 +7,19 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from ragloom.core.errors import Conflict, InvalidInput, NotFound
+from ragloom.core.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
     Document,
     DocumentId,
     DocumentStatus,
+    Quotas,
     Tenant,
     TenantId,
     TenantStatus,
     TenantUsage,
 )
+from ragloom.core.quotas import quota_breach
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -105,11 +107,16 @@ class InMemoryMetadataStore:
                 key = self._keys[key_id] = dataclasses.replace(key, revoked_at=datetime.now(UTC))
             return key
 
-    async def add_document(self, document: Document) -> Document:
+    async def add_document(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
         async with self._lock:
             hash_key = (document.tenant_id, document.content_hash)
             if document.id in self._documents or hash_key in self._by_hash:
                 raise Conflict("a document with this id or content already exists for the tenant")
+            owned = [d.size_bytes for d in self._documents.values() if d.tenant_id == document.tenant_id]
+            after = TenantUsage(len(owned) + 1, sum(owned) + document.size_bytes)
+            breach = quota_breach(after, limits, document.size_bytes)
+            if breach is not None:
+                raise QuotaExceeded(breach)
             self._documents[document.id] = document
             self._by_hash[hash_key] = document.id
             return document

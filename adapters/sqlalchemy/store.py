@@ -10,17 +10,19 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ragloom.core.errors import InvalidInput, NotFound, ProviderUnavailable
+from ragloom.core.errors import InvalidInput, NotFound, ProviderUnavailable, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
     Document,
     DocumentId,
     DocumentStatus,
+    Quotas,
     Tenant,
     TenantId,
     TenantStatus,
     TenantUsage,
 )
+from ragloom.core.quotas import quota_breach
 
 from .database import alembic_config, migrate, opened_engine, scoped, translated
 from .settings import SqlAlchemySettings
@@ -29,6 +31,13 @@ from .tables import api_keys, documents, tenants
 __all__ = ["SqlAlchemyMetadataStore", "alembic_config", "migrate", "open_metadata_store"]
 
 _DOCUMENT_EXISTS = "a document with this id or content already exists for the tenant"
+_QUOTA_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+
+
+def _usage_query(tenant: TenantId) -> Any:
+    return select(func.count(), func.coalesce(func.sum(documents.c.size_bytes), 0)).where(
+        documents.c.tenant_id == tenant
+    )
 
 
 def _to_document(row: Mapping[str, Any]) -> Document:
@@ -164,12 +173,9 @@ class SqlAlchemyMetadataStore:
     # Tenant-scoped: usage, purge, keys.
 
     async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
-        query = select(func.count(), func.coalesce(func.sum(documents.c.size_bytes), 0)).where(
-            documents.c.tenant_id == tenant
-        )
         with translated():
             async with scoped(self._engine, tenant) as connection:
-                count, total = (await connection.execute(query)).one()
+                count, total = (await connection.execute(_usage_query(tenant))).one()
         return TenantUsage(documents=int(count), bytes=int(total))
 
     async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
@@ -233,10 +239,21 @@ class SqlAlchemyMetadataStore:
 
     # Documents (tenant scope).
 
-    async def add_document(self, document: Document) -> Document:
+    async def add_document(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
+        limited = bool(limits.max_documents or limits.max_bytes)
         with translated(_DOCUMENT_EXISTS):
             async with scoped(self._engine, document.tenant_id) as connection:
+                # One quota check per tenant at a time on PostgreSQL.
+                if limited and connection.dialect.name == "postgresql":
+                    await connection.execute(_QUOTA_LOCK, {"key": f"ragloom-quota:{document.tenant_id}"})
+                # Insert first, then count: on SQLite the insert takes the write lock, so the count
+                # sees every concurrent upload; raising rolls the insert back.
                 await connection.execute(insert(documents).values(_to_row(document)))
+                if limited:
+                    count, total = (await connection.execute(_usage_query(document.tenant_id))).one()
+                    breach = quota_breach(TenantUsage(int(count), int(total)), limits, document.size_bytes)
+                    if breach is not None:
+                        raise QuotaExceeded(breach)
         return document
 
     async def get_document(self, tenant: TenantId, document_id: DocumentId) -> Document:

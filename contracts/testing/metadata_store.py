@@ -9,6 +9,7 @@ class TestMyStore(MetadataStoreContract):
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from ragloom.core.errors import Conflict, InvalidInput, NotFound
+from ragloom.core.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
     Document,
@@ -81,6 +82,38 @@ def make_api_key(tenant: TenantId = TENANT_A, **overrides: Any) -> ApiKey:
 
 class MetadataStoreContract:
     """The semantics of `ragloom.core.ports.MetadataStore`, for any adapter."""
+
+    async def test_quota_is_enforced_atomically_under_concurrent_adds(self, store: Any) -> None:
+        from ragloom.core.models import Quotas
+
+        await store.add_document(make_document(TENANT_B), limits=Quotas(max_documents=1))
+        for limit in (1, 3):
+            tenant = TenantId(f"quota-{limit}")
+            await asyncio.gather(*(store.tenant_usage(tenant) for _ in range(8)))  # warm a pool, if any
+            results = await asyncio.gather(
+                *(
+                    store.add_document(make_document(tenant), limits=Quotas(max_documents=limit))
+                    for _ in range(8)
+                ),
+                return_exceptions=True,
+            )
+            added = [r for r in results if not isinstance(r, BaseException)]
+            refused = [r for r in results if isinstance(r, BaseException)]
+            assert len(added) == limit and all(isinstance(r, QuotaExceeded) for r in refused)
+            assert f"limit is {limit}" in str(refused[0])
+            assert len(await store.list_documents(tenant)) == limit  # nothing half-written
+        assert (await store.tenant_usage(TENANT_B)).documents == 1  # the other tenant's count is its own
+
+    async def test_byte_quota_counts_the_incoming_document(self, store: Any) -> None:
+        from ragloom.core.models import Quotas
+
+        limits = Quotas(max_bytes=1000)
+        await store.add_document(make_document(size_bytes=600), limits=limits)
+        with pytest.raises(QuotaExceeded, match="over its limit of 1000"):
+            await store.add_document(make_document(size_bytes=401), limits=limits)
+        await store.add_document(make_document(size_bytes=400), limits=limits)
+        assert (await store.tenant_usage(TENANT_A)).bytes == 1000
+        await store.add_document(make_document(size_bytes=10**12))  # no limits given: none applied
 
     async def test_add_then_get_returns_every_field(self, store: Any) -> None:
         created = datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)

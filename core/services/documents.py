@@ -27,8 +27,10 @@ from ..models import (
     Modality,
     Quotas,
     TenantId,
+    TenantUsage,
 )
 from ..ports import BlobStore, JobQueue, MetadataStore, VectorIndex
+from ..quotas import quota_breach
 from .audit import AuditTrail
 
 
@@ -88,7 +90,8 @@ class DocumentService:
         existing = await self._metadata.find_by_hash(tenant, digest)
         if existing is not None:
             return UploadResult(existing, created=False)
-        await self._check_quotas(tenant, len(data))
+        limits = await self._limits(tenant)
+        await self._check_quotas(tenant, limits, len(data))
         document_id = DocumentId(str(uuid.uuid4()))
         now = datetime.now(UTC)
         document = Document(
@@ -106,7 +109,10 @@ class DocumentService:
         )
         await self._blobs.put(tenant, document.blob_key, data, media_type)
         try:
-            document = await self._metadata.add_document(document)
+            document = await self._metadata.add_document(document, limits=limits)
+        except QuotaExceeded:  # a concurrent upload took the last of the quota
+            await self._blobs.delete(tenant, document.blob_key)
+            raise
         except Conflict:
             await self._blobs.delete(tenant, document.blob_key)
             winner = await self._metadata.find_by_hash(tenant, digest)
@@ -123,24 +129,25 @@ class DocumentService:
         await self._audit.record(tenant, caller, "document.upload", document_id, details)
         return UploadResult(document, created=True)
 
-    async def _check_quotas(self, tenant: TenantId, incoming_bytes: int) -> None:
+    async def _limits(self, tenant: TenantId) -> Quotas:
+        """The tenant's own limits where it has them, the configured ones otherwise."""
         record = await self._metadata.get_tenant(tenant)
-        max_documents = self._quotas.max_documents if record.max_documents is None else record.max_documents
-        max_bytes = self._quotas.max_bytes if record.max_bytes is None else record.max_bytes
-        if not max_documents and not max_bytes:
+        return Quotas(
+            max_documents=self._quotas.max_documents
+            if record.max_documents is None
+            else record.max_documents,
+            max_bytes=self._quotas.max_bytes if record.max_bytes is None else record.max_bytes,
+        )
+
+    async def _check_quotas(self, tenant: TenantId, limits: Quotas, incoming_bytes: int) -> None:
+        """Fail early, before the original is stored; the store enforces the limit atomically again."""
+        if not limits.max_documents and not limits.max_bytes:
             return
         usage = await self._metadata.tenant_usage(tenant)
-        if max_documents and usage.documents + 1 > max_documents:
-            raise QuotaExceeded(
-                f"the tenant has {usage.documents} documents and its limit is {max_documents}: "
-                "delete documents or ask your administrator to raise the limit"
-            )
-        if max_bytes and usage.bytes + incoming_bytes > max_bytes:
-            raise QuotaExceeded(
-                f"this upload of {incoming_bytes} bytes would bring the tenant's stored bytes to "
-                f"{usage.bytes + incoming_bytes}, over its limit of {max_bytes}: "
-                "delete documents or ask your administrator to raise the limit"
-            )
+        after = TenantUsage(usage.documents + 1, usage.bytes + incoming_bytes)
+        breach = quota_breach(after, limits, incoming_bytes)
+        if breach is not None:
+            raise QuotaExceeded(breach)
 
     async def requeue_unfinished(self, tenant: TenantId, page_size: int = 500) -> int:
         """Queue again the tenant's documents left queued or processing (after a crash or restart)."""
