@@ -86,9 +86,17 @@ class ChainVerdict:
 class ChainWalker:
     """Checks one chain record by record (so a long chain never has to sit in memory)."""
 
-    def __init__(self, chain: str, signature_valid: Callable[[AuditRecord], bool]) -> None:
+    def __init__(
+        self,
+        chain: str,
+        signature_valid: Callable[[AuditRecord], bool],
+        anchor: tuple[int, str] | None = None,
+    ) -> None:
+        """`anchor` is a (seq, hash) the chain was seen to hold earlier, kept outside the database:
+        it catches what the chain alone cannot, the removal of its newest records."""
         self.chain = chain
         self._signature_valid = signature_valid
+        self._anchor = anchor
         self._expected_seq = 1
         self._prev_hash = GENESIS_HASH
         self._checked = 0
@@ -105,6 +113,15 @@ class ChainWalker:
 
     def verdict(self) -> ChainVerdict:
         """The verdict for a chain whose every record passed `check`."""
+        if self._anchor is not None and self._checked < self._anchor[0]:
+            return ChainVerdict(
+                self.chain,
+                self._checked,
+                self._prev_hash,
+                self._checked + 1,
+                f"the chain ends at seq {self._checked} but held seq {self._anchor[0]} when anchored "
+                "(its newest records were removed)",
+            )
         return ChainVerdict(self.chain, self._checked, self._prev_hash)
 
     def _fault(self, record: AuditRecord) -> str | None:
@@ -118,14 +135,19 @@ class ChainWalker:
             return "hash does not match the record's content (the record was altered)"
         if not self._signature_valid(record):
             return "signature is not valid for the hash (forged, or re-hashed without the key)"
+        if self._anchor is not None and record.seq == self._anchor[0] and record.hash != self._anchor[1]:
+            return "hash differs from the anchored hash of this seq (the chain was rewritten and re-signed)"
         return None
 
 
 def verify_chain(
-    chain: str, records: Iterable[AuditRecord], signature_valid: Callable[[AuditRecord], bool]
+    chain: str,
+    records: Iterable[AuditRecord],
+    signature_valid: Callable[[AuditRecord], bool],
+    anchor: tuple[int, str] | None = None,
 ) -> ChainVerdict:
     """Check seq continuity, each link, each hash and each signature, stopping at the first failure."""
-    walker = ChainWalker(chain, signature_valid)
+    walker = ChainWalker(chain, signature_valid, anchor)
     for record in records:
         broken = walker.check(record)
         if broken is not None:

@@ -69,12 +69,41 @@ def print_result(body: dict[str, Any], as_json: bool) -> None:
         print(body["api_key"])
 
 
-async def audit_verify(settings: Settings, tenant: str | None, as_json: bool) -> int:
+def read_anchors(path: Path | None) -> dict[str, tuple[int, str]]:
+    """Heads recorded by an earlier `audit verify --anchor` ({} when there is no file yet)."""
+    if path is None or not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+        return {chain: (int(head["seq"]), str(head["hash"])) for chain, head in data["chains"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InvalidInput(
+            f"{path} is not an anchor file written by `ragloom audit verify`: {error}"
+        ) from None
+
+
+def write_anchors(path: Path, anchors: dict[str, tuple[int, str]]) -> None:
+    body = {
+        "chains": {chain: {"seq": seq, "hash": digest} for chain, (seq, digest) in sorted(anchors.items())}
+    }
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(body, indent=2) + "\n")
+    partial.replace(path)
+
+
+async def audit_verify(settings: Settings, tenant: str | None, as_json: bool, anchor: Path | None) -> int:
+    anchors = read_anchors(anchor)
     async with open_runtime(settings) as runtime:
         trail = await runtime.audit()
-        chains = [tenant] if tenant else await trail.chains()
-        verdicts = [await trail.verify(chain) for chain in chains]
+        found = await trail.chains()
+        # an anchored chain that has vanished altogether is checked too (it must still hold its head)
+        chains = [tenant] if tenant else sorted(set(found) | set(anchors))
+        verdicts = [await trail.verify(chain, anchors.get(chain)) for chain in chains]
     broken = [v for v in verdicts if not v.ok]
+    if anchor is not None and not broken:
+        write_anchors(
+            anchor, {**anchors, **{v.chain: (v.checked, v.head_hash) for v in verdicts if v.checked}}
+        )
     if as_json:
         print(
             json.dumps(

@@ -250,10 +250,19 @@ TenantOption = Annotated[str | None, typer.Option("--tenant", help="one tenant's
 
 @audit_app.command("verify")
 def audit_verify(
-    tenant: TenantOption = None, as_json: JsonOption = False, config: ConfigOption = None
+    tenant: TenantOption = None,
+    anchor: Annotated[
+        Path | None,
+        typer.Option(
+            help="a file of chain heads kept outside the database: checked, then advanced on success "
+            "(catches removal of the newest records)"
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
 ) -> None:
     """Walk the chains, hashes and signatures; exit 1 and name the first broken record if any."""
-    raise typer.Exit(_run(admin_commands.audit_verify(load_settings(config), tenant, as_json)))
+    raise typer.Exit(_run(admin_commands.audit_verify(load_settings(config), tenant, as_json, anchor)))
 
 
 @audit_app.command("export")

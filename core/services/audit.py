@@ -42,9 +42,9 @@ class AuditTrail:
                 return
             after_seq = page[-1].seq
 
-    async def verify(self, chain: str) -> ChainVerdict:
+    async def verify(self, chain: str, anchor: tuple[int, str] | None = None) -> ChainVerdict:
         """Walk the whole chain; the verdict names the first broken record, if any."""
-        walker = ChainWalker(chain, self._log.signature_valid)
+        walker = ChainWalker(chain, self._log.signature_valid, anchor)
         async for record in self.records(chain):
             broken = walker.check(record)
             if broken is not None:

@@ -194,8 +194,10 @@ def test_audit_verify_names_the_first_tampered_record(light_env):
     created = _json(ragloom(env, "admin", "create", "Tampered", "--json"))
     for _ in range(3):
         assert ragloom(env, "admin", "issue-key", created["id"]).returncode == 0
-    verdict = _json(ragloom(env, "audit", "verify", "--json"))
+    anchor = Path(env["RAGLOOM_HOME"]).parent / "audit-anchor.json"  # kept away from the database
+    verdict = _json(ragloom(env, "audit", "verify", "--json", "--anchor", str(anchor)))
     assert verdict["ok"] and {c["chain"] for c in verdict["chains"]} >= {created["id"], "default"}
+    assert json.loads(anchor.read_text())["chains"][created["id"]]["seq"] == 4
 
     database = Path(env["RAGLOOM_HOME"]) / "ragloom.sqlite3"
     with sqlite3.connect(database) as connection:
@@ -216,6 +218,14 @@ def test_audit_verify_names_the_first_tampered_record(light_env):
     assert result.returncode == 1
     assert f"BROKEN {created['id']}: record seq 3" in result.stdout and "altered" in result.stdout
     assert ragloom(env, "audit", "verify", "--tenant", "default").returncode == 0
+
+    with sqlite3.connect(database) as connection:  # remove the default chain's newest (and only) record
+        connection.execute("delete from audit_records where chain = 'default'")
+    assert (
+        ragloom(env, "audit", "verify", "--tenant", "default").returncode == 0
+    )  # the chain alone can't tell
+    truncated = ragloom(env, "audit", "verify", "--tenant", "default", "--anchor", str(anchor))
+    assert truncated.returncode == 1 and "newest records were removed" in truncated.stdout
 
 
 def test_admin_against_a_running_server_needs_the_admin_credentials(light_env):
