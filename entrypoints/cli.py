@@ -275,6 +275,16 @@ def audit_export(
     raise typer.Exit(_run(admin_commands.audit_export(load_settings(config), tenant, output)))
 
 
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("migrate")
+def db_migrate(config: ConfigOption = None) -> None:
+    """Bring the schema to the newest revision (run as the schema owner; see plugins.sqlalchemy.app_role)."""
+    raise typer.Exit(_run(admin_commands.db_migrate(load_settings(config))))
+
+
 def main() -> None:
     app(prog_name="ragloom")
 

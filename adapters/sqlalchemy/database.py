@@ -105,8 +105,22 @@ def alembic_config() -> Config:
     return config
 
 
-async def migrate(engine: AsyncEngine) -> None:
-    """Upgrade the schema to head in one transaction (a no-op when already there)."""
+APP_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON documents, tenants, api_keys TO {role}",
+    "GRANT SELECT, INSERT ON audit_records TO {role}",
+    "REVOKE UPDATE, DELETE, TRUNCATE ON audit_records FROM {role}",
+    "GRANT SELECT ON alembic_version TO {role}",
+)
+
+
+async def migrate(engine: AsyncEngine, app_role: str | None = None) -> None:
+    """Upgrade the schema to head in one transaction (a no-op when already there).
+
+    With `app_role` (PostgreSQL), grant that role what the application needs and no more: it may
+    read and write the tenant tables but only read and append audit records, and as it owns
+    nothing it cannot drop the append-only trigger or switch row-level security off.
+    """
 
     def _upgrade(connection: Connection) -> None:
         if connection.dialect.name == "postgresql":
@@ -114,6 +128,10 @@ async def migrate(engine: AsyncEngine) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        if app_role and connection.dialect.name == "postgresql":
+            role = connection.dialect.identifier_preparer.quote(app_role)
+            for grant in APP_GRANTS:
+                connection.execute(text(grant.format(role=role)))
 
     with translated():
         async with engine.begin() as connection:
@@ -165,13 +183,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 @asynccontextmanager
 async def opened_engine(
-    url: str, *, echo: bool, pool_size: int, max_overflow: int, run_migrations: bool
+    url: str,
+    *,
+    echo: bool,
+    pool_size: int,
+    max_overflow: int,
+    run_migrations: bool,
+    app_role: str | None = None,
 ) -> AsyncIterator[AsyncEngine]:
     """Create the engine, migrate when asked, warn when RLS is bypassed, dispose at exit."""
     engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow)
     try:
         if run_migrations:
-            await migrate(engine)
+            await migrate(engine, app_role)
         try:
             await warn_if_rls_bypassed(engine)
         except ProviderUnavailable as error:  # without migrations, opening stays lazy

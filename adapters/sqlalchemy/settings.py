@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from .signing import decode_key
 
@@ -12,6 +12,9 @@ class SqlAlchemySettings(BaseModel):
 
     `url` is an async SQLAlchemy URL: `sqlite+aiosqlite:///path/db.sqlite` (embedded) or
     `postgresql+asyncpg://user:password@host/db` (production). The pool sizes apply to servers only.
+
+    `app_role` (PostgreSQL): when the owner of the schema migrates (`ragloom db migrate`), grant
+    this role least privileges; the service then connects as it with `migrate: false`.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -21,6 +24,7 @@ class SqlAlchemySettings(BaseModel):
     max_overflow: int = 50
     echo: bool = False
     migrate: bool = True
+    app_role: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
 class SqlAuditSettings(BaseModel):

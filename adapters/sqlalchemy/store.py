@@ -341,5 +341,6 @@ async def open_metadata_store(settings: SqlAlchemySettings) -> AsyncIterator[Sql
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
         run_migrations=settings.migrate,
+        app_role=settings.app_role,
     ) as engine:
         yield SqlAlchemyMetadataStore(engine)
