@@ -103,6 +103,9 @@ class ChainWalker:
 
     def check(self, record: AuditRecord) -> ChainVerdict | None:
         """None if the record extends the chain correctly; else the verdict naming it."""
+        if record.seq > self._expected_seq:  # name the first missing record, not the one after it
+            reason = f"record seq {self._expected_seq} is missing (the next one stored is seq {record.seq})"
+            return ChainVerdict(self.chain, self._checked, self._prev_hash, self._expected_seq, reason)
         reason = self._fault(record)
         if reason is not None:
             return ChainVerdict(self.chain, self._checked, self._prev_hash, record.seq, reason)
@@ -128,7 +131,7 @@ class ChainWalker:
         if record.chain != self.chain:
             return f"record belongs to chain {record.chain!r}"
         if record.seq != self._expected_seq:
-            return f"expected seq {self._expected_seq}, found {record.seq} (a record is missing or moved)"
+            return f"expected seq {self._expected_seq}, found {record.seq} (a record was moved or copied)"
         if record.prev_hash != self._prev_hash:
             return "prev_hash does not match the previous record's hash (removed or reordered)"
         if record_hash(record) != record.hash:

@@ -267,7 +267,7 @@ Tamper = Callable[[AsyncConnection, list[AuditRecord]], Any]
         (_alter_a_field, 3, 2, "altered"),
         (_alter_details, 3, 2, "altered"),
         (_rehash_without_the_key, 3, 2, "signature"),
-        (_delete, 4, 2, "expected seq 3"),  # the gap: the record after the deleted one is reported
+        (_delete, 3, 2, "record seq 3 is missing"),  # the deleted record itself is named
         (_delete_and_renumber, 3, 2, "prev_hash"),
         (_swap, 2, 1, "prev_hash"),
     ],
