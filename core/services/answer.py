@@ -88,12 +88,21 @@ class AnswerService:
         await self._record(tenant, caller, question, answer, citations)
         yield AnswerDone(answer, citations)
 
+    async def record_unfinished(self, tenant: TenantId, question: str, caller: Caller, reason: str) -> None:
+        """Audit a question whose answer never completed (an error, or the client went away)."""
+        details = {"question_sha256": _digest(question), "reason": reason}
+        await self._audit.record(tenant, caller, "query.unfinished", "query", details)
+
     async def _record(
         self, tenant: TenantId, caller: Caller, question: str, answer: str, citations: Sequence[Citation]
     ) -> None:
         details = {
-            "question_sha256": hashlib.sha256(question.encode()).hexdigest(),
+            "question_sha256": _digest(question),
             "answer_chars": len(answer),
             "cited_documents": sorted({c.document_id for c in citations}),
         }
         await self._audit.record(tenant, caller, "query.answer", "query", details)
+
+
+def _digest(question: str) -> str:
+    return hashlib.sha256(question.encode()).hexdigest()

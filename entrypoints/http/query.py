@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -46,20 +47,28 @@ async def query(request: Request) -> Response:
     tenant, caller = tenant_of(request), caller_of(request)
 
     async def events() -> AsyncIterator[bytes]:
+        unfinished = "client disconnected"
         try:
             async for event in service.answer(tenant, question, history, caller=caller):
                 if isinstance(event, AnswerDelta):
                     yield sse("delta", {"text": event.text})
                 elif isinstance(event, AnswerDone):
+                    unfinished = ""
                     yield sse(
                         "done",
                         {"answer": event.answer, "citations": [citation_json(c) for c in event.citations]},
                     )
         except RagloomError as error:
+            unfinished = error.code
             yield sse("error", {"error": {"code": error.code, "message": error.message}})
         except Exception:
+            unfinished = "internal_error"
             log.exception("answer stream failed")
             yield sse("error", {"error": {"code": "internal_error", "message": "internal server error"}})
+        finally:
+            if unfinished:  # shielded: a disconnect cancels the stream, not its audit record
+                with anyio.CancelScope(shield=True):
+                    await service.record_unfinished(tenant, question, caller, unfinished)
 
     return StreamingResponse(
         events(),

@@ -256,3 +256,96 @@ async def test_every_action_is_audited_without_personal_data(client):
     exported = str(records)
     for personal in ("Jane", "Elm", "jane-doe", question):
         assert personal not in exported
+
+
+async def test_an_answer_that_fails_midway_is_audited_as_unfinished(tmp_path):
+    from ragloom.contracts.spec import Port
+    from ragloom.core.errors import ProviderUnavailable
+    from tests.helpers.runtime import parse_sse
+
+    class FailingModel:
+        async def stream(self, prompt):
+            yield "The first words"
+            raise ProviderUnavailable("the model went away")
+
+    settings = memory_settings(tmp_path, admin=ADMIN_SETTINGS)
+    app = create_app(settings, overrides={Port.CHAT_MODEL: FailingModel()})
+    async with app.router.lifespan_context(app):
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ragloom.test")
+        _, key = await onboard(client, "Unlucky")
+        document = (await _upload(client, key, "owls.txt", b"Owls hunt at night.")).json()
+        await wait_for_status(_Keyed(client, key), document["id"])
+        question = "When do owls hunt?"
+        response = await client.post("/v1/query", json={"question": question}, headers=key)
+        events = parse_sse(response.text)
+        assert events[-1][0] == "error" and events[-1][1]["error"]["code"] == "provider_unavailable"
+        records = await _chain(client, key)
+        await client.aclose()
+    assert records[-1]["action"] == "query.unfinished"
+    assert records[-1]["details"]["reason"] == "provider_unavailable"
+    assert len(records[-1]["details"]["question_sha256"]) == 64 and question not in str(records)
+    assert "query.answer" not in [r["action"] for r in records]
+
+
+async def test_a_client_that_leaves_mid_answer_is_audited_as_unfinished(tmp_path):
+    """Driven at the ASGI level: the client disconnects after the first delta of a slow answer."""
+    import asyncio
+    import json
+
+    from ragloom.contracts.spec import Port
+
+    class SlowModel:
+        async def stream(self, prompt):
+            yield "The first words"
+            await asyncio.sleep(30)
+            yield "never sent"
+
+    # the SQLite audit log: its append really awaits, where a cancelled stream would lose the record
+    settings = memory_settings(tmp_path, admin=ADMIN_SETTINGS, adapters={"audit_log": "sql_audit"})
+    app = create_app(settings, overrides={Port.CHAT_MODEL: SlowModel()})
+    async with app.router.lifespan_context(app):
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ragloom.test")
+        _, key = await onboard(client, "Impatient")
+        document = (await _upload(client, key, "owls.txt", b"Owls hunt at night.")).json()
+        await wait_for_status(_Keyed(client, key), document["id"])
+
+        first_delta = asyncio.Event()
+        body = json.dumps({"question": "When do owls hunt?"}).encode()
+        requested = False
+
+        async def receive():
+            nonlocal requested
+            if not requested:
+                requested = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await first_delta.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            if message["type"] == "http.response.body" and b"event: delta" in message.get("body", b""):
+                first_delta.set()
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/v1/query",
+            "raw_path": b"/v1/query",
+            "query_string": b"",
+            "root_path": "",
+            "server": ("ragloom.test", 80),
+            "client": ("127.0.0.1", 5000),
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"authorization", key["Authorization"].encode()),
+            ],
+            "app": app,
+        }
+        await asyncio.wait_for(app(scope, receive, send), timeout=10)  # returns long before the 30 s
+        records = await _chain(client, key)
+        await client.aclose()
+    assert first_delta.is_set()
+    assert records[-1]["action"] == "query.unfinished"
+    assert records[-1]["details"]["reason"] == "client disconnected"
