@@ -272,6 +272,31 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/v1/tenant": {
+        "get": {
+            "summary": "The caller's tenant: status, usage and the limits that apply",
+            "responses": {
+                "200": {
+                    "description": "the tenant",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["id", "status", "usage", "limits"],
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "name": {"type": "string"},
+                                    "status": {"type": "string"},
+                                    "usage": {"type": "object"},
+                                    "limits": {"type": "object"},
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    },
     "/auth/verify": {
         "get": {
             "summary": "ForwardAuth: 200 with X-Tenant-Id for a valid API key",
@@ -300,6 +325,30 @@ PATHS: dict[str, Any] = {
             "A tenant, its keys and usage",
             {"200": _json(_ref("Tenant"), "the tenant"), "404": _error("unknown tenant")},
             parameters=[_TENANT_ID],
+        ),
+        "patch": _admin(
+            "Change the tenant's own quotas (null: the configured default)",
+            {
+                "200": _json(_ref("Tenant"), "the tenant"),
+                "400": _error("bad limits"),
+                "404": _error("unknown tenant"),
+                "409": _error("deleted"),
+            },
+            parameters=[_TENANT_ID],
+            requestBody={
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "max_documents": {"type": ["integer", "null"], "minimum": 0},
+                                "max_bytes": {"type": ["integer", "null"], "minimum": 0},
+                            },
+                        }
+                    }
+                },
+            },
         ),
         "delete": _admin(
             "Retire a tenant: purge vectors, originals, rows and cache (the audit trail stays)",

@@ -75,6 +75,11 @@ class MetadataStore(Protocol):
     async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
         """Set the lifecycle status; NotFound if the tenant never existed."""
 
+    async def set_tenant_limits(
+        self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
+    ) -> Tenant:
+        """Replace the tenant's own quotas (None: the configured default); NotFound if it never existed."""
+
     async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
         """How many documents the tenant has and their total size in bytes."""
 

@@ -233,6 +233,42 @@ def admin_revoke_key(
     _admin("DELETE", f"/admin/tenants/{tenant}/keys/{key_id}", url, config, as_json)
 
 
+def _limit_value(raw: str | None, option: str) -> int | None:
+    if raw == "default":
+        return None
+    try:
+        value = int(raw or "")
+    except ValueError:
+        raise typer.BadParameter(f"{option} takes a whole number >= 0 (0 = unlimited) or 'default'") from None
+    if value < 0:
+        raise typer.BadParameter(f"{option} takes a whole number >= 0 (0 = unlimited) or 'default'")
+    return value
+
+
+@admin_app.command("set-limits")
+def admin_set_limits(
+    tenant: TenantArg,
+    max_documents: Annotated[
+        str | None, typer.Option(help="document quota: a number (0 = unlimited) or 'default'")
+    ] = None,
+    max_bytes: Annotated[
+        str | None, typer.Option(help="stored bytes quota: a number (0 = unlimited) or 'default'")
+    ] = None,
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Change a tenant's quotas ('default' falls back to the configured quotas)."""
+    changes = {}
+    if max_documents is not None:
+        changes["max_documents"] = _limit_value(max_documents, "--max-documents")
+    if max_bytes is not None:
+        changes["max_bytes"] = _limit_value(max_bytes, "--max-bytes")
+    if not changes:
+        raise typer.BadParameter("give --max-documents, --max-bytes or both")
+    _admin("PATCH", f"/admin/tenants/{tenant}", url, config, as_json, changes)
+
+
 @admin_app.command("hash-password")
 def admin_hash_password(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],

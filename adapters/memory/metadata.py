@@ -66,6 +66,19 @@ class InMemoryMetadataStore:
             self._tenants[tenant_id] = updated
             return updated
 
+    async def set_tenant_limits(
+        self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
+    ) -> Tenant:
+        async with self._lock:
+            updated = dataclasses.replace(
+                self._tenant(tenant_id),
+                max_documents=max_documents,
+                max_bytes=max_bytes,
+                updated_at=datetime.now(UTC),
+            )
+            self._tenants[tenant_id] = updated
+            return updated
+
     async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
         async with self._lock:
             owned = [d.size_bytes for d in self._documents.values() if d.tenant_id == tenant]

@@ -170,6 +170,22 @@ class SqlAlchemyMetadataStore:
             raise NotFound(f"tenant {tenant_id} not found")
         return _to_tenant(row)
 
+    async def set_tenant_limits(
+        self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
+    ) -> Tenant:
+        statement = (
+            tenants.update()
+            .where(tenants.c.id == tenant_id)
+            .values(max_documents=max_documents, max_bytes=max_bytes, updated_at=datetime.now(UTC))
+            .returning(*tenants.c)
+        )
+        with translated():
+            async with scoped(self._engine, tenant_id, system=True) as connection:
+                row = (await connection.execute(statement)).mappings().first()
+        if row is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return _to_tenant(row)
+
     # Tenant-scoped: usage, purge, keys.
 
     async def tenant_usage(self, tenant: TenantId) -> TenantUsage:

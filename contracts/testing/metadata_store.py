@@ -275,6 +275,18 @@ class MetadataStoreContract:
         with pytest.raises(InvalidInput):
             await store.list_tenants(limit=-1)
 
+    async def test_set_tenant_limits_changes_that_tenant_only(self, store: Any) -> None:
+        await store.add_tenant(make_tenant(TENANT_A))
+        await store.add_tenant(make_tenant(TENANT_B))
+        changed = await store.set_tenant_limits(TENANT_A, max_documents=10, max_bytes=None)
+        assert (changed.max_documents, changed.max_bytes) == (10, None)
+        assert await store.get_tenant(TENANT_A) == changed
+        assert (await store.get_tenant(TENANT_B)).max_documents is None
+        cleared = await store.set_tenant_limits(TENANT_A, max_documents=None, max_bytes=0)
+        assert (cleared.max_documents, cleared.max_bytes) == (None, 0)
+        with pytest.raises(NotFound):
+            await store.set_tenant_limits(TenantId("nobody"), max_documents=1, max_bytes=1)
+
     async def test_set_tenant_status_changes_that_tenant_only(self, store: Any) -> None:
         past = datetime.now(UTC) - timedelta(minutes=5)
         tenant = await store.add_tenant(make_tenant(created_at=past, updated_at=past, max_bytes=99))

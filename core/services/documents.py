@@ -90,7 +90,7 @@ class DocumentService:
         existing = await self._metadata.find_by_hash(tenant, digest)
         if existing is not None:
             return UploadResult(existing, created=False)
-        limits = await self._limits(tenant)
+        limits = await self.limits(tenant)
         await self._check_quotas(tenant, limits, len(data))
         document_id = DocumentId(str(uuid.uuid4()))
         now = datetime.now(UTC)
@@ -129,7 +129,7 @@ class DocumentService:
         await self._audit.record(tenant, caller, "document.upload", document_id, details)
         return UploadResult(document, created=True)
 
-    async def _limits(self, tenant: TenantId) -> Quotas:
+    async def limits(self, tenant: TenantId) -> Quotas:
         """The tenant's own limits where it has them, the configured ones otherwise."""
         record = await self._metadata.get_tenant(tenant)
         return Quotas(

@@ -131,6 +131,22 @@ class TenantService:
         await self._metadata.get_tenant(tenant_id)
         return await self._metadata.list_api_keys(tenant_id)
 
+    async def set_limits(
+        self, tenant_id: TenantId, changes: dict[str, object], *, caller: Caller = SYSTEM_CALLER
+    ) -> Tenant:
+        """Change the tenant's own quotas: the keys given replace the current ones (null: the default)."""
+        unknown = sorted(set(changes) - {"max_documents", "max_bytes"})
+        if unknown or not changes:
+            raise InvalidInput("send one or both of 'max_documents' and 'max_bytes' (a number >= 0, or null)")
+        current = await self._metadata.get_tenant(tenant_id)
+        if current.status == TenantStatus.DELETED:
+            raise Conflict(f"tenant {tenant_id} is deleted")
+        limits = {"max_documents": current.max_documents, "max_bytes": current.max_bytes}
+        limits.update({field: _limit(value, field) for field, value in changes.items()})
+        tenant = await self._metadata.set_tenant_limits(tenant_id, **limits)
+        await self._audit.record(tenant_id, caller, "tenant.limits", tenant_id, limits)
+        return tenant
+
     async def usage(self, tenant_id: TenantId) -> TenantUsage:
         return await self._metadata.tenant_usage(tenant_id)
 

@@ -57,6 +57,13 @@ async def get_tenant(request: Request) -> Response:
     return JSONResponse(body)
 
 
+async def update_tenant(request: Request) -> Response:
+    changes = await json_object(request, '{"max_documents": 1000, "max_bytes": null}')
+    service = await _tenants(request)
+    tenant = await service.set_limits(_tenant_id(request), changes, caller=caller_of(request))
+    return JSONResponse(tenant_json(tenant))
+
+
 async def suspend_tenant(request: Request) -> Response:
     tenant = await (await _tenants(request)).suspend(_tenant_id(request), caller=caller_of(request))
     return JSONResponse(tenant_json(tenant))

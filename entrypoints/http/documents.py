@@ -11,7 +11,7 @@ from ragloom.core.errors import NotFound
 from ragloom.core.models import DocumentId
 
 from .bodies import int_param
-from .serialize import document_json
+from .serialize import document_json, usage_json
 from .tenancy import caller_of, tenant_of
 from .uploads import read_upload
 
@@ -57,3 +57,20 @@ async def delete_document(request: Request) -> Response:
     service = await request.app.state.runtime.documents()
     await service.delete(tenant_of(request), _document_id(request), caller=caller_of(request))
     return Response(status_code=204)
+
+
+async def current_tenant(request: Request) -> Response:
+    """GET /v1/tenant: who the key belongs to, its usage and the limits that apply to it."""
+    runtime = request.app.state.runtime
+    tenant_id = tenant_of(request)
+    tenants = await runtime.tenants()
+    tenant = await tenants.get(tenant_id)
+    limits = await (await runtime.documents()).limits(tenant_id)
+    body = {
+        "id": tenant.id,
+        "name": tenant.name,
+        "status": tenant.status.value,
+        "usage": usage_json(await tenants.usage(tenant_id)),
+        "limits": {"max_documents": limits.max_documents, "max_bytes": limits.max_bytes},
+    }
+    return JSONResponse(body)

@@ -163,6 +163,14 @@ def test_admin_commands_onboard_and_retire_a_tenant_in_process(light_env, tmp_pa
     listed = ragloom(env, "admin", "list")
     assert listed.returncode == 0 and "Acme" in listed.stdout and "default" in listed.stdout
     assert _json(ragloom(env, "admin", "show", tenant, "--json"))["usage"]["documents"] == 1
+    limits = _json(
+        ragloom(
+            env, "admin", "set-limits", tenant, "--max-documents", "default", "--max-bytes", "9", "--json"
+        )
+    )
+    assert (limits["max_documents"], limits["max_bytes"]) == (None, 9)
+    bad = ragloom(env, "admin", "set-limits", tenant, "--max-bytes", "-3")
+    assert bad.returncode == 2 and "whole number" in bad.stderr
     assert _json(ragloom(env, "admin", "suspend", tenant, "--json"))["status"] == "suspended"
     refused = ragloom(env, "ask", "x", "--api-key", key)
     assert refused.returncode == 2 and "suspended" in refused.stderr

@@ -349,3 +349,30 @@ async def test_a_client_that_leaves_mid_answer_is_audited_as_unfinished(tmp_path
     assert first_delta.is_set()
     assert records[-1]["action"] == "query.unfinished"
     assert records[-1]["details"]["reason"] == "client disconnected"
+
+
+async def test_an_administrator_raises_a_quota_and_the_tenant_sees_it(client):
+    tenant, key = await onboard(client, "Growing", max_documents=1)
+    assert (await _upload(client, key, "a.txt", b"first")).status_code == 201
+    assert (await _upload(client, key, "b.txt", b"second")).status_code == 429
+    seen = (await client.get("/v1/tenant", headers=key)).json()
+    assert seen["id"] == tenant and seen["limits"] == {"max_documents": 1, "max_bytes": 0}
+    assert seen["usage"] == {"documents": 1, "bytes": 5}
+
+    raised = await client.patch(f"/admin/tenants/{tenant}", json={"max_documents": 2}, auth=BASIC)
+    assert raised.status_code == 200 and raised.json()["max_documents"] == 2
+    assert (await _upload(client, key, "b.txt", b"second")).status_code == 201
+    assert (await client.get("/v1/tenant", headers=key)).json()["limits"]["max_documents"] == 2
+    back = await client.patch(f"/admin/tenants/{tenant}", json={"max_documents": None}, auth=BASIC)
+    assert back.json()["max_documents"] is None  # the configured default (0 = unlimited) applies again
+    assert (await client.get("/v1/tenant", headers=key)).json()["limits"]["max_documents"] == 0
+
+    for body in ({}, {"max_documents": -1}, {"max_bytes": "a lot"}, {"colour": 1}, {"name": "x"}):
+        response = await client.patch(f"/admin/tenants/{tenant}", json=body, auth=BASIC)
+        assert response.status_code == 400, body
+    assert (await client.patch("/admin/tenants/nope", json={"max_bytes": 1}, auth=BASIC)).status_code == 404
+    actions = [r["action"] for r in await _chain(client, key)]
+    assert actions.count("tenant.limits") == 2
+    await client.delete(f"/admin/tenants/{tenant}", auth=BASIC)
+    gone = await client.patch(f"/admin/tenants/{tenant}", json={"max_bytes": 1}, auth=BASIC)
+    assert gone.status_code == 409

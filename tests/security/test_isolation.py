@@ -179,6 +179,14 @@ async def test_audit_export_and_forward_auth_stay_within_the_tenant(world):
     assert verified.headers["x-tenant-id"] == b.id
 
 
+async def test_the_tenant_endpoint_describes_the_caller_only(world):
+    client, a, b = world
+    response = await client.get(f"/v1/tenant?tenant_id={a.id}", headers={**b.headers, "X-Tenant-Id": a.id})
+    body = response.json()
+    assert body["id"] == b.id and body["usage"]["documents"] == len(b.documents)
+    assert a.id not in response.text
+
+
 async def test_the_other_tenants_admin_routes_are_closed_to_a_tenant_key(world):
     client, a, b = world
     for method, path in [
