@@ -23,7 +23,8 @@ from ..passwords import verify_password
 from ..settings import AdminSettings
 from .errors import error_body, status_of
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Only hex and dashes (UUIDs, trace ids): a free-form id could carry personal data into the audit trail.
+_REQUEST_ID = re.compile(r"^[A-Fa-f0-9-]{8,64}$")
 BEARER_CHALLENGE = 'Bearer realm="ragloom"'
 BASIC_CHALLENGE = 'Basic realm="ragloom admin", charset="UTF-8"'
 _DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="

@@ -233,9 +233,10 @@ async def test_configured_default_quota_applies_and_0_means_unlimited(tmp_path):
 
 async def test_every_action_is_audited_without_personal_data(client):
     _, key = await onboard(client, "Audited")
-    headers = {**key, "X-Request-Id": "req-123"}
+    request_id = "3f2b8c1e-5d4a-4e7f-9c2b-1a0d6e8f7b3c"
+    headers = {**key, "X-Request-Id": request_id}
     upload = await _upload(client, headers, "jane-doe-cv.txt", b"Jane Doe lives at 12 Elm Street.")
-    assert upload.headers["x-request-id"] == "req-123"
+    assert upload.headers["x-request-id"] == request_id
     document_id = upload.json()["id"]
     await wait_for_status(_Keyed(client, key), document_id)
     question = "Where does Jane Doe live?"
@@ -250,7 +251,7 @@ async def test_every_action_is_audited_without_personal_data(client):
         "document.delete",
     ]
     assert [r["seq"] for r in records] == [1, 2, 3, 4, 5]
-    assert records[1]["request_id"] == "req-123" and records[1]["target"] == document_id
+    assert records[1]["request_id"] == request_id and records[1]["target"] == document_id
     assert records[0]["actor"].startswith("admin:") and records[1]["actor"].startswith("key:rlk_")
     assert records[3]["details"]["cited_documents"] == [document_id]
     exported = str(records)
@@ -376,3 +377,12 @@ async def test_an_administrator_raises_a_quota_and_the_tenant_sees_it(client):
     await client.delete(f"/admin/tenants/{tenant}", auth=BASIC)
     gone = await client.patch(f"/admin/tenants/{tenant}", json={"max_bytes": 1}, auth=BASIC)
     assert gone.status_code == 409
+
+
+@pytest.mark.parametrize("offered", ["jane.doe", "x" * 100, "req 1", "", "a@b.c"])
+async def test_a_free_form_request_id_is_replaced_not_recorded(client, offered):
+    _, key = await onboard(client, "Ids")
+    response = await client.get("/v1/documents", headers={**key, "X-Request-Id": offered})
+    assert response.status_code == 200
+    issued = response.headers["x-request-id"]
+    assert issued != offered and len(issued) == 32 and int(issued, 16) >= 0
