@@ -124,3 +124,39 @@ async def test_unreachable_postgres_is_provider_unavailable(migrate_at_open: boo
 def test_settings_forbid_unknown_keys() -> None:
     with pytest.raises(ValueError, match="extra"):
         SqlAlchemySettings(url="sqlite+aiosqlite:///x.sqlite", pool=3)  # type: ignore[call-arg]
+
+
+async def _assert_downgrade_and_upgrade_keep_documents(url: str) -> None:
+    from alembic import command
+
+    from ragloom.adapters.sqlalchemy.store import alembic_config
+
+    def _to(revision: str, down: bool):
+        def run(connection):
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, revision)
+
+        return run
+
+    settings = SqlAlchemySettings(url=url, pool_size=1, max_overflow=0)
+    async with open_metadata_store(settings) as store:
+        document = await store.add_document(make_document())
+        async with store._engine.begin() as connection:
+            await connection.run_sync(_to("0001", down=True))
+            tables = await connection.run_sync(lambda c: sorted(inspect(c).get_table_names()))
+        assert tables == ["alembic_version", "documents"]
+        async with store._engine.begin() as connection:
+            await connection.run_sync(_to("head", down=False))
+        schema = await _schema(store)
+        assert schema["version"] == "0002" and "audit_records" in schema["tables"]
+        assert await store.get_document(document.tenant_id, document.id) == document
+
+
+async def test_sqlite_migration_0002_downgrades_and_upgrades_again(tmp_path: Path) -> None:
+    await _assert_downgrade_and_upgrade_keep_documents(f"sqlite+aiosqlite:///{tmp_path / 'metadata.sqlite'}")
+
+
+@pytest.mark.postgres
+async def test_postgres_migration_0002_downgrades_and_upgrades_again(postgres_url: str) -> None:
+    await _assert_downgrade_and_upgrade_keep_documents(postgres_url)
