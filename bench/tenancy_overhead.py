@@ -71,6 +71,18 @@ async def run(url: str, records: int, label: str) -> None:
         elapsed = time.perf_counter() - began
         print(f"{label}: audit append, {records} at once on one chain: {records / elapsed:.0f}/s")
 
+        chains = [TenantId(f"bench-{n}") for n in range(8)]
+        per_chain = records // len(chains)
+        began = time.perf_counter()
+        await asyncio.gather(
+            *(trail.record(c, caller, "bench.append", f"m-{n}") for c in chains for n in range(per_chain))
+        )
+        elapsed = time.perf_counter() - began
+        print(
+            f"{label}: audit append, {per_chain * len(chains)} at once over {len(chains)} chains: "
+            f"{per_chain * len(chains) / elapsed:.0f}/s"
+        )
+
         began = time.perf_counter()
         verdict = await trail.verify(chain)
         elapsed = time.perf_counter() - began

@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import json
 import random
+from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -74,7 +75,7 @@ class SqlAuditLog:
         self._engine = engine
         self._signer = signer
         self._verifier = verifier
-        self._lock = asyncio.Lock()
+        self._chain_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     @property
     def key_id(self) -> str:
@@ -95,7 +96,7 @@ class SqlAuditLog:
     async def append(self, event: AuditEvent) -> AuditRecord:
         details = _canonical_details(event.details)
         chain = event.tenant_id or SYSTEM_CHAIN
-        async with self._lock:
+        async with self._chain_locks[chain]:  # one writer per chain here; other chains go on in parallel
             for attempt in range(1, APPEND_ATTEMPTS + 1):
                 try:
                     return await self._append_once(chain, event, details)
