@@ -90,8 +90,9 @@ class MetadataStore(Protocol):
     async def add_api_key(self, key: ApiKey) -> ApiKey:
         """Store a key (hash only); Conflict if the id is taken."""
 
-    async def find_api_key(self, key_id: str) -> ApiKey | None:
-        """The key with this public id, revoked or not, for authentication; None if unknown."""
+    async def find_api_key(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
+        """The key with this public id (revoked or not) and its tenant, read together for
+        authentication; None if the id is unknown."""
 
     async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
         """The tenant's keys, oldest first, revoked ones included."""

@@ -102,9 +102,11 @@ class InMemoryMetadataStore:
             self._keys[key.id] = key
             return key
 
-    async def find_api_key(self, key_id: str) -> ApiKey | None:
+    async def find_api_key(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
         async with self._lock:
-            return self._keys.get(key_id)
+            key = self._keys.get(key_id)
+            tenant = self._tenants.get(key.tenant_id) if key is not None else None
+            return None if key is None or tenant is None else (key, tenant)
 
     async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
         async with self._lock:

@@ -218,12 +218,19 @@ class SqlAlchemyMetadataStore:
                 await connection.execute(insert(api_keys).values(row))
         return key
 
-    async def find_api_key(self, key_id: str) -> ApiKey | None:
+    async def find_api_key(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
+        query = (
+            select(*api_keys.c, *(column.label(f"owner_{column.name}") for column in tenants.c))
+            .join(tenants, tenants.c.id == api_keys.c.tenant_id)
+            .where(api_keys.c.id == key_id)
+        )
         with translated():
             async with scoped(self._engine, system=True) as connection:
-                query = select(api_keys).where(api_keys.c.id == key_id)
                 row = (await connection.execute(query)).mappings().first()
-        return None if row is None else _to_api_key(row)
+        if row is None:
+            return None
+        tenant_row = {column.name: row[f"owner_{column.name}"] for column in tenants.c}
+        return _to_api_key(row), _to_tenant(tenant_row)
 
     async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
         query = (

@@ -80,6 +80,21 @@ def make_api_key(tenant: TenantId = TENANT_A, **overrides: Any) -> ApiKey:
     return ApiKey(**values)
 
 
+async def _add_both_tenants(store: Any) -> None:
+    await store.add_tenant(make_tenant(TENANT_A))
+    await store.add_tenant(make_tenant(TENANT_B))
+
+
+async def _found_key(store: Any, key_id: str) -> ApiKey | None:
+    """The key part of `find_api_key`, after checking that the tenant read with it is the key's."""
+    found = await store.find_api_key(key_id)
+    if found is None:
+        return None
+    key, tenant = found
+    assert tenant == await store.get_tenant(key.tenant_id)
+    return key
+
+
 class MetadataStoreContract:
     """The semantics of `ragloom.core.ports.MetadataStore`, for any adapter."""
 
@@ -331,7 +346,7 @@ class MetadataStoreContract:
             with pytest.raises(NotFound):
                 await store.get_document(TENANT_A, document.id)
         assert await store.list_api_keys(TENANT_A) == []
-        assert await store.find_api_key(purged_key.id) is None
+        assert await _found_key(store, purged_key.id) is None
         assert await store.get_tenant(TENANT_A) == tenant  # the tenant row stays, for the record
         assert await store.list_documents(TENANT_B) == [kept]
         assert await store.list_api_keys(TENANT_B) == [kept_key]
@@ -344,28 +359,31 @@ class MetadataStoreContract:
     # API keys.
 
     async def test_add_find_and_list_api_keys(self, store: Any) -> None:
+        await _add_both_tenants(store)
         start = datetime(2024, 5, 1, 8, 0, 0, 111111, tzinfo=UTC)
         added = [
             await store.add_api_key(make_api_key(created_at=start + timedelta(minutes=m))) for m in (2, 0, 1)
         ]
         other = await store.add_api_key(make_api_key(TENANT_B))
-        assert await store.find_api_key(added[0].id) == added[0]
-        assert await store.find_api_key(other.id) == other
-        assert await store.find_api_key("0" * 32) is None
+        assert await _found_key(store, added[0].id) == added[0]
+        assert await _found_key(store, other.id) == other
+        assert await _found_key(store, "0" * 32) is None
         assert await store.list_api_keys(TENANT_A) == sorted(added, key=lambda k: (k.created_at, k.id))
         assert await store.list_api_keys(TENANT_B) == [other]
         assert await store.list_api_keys(TenantId("nobody")) == []
 
     async def test_duplicate_api_key_id_conflicts_across_tenants(self, store: Any) -> None:
+        await _add_both_tenants(store)
         first = await store.add_api_key(make_api_key())
         with pytest.raises(Conflict):
             await store.add_api_key(make_api_key(id=first.id))
         with pytest.raises(Conflict):
             await store.add_api_key(make_api_key(TENANT_B, id=first.id))
-        assert await store.find_api_key(first.id) == first
+        assert await _found_key(store, first.id) == first
         assert await store.list_api_keys(TENANT_B) == []
 
     async def test_revoke_api_key_is_idempotent_and_kept(self, store: Any) -> None:
+        await _add_both_tenants(store)
         key = await store.add_api_key(make_api_key())
         active = await store.add_api_key(make_api_key())
         revoked = await store.revoke_api_key(TENANT_A, key.id)
@@ -373,17 +391,18 @@ class MetadataStoreContract:
         assert revoked.revoked_at >= key.created_at
         assert revoked == dataclasses.replace(key, revoked_at=revoked.revoked_at)
         assert await store.revoke_api_key(TENANT_A, key.id) == revoked  # the first revocation stands
-        assert await store.find_api_key(key.id) == revoked
+        assert await _found_key(store, key.id) == revoked
         assert await store.list_api_keys(TENANT_A) == sorted(
             [revoked, active], key=lambda k: (k.created_at, k.id)
         )
-        assert (await store.find_api_key(active.id)).revoked_at is None
+        assert (await _found_key(store, active.id)).revoked_at is None
 
     async def test_another_tenants_key_cannot_be_revoked(self, store: Any) -> None:
+        await _add_both_tenants(store)
         key = await store.add_api_key(make_api_key(TENANT_B))
         with pytest.raises(NotFound):
             await store.revoke_api_key(TENANT_A, key.id)
         with pytest.raises(NotFound):
             await store.revoke_api_key(TENANT_A, "0" * 32)
-        assert await store.find_api_key(key.id) == key
+        assert await _found_key(store, key.id) == key
         assert await store.list_api_keys(TENANT_A) == []

@@ -20,6 +20,7 @@ KEY_ID_PREFIX = "rlk_"
 _KEY_ID = re.compile(r"^rlk_[0-9a-f]{12}$")
 _TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NAME_CHARS = 200
+_KEY_REQUIRED = "a valid API key is required: send 'Authorization: Bearer <key>'"
 
 
 def _hash_secret(secret: str) -> str:
@@ -202,30 +203,33 @@ class TenantService:
         return key
 
     async def authenticate(self, token: str | None, *, caller: Caller) -> tuple[Tenant, ApiKey]:
-        """The active tenant the token belongs to; Unauthenticated or TenantDenied, both audited."""
+        """The active tenant the token belongs to; Unauthenticated or TenantDenied, both audited.
+
+        One read finds the key and its tenant; the secret's hash is compared in constant time, also
+        when the key id is unknown.
+        """
         key_id, _, secret = (token or "").partition(".")
-        key = await self._metadata.find_api_key(key_id) if _KEY_ID.match(key_id) else None
-        expected = key.secret_hash if key is not None else _hash_secret("")
-        matches = hmac.compare_digest(_hash_secret(secret), expected) and key is not None
-        if not token:
-            reason = "no API key"
-        elif key is None:
-            reason = "unknown API key"
-        elif not matches:
-            reason = "wrong secret"
-        elif key.revoked_at is not None:
-            reason = "revoked API key"
-        else:
-            reason = None
-        if key is None or reason is not None:
+        found = await self._metadata.find_api_key(key_id) if _KEY_ID.match(key_id) else None
+        expected = found[0].secret_hash if found is not None else _hash_secret("")
+        matches = hmac.compare_digest(_hash_secret(secret), expected)
+        if found is None or not matches or found[0].revoked_at is not None:
+            reason = (
+                "no API key"
+                if not token
+                else "unknown API key"
+                if found is None
+                else "wrong secret"
+                if not matches
+                else "revoked API key"
+            )
             await self._audit.record(None, caller, "auth.fail", "api_key", {"reason": reason})
-            raise Unauthenticated("a valid API key is required: send 'Authorization: Bearer <key>'")
-        tenant = await self._metadata.get_tenant(key.tenant_id)
+            raise Unauthenticated(_KEY_REQUIRED)
+        key, tenant = found
         if tenant.status != TenantStatus.ACTIVE:
             await self._audit.record(
                 tenant.id, caller, "auth.denied", key.id, {"status": tenant.status.value}
             )
             if tenant.status == TenantStatus.DELETED:
-                raise Unauthenticated("a valid API key is required: send 'Authorization: Bearer <key>'")
+                raise Unauthenticated(_KEY_REQUIRED)
             raise TenantDenied(f"tenant {tenant.id} is suspended; ask your administrator")
         return tenant, key
