@@ -9,63 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 
-from .models import AuditRecord, TenantId
+from .models import AuditRecord
 
 GENESIS_HASH = "0" * 64
 
 
-def canonical_body(
-    *,
-    chain: str,
-    seq: int,
-    time: datetime,
-    tenant_id: TenantId | None,
-    actor: str,
-    action: str,
-    target: str,
-    request_id: str | None,
-    details: Mapping[str, object],
-    prev_hash: str,
-    key_id: str,
-) -> bytes:
-    """The exact bytes that are hashed: sorted-key compact JSON, UTC time in microseconds."""
-    body = {
-        "chain": chain,
-        "seq": seq,
-        "time": time.isoformat(timespec="microseconds"),
-        "tenant_id": tenant_id,
-        "actor": actor,
-        "action": action,
-        "target": target,
-        "request_id": request_id,
-        "details": details,
-        "prev_hash": prev_hash,
-        "key_id": key_id,
-    }
+UNHASHED_FIELDS = ("hash", "signature")
+
+
+def canonical_body(record: AuditRecord) -> bytes:
+    """The exact bytes that are hashed: every field but the hash and signature, as sorted-key compact
+    JSON, the time in UTC microseconds."""
+    body = {f.name: getattr(record, f.name) for f in fields(record) if f.name not in UNHASHED_FIELDS}
+    body["time"] = record.time.isoformat(timespec="microseconds")
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def record_hash(record: AuditRecord) -> str:
     """The hash the record should carry, recomputed from its fields."""
-    return hashlib.sha256(
-        canonical_body(
-            chain=record.chain,
-            seq=record.seq,
-            time=record.time,
-            tenant_id=record.tenant_id,
-            actor=record.actor,
-            action=record.action,
-            target=record.target,
-            request_id=record.request_id,
-            details=record.details,
-            prev_hash=record.prev_hash,
-            key_id=record.key_id,
-        )
-    ).hexdigest()
+    return hashlib.sha256(canonical_body(record)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

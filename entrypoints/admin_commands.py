@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from ragloom.core.errors import InvalidInput
 
 from .bootstrap import open_runtime
 from .client import open_client
+from .commands import error_message
 from .http.serialize import audit_json
 from .settings import Settings
 
@@ -23,14 +25,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def _body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
     if response.status_code >= 400:
-        message = (body.get("error") or {}).get("message") if isinstance(body, dict) else None
-        raise InvalidInput(message or f"HTTP {response.status_code}")
-    return body
+        raise InvalidInput(error_message(response))
+    return response.json()
 
 
 async def admin_call(
@@ -107,20 +104,7 @@ async def audit_verify(settings: Settings, tenant: str | None, as_json: bool, an
     if as_json:
         print(
             json.dumps(
-                {
-                    "ok": not broken,
-                    "chains": [
-                        {
-                            "chain": v.chain,
-                            "ok": v.ok,
-                            "checked": v.checked,
-                            "head_hash": v.head_hash,
-                            "broken_seq": v.broken_seq,
-                            "reason": v.reason,
-                        }
-                        for v in verdicts
-                    ],
-                },
+                {"ok": not broken, "chains": [{**dataclasses.asdict(v), "ok": v.ok} for v in verdicts]},
                 indent=2,
             )
         )

@@ -17,7 +17,7 @@ from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
-from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, TenantStatus
+from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, Tenant, TenantStatus
 from ragloom.core.ports import HealthCheck
 from ragloom.core.services.answer import AnswerService
 from ragloom.core.services.audit import AuditTrail
@@ -237,9 +237,9 @@ class Runtime:
             if resumed:
                 log.info("re-queued %d unfinished documents", resumed)
 
-    async def _all_tenants(self) -> list[Any]:
+    async def _all_tenants(self) -> list[Tenant]:
         service = await self.tenants()
-        found: list[Any] = []
+        found: list[Tenant] = []
         while page := await service.list(limit=500, offset=len(found)):
             found.extend(page)
         return found

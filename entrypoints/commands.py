@@ -83,7 +83,8 @@ def collect_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _error_message(response: httpx.Response) -> str:
+def error_message(response: httpx.Response) -> str:
+    """The API's error message (with a hint on a 401 from /v1), or the bare status."""
     try:
         message = response.json()["error"]["message"]
     except (ValueError, KeyError, TypeError):
@@ -98,7 +99,7 @@ async def _upload(client: httpx.AsyncClient, path: Path) -> tuple[str | None, st
     response = await client.post("/v1/documents", files={"file": (path.name, path.read_bytes(), media_type)})
     if response.status_code in (200, 201):
         return response.json()["id"], response.json()["status"]
-    return None, _error_message(response)
+    return None, error_message(response)
 
 
 async def ingest(
@@ -158,7 +159,7 @@ async def ask(settings: Settings, question: str, as_json: bool, url: str | None,
     ):
         if response.status_code != 200:
             await response.aread()
-            raise InvalidInput(_error_message(response))
+            raise InvalidInput(error_message(response))
         buffer: list[str] = []
         async for line in response.aiter_lines():
             if line:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -10,7 +11,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from ragloom.core.audit import GENESIS_HASH, canonical_body
+from ragloom.core.audit import GENESIS_HASH, record_hash
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import SYSTEM_CHAIN, AuditEvent, AuditRecord
 
@@ -36,21 +37,23 @@ class InMemoryAuditLog:
         async with self._lock:
             records = self.records.setdefault(chain, [])
             prev_hash = records[-1].hash if records else GENESIS_HASH
-            fields = {
-                "chain": chain,
-                "seq": len(records) + 1,
-                "time": datetime.now(UTC),
-                "tenant_id": event.tenant_id,
-                "actor": event.actor,
-                "action": event.action,
-                "target": event.target,
-                "request_id": event.request_id,
-                "details": details,
-                "prev_hash": prev_hash,
-                "key_id": self.key_id,
-            }
-            digest = hashlib.sha256(canonical_body(**fields)).hexdigest()  # type: ignore[arg-type]
-            record = AuditRecord(**fields, hash=digest, signature=self._sign(digest))  # type: ignore[arg-type]
+            unsigned = AuditRecord(
+                chain=chain,
+                seq=len(records) + 1,
+                time=datetime.now(UTC),
+                tenant_id=event.tenant_id,
+                actor=event.actor,
+                action=event.action,
+                target=event.target,
+                request_id=event.request_id,
+                details=details,
+                prev_hash=prev_hash,
+                hash="",
+                signature="",
+                key_id=self.key_id,
+            )
+            digest = record_hash(unsigned)
+            record = dataclasses.replace(unsigned, hash=digest, signature=self._sign(digest))
             records.append(record)
             return record
 

@@ -59,30 +59,22 @@ class InMemoryMetadataStore:
         return every[offset : offset + limit]
 
     async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
-        async with self._lock:
-            updated = dataclasses.replace(
-                self._tenant(tenant_id), status=TenantStatus(status), updated_at=datetime.now(UTC)
-            )
-            self._tenants[tenant_id] = updated
-            return updated
+        return await self._update_tenant(tenant_id, status=TenantStatus(status))
 
     async def set_tenant_limits(
         self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
     ) -> Tenant:
+        return await self._update_tenant(tenant_id, max_documents=max_documents, max_bytes=max_bytes)
+
+    async def _update_tenant(self, tenant_id: TenantId, **changes: object) -> Tenant:
         async with self._lock:
-            updated = dataclasses.replace(
-                self._tenant(tenant_id),
-                max_documents=max_documents,
-                max_bytes=max_bytes,
-                updated_at=datetime.now(UTC),
-            )
+            updated = dataclasses.replace(self._tenant(tenant_id), **changes, updated_at=datetime.now(UTC))
             self._tenants[tenant_id] = updated
             return updated
 
     async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
         async with self._lock:
-            owned = [d.size_bytes for d in self._documents.values() if d.tenant_id == tenant]
-        return TenantUsage(documents=len(owned), bytes=sum(owned))
+            return self._usage(tenant)
 
     async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
         async with self._lock:
@@ -127,8 +119,8 @@ class InMemoryMetadataStore:
             hash_key = (document.tenant_id, document.content_hash)
             if document.id in self._documents or hash_key in self._by_hash:
                 raise Conflict("a document with this id or content already exists for the tenant")
-            owned = [d.size_bytes for d in self._documents.values() if d.tenant_id == document.tenant_id]
-            after = TenantUsage(len(owned) + 1, sum(owned) + document.size_bytes)
+            usage = self._usage(document.tenant_id)
+            after = TenantUsage(usage.documents + 1, usage.bytes + document.size_bytes)
             breach = quota_breach(after, limits, document.size_bytes)
             if breach is not None:
                 raise QuotaExceeded(breach)
@@ -180,6 +172,10 @@ class InMemoryMetadataStore:
             document = self._get(tenant, document_id)
             del self._documents[document_id]
             del self._by_hash[(tenant, document.content_hash)]
+
+    def _usage(self, tenant: TenantId) -> TenantUsage:
+        owned = [d.size_bytes for d in self._documents.values() if d.tenant_id == tenant]
+        return TenantUsage(documents=len(owned), bytes=sum(owned))
 
     def _tenant(self, tenant_id: TenantId) -> Tenant:
         tenant = self._tenants.get(tenant_id)

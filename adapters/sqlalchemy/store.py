@@ -157,26 +157,18 @@ class SqlAlchemyMetadataStore:
         return [_to_tenant(row) for row in rows]
 
     async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
-        statement = (
-            tenants.update()
-            .where(tenants.c.id == tenant_id)
-            .values(status=TenantStatus(status).value, updated_at=datetime.now(UTC))
-            .returning(*tenants.c)
-        )
-        with translated():
-            async with scoped(self._engine, tenant_id, system=True) as connection:
-                row = (await connection.execute(statement)).mappings().first()
-        if row is None:
-            raise NotFound(f"tenant {tenant_id} not found")
-        return _to_tenant(row)
+        return await self._update_tenant(tenant_id, status=TenantStatus(status).value)
 
     async def set_tenant_limits(
         self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
     ) -> Tenant:
+        return await self._update_tenant(tenant_id, max_documents=max_documents, max_bytes=max_bytes)
+
+    async def _update_tenant(self, tenant_id: TenantId, **values: Any) -> Tenant:
         statement = (
             tenants.update()
             .where(tenants.c.id == tenant_id)
-            .values(max_documents=max_documents, max_bytes=max_bytes, updated_at=datetime.now(UTC))
+            .values(**values, updated_at=datetime.now(UTC))
             .returning(*tenants.c)
         )
         with translated():

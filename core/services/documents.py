@@ -27,10 +27,8 @@ from ..models import (
     Modality,
     Quotas,
     TenantId,
-    TenantUsage,
 )
 from ..ports import BlobStore, JobQueue, MetadataStore, VectorIndex
-from ..quotas import quota_breach
 from .audit import AuditTrail
 
 
@@ -91,7 +89,6 @@ class DocumentService:
         if existing is not None:
             return UploadResult(existing, created=False)
         limits = await self.limits(tenant)
-        await self._check_quotas(tenant, limits, len(data))
         document_id = DocumentId(str(uuid.uuid4()))
         now = datetime.now(UTC)
         document = Document(
@@ -110,7 +107,7 @@ class DocumentService:
         await self._blobs.put(tenant, document.blob_key, data, media_type)
         try:
             document = await self._metadata.add_document(document, limits=limits)
-        except QuotaExceeded:  # a concurrent upload took the last of the quota
+        except QuotaExceeded:  # the store checks the quota atomically with the insert
             await self._blobs.delete(tenant, document.blob_key)
             raise
         except Conflict:
@@ -138,16 +135,6 @@ class DocumentService:
             else record.max_documents,
             max_bytes=self._quotas.max_bytes if record.max_bytes is None else record.max_bytes,
         )
-
-    async def _check_quotas(self, tenant: TenantId, limits: Quotas, incoming_bytes: int) -> None:
-        """Fail early, before the original is stored; the store enforces the limit atomically again."""
-        if not limits.max_documents and not limits.max_bytes:
-            return
-        usage = await self._metadata.tenant_usage(tenant)
-        after = TenantUsage(usage.documents + 1, usage.bytes + incoming_bytes)
-        breach = quota_breach(after, limits, incoming_bytes)
-        if breach is not None:
-            raise QuotaExceeded(breach)
 
     async def requeue_unfinished(self, tenant: TenantId, page_size: int = 500) -> int:
         """Queue again the tenant's documents left queued or processing (after a crash or restart)."""

@@ -59,6 +59,19 @@ def _limit(value: object, field: str) -> int | None:
     return value
 
 
+def _key_refusal(token: str | None, found: tuple[ApiKey, Tenant] | None, matches: bool) -> str | None:
+    """Why the presented token authenticates nobody (for the audit record), or None if it is good."""
+    if not token:
+        return "no API key"
+    if found is None:
+        return "unknown API key"
+    if not matches:
+        return "wrong secret"
+    if found[0].revoked_at is not None:
+        return "revoked API key"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Onboarded:
     tenant: Tenant
@@ -139,9 +152,7 @@ class TenantService:
         unknown = sorted(set(changes) - {"max_documents", "max_bytes"})
         if unknown or not changes:
             raise InvalidInput("send one or both of 'max_documents' and 'max_bytes' (a number >= 0, or null)")
-        current = await self._metadata.get_tenant(tenant_id)
-        if current.status == TenantStatus.DELETED:
-            raise Conflict(f"tenant {tenant_id} is deleted")
+        current = await self._live_tenant(tenant_id)
         limits = {"max_documents": current.max_documents, "max_bytes": current.max_bytes}
         limits.update({field: _limit(value, field) for field, value in changes.items()})
         tenant = await self._metadata.set_tenant_limits(tenant_id, **limits)
@@ -160,11 +171,16 @@ class TenantService:
     async def _set_status(
         self, tenant_id: TenantId, status: TenantStatus, action: str, caller: Caller
     ) -> Tenant:
-        current = await self._metadata.get_tenant(tenant_id)
-        if current.status == TenantStatus.DELETED:
-            raise Conflict(f"tenant {tenant_id} is deleted")
+        current = await self._live_tenant(tenant_id)
         tenant = await self._metadata.set_tenant_status(tenant_id, status)
         await self._audit.record(tenant_id, caller, action, tenant_id, {"from": current.status.value})
+        return tenant
+
+    async def _live_tenant(self, tenant_id: TenantId) -> Tenant:
+        """The tenant; Conflict if it is deleted (a retired tenant cannot be changed or given keys)."""
+        tenant = await self._metadata.get_tenant(tenant_id)
+        if tenant.status == TenantStatus.DELETED:
+            raise Conflict(f"tenant {tenant_id} is deleted")
         return tenant
 
     async def delete(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> dict[str, int]:
@@ -186,9 +202,7 @@ class TenantService:
         return receipt
 
     async def issue_key(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> tuple[ApiKey, str]:
-        tenant = await self._metadata.get_tenant(tenant_id)
-        if tenant.status == TenantStatus.DELETED:
-            raise Conflict(f"tenant {tenant_id} is deleted")
+        await self._live_tenant(tenant_id)
         key, token = new_api_key(tenant_id)
         await self._metadata.add_api_key(key)
         await self._audit.record(tenant_id, caller, "key.issue", key.id)
@@ -212,16 +226,8 @@ class TenantService:
         found = await self._metadata.find_api_key(key_id) if _KEY_ID.match(key_id) else None
         expected = found[0].secret_hash if found is not None else _hash_secret("")
         matches = hmac.compare_digest(_hash_secret(secret), expected)
-        if found is None or not matches or found[0].revoked_at is not None:
-            reason = (
-                "no API key"
-                if not token
-                else "unknown API key"
-                if found is None
-                else "wrong secret"
-                if not matches
-                else "revoked API key"
-            )
+        reason = _key_refusal(token, found, matches)
+        if reason is not None or found is None:  # an unknown key always has a reason
             await self._audit.record(None, caller, "auth.fail", "api_key", {"reason": reason})
             raise Unauthenticated(_KEY_REQUIRED)
         key, tenant = found

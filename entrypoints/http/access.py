@@ -13,7 +13,6 @@ import re
 import uuid
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ragloom.core.errors import RagloomError, Unauthenticated
@@ -21,17 +20,11 @@ from ragloom.core.models import Caller
 
 from ..passwords import verify_password
 from ..settings import AdminSettings
-from .errors import error_body, status_of
+from .errors import ragloom_error, under
 
 # Only hex and dashes (UUIDs, trace ids): a free-form id could carry personal data into the audit trail.
 _REQUEST_ID = re.compile(r"^[A-Fa-f0-9-]{8,64}$")
-BEARER_CHALLENGE = 'Bearer realm="ragloom"'
-BASIC_CHALLENGE = 'Basic realm="ragloom admin", charset="UTF-8"'
 _DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-
-
-def _under(path: str, prefix: str) -> bool:
-    return path == prefix or path.startswith(prefix + "/")
 
 
 def bearer_token(request: Request) -> str | None:
@@ -83,17 +76,12 @@ class AccessMiddleware:
             await send(message)
 
         try:
-            if _under(scope["path"], "/v1"):
+            if under(scope["path"], "/v1"):
                 await self._tenant(request, state, request_id)
-            elif _under(scope["path"], "/admin"):
+            elif under(scope["path"], "/admin"):
                 await self._admin(request, state, request_id)
-        except RagloomError as error:
-            headers = {}
-            if isinstance(error, Unauthenticated):
-                headers["WWW-Authenticate"] = (
-                    BASIC_CHALLENGE if _under(scope["path"], "/admin") else BEARER_CHALLENGE
-                )
-            response = JSONResponse(error_body(error.code, error.message), status_of(error), headers)
+        except RagloomError as error:  # answered as the app's own error handler answers it
+            response = await ragloom_error(request, error)
             await response(scope, receive, send_with_id)
             return
         await self.app(scope, receive, send_with_id)

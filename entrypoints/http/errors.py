@@ -24,6 +24,8 @@ STATUS = {
     errors.QuotaExceeded: 429,
     errors.ProviderUnavailable: 503,
 }
+BEARER_CHALLENGE = 'Bearer realm="ragloom"'
+BASIC_CHALLENGE = 'Basic realm="ragloom admin", charset="UTF-8"'
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -33,6 +35,11 @@ HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
+
+
+def under(path: str, prefix: str) -> bool:
+    """Whether the URL path is `prefix` or below it."""
+    return path == prefix or path.startswith(prefix + "/")
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
@@ -51,7 +58,8 @@ async def ragloom_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_of(exc)
     headers = {"Retry-After": "5"} if isinstance(exc, errors.ProviderUnavailable) and exc.retryable else None
     if isinstance(exc, errors.Unauthenticated):
-        headers = {"WWW-Authenticate": 'Bearer realm="ragloom"'}
+        challenge = BASIC_CHALLENGE if under(request.url.path, "/admin") else BEARER_CHALLENGE
+        headers = {"WWW-Authenticate": challenge}
     return JSONResponse(error_body(exc.code, exc.message), status_code=status, headers=headers)
 
 
