@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
 
-from .models import AuditRecord
+from .errors import InvalidInput
+from .models import SYSTEM_CHAIN, AuditEvent, AuditRecord
 
 GENESIS_HASH = "0" * 64
 
@@ -31,6 +33,51 @@ def canonical_body(record: AuditRecord) -> bytes:
 def record_hash(record: AuditRecord) -> str:
     """The hash the record should carry, recomputed from its fields."""
     return hashlib.sha256(canonical_body(record)).hexdigest()
+
+
+def canonical_details(details: Mapping[str, object]) -> str:
+    """Details as the sorted-key compact JSON that is stored; InvalidInput if they are not plain JSON."""
+    try:
+        return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"audit details must be plain JSON values: {error}") from error
+
+
+def chain_of(event: AuditEvent) -> str:
+    """The chain an event goes to: its tenant's, or the system chain."""
+    return event.tenant_id or SYSTEM_CHAIN
+
+
+def linked(
+    event: AuditEvent,
+    *,
+    seq: int,
+    prev_hash: str,
+    key_id: str,
+    sign: Callable[[str], str],
+    details: Mapping[str, object] | None = None,
+) -> AuditRecord:
+    """The event as record `seq` of its chain after `prev_hash`: timed now, hashed, then signed.
+
+    `details` replaces the event's when the store keeps them in another (canonical) form.
+    """
+    unsigned = AuditRecord(
+        chain=chain_of(event),
+        seq=seq,
+        time=datetime.now(UTC),
+        tenant_id=event.tenant_id,
+        actor=event.actor,
+        action=event.action,
+        target=event.target,
+        request_id=event.request_id,
+        details=event.details if details is None else details,
+        prev_hash=prev_hash,
+        hash="",
+        signature="",
+        key_id=key_id,
+    )
+    digest = record_hash(unsigned)
+    return replace(unsigned, hash=digest, signature=sign(digest))
 
 
 @dataclass(frozen=True, slots=True)

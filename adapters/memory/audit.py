@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 import hmac
 import json
 import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
-from ragloom.core.audit import GENESIS_HASH, record_hash
+from ragloom.core.audit import GENESIS_HASH, canonical_details, chain_of, linked
 from ragloom.core.errors import InvalidInput
-from ragloom.core.models import SYSTEM_CHAIN, AuditEvent, AuditRecord
+from ragloom.core.models import AuditEvent, AuditRecord
 
 
 class InMemoryAuditLog:
@@ -29,31 +27,17 @@ class InMemoryAuditLog:
         return hmac.new(self._key, digest.encode(), hashlib.sha256).hexdigest()
 
     async def append(self, event: AuditEvent) -> AuditRecord:
-        try:
-            details = json.loads(json.dumps(dict(event.details), allow_nan=False))
-        except (TypeError, ValueError) as error:
-            raise InvalidInput(f"audit details must be plain JSON: {error}") from None
-        chain = event.tenant_id or SYSTEM_CHAIN
+        details = json.loads(canonical_details(event.details))  # plain JSON, as the SQL log keeps it
         async with self._lock:
-            records = self.records.setdefault(chain, [])
-            prev_hash = records[-1].hash if records else GENESIS_HASH
-            unsigned = AuditRecord(
-                chain=chain,
+            records = self.records.setdefault(chain_of(event), [])
+            record = linked(
+                event,
                 seq=len(records) + 1,
-                time=datetime.now(UTC),
-                tenant_id=event.tenant_id,
-                actor=event.actor,
-                action=event.action,
-                target=event.target,
-                request_id=event.request_id,
-                details=details,
-                prev_hash=prev_hash,
-                hash="",
-                signature="",
+                prev_hash=records[-1].hash if records else GENESIS_HASH,
                 key_id=self.key_id,
+                sign=self._sign,
+                details=details,
             )
-            digest = record_hash(unsigned)
-            record = dataclasses.replace(unsigned, hash=digest, signature=self._sign(digest))
             records.append(record)
             return record
 

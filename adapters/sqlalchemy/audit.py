@@ -16,13 +16,12 @@ import random
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import exc, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ragloom.core.audit import GENESIS_HASH, record_hash
+from ragloom.core.audit import GENESIS_HASH, canonical_details, chain_of, linked
 from ragloom.core.errors import InvalidInput, ProviderUnavailable
 from ragloom.core.models import SYSTEM_CHAIN, AuditEvent, AuditRecord, TenantId
 
@@ -34,13 +33,6 @@ from .tables import audit_records
 APPEND_ATTEMPTS = 8
 _CHAIN_LOCK_SPACE = 0x72616175  # "raau": the first key of the per-chain advisory locks
 _CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:space, hashtext(:chain))")
-
-
-def _canonical_details(details: Mapping[str, object]) -> str:
-    try:
-        return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise InvalidInput(f"audit details must be plain JSON values: {error}") from error
 
 
 def _to_record(row: Mapping[str, Any]) -> AuditRecord:
@@ -94,8 +86,8 @@ class SqlAuditLog:
                 await connection.execute(text("SELECT 1"))
 
     async def append(self, event: AuditEvent) -> AuditRecord:
-        details = _canonical_details(event.details)
-        chain = event.tenant_id or SYSTEM_CHAIN
+        details = canonical_details(event.details)
+        chain = chain_of(event)
         async with self._chain_locks[chain]:  # one writer per chain here; other chains go on in parallel
             for attempt in range(1, APPEND_ATTEMPTS + 1):
                 try:
@@ -120,23 +112,14 @@ class SqlAuditLog:
             if connection.dialect.name == "postgresql":
                 await connection.execute(_CHAIN_LOCK, {"space": _CHAIN_LOCK_SPACE, "chain": chain})
             seq, prev_hash = await self._head(connection, chain)
-            unsigned = AuditRecord(
-                chain=chain,
+            record = linked(
+                event,
                 seq=seq + 1,
-                time=datetime.now(UTC),
-                tenant_id=event.tenant_id,
-                actor=event.actor,
-                action=event.action,
-                target=event.target,
-                request_id=event.request_id,
-                details=json.loads(details),  # what read() will give back, so the hash matches
                 prev_hash=prev_hash,
-                hash="",
-                signature="",
                 key_id=self._signer.key_id,
+                sign=self._signer.sign,
+                details=json.loads(details),  # what read() will give back, so the hash matches
             )
-            digest = record_hash(unsigned)
-            record = dataclasses.replace(unsigned, hash=digest, signature=self._signer.sign(digest))
             row = {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
             await connection.execute(insert(audit_records).values({**row, "details": details}))
         return record
