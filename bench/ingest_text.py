@@ -21,6 +21,7 @@ from pathlib import Path
 from ragloom.adapters.text_extract.formats import markdown
 from ragloom.core.chunking import ChunkingPolicy, chunk_segments
 from ragloom.core.models import DEFAULT_TENANT, DocumentStatus
+from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
 from ragloom.entrypoints.settings import load_settings
 
@@ -49,7 +50,11 @@ async def run_pipeline(docs: list[dict], home: Path) -> tuple[float, int]:
         await (await runtime.get("text_embedder")).embed_documents(["warm up"] * 64)
         start = time.perf_counter()
         ids = [
-            (await documents.upload(DEFAULT_TENANT, f"{d['_id']}.md", as_markdown(d))).document.id
+            (
+                await documents.upload(
+                    DEFAULT_TENANT, IncomingFile.from_bytes(f"{d['_id']}.md", as_markdown(d))
+                )
+            ).document.id
             for d in docs
         ]
         await runtime.wait_idle()

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse as sp
 
-from ragloom.adapters.bm25 import Bm25Encoder, Bm25Settings
+from ragloom.adapters.bm25.encoder import Bm25Encoder, Bm25Settings
 from ragloom.adapters.sentence_transformers.embedder import SentenceTransformerSettings, load_model
 from ragloom.adapters.text_extract.formats import markdown
 from ragloom.core.chunking import ChunkingPolicy, chunk_segments

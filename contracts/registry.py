@@ -82,12 +82,9 @@ class PluginRegistry:
                 self._dists[id(plugin)] = entry_point.dist
 
     def _collect(self) -> None:
-        for plugin_name, plugin in self._pm.list_name_plugin():
-            if plugin is None:
-                continue
-            hook = getattr(plugin, "ragloom_adapters", None)
-            offered = list(hook() or ()) if hook is not None else []
-            for spec in offered:
+        for implementation in self._pm.hook.ragloom_adapters.get_hookimpls():
+            plugin_name = implementation.plugin_name
+            for spec in implementation.function() or ():
                 if not isinstance(spec, AdapterSpec):
                     raise PluginError(f"plugin {plugin_name!r} returned {spec!r}, not an AdapterSpec")
                 key = (spec.port, spec.name)
@@ -106,9 +103,6 @@ class PluginRegistry:
     def find(self, port: Port, name: str) -> AdapterSpec | None:
         entry = self._specs.get((port, name))
         return entry[0] if entry else None
-
-    def specs_named(self, name: str) -> list[AdapterSpec]:
-        return [spec for (_, n), (spec, _) in self._specs.items() if n == name]
 
     def plugins(self) -> list[PluginInfo]:
         infos = []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+import importlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ class Port(enum.StrEnum):
 
     BLOB_STORE = "blob_store"
     METADATA_STORE = "metadata_store"
-    AUDIT_LOG = "audit_log"
+    AUDIT_SIGNER = "audit_signer"
     VECTOR_INDEX = "vector_index"
     TEXT_EMBEDDER = "text_embedder"
     IMAGE_EMBEDDER = "image_embedder"
@@ -42,8 +43,10 @@ AdapterFactory = Callable[[Any], AbstractAsyncContextManager[Any]]
 class AdapterSpec:
     """One adapter: `factory(settings)` is an async context manager that yields the adapter.
 
-    `settings` is a pydantic model (extra keys forbidden) parsed from `plugins.<name>` in the
-    config. Use `SecretStr` for secrets: `ragloom plugins` redacts them.
+    `settings` is a pydantic model (extra keys forbidden) parsed from `plugins.<port>.<name>` in the
+    config. Use `SecretStr` for secrets: `ragloom plugins` redacts them. Import the vendor library
+    inside the factory, not at the top of the plugin module, so loading the registry stays light.
+    `modality` says which worker pool needs the adapter (media extractors); None: every pool.
     """
 
     port: Port
@@ -53,3 +56,18 @@ class AdapterSpec:
     description: str = ""
     media_types: frozenset[str] = field(default_factory=frozenset)
     modality: str | None = None
+
+
+def lazy(target: str) -> AdapterFactory:
+    """A factory for `module:opener` that imports the module only when the adapter is opened, so a
+    plugin module (and the registry that loads it) imports no vendor library."""
+    module_name, _, attribute = target.partition(":")
+
+    @asynccontextmanager
+    async def factory(settings: Any) -> AsyncIterator[Any]:
+        opener = getattr(importlib.import_module(module_name), attribute)
+        async with opener(settings) as adapter:
+            yield adapter
+
+    factory.__qualname__ = factory.__name__ = target
+    return factory

@@ -37,6 +37,13 @@ class TenantDenied(RagloomError):
     code = "tenant_denied"
 
 
+class OutOfScope(RagloomError):
+    """A unit of work was asked for data outside its tenant scope: a programming error, never the
+    caller's (it maps to 500 and is logged)."""
+
+    code = "out_of_scope"
+
+
 class UnsupportedMedia(RagloomError):
     """No extractor handles this media type."""
 

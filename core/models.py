@@ -48,6 +48,7 @@ class Tenant:
     updated_at: datetime
     max_documents: int | None = None
     max_bytes: int | None = None
+    corpus_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +205,46 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
-class Prompt:
+class Grounding:
+    """The question and the retrieved passages behind a prompt, for models that work on them directly."""
+
     question: str
     passages: Sequence[Passage]
     history: Sequence[Message] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationOptions:
+    """Sampling limits a chat model honours where it can (None: the model's own default)."""
+
+    max_tokens: int | None = None
+    temperature: float | None = None
+    stop: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """What a chat model is asked: the rendered messages (system, history, user) and their grounding."""
+
+    messages: Sequence[Message]
+    grounding: Grounding
+    options: GenerationOptions = GenerationOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChatDelta:
+    """A piece of the answer. The last one of a stream carries `finish_reason` ('stop' or 'length')
+    and, where the model counts them, `usage`."""
+
+    text: str = ""
+    finish_reason: str | None = None
+    usage: Usage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,3 +339,11 @@ class AuditRecord:
 class CachedAnswer:
     answer: str
     citations: Sequence[Citation]
+
+
+@dataclass(frozen=True, slots=True)
+class Scrubbed:
+    """A text with its personal data masked, and how many entities of each type were masked."""
+
+    text: str
+    entities: Mapping[str, int] = field(default_factory=dict)

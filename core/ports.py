@@ -1,26 +1,32 @@
 """Ports: what the use cases need from the outside world.
 
 Every method that touches tenant data takes a `TenantId`; adapters scope every read, write and
-delete by it, so no call can reach another tenant's data. Errors raised are from `core.errors`.
+delete by it, so no call can reach another tenant's data. Errors raised are from `core.errors`;
+an adapter translates its vendor's exceptions into them. Cancelling a call (the task is cancelled)
+leaves no partial state the port's own contract does not allow.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from .models import (
     ApiKey,
-    AuditEvent,
     AuditRecord,
     CachedAnswer,
+    ChatDelta,
+    ChatRequest,
     Document,
     DocumentId,
     DocumentStatus,
     Extraction,
     IngestJob,
-    Prompt,
+    Modality,
     Quotas,
+    Scrubbed,
     SearchHit,
     SearchQuery,
     SparseVector,
@@ -40,13 +46,23 @@ class HealthCheck(Protocol):
 
 
 class BlobStore(Protocol):
-    """Original uploads and derived media, addressed by (tenant, key)."""
+    """Original uploads and derived media, addressed by (tenant, key). Bytes stream: no call holds a
+    whole blob in memory. Keys are relative, '/'-separated; InvalidInput for an unsafe key."""
 
-    async def put(self, tenant: TenantId, key: str, data: bytes, media_type: str) -> None:
-        """Store `data` under `key`, replacing what was there. Keys are relative, '/'-separated."""
+    async def put(self, tenant: TenantId, key: str, chunks: AsyncIterable[bytes], media_type: str) -> int:
+        """Store the streamed bytes under `key`, replacing what was there only once all arrived
+        (a failed or cancelled put leaves the old blob or none); return the size in bytes."""
 
-    async def get(self, tenant: TenantId, key: str) -> bytes:
-        """Return the bytes under `key`; NotFound if absent (or another tenant's)."""
+    def read(self, tenant: TenantId, key: str) -> AsyncIterator[bytes]:
+        """The blob's bytes in chunks; NotFound (on first iteration) if absent or another tenant's."""
+
+    def local_file(self, tenant: TenantId, key: str) -> AbstractAsyncContextManager[Path]:
+        """A local file holding the blob, for parsers that need a seekable file, valid inside the
+        context (a store that keeps blobs elsewhere downloads a temporary copy); NotFound if absent."""
+
+    async def presigned_url(self, tenant: TenantId, key: str, expires_in: int) -> str | None:
+        """A URL that GETs the blob without other credentials for `expires_in` seconds, or None when
+        the store has no URLs of its own (the app then serves a signed URL of its own)."""
 
     async def delete(self, tenant: TenantId, key: str) -> None:
         """Remove `key`. Idempotent: deleting a missing key is not an error."""
@@ -55,65 +71,65 @@ class BlobStore(Protocol):
         """Remove every blob of the tenant; return how many were removed."""
 
 
-class MetadataStore(Protocol):
-    """Tenants, their API keys, documents and their ingestion status. Each call is one transaction.
+class TenantRepository(Protocol):
+    """The tenant directory. Readable in the system scope and, for its own row, in a tenant's scope."""
 
-    Tenant data is read and written under the tenant's scope only (row-level security where the
-    database has it). The directory calls (`get_tenant`, `list_tenants`, `find_api_key`) are the
-    only ones that read across tenants; they serve authentication and the administrator.
-    """
-
-    async def add_tenant(self, tenant: Tenant) -> Tenant:
+    async def add(self, tenant: Tenant) -> Tenant:
         """Insert a tenant; Conflict if the id is taken."""
 
-    async def get_tenant(self, tenant_id: TenantId) -> Tenant:
-        """Return the tenant (whatever its status); NotFound if it never existed."""
+    async def get(self, tenant_id: TenantId) -> Tenant:
+        """The tenant (whatever its status); NotFound if it never existed."""
 
-    async def list_tenants(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
-        """Every tenant, oldest first."""
+    async def list(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+        """Every tenant, oldest first (system scope)."""
 
-    async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
+    async def set_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
         """Set the lifecycle status; NotFound if the tenant never existed."""
 
-    async def set_tenant_limits(
+    async def set_limits(
         self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
     ) -> Tenant:
-        """Replace the tenant's own quotas (None: the configured default); NotFound if it never existed."""
+        """Replace the tenant's own quotas (None: the configured default); NotFound if absent."""
 
-    async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
-        """How many documents the tenant has and their total size in bytes."""
+    async def bump_corpus_version(self, tenant_id: TenantId) -> int:
+        """Increment and return the tenant's corpus version (what a cached answer was built on)."""
 
-    async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
-        """Delete every document row and API key of the tenant (the tenant row stays, for the
-        record); return the count removed per table. Idempotent."""
 
-    async def add_api_key(self, key: ApiKey) -> ApiKey:
-        """Store a key (hash only); Conflict if the id is taken."""
+class ApiKeyRepository(Protocol):
+    """API keys; only their secrets' hashes are stored."""
 
-    async def find_api_key(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
+    async def add(self, key: ApiKey) -> ApiKey:
+        """Store a key; Conflict if the id is taken."""
+
+    async def find(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
         """The key with this public id (revoked or not) and its tenant, read together for
-        authentication; None if the id is unknown."""
+        authentication (system scope); None if the id is unknown."""
 
-    async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
+    async def list(self, tenant: TenantId) -> Sequence[ApiKey]:
         """The tenant's keys, oldest first, revoked ones included."""
 
-    async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
+    async def revoke(self, tenant: TenantId, key_id: str) -> ApiKey:
         """Mark the tenant's key revoked (idempotent); NotFound if the tenant has no such key."""
 
-    async def add_document(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
-        """Insert a new document. Conflict if the tenant already has one with the same content hash;
-        QuotaExceeded (and nothing written) if the tenant would pass `limits`, checked atomically
-        with the insert so that concurrent uploads cannot overshoot."""
+    async def purge(self, tenant: TenantId) -> int:
+        """Delete every key of the tenant; return how many."""
 
-    async def get_document(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        """Return the document; NotFound if it does not exist for this tenant."""
+
+class DocumentRepository(Protocol):
+    """Documents and their ingestion status, in the tenant's scope only."""
+
+    async def add(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
+        """Insert a new document. Conflict if the tenant already has one with the same content hash;
+        QuotaExceeded if the tenant would pass `limits`, checked atomically with the insert so that
+        concurrent uploads cannot overshoot."""
+
+    async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        """The document; NotFound if it does not exist for this tenant."""
 
     async def find_by_hash(self, tenant: TenantId, content_hash: str) -> Document | None:
-        """Return the tenant's document with these exact bytes, if any."""
+        """The tenant's document with these exact bytes, if any."""
 
-    async def list_documents(
-        self, tenant: TenantId, *, limit: int = 100, offset: int = 0
-    ) -> Sequence[Document]:
+    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
         """The tenant's documents, newest first."""
 
     async def update_status(
@@ -127,25 +143,69 @@ class MetadataStore(Protocol):
     ) -> Document:
         """Set the status (and the failure reason or chunk count); NotFound if absent."""
 
-    async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
+    async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
         """Delete the document row; NotFound if absent."""
 
+    async def usage(self, tenant: TenantId) -> TenantUsage:
+        """How many documents the tenant has and their total size in bytes."""
 
-class AuditLog(Protocol):
-    """Append-only, hash-chained, signed record of every action.
+    async def purge(self, tenant: TenantId) -> int:
+        """Delete every document row of the tenant; return how many."""
 
-    Each tenant has its own chain (`chain == tenant_id`); events without a tenant go to the
-    system chain `SYSTEM_CHAIN`. Records are never updated or deleted, also not when the tenant is.
-    """
 
-    async def append(self, event: AuditEvent) -> AuditRecord:
-        """Link, sign and store the event after the last record of its chain; return the record."""
+class AuditRepository(Protocol):
+    """Storage of the hash-chained audit records: one chain per tenant (`chain == tenant_id`) plus
+    `SYSTEM_CHAIN`. Append-only: records are never updated or deleted, also not with their tenant."""
+
+    async def head(self, chain: str) -> tuple[int, str]:
+        """(seq, hash) of the chain's last record, (0, GENESIS_HASH) if empty. Holds the chain's tail
+        until the unit of work ends, so no other writer appends to it meanwhile."""
+
+    async def add(self, record: AuditRecord) -> None:
+        """Store a linked, signed record after the head read in this unit of work."""
 
     async def chains(self) -> Sequence[str]:
-        """The names of every chain that has records."""
+        """The names of every chain that has records (system scope)."""
 
     async def read(self, chain: str, *, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditRecord]:
         """Records of one chain with seq > after_seq, in seq order, as stored (not verified)."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the repositories; an async context manager that rolls back on exit
+    unless `commit()` was called. Nested units of work are a programming error."""
+
+    tenants: TenantRepository
+    keys: ApiKeyRepository
+    documents: DocumentRepository
+    audit: AuditRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(self, *exc_info: object) -> None: ...
+
+    async def commit(self) -> None:
+        """Make every write of this unit durable at once; ProviderUnavailable if the store fails."""
+
+
+class MetadataStore(Protocol):
+    """Opens units of work under a scope: a tenant (its rows only, enforced by the adapter and, on
+    PostgreSQL, by row-level security) or None, the system scope (the tenant directory, keys by id,
+    the system audit chain; no documents)."""
+
+    def unit_of_work(self, scope: TenantId | None, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work; `read_only` ones may not write and never wait for writers."""
+
+
+class AuditSigner(Protocol):
+    """Signs audit record hashes and checks signatures (Ed25519 in production)."""
+
+    @property
+    def key_id(self) -> str:
+        """Fingerprint of the key that signs new records."""
+
+    def sign(self, digest: str) -> str:
+        """The signature of a record's hash."""
 
     def signature_valid(self, record: AuditRecord) -> bool:
         """Whether `record.signature` is a valid signature of `record.hash` by a trusted key."""
@@ -154,8 +214,13 @@ class AuditLog(Protocol):
 class VectorIndex(Protocol):
     """Chunk vectors and payloads. The tenant filter is forced inside the adapter on every call."""
 
+    @property
+    def dense_dimension(self) -> int:
+        """Length of the dense vectors the index stores (checked against the embedder at start)."""
+
     async def upsert(self, tenant: TenantId, points: Sequence[VectorPoint]) -> None:
-        """Insert or replace points by id (idempotent); each is stamped with `tenant`."""
+        """Insert or replace points by id (idempotent); each is stamped with `tenant`. InvalidInput
+        (and nothing written) if any vector has the wrong dimension."""
 
     async def search(self, tenant: TenantId, query: SearchQuery) -> Sequence[SearchHit]:
         """At most `query.limit` of the tenant's points, best first (dense, sparse or hybrid)."""
@@ -178,17 +243,21 @@ class TextEmbedder(Protocol):
         """Length of every vector returned."""
 
     async def embed_documents(self, texts: Sequence[str]) -> Sequence[Vector]:
-        """One vector per text, in order."""
+        """One vector per text, in order. Queries are not held up behind a running batch."""
 
     async def embed_query(self, text: str) -> Vector:
         """The vector of a search query (some models embed queries differently)."""
 
 
 class ImageEmbedder(Protocol):
-    """Images and text in one space (CLIP-style)."""
+    """Images and text in one space (CLIP-style); vectors are L2-normalised."""
+
+    @property
+    def dimension(self) -> int:
+        """Length of every vector returned."""
 
     async def embed_images(self, images: Sequence[bytes]) -> Sequence[Vector]:
-        """One vector per encoded image, in order."""
+        """One vector per encoded image, in order; InvalidInput for bytes that are no image."""
 
     async def embed_text(self, text: str) -> Vector:
         """A text query in the image space."""
@@ -212,45 +281,75 @@ class Reranker(Protocol):
 
 
 class MediaExtractor(Protocol):
-    """Turns an original's bytes into timed or paged text segments."""
+    """Turns an original into timed or paged text segments."""
 
     @property
     def media_types(self) -> frozenset[str]:
         """Media types this extractor handles."""
 
-    async def extract(self, data: bytes, media_type: str, filename: str) -> Extraction:
-        """Segments in reading order; ExtractionFailed with the reason if the bytes are unusable."""
+    async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
+        """Segments in reading order from the file at `source`. UnsupportedMedia for a type not in
+        `media_types`; ExtractionFailed with the reason if the bytes are unusable."""
 
 
 class PiiScrubber(Protocol):
     """Masks personal data before anything is embedded, indexed, cached or logged."""
 
-    async def scrub(self, texts: Sequence[str]) -> Sequence[str]:
-        """The texts with personal data replaced by placeholders, in order."""
+    async def scrub(self, tenant: TenantId, texts: Sequence[str]) -> Sequence[Scrubbed]:
+        """The texts with personal data replaced by placeholders, in order, with counts per entity
+        type. Pseudonyms, where the adapter makes them, are stable within the tenant only."""
 
 
 class ChatModel(Protocol):
-    """Writes an answer to a prompt, citing passages as [marker]."""
+    """Writes an answer to a rendered RAG prompt, citing passages as [marker]."""
 
-    def stream(self, prompt: Prompt) -> AsyncIterator[str]:
-        """Answer deltas in order; their concatenation is the answer."""
+    @property
+    def name(self) -> str:
+        """The model's name, as stored with each answer."""
+
+    def stream(self, request: ChatRequest) -> AsyncIterator[ChatDelta]:
+        """Answer deltas in order; their texts concatenated are the answer, and the last delta has
+        `finish_reason` ('stop', or 'length' when `options.max_tokens` cut it). Closing the iterator
+        early (the client left) stops generation. ProviderUnavailable (`retryable` as the provider
+        says) when the model cannot answer; raised before the first delta where it can be known."""
 
 
 class SemanticCache(Protocol):
-    """Tenant-scoped answers keyed by query meaning."""
+    """Tenant-scoped answers keyed by query meaning and the corpus they were built on."""
 
-    async def get(self, tenant: TenantId, query: Vector) -> CachedAnswer | None:
-        """A cached answer to a close-enough query of the same tenant, or None."""
+    async def get(self, tenant: TenantId, query: Vector, *, corpus_version: int) -> CachedAnswer | None:
+        """An answer cached for this tenant and corpus version whose query vector's cosine
+        similarity to `query` is at least the adapter's threshold; the closest one, or None."""
 
-    async def put(self, tenant: TenantId, query: Vector, answer: CachedAnswer) -> None:
-        """Remember an answer for the tenant."""
+    async def put(
+        self, tenant: TenantId, query: Vector, answer: CachedAnswer, *, corpus_version: int
+    ) -> None:
+        """Remember an answer for the tenant and corpus version."""
 
     async def invalidate(self, tenant: TenantId) -> None:
-        """Forget every answer of the tenant (its corpus changed)."""
+        """Forget every answer of the tenant (its corpus changed, or it was deleted)."""
+
+
+IngestRunner = Callable[[IngestJob], Awaitable[object]]
 
 
 class JobQueue(Protocol):
-    """Ingestion jobs, one queue per modality. At-least-once: handlers must be idempotent."""
+    """Ingestion jobs, one queue per modality. At-least-once: a job may run twice, so the runner
+    must be idempotent."""
+
+    @property
+    def runs_in_process(self) -> bool:
+        """True when queued jobs run inside this process as soon as a runner is attached (embedded);
+        False when separate workers consume them (`consume`)."""
+
+    def attach(self, runner: IngestRunner) -> None:
+        """Set the function that runs each job; jobs wait until one is attached."""
 
     async def enqueue(self, job: IngestJob) -> None:
-        """Queue the job; ProviderUnavailable if the broker cannot take it."""
+        """Queue the job on its modality's queue; ProviderUnavailable if the broker cannot take it."""
+
+    async def consume(self, modality: Modality) -> None:
+        """Run the modality's jobs with the attached runner until cancelled (worker processes)."""
+
+    async def wait_idle(self) -> None:
+        """Return once no job of this process is queued or running (tests, graceful stop)."""

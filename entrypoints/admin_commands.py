@@ -12,6 +12,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from ragloom.contracts.spec import Port
 from ragloom.core.errors import InvalidInput
 
 from .bootstrap import open_runtime
@@ -141,12 +142,13 @@ async def audit_export(settings: Settings, tenant: str | None, output: Path | No
 
 
 async def db_migrate(settings: Settings) -> int:
-    """Open the metadata store and the audit log with migrations on, so their schema reaches head."""
-    for section in ("sqlalchemy", "sql_audit"):
-        if section in settings.plugins:
-            settings.plugins[section]["migrate"] = True
+    """Open the metadata store with migrations on, so its schema reaches head."""
+    sections = settings.plugins.setdefault("metadata_store", {})
+    for name in settings.adapter_names(Port.METADATA_STORE):
+        sections.setdefault(name, {})
+        if name == "sqlalchemy":
+            sections[name]["migrate"] = True
     async with open_runtime(settings) as runtime:
-        await runtime.get("metadata_store")
-        await runtime.get("audit_log")
+        await runtime.get(Port.METADATA_STORE.value)
     err.print("the database schema is up to date")
     return 0

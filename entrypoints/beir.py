@@ -18,6 +18,7 @@ import pytrec_eval
 
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import DocumentStatus, TenantId
+from ragloom.core.streams import IncomingFile
 
 from .bootstrap import Runtime
 
@@ -186,7 +187,9 @@ async def evaluate(
     try:
         start = time.perf_counter()
         for i, doc in enumerate(data.corpus, start=1):
-            result = await documents.upload(tenant, f"{doc['_id']}.md", as_markdown(doc))
+            result = await documents.upload(
+                tenant, IncomingFile.from_bytes(f"{doc['_id']}.md", as_markdown(doc))
+            )
             beir_id[result.document.id] = doc["_id"]
             if i % 50 == 0 or i == len(data.corpus):
                 report("upload", i, len(data.corpus))

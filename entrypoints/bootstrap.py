@@ -14,41 +14,31 @@ from dependency_injector import containers, providers
 from pydantic import BaseModel
 
 from ragloom.contracts.errors import ConfigError
+from ragloom.contracts.ports import PORTS, REQUIRED_PORTS, missing_members
 from ragloom.contracts.registry import PluginRegistry
-from ragloom.contracts.spec import AdapterSpec, Port
+from ragloom.contracts.spec import AdapterFactory, AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
+from ragloom.core.events import DomainEvent
 from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, Tenant, TenantStatus
-from ragloom.core.ports import HealthCheck
+from ragloom.core.ports import AuditSigner, HealthCheck, TextEmbedder, VectorIndex
 from ragloom.core.services.answer import AnswerService
-from ragloom.core.services.audit import AuditTrail
+from ragloom.core.services.audit import AuditRecorder, AuditTrail
 from ragloom.core.services.batching import CoalescingEmbedder
+from ragloom.core.services.corpus import bump_corpus_version
 from ragloom.core.services.documents import DocumentService
-from ragloom.core.services.ingest import IngestService
+from ragloom.core.services.ingest import IngestService, retrying_runner
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
 from ragloom.core.services.tenants import Onboarded, TenantService
+from ragloom.core.services.transactions import EventBus, UnitsOfWork
 from ragloom.plugins import BUILTIN_PLUGINS
 
-from .queue.tasks import retrying_runner
-from .settings import MULTI_ADAPTER_PORTS, Settings, validate_section
+from .settings import Settings, validate_section
 
 log = logging.getLogger(__name__)
 
-ALL_BUILTIN_PLUGINS = (*BUILTIN_PLUGINS, "ragloom.entrypoints.queue.plugin")
-REQUIRED_PORTS = (
-    Port.BLOB_STORE,
-    Port.METADATA_STORE,
-    Port.AUDIT_LOG,
-    Port.VECTOR_INDEX,
-    Port.TEXT_EMBEDDER,
-    Port.MEDIA_EXTRACTOR,
-    Port.CHAT_MODEL,
-    Port.JOB_QUEUE,
-)
-OPTIONAL_PORTS = tuple(port for port in Port if port not in REQUIRED_PORTS)
-
 
 def load_registry(*, load_entry_points: bool = True) -> PluginRegistry:
-    return PluginRegistry(ALL_BUILTIN_PLUGINS, load_entry_points=load_entry_points)
+    return PluginRegistry(BUILTIN_PLUGINS, load_entry_points=load_entry_points)
 
 
 @dataclass(frozen=True)
@@ -57,18 +47,31 @@ class Selected:
     settings: BaseModel
 
 
-def select_adapters(settings: Settings, registry: PluginRegistry) -> dict[Port, list[Selected]]:
-    """Resolve `adapters:` names to specs and parse their `plugins.<name>` sections."""
-    for section in settings.plugins:
-        if not registry.specs_named(section):
-            known = sorted({name for port in Port for name in registry.names(port)})
-            raise ConfigError(
-                f"plugins.{section}: no adapter is named {section!r}; valid names: {', '.join(known)}"
-            )
+def _check_sections(settings: Settings, registry: PluginRegistry) -> None:
+    """Every `plugins.<port>.<name>` section must name an adapter of that port."""
+    for port_name, sections in settings.plugins.items():
+        port = Port(port_name)
+        for name in sections:
+            if registry.find(port, name) is None:
+                valid = ", ".join(registry.names(port)) or "(none installed)"
+                raise ConfigError(
+                    f"plugins.{port.value}.{name}: no {port.value} adapter is named {name!r}; "
+                    f"valid names: {valid}"
+                )
+
+
+def select_adapters(
+    settings: Settings, registry: PluginRegistry, *, modality: Modality | None = None
+) -> dict[Port, list[Selected]]:
+    """Resolve `adapters:` names to specs and parse their `plugins.<port>.<name>` sections.
+
+    With `modality` (a worker of one pool), adapters that serve another modality are left out.
+    """
+    _check_sections(settings, registry)
     chosen: dict[Port, list[Selected]] = {}
     for port in Port:
         names = settings.adapter_names(port)
-        if not names and port in REQUIRED_PORTS:
+        if not names and PORTS[port].required:
             valid = ", ".join(registry.names(port))
             raise ConfigError(f"adapters.{port.value}: required key is missing; valid choices: {valid}")
         for name in names:
@@ -76,7 +79,10 @@ def select_adapters(settings: Settings, registry: PluginRegistry) -> dict[Port, 
             if spec is None:
                 valid = ", ".join(registry.names(port)) or "(none installed)"
                 raise ConfigError(f"adapters.{port.value}: unknown adapter {name!r}; valid choices: {valid}")
-            parsed = validate_section(spec.settings, settings.plugins.get(name, {}), f"plugins.{name}")
+            if modality is not None and spec.modality not in (None, modality.value):
+                continue
+            where = f"plugins.{port.value}.{name}"
+            parsed = validate_section(spec.settings, settings.adapter_section(port, name), where)
             chosen.setdefault(port, []).append(Selected(spec, parsed))
     return chosen
 
@@ -89,6 +95,43 @@ def modality_map(selected: Mapping[Port, list[Selected]]) -> dict[str, Modality]
     }
 
 
+def _checked(port: Port, name: str, factory: AdapterFactory) -> AdapterFactory:
+    """The factory, refusing at open an adapter that lacks a member of its port's Protocol."""
+
+    @asynccontextmanager
+    async def opened(settings: Any) -> AsyncIterator[Any]:
+        async with factory(settings) as adapter:
+            missing = missing_members(port, adapter)
+            if missing:
+                raise ConfigError(
+                    f"adapter {name!r} for port {port.value!r} lacks {', '.join(missing)} of the port"
+                )
+            yield adapter
+
+    return opened
+
+
+def checked_embedder(embedder: TextEmbedder, index: VectorIndex) -> TextEmbedder:
+    """The embedder, once its vectors are known to fit the index; ConfigError naming both sizes."""
+    if embedder.dimension != index.dense_dimension:
+        raise ConfigError(
+            f"the text embedder makes {embedder.dimension}-dimensional vectors but the vector index "
+            f"stores {index.dense_dimension}-dimensional ones: set the index's dense_dimension to "
+            f"{embedder.dimension} (a new index or collection), or choose a {index.dense_dimension}-"
+            "dimensional embedding model"
+        )
+    return embedder
+
+
+def event_bus(signer: AuditSigner) -> EventBus:
+    """The handlers of every domain event: the audit record and the corpus version, both inside the
+    event's own transaction."""
+    bus = EventBus()
+    bus.within(DomainEvent, AuditRecorder(signer).on_event)
+    bus.within(DomainEvent, bump_corpus_version)
+    return bus
+
+
 def build_container(
     settings: Settings, selected: Mapping[Port, list[Selected]], overrides: Mapping[Port, Any] | None = None
 ) -> containers.DynamicContainer:
@@ -99,53 +142,53 @@ def build_container(
         items = selected.get(port, [])
         if port in overrides:
             provider: providers.Provider[Any] = providers.Object(overrides[port])
-        elif port in MULTI_ADAPTER_PORTS:
-            provider = providers.List(*(providers.Resource(i.spec.factory, i.settings) for i in items))
+        elif PORTS[port].multiple:
+            provider = providers.List(
+                *(providers.Resource(_checked(port, i.spec.name, i.spec.factory), i.settings) for i in items)
+            )
         elif items:
-            provider = providers.Resource(items[0].spec.factory, items[0].settings)
+            provider = providers.Resource(
+                _checked(port, items[0].spec.name, items[0].spec.factory), items[0].settings
+            )
         else:
             provider = providers.Object(None)
         setattr(c, port.value, provider)
 
     media = modality_map(selected)
-    c.audit = providers.Singleton(AuditTrail, c.audit_log)
+    c.bus = providers.Singleton(event_bus, c.audit_signer)
+    c.units = providers.Singleton(UnitsOfWork, c.metadata_store, c.bus)
+    c.audit = providers.Singleton(AuditTrail, c.audit_signer, c.units)
     c.tenants = providers.Singleton(
-        TenantService,
-        metadata=c.metadata_store,
-        blobs=c.blob_store,
-        index=c.vector_index,
-        audit=c.audit,
-        cache=c.semantic_cache,
+        TenantService, units=c.units, blobs=c.blob_store, index=c.vector_index, cache=c.semantic_cache
     )
+    c.embedder = providers.Singleton(checked_embedder, c.text_embedder, c.vector_index)
     c.batched_embedder = providers.Singleton(
-        CoalescingEmbedder, c.text_embedder, max_batch=settings.ingest.embed_batch
+        CoalescingEmbedder, c.embedder, max_batch=settings.ingest.embed_batch
     )
     c.documents = providers.Singleton(
         DocumentService,
-        metadata=c.metadata_store,
+        units=c.units,
         blobs=c.blob_store,
         index=c.vector_index,
         queue=c.job_queue,
         modality_of=providers.Object(media.get),
         max_upload_bytes=settings.http.max_upload_bytes,
-        audit=c.audit,
         quotas=providers.Object(Quotas(**settings.quotas.model_dump())),
     )
     c.ingest = providers.Singleton(
         IngestService,
-        metadata=c.metadata_store,
+        units=c.units,
         blobs=c.blob_store,
         extractors=c.media_extractor,
         embedder=c.batched_embedder,
         index=c.vector_index,
         chunking=providers.Object(ChunkingPolicy(**settings.chunking.model_dump())),
-        audit=c.audit,
         sparse=c.sparse_encoder,
         scrubber=c.pii_scrubber,
     )
     c.retriever = providers.Singleton(
         Retriever,
-        embedder=c.text_embedder,
+        embedder=c.embedder,
         index=c.vector_index,
         policy=providers.Object(
             RetrievalPolicy(
@@ -159,7 +202,7 @@ def build_container(
         reranker=c.reranker,
     )
     c.answer = providers.Singleton(
-        AnswerService, retriever=c.retriever, chat_model=c.chat_model, audit=c.audit
+        AnswerService, retriever=c.retriever, chat_model=c.chat_model, units=c.units
     )
     return c
 
@@ -197,6 +240,9 @@ class Runtime:
     async def audit(self) -> AuditTrail:
         return await self.get("audit")
 
+    async def units(self) -> UnitsOfWork:
+        return await self.get("units")
+
     async def ensure_default_tenant(self) -> Onboarded | None:
         """Create the `default` tenant on first start (embedded profile); its key goes to a 0600 file."""
         onboarded = await (await self.tenants()).ensure(DEFAULT_TENANT, "Default tenant")
@@ -208,10 +254,16 @@ class Runtime:
         return onboarded
 
     async def start_ingestion(self) -> None:
-        """Open everything ingestion needs and hand the queue's brokers the job runner."""
-        queue = await self.get("job_queue")
+        """Open everything ingestion needs and hand the queue the job runner."""
+        queue = await self.get(Port.JOB_QUEUE.value)
         ingest = await self.get("ingest")
-        queue.attach(retrying_runner(ingest, self.settings.ingest.max_attempts))
+        queue.attach(
+            retrying_runner(
+                ingest,
+                self.settings.ingest.max_attempts,
+                backoff_seconds=self.settings.ingest.retry_backoff_seconds,
+            )
+        )
 
     async def start_all(self) -> None:
         """Open every adapter; an in-process queue also takes back work a previous run left unfinished."""
@@ -228,8 +280,8 @@ class Runtime:
                     onboarded.token,
                 )
         await self.start_ingestion()
-        queue = await self.get("job_queue")
-        if getattr(queue, "runs_in_process", False):
+        queue = await self.get(Port.JOB_QUEUE.value)
+        if queue.runs_in_process:
             resumed = 0
             for tenant in await self._all_tenants():
                 if tenant.status == TenantStatus.ACTIVE:
@@ -245,10 +297,7 @@ class Runtime:
         return found
 
     async def wait_idle(self) -> None:
-        queue = await self.get("job_queue")
-        wait = getattr(queue, "wait_idle", None)
-        if wait is not None:
-            await wait()
+        await (await self.get(Port.JOB_QUEUE.value)).wait_idle()
 
     async def readiness(self) -> dict[str, str]:
         """'ok' or the error per opened adapter that can check its backing service."""
@@ -272,8 +321,9 @@ async def open_runtime(
     registry: PluginRegistry | None = None,
     *,
     overrides: Mapping[Port, Any] | None = None,
+    modality: Modality | None = None,
 ) -> AsyncIterator[Runtime]:
-    selected = select_adapters(settings, registry or load_registry())
+    selected = select_adapters(settings, registry or load_registry(), modality=modality)
     container = build_container(settings, selected, overrides)
     try:
         yield Runtime(settings, container)

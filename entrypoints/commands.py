@@ -61,11 +61,13 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
 
 async def worker(settings: Settings, modality: str) -> int:
-    from .worker.consumer import consume
+    """Consume one modality's queue, opening only the adapters that modality's jobs need."""
+    from .worker.consumer import consume, parse_modality
 
-    async with open_runtime(settings) as runtime:
-        err.print(f"ragloom worker consuming {modality} jobs")
-        await consume(runtime, modality)
+    chosen = parse_modality(modality)
+    async with open_runtime(settings, modality=chosen) as runtime:
+        err.print(f"ragloom worker consuming {chosen.value} jobs")
+        await consume(runtime, chosen)
     return 0
 
 

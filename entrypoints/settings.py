@@ -1,7 +1,9 @@
 """Configuration: profile defaults <- YAML file <- RAGLOOM_* environment overrides, then validation.
 
-Environment overrides use `__` for nesting: RAGLOOM_ADAPTERS__VECTOR_INDEX=qdrant,
-RAGLOOM_PLUGINS__QDRANT__URL=http://qdrant:6333, RAGLOOM_HTTP__PORT=9000. Values are YAML scalars.
+Adapter settings are keyed by port, then adapter: `plugins.vector_index.qdrant.url`, so adapters of
+the same name on different ports never share keys. Environment overrides use `__` for nesting:
+RAGLOOM_ADAPTERS__VECTOR_INDEX=qdrant, RAGLOOM_PLUGINS__VECTOR_INDEX__QDRANT__URL=http://qdrant:6333,
+RAGLOOM_HTTP__PORT=9000. Values are YAML scalars.
 `${VAR}` and `${VAR:-default}` are interpolated from the environment (RAGLOOM_HOME is always set).
 """
 
@@ -19,12 +21,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from ragloom.contracts.errors import ConfigError
+from ragloom.contracts.ports import PORTS
 from ragloom.contracts.spec import Port
+from ragloom.core.chunking import ChunkingPolicy
 
 from .passwords import check_hash_format, hash_password
 
 PROFILES = ("embedded", "production")
-MULTI_ADAPTER_PORTS = frozenset({Port.MEDIA_EXTRACTOR})
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^{}]|\{[^{}]*\})*))?\}")
 
 
@@ -37,11 +40,17 @@ class HttpSettings(_Section):
     port: int = Field(8080, ge=0, le=65535)
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1)
     max_question_chars: int = Field(4000, ge=1)
+    link_expiry_seconds: int = Field(600, ge=1, le=7 * 24 * 3600, description="lifetime of a file link")
+    link_signing_key: SecretStr | None = Field(
+        None, description="HMAC key of the app's own file links (default: a random key per process)"
+    )
 
 
 class ChunkingSettings(_Section):
-    max_words: int = Field(180, ge=8)
-    overlap_words: int = Field(40, ge=0)
+    """Chunk sizes in words; their limits are checked in one place, `core.chunking.ChunkingPolicy`."""
+
+    max_words: int = 180
+    overlap_words: int = 40
     include_title: bool = True
 
 
@@ -54,6 +63,7 @@ class RetrievalSettings(_Section):
 class IngestSettings(_Section):
     embed_batch: int = Field(256, ge=1, le=8192)
     max_attempts: int = Field(3, ge=1, le=20)
+    retry_backoff_seconds: float = Field(0.5, ge=0, le=600, description="first retry's wait; doubles after")
 
 
 class QuotaSettings(_Section):
@@ -97,7 +107,7 @@ class Settings(_Section):
     profile: Literal["embedded", "production"] = "embedded"
     home: str
     adapters: dict[str, str | list[str]] = Field(default_factory=dict)
-    plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    plugins: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     http: HttpSettings = Field(default_factory=HttpSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
@@ -111,6 +121,10 @@ class Settings(_Section):
         if value is None:
             return []
         return [value] if isinstance(value, str) else list(value)
+
+    def adapter_section(self, port: Port, name: str) -> dict[str, Any]:
+        """The settings of adapter `name` on `port` (`plugins.<port>.<name>`), {} when absent."""
+        return dict(self.plugins.get(port.value, {}).get(name) or {})
 
 
 def default_home() -> Path:
@@ -229,10 +243,24 @@ def load_settings(
     data["profile"] = profile
     data["home"] = str(Path(str(data.get("home") or home)).expanduser())
     data = _interpolate(data, {**env, "RAGLOOM_HOME": data["home"]}, "")
+    _check_plugin_ports(data.get("plugins"))
     settings = validate_section(Settings, data, "")
     assert isinstance(settings, Settings)
     _check_ports(settings)
     return settings
+
+
+def _check_plugin_ports(plugins: object) -> None:
+    """`plugins` is keyed by port first: say so when a section names something else."""
+    if not isinstance(plugins, dict):
+        return
+    valid = sorted(port.value for port in Port)
+    for key in plugins:
+        if key not in valid:
+            raise ConfigError(
+                f"plugins.{key}: unknown port; adapter settings are keyed by port, then adapter "
+                f"(plugins.<port>.<adapter>); valid ports: {', '.join(valid)}"
+            )
 
 
 def _check_ports(settings: Settings) -> None:
@@ -240,7 +268,9 @@ def _check_ports(settings: Settings) -> None:
     for key, value in settings.adapters.items():
         if key not in valid:
             raise ConfigError(f"adapters.{key}: unknown port; valid ports: {', '.join(valid)}")
-        if isinstance(value, list) and Port(key) not in MULTI_ADAPTER_PORTS:
+        if isinstance(value, list) and not PORTS[Port(key)].multiple:
             raise ConfigError(f"adapters.{key}: takes one adapter name, not a list")
-    if settings.chunking.overlap_words >= settings.chunking.max_words:
-        raise ConfigError("chunking.overlap_words: must be below chunking.max_words")
+    try:
+        ChunkingPolicy(**settings.chunking.model_dump())
+    except ValueError as error:
+        raise ConfigError(str(error)) from None

@@ -4,10 +4,12 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.memory",
     "ragloom.plugins.local_blob",
     "ragloom.plugins.sqlalchemy",
+    "ragloom.plugins.ed25519",
     "ragloom.plugins.qdrant",
     "ragloom.plugins.sentence_transformers",
     "ragloom.plugins.text_extract",
     "ragloom.plugins.extractive",
     "ragloom.plugins.bm25",
     "ragloom.plugins.cross_encoder",
+    "ragloom.plugins.taskiq",
 )

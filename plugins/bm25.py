@@ -1,7 +1,7 @@
 """BM25 sparse vectors for hybrid search."""
 
-from ragloom.adapters.bm25 import Bm25Settings, open_sparse_encoder
-from ragloom.contracts import AdapterSpec, Port, hookimpl
+from ragloom.adapters.bm25.settings import Bm25Settings
+from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
 
 
 @hookimpl
@@ -10,7 +10,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.SPARSE_ENCODER,
             "bm25",
-            open_sparse_encoder,
+            lazy("ragloom.adapters.bm25.encoder:open_sparse_encoder"),
             Bm25Settings,
             "BM25 term weights (Snowball stemming, stopwords); the index applies IDF",
         )

@@ -1,7 +1,7 @@
 """Cross-encoder reranking."""
 
-from ragloom.adapters.cross_encoder import CrossEncoderSettings, open_reranker
-from ragloom.contracts import AdapterSpec, Port, hookimpl
+from ragloom.adapters.cross_encoder.reranker import CrossEncoderSettings
+from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
 
 
 @hookimpl
@@ -10,7 +10,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.RERANKER,
             "cross_encoder",
-            open_reranker,
+            lazy("ragloom.adapters.cross_encoder.reranker:open_reranker"),
             CrossEncoderSettings,
             "sentence-transformers CrossEncoder from a local folder",
         )

@@ -1,7 +1,7 @@
 """The extractive chat model: answers from the retrieved sentences, no LLM."""
 
-from ragloom.adapters.extractive import ExtractiveSettings, open_chat_model
-from ragloom.contracts import AdapterSpec, Port, hookimpl
+from ragloom.adapters.extractive.model import ExtractiveSettings
+from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
 
 
 @hookimpl
@@ -10,7 +10,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.CHAT_MODEL,
             "extractive",
-            open_chat_model,
+            lazy("ragloom.adapters.extractive.model:open_chat_model"),
             ExtractiveSettings,
             "the passages' best-matching sentences, each cited",
         )

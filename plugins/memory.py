@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from ragloom.adapters.memory.audit import InMemoryAuditLog
 from ragloom.adapters.memory.blob_store import InMemoryBlobStore
 from ragloom.adapters.memory.embedder import HashingEmbedder
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
+from ragloom.adapters.memory.signer import HmacSigner
 from ragloom.adapters.memory.vector_index import InMemoryVectorIndex
 from ragloom.contracts import AdapterSpec, Port, hookimpl
+from ragloom.contracts.spec import NoSettings
+
+NOTE = "in memory, lost at exit (tests and demos)"
 
 
-class MemorySettings(BaseModel):
+class DimensionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    dense_dimension: int = 384
+    dense_dimension: int = Field(384, ge=1)
 
 
-def _yielding(build: Any):
+def _yielding(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
     @asynccontextmanager
-    async def factory(settings: MemorySettings) -> AsyncIterator[Any]:
+    async def factory(settings: Any) -> AsyncIterator[Any]:
         yield build(settings)
 
     return factory
@@ -32,27 +35,30 @@ def _yielding(build: Any):
 
 @hookimpl
 def ragloom_adapters() -> list[AdapterSpec]:
-    note = "in memory, lost at exit (tests and demos)"
     return [
+        AdapterSpec(Port.BLOB_STORE, "memory", _yielding(lambda s: InMemoryBlobStore()), NoSettings, NOTE),
         AdapterSpec(
-            Port.BLOB_STORE, "memory", _yielding(lambda s: InMemoryBlobStore()), MemorySettings, note
+            Port.METADATA_STORE, "memory", _yielding(lambda s: InMemoryMetadataStore()), NoSettings, NOTE
         ),
         AdapterSpec(
-            Port.METADATA_STORE, "memory", _yielding(lambda s: InMemoryMetadataStore()), MemorySettings, note
+            Port.AUDIT_SIGNER,
+            "memory",
+            _yielding(lambda s: HmacSigner()),
+            NoSettings,
+            "HMAC, random key: " + NOTE,
         ),
-        AdapterSpec(Port.AUDIT_LOG, "memory", _yielding(lambda s: InMemoryAuditLog()), MemorySettings, note),
         AdapterSpec(
             Port.VECTOR_INDEX,
             "memory",
             _yielding(lambda s: InMemoryVectorIndex(s.dense_dimension)),
-            MemorySettings,
-            note,
+            DimensionSettings,
+            NOTE,
         ),
         AdapterSpec(
             Port.TEXT_EMBEDDER,
             "hashing",
             _yielding(lambda s: HashingEmbedder(s.dense_dimension)),
-            MemorySettings,
+            DimensionSettings,
             "hashed bag of words, no model: lexical only (tests)",
         ),
     ]

@@ -1,7 +1,7 @@
 """Dense text embeddings with sentence-transformers."""
 
-from ragloom.adapters.sentence_transformers import SentenceTransformerSettings, open_text_embedder
-from ragloom.contracts import AdapterSpec, Port, hookimpl
+from ragloom.adapters.sentence_transformers.settings import SentenceTransformerSettings
+from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
 
 
 @hookimpl
@@ -10,7 +10,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.TEXT_EMBEDDER,
             "sentence_transformers",
-            open_text_embedder,
+            lazy("ragloom.adapters.sentence_transformers.embedder:open_text_embedder"),
             SentenceTransformerSettings,
             "sentence-transformers model from a local folder (default: packaged all-MiniLM-L6-v2)",
         )

@@ -1,9 +1,7 @@
-"""Metadata and the audit trail in SQL: SQLite (embedded) or PostgreSQL (production) through SQLAlchemy."""
+"""Metadata (units of work over tenants, keys, documents and audit records) in SQLite or PostgreSQL."""
 
-from ragloom.adapters.sqlalchemy.audit import open_audit_log
-from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings, SqlAuditSettings
-from ragloom.adapters.sqlalchemy.store import open_metadata_store
-from ragloom.contracts import AdapterSpec, Port, hookimpl
+from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings
+from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
 
 
 @hookimpl
@@ -12,15 +10,8 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.METADATA_STORE,
             "sqlalchemy",
-            open_metadata_store,
+            lazy("ragloom.adapters.sqlalchemy.unit_of_work:open_metadata_store"),
             SqlAlchemySettings,
-            "SQLite or PostgreSQL via SQLAlchemy, schema by Alembic",
-        ),
-        AdapterSpec(
-            Port.AUDIT_LOG,
-            "sql_audit",
-            open_audit_log,
-            SqlAuditSettings,
-            "hash-chained, Ed25519-signed, append-only audit records in SQLite or PostgreSQL",
+            "SQLite or PostgreSQL via SQLAlchemy, schema by Alembic, row-level security on PostgreSQL",
         ),
     ]

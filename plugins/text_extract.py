@@ -1,7 +1,7 @@
-"""Text documents: plain text, Markdown, HTML, PDF."""
+"""Text documents: plain text, Markdown, HTML, PDF and Word."""
 
-from ragloom.adapters.text_extract import TEXT_MEDIA_TYPES, open_text_extractor
-from ragloom.contracts import AdapterSpec, Port, hookimpl
+from ragloom.adapters.text_extract.media_types import TEXT_MEDIA_TYPES
+from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
 
 
 @hookimpl
@@ -10,7 +10,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.MEDIA_EXTRACTOR,
             "text",
-            open_text_extractor,
+            lazy("ragloom.adapters.text_extract.extractor:open_text_extractor"),
             description="txt, md, html (BeautifulSoup), pdf (pypdf, with page numbers), docx (python-docx)",
             media_types=TEXT_MEDIA_TYPES,
             modality="text",

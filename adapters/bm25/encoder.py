@@ -10,24 +10,13 @@ from contextlib import asynccontextmanager
 from functools import lru_cache
 
 import Stemmer
-from pydantic import BaseModel, ConfigDict, Field
 
 from ragloom.core.models import SparseVector
 from ragloom.core.stopwords import ENGLISH_STOPWORDS
 
+from .settings import Bm25Settings
+
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-class Bm25Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    language: str = Field("english", description="a Snowball stemmer language, or 'none'")
-    k1: float = Field(0.9, ge=0, description="term-frequency saturation (tuned on SciFact train)")
-    b: float = Field(0.4, ge=0, le=1, description="length normalisation (tuned on SciFact train)")
-    average_length: float = Field(100.0, gt=0, description="expected terms per chunk")
-    stopwords: bool = True
-    min_token_length: int = Field(2, ge=1)
-    max_token_length: int = Field(40, ge=1)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ragloom.core.models import Prompt
+from ragloom.core.models import ChatDelta, ChatRequest, Grounding, Usage
 from ragloom.core.stopwords import ENGLISH_STOPWORDS
 from ragloom.core.text import split_sentences, words
 
@@ -48,7 +48,7 @@ class ExtractiveChatModel:
     def __init__(self, settings: ExtractiveSettings) -> None:
         self._max = settings.max_sentences
 
-    def _select(self, prompt: Prompt) -> list[_Candidate]:
+    def _select(self, prompt: Grounding) -> list[_Candidate]:
         sentences = [
             (rank, position, passage.marker, sentence)
             for rank, passage in enumerate(prompt.passages)
@@ -69,9 +69,23 @@ class ExtractiveChatModel:
         chosen = substantial[: self._max] or [best[0]]
         return sorted(chosen, key=lambda c: (c.passage_rank, c.position))
 
-    async def stream(self, prompt: Prompt) -> AsyncIterator[str]:
-        for i, candidate in enumerate(self._select(prompt)):
-            yield ("" if i == 0 else " ") + f"{candidate.text} [{candidate.marker}]"
+    @property
+    def name(self) -> str:
+        return "extractive"
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[ChatDelta]:
+        """The best sentences of the grounding's passages, one delta each; tokens are counted as words."""
+        budget = request.options.max_tokens
+        prompt_words = sum(len(message.content.split()) for message in request.messages)
+        used = 0
+        for i, candidate in enumerate(self._select(request.grounding)):
+            words_in = len(candidate.text.split())
+            if budget is not None and used + words_in > budget and i > 0:
+                yield ChatDelta(finish_reason="length", usage=Usage(prompt_words, used))
+                return
+            used += words_in
+            yield ChatDelta(("" if i == 0 else " ") + f"{candidate.text} [{candidate.marker}]")
+        yield ChatDelta(finish_reason="stop", usage=Usage(prompt_words, used))
 
 
 @asynccontextmanager

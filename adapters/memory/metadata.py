@@ -1,15 +1,23 @@
-"""In-memory MetadataStore: a fake with the same semantics as the SQL store, for tests and demos."""
+"""In-memory MetadataStore: units of work with the same semantics as the SQL store, for tests and demos.
+
+Committed state is replaced whole on commit (copy on first write), so a unit of work sees its own
+writes, a rollback leaves nothing, and readers never see half a commit. One lock admits one writing
+unit at a time, as SQLite does.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ragloom.core.audit import GENESIS_HASH
 from ragloom.core.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
+    AuditRecord,
     Document,
     DocumentId,
     DocumentStatus,
@@ -20,6 +28,7 @@ from ragloom.core.models import (
     TenantUsage,
 )
 from ragloom.core.quotas import quota_breach
+from ragloom.core.scope import Scope
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -27,122 +36,166 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidInput("limit and offset must not be negative")
 
 
-class InMemoryMetadataStore:
-    """Tenants, keys and documents in dicts (documents also by tenant and content hash); one lock
-    makes each call atomic."""
+@dataclass
+class _State:
+    tenants: dict[TenantId, Tenant] = field(default_factory=dict)
+    keys: dict[str, ApiKey] = field(default_factory=dict)
+    documents: dict[DocumentId, Document] = field(default_factory=dict)
+    by_hash: dict[tuple[TenantId, str], DocumentId] = field(default_factory=dict)
+    audit: dict[str, tuple[AuditRecord, ...]] = field(default_factory=dict)
 
-    def __init__(self) -> None:
-        self._tenants: dict[TenantId, Tenant] = {}
-        self._keys: dict[str, ApiKey] = {}
-        self._documents: dict[DocumentId, Document] = {}
-        self._by_hash: dict[tuple[TenantId, str], DocumentId] = {}
-        self._lock = asyncio.Lock()
+    def copy(self) -> _State:
+        return _State(
+            dict(self.tenants), dict(self.keys), dict(self.documents), dict(self.by_hash), dict(self.audit)
+        )
 
-    async def health(self) -> None:
-        """Always healthy."""
+    def usage(self, tenant: TenantId) -> TenantUsage:
+        owned = [d.size_bytes for d in self.documents.values() if d.tenant_id == tenant]
+        return TenantUsage(documents=len(owned), bytes=sum(owned))
 
-    async def add_tenant(self, tenant: Tenant) -> Tenant:
-        async with self._lock:
-            if tenant.id in self._tenants:
-                raise Conflict(f"tenant {tenant.id} already exists")
-            self._tenants[tenant.id] = dataclasses.replace(tenant, status=TenantStatus(tenant.status))
-            return tenant
 
-    async def get_tenant(self, tenant_id: TenantId) -> Tenant:
-        async with self._lock:
-            return self._tenant(tenant_id)
+class _Unit:
+    """Shared by the repositories of one unit of work: its scope, and its view of the state."""
 
-    async def list_tenants(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+    def __init__(self, store: InMemoryMetadataStore, scope: Scope, read_only: bool) -> None:
+        self.store = store
+        self.scope = scope
+        self.read_only = read_only
+        self.view = store.state
+        self.copied = False
+
+    def writable(self) -> _State:
+        if self.read_only:
+            raise InvalidInput("a read-only unit of work cannot write")
+        if not self.copied:
+            self.view = self.view.copy()
+            self.copied = True
+        return self.view
+
+
+class _Tenants:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
+
+    async def add(self, tenant: Tenant) -> Tenant:
+        self._u.scope.tenant_row(tenant.id)
+        if tenant.id in self._u.view.tenants:
+            raise Conflict(f"tenant {tenant.id} already exists")
+        self._u.writable().tenants[tenant.id] = dataclasses.replace(
+            tenant, status=TenantStatus(tenant.status)
+        )
+        return tenant
+
+    async def get(self, tenant_id: TenantId) -> Tenant:
+        self._u.scope.tenant_row(tenant_id)
+        tenant = self._u.view.tenants.get(tenant_id)
+        if tenant is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return tenant
+
+    async def list(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+        self._u.scope.directory("listing tenants")
         _check_page(limit, offset)
-        async with self._lock:
-            every = sorted(self._tenants.values(), key=lambda t: (t.created_at, t.id))
+        every = sorted(self._u.view.tenants.values(), key=lambda t: (t.created_at, t.id))
         return every[offset : offset + limit]
 
-    async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
-        return await self._update_tenant(tenant_id, status=TenantStatus(status))
+    async def set_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
+        return await self._update(tenant_id, status=TenantStatus(status))
 
-    async def set_tenant_limits(
+    async def set_limits(
         self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
     ) -> Tenant:
-        return await self._update_tenant(tenant_id, max_documents=max_documents, max_bytes=max_bytes)
+        return await self._update(tenant_id, max_documents=max_documents, max_bytes=max_bytes)
 
-    async def _update_tenant(self, tenant_id: TenantId, **changes: object) -> Tenant:
-        async with self._lock:
-            updated = dataclasses.replace(self._tenant(tenant_id), **changes, updated_at=datetime.now(UTC))
-            self._tenants[tenant_id] = updated
-            return updated
+    async def bump_corpus_version(self, tenant_id: TenantId) -> int:
+        current = await self.get(tenant_id)
+        return (await self._update(tenant_id, corpus_version=current.corpus_version + 1)).corpus_version
 
-    async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
-        async with self._lock:
-            return self._usage(tenant)
+    async def _update(self, tenant_id: TenantId, **changes: object) -> Tenant:
+        current = await self.get(tenant_id)
+        updated = dataclasses.replace(current, **changes, updated_at=datetime.now(UTC))  # type: ignore[arg-type]
+        self._u.writable().tenants[tenant_id] = updated
+        return updated
 
-    async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
-        async with self._lock:
-            doomed = [d for d in self._documents.values() if d.tenant_id == tenant]
-            for document in doomed:
-                del self._documents[document.id]
-                del self._by_hash[(tenant, document.content_hash)]
-            keys = [k.id for k in self._keys.values() if k.tenant_id == tenant]
-            for key_id in keys:
-                del self._keys[key_id]
-        return {"documents": len(doomed), "api_keys": len(keys)}
 
-    async def add_api_key(self, key: ApiKey) -> ApiKey:
-        async with self._lock:
-            if key.id in self._keys:
-                raise Conflict("an API key with this id already exists")
-            self._keys[key.id] = key
-            return key
+class _Keys:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
 
-    async def find_api_key(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
-        async with self._lock:
-            key = self._keys.get(key_id)
-            tenant = self._tenants.get(key.tenant_id) if key is not None else None
-            return None if key is None or tenant is None else (key, tenant)
+    async def add(self, key: ApiKey) -> ApiKey:
+        self._u.scope.tenant_data(key.tenant_id)
+        if key.id in self._u.view.keys:
+            raise Conflict("an API key with this id already exists")
+        self._u.writable().keys[key.id] = key
+        return key
 
-    async def list_api_keys(self, tenant: TenantId) -> Sequence[ApiKey]:
-        async with self._lock:
-            owned = [k for k in self._keys.values() if k.tenant_id == tenant]
+    async def find(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
+        self._u.scope.directory("finding an API key by id")
+        key = self._u.view.keys.get(key_id)
+        tenant = self._u.view.tenants.get(key.tenant_id) if key is not None else None
+        return None if key is None or tenant is None else (key, tenant)
+
+    async def list(self, tenant: TenantId) -> Sequence[ApiKey]:
+        self._u.scope.tenant_data(tenant)
+        owned = [k for k in self._u.view.keys.values() if k.tenant_id == tenant]
         return sorted(owned, key=lambda k: (k.created_at, k.id))
 
-    async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
-        async with self._lock:
-            key = self._keys.get(key_id)
-            if key is None or key.tenant_id != tenant:
-                raise NotFound(f"API key {key_id} not found")
-            if key.revoked_at is None:
-                key = self._keys[key_id] = dataclasses.replace(key, revoked_at=datetime.now(UTC))
-            return key
+    async def revoke(self, tenant: TenantId, key_id: str) -> ApiKey:
+        self._u.scope.tenant_data(tenant)
+        key = self._u.view.keys.get(key_id)
+        if key is None or key.tenant_id != tenant:
+            raise NotFound(f"API key {key_id} not found")
+        if key.revoked_at is None:
+            key = dataclasses.replace(key, revoked_at=datetime.now(UTC))
+            self._u.writable().keys[key_id] = key
+        return key
 
-    async def add_document(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
-        async with self._lock:
-            hash_key = (document.tenant_id, document.content_hash)
-            if document.id in self._documents or hash_key in self._by_hash:
-                raise Conflict("a document with this id or content already exists for the tenant")
-            usage = self._usage(document.tenant_id)
-            after = TenantUsage(usage.documents + 1, usage.bytes + document.size_bytes)
-            breach = quota_breach(after, limits, document.size_bytes)
-            if breach is not None:
-                raise QuotaExceeded(breach)
-            self._documents[document.id] = document
-            self._by_hash[hash_key] = document.id
-            return document
+    async def purge(self, tenant: TenantId) -> int:
+        self._u.scope.tenant_data(tenant)
+        doomed = [k.id for k in self._u.view.keys.values() if k.tenant_id == tenant]
+        if doomed:
+            state = self._u.writable()
+            for key_id in doomed:
+                del state.keys[key_id]
+        return len(doomed)
 
-    async def get_document(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        async with self._lock:
-            return self._get(tenant, document_id)
+
+class _Documents:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
+
+    async def add(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
+        self._u.scope.tenant_data(document.tenant_id)
+        view = self._u.view
+        hash_key = (document.tenant_id, document.content_hash)
+        if document.id in view.documents or hash_key in view.by_hash:
+            raise Conflict("a document with this id or content already exists for the tenant")
+        usage = view.usage(document.tenant_id)
+        after = TenantUsage(usage.documents + 1, usage.bytes + document.size_bytes)
+        breach = quota_breach(after, limits, document.size_bytes)
+        if breach is not None:
+            raise QuotaExceeded(breach)
+        state = self._u.writable()
+        state.documents[document.id] = document
+        state.by_hash[hash_key] = document.id
+        return document
+
+    async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        self._u.scope.tenant_data(tenant)
+        document = self._u.view.documents.get(document_id)
+        if document is None or document.tenant_id != tenant:
+            raise NotFound(f"document {document_id} not found")
+        return document
 
     async def find_by_hash(self, tenant: TenantId, content_hash: str) -> Document | None:
-        async with self._lock:
-            document_id = self._by_hash.get((tenant, content_hash))
-            return None if document_id is None else self._documents[document_id]
+        self._u.scope.tenant_data(tenant)
+        document_id = self._u.view.by_hash.get((tenant, content_hash))
+        return None if document_id is None else self._u.view.documents[document_id]
 
-    async def list_documents(
-        self, tenant: TenantId, *, limit: int = 100, offset: int = 0
-    ) -> Sequence[Document]:
+    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
+        self._u.scope.tenant_data(tenant)
         _check_page(limit, offset)
-        async with self._lock:
-            owned = [d for d in self._documents.values() if d.tenant_id == tenant]
+        owned = [d for d in self._u.view.documents.values() if d.tenant_id == tenant]
         owned.sort(key=lambda d: (d.created_at, d.id), reverse=True)
         return owned[offset : offset + limit]
 
@@ -155,36 +208,106 @@ class InMemoryMetadataStore:
         error: str | None = None,
         chunk_count: int | None = None,
     ) -> Document:
-        async with self._lock:
-            current = self._get(tenant, document_id)
-            updated = dataclasses.replace(
-                current,
-                status=DocumentStatus(status),
-                error=error,
-                chunk_count=current.chunk_count if chunk_count is None else chunk_count,
-                updated_at=datetime.now(UTC),
-            )
-            self._documents[document_id] = updated
-            return updated
+        current = await self.get(tenant, document_id)
+        updated = dataclasses.replace(
+            current,
+            status=DocumentStatus(status),
+            error=error,
+            chunk_count=current.chunk_count if chunk_count is None else chunk_count,
+            updated_at=datetime.now(UTC),
+        )
+        self._u.writable().documents[document_id] = updated
+        return updated
 
-    async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
-        async with self._lock:
-            document = self._get(tenant, document_id)
-            del self._documents[document_id]
-            del self._by_hash[(tenant, document.content_hash)]
+    async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
+        document = await self.get(tenant, document_id)
+        state = self._u.writable()
+        del state.documents[document_id]
+        del state.by_hash[(tenant, document.content_hash)]
 
-    def _usage(self, tenant: TenantId) -> TenantUsage:
-        owned = [d.size_bytes for d in self._documents.values() if d.tenant_id == tenant]
-        return TenantUsage(documents=len(owned), bytes=sum(owned))
+    async def usage(self, tenant: TenantId) -> TenantUsage:
+        self._u.scope.tenant_data(tenant)
+        return self._u.view.usage(tenant)
 
-    def _tenant(self, tenant_id: TenantId) -> Tenant:
-        tenant = self._tenants.get(tenant_id)
-        if tenant is None:
-            raise NotFound(f"tenant {tenant_id} not found")
-        return tenant
+    async def purge(self, tenant: TenantId) -> int:
+        self._u.scope.tenant_data(tenant)
+        doomed = [d for d in self._u.view.documents.values() if d.tenant_id == tenant]
+        if doomed:
+            state = self._u.writable()
+            for document in doomed:
+                del state.documents[document.id]
+                del state.by_hash[(tenant, document.content_hash)]
+        return len(doomed)
 
-    def _get(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        document = self._documents.get(document_id)
-        if document is None or document.tenant_id != tenant:
-            raise NotFound(f"document {document_id} not found")
-        return document
+
+class _Audit:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
+
+    async def head(self, chain: str) -> tuple[int, str]:
+        self._u.scope.chain(chain)
+        records = self._u.view.audit.get(chain, ())
+        return (records[-1].seq, records[-1].hash) if records else (0, GENESIS_HASH)
+
+    async def add(self, record: AuditRecord) -> None:
+        self._u.scope.chain(record.chain)
+        records = self._u.view.audit.get(record.chain, ())
+        if record.seq != len(records) + 1:
+            raise Conflict(f"audit chain {record.chain!r} is at seq {len(records)}, not {record.seq - 1}")
+        self._u.writable().audit[record.chain] = (*records, record)
+
+    async def chains(self) -> Sequence[str]:
+        self._u.scope.directory("listing audit chains")
+        return [chain for chain, records in self._u.view.audit.items() if records]
+
+    async def read(self, chain: str, *, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditRecord]:
+        self._u.scope.chain(chain)
+        if after_seq < 0 or limit < 0:
+            raise InvalidInput("after_seq and limit must not be negative")
+        records = sorted(self._u.view.audit.get(chain, ()), key=lambda r: r.seq)
+        return [r for r in records if r.seq > after_seq][:limit]
+
+
+class InMemoryUnitOfWork:
+    def __init__(self, store: InMemoryMetadataStore, scope: Scope, read_only: bool) -> None:
+        self._unit = _Unit(store, scope, read_only)
+        self.tenants = _Tenants(self._unit)
+        self.keys = _Keys(self._unit)
+        self.documents = _Documents(self._unit)
+        self.audit = _Audit(self._unit)
+        self._locked = False
+
+    async def __aenter__(self) -> InMemoryUnitOfWork:
+        if not self._unit.read_only:
+            await self._unit.store.write_lock.acquire()
+            self._locked = True
+        self._unit.view = self._unit.store.state
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._locked:
+            self._locked = False
+            self._unit.store.write_lock.release()
+
+    async def commit(self) -> None:
+        if self._unit.copied:
+            self._unit.store.state = self._unit.view
+            self._unit.copied = False
+
+
+class InMemoryMetadataStore:
+    """Tenants, keys, documents and audit chains in dicts; one writing unit of work at a time."""
+
+    def __init__(self) -> None:
+        self.state = _State()
+        self.write_lock = asyncio.Lock()
+
+    async def health(self) -> None:
+        """Always healthy."""
+
+    def unit_of_work(self, scope: TenantId | None, *, read_only: bool = False) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self, Scope(scope), read_only)
+
+    def tamper(self, chain: str, records: Sequence[AuditRecord]) -> None:
+        """Replace a chain's stored records (tests play an attacker with write access to the store)."""
+        self.state.audit[chain] = tuple(records)

@@ -41,7 +41,7 @@ class InMemoryVectorIndex:
     def __init__(self, dimension: int, *, rrf_k: int = 60, prefetch_limit: int = 100) -> None:
         if dimension < 1:
             raise InvalidInput("the dense dimension must be at least 1")
-        self.dimension = dimension
+        self.dense_dimension = dimension
         self._rrf_k = rrf_k
         self._prefetch_limit = prefetch_limit
         self._points: dict[TenantId, dict[str, _Stored]] = {}
@@ -98,7 +98,7 @@ class InMemoryVectorIndex:
         return sum(1 for p in points if document_id is None or p.payload.document_id == document_id)
 
     def _dense(self, vector: Vector) -> list[float]:
-        return checked_dense(vector, self.dimension)
+        return checked_dense(vector, self.dense_dimension)
 
 
 def _unit(values: list[float]) -> tuple[float, ...]:

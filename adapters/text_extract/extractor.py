@@ -5,20 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.models import Extraction
 
 from . import formats
+from .media_types import TEXT_MEDIA_TYPES, WORD
 
 _PARSERS: dict[str, Callable[[bytes], Extraction]] = {
     "text/plain": formats.plain_text,
     "text/markdown": formats.markdown,
     "text/html": formats.html,
     "application/pdf": formats.pdf,
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": formats.word,
+    WORD: formats.word,
 }
-TEXT_MEDIA_TYPES = frozenset(_PARSERS)
 
 
 class TextExtractor:
@@ -26,12 +27,12 @@ class TextExtractor:
     def media_types(self) -> frozenset[str]:
         return TEXT_MEDIA_TYPES
 
-    async def extract(self, data: bytes, media_type: str, filename: str) -> Extraction:
+    async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
         parser = _PARSERS.get(media_type)
         if parser is None:
             raise UnsupportedMedia(f"{media_type} is not a text format")
         try:
-            return await asyncio.to_thread(parser, data)
+            return await asyncio.to_thread(lambda: parser(source.read_bytes()))
         except ExtractionFailed:
             raise
         except RecursionError as error:

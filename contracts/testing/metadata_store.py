@@ -1,10 +1,13 @@
-"""Contract tests every MetadataStore passes. Subclass and provide an async `store` fixture.
+"""Contract tests every MetadataStore passes. Subclass and provide an async `adapter` fixture.
 
 class TestMyStore(MetadataStoreContract):
     @pytest.fixture
-    async def store(self):
+    async def adapter(self):
         async with open_my_store() as store:
             yield store  # fresh and empty
+
+Most tests drive the repositories through `StoreCalls`, one committed unit of work per call; the
+unit-of-work tests at the end check commit, rollback, isolation and the scope rules themselves.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from typing import Any
 
 import pytest
 
-from ragloom.core.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
+from ragloom.core.errors import Conflict, InvalidInput, NotFound, OutOfScope, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
     Document,
     DocumentId,
     DocumentStatus,
+    Quotas,
     Tenant,
     TenantId,
     TenantStatus,
@@ -95,11 +99,88 @@ async def _found_key(store: Any, key_id: str) -> ApiKey | None:
     return key
 
 
+class StoreCalls:
+    """The repositories one call at a time, each call in its own committed unit of work under the
+    scope it needs (the directory calls in the system scope, the rest in their tenant's)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    async def _write(self, scope: TenantId | None, call: Any) -> Any:
+        async with self.store.unit_of_work(scope) as unit:
+            result = await call(unit)
+            await unit.commit()
+            return result
+
+    async def _read(self, scope: TenantId | None, call: Any) -> Any:
+        async with self.store.unit_of_work(scope, read_only=True) as unit:
+            return await call(unit)
+
+    async def add_tenant(self, tenant: Tenant) -> Tenant:
+        return await self._write(tenant.id, lambda u: u.tenants.add(tenant))
+
+    async def get_tenant(self, tenant_id: TenantId) -> Tenant:
+        return await self._read(tenant_id, lambda u: u.tenants.get(tenant_id))
+
+    async def list_tenants(self, **paging: int) -> Any:
+        return await self._read(None, lambda u: u.tenants.list(**paging))
+
+    async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
+        return await self._write(tenant_id, lambda u: u.tenants.set_status(tenant_id, status))
+
+    async def set_tenant_limits(self, tenant_id: TenantId, **limits: Any) -> Tenant:
+        return await self._write(tenant_id, lambda u: u.tenants.set_limits(tenant_id, **limits))
+
+    async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
+        return await self._read(tenant, lambda u: u.documents.usage(tenant))
+
+    async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
+        async def purge(unit: Any) -> dict[str, int]:
+            return {
+                "documents": await unit.documents.purge(tenant),
+                "api_keys": await unit.keys.purge(tenant),
+            }
+
+        return await self._write(tenant, purge)
+
+    async def add_api_key(self, key: ApiKey) -> ApiKey:
+        return await self._write(key.tenant_id, lambda u: u.keys.add(key))
+
+    async def find_api_key(self, key_id: str) -> Any:
+        return await self._read(None, lambda u: u.keys.find(key_id))
+
+    async def list_api_keys(self, tenant: TenantId) -> Any:
+        return await self._read(tenant, lambda u: u.keys.list(tenant))
+
+    async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
+        return await self._write(tenant, lambda u: u.keys.revoke(tenant, key_id))
+
+    async def add_document(self, document: Document, **limits: Any) -> Document:
+        return await self._write(document.tenant_id, lambda u: u.documents.add(document, **limits))
+
+    async def get_document(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        return await self._read(tenant, lambda u: u.documents.get(tenant, document_id))
+
+    async def find_by_hash(self, tenant: TenantId, content_hash: str) -> Any:
+        return await self._read(tenant, lambda u: u.documents.find_by_hash(tenant, content_hash))
+
+    async def list_documents(self, tenant: TenantId, **paging: int) -> Any:
+        return await self._read(tenant, lambda u: u.documents.list(tenant, **paging))
+
+    async def update_status(self, tenant: TenantId, document_id: DocumentId, status: Any, **kw: Any) -> Any:
+        return await self._write(
+            tenant, lambda u: u.documents.update_status(tenant, document_id, status, **kw)
+        )
+
+    async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
+        return await self._write(tenant, lambda u: u.documents.delete(tenant, document_id))
+
+
 class MetadataStoreContract:
     """The semantics of `ragloom.core.ports.MetadataStore`, for any adapter."""
 
-    async def test_quota_is_enforced_atomically_under_concurrent_adds(self, store: Any) -> None:
-        from ragloom.core.models import Quotas
+    async def test_quota_is_enforced_atomically_under_concurrent_adds(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
 
         await store.add_document(make_document(TENANT_B), limits=Quotas(max_documents=1))
         for limit in (1, 3):
@@ -119,8 +200,8 @@ class MetadataStoreContract:
             assert len(await store.list_documents(tenant)) == limit  # nothing half-written
         assert (await store.tenant_usage(TENANT_B)).documents == 1  # the other tenant's count is its own
 
-    async def test_byte_quota_counts_the_incoming_document(self, store: Any) -> None:
-        from ragloom.core.models import Quotas
+    async def test_byte_quota_counts_the_incoming_document(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
 
         limits = Quotas(max_bytes=1000)
         await store.add_document(make_document(size_bytes=600), limits=limits)
@@ -130,7 +211,8 @@ class MetadataStoreContract:
         assert (await store.tenant_usage(TENANT_A)).bytes == 1000
         await store.add_document(make_document(size_bytes=10**12))  # no limits given: none applied
 
-    async def test_add_then_get_returns_every_field(self, store: Any) -> None:
+    async def test_add_then_get_returns_every_field(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         created = datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
         document = make_document(
             title="Quarterly report ✓",
@@ -149,7 +231,8 @@ class MetadataStoreContract:
         assert isinstance(fetched.status, DocumentStatus)
         assert fetched.created_at.utcoffset() == timedelta(0)
 
-    async def test_same_hash_conflicts_within_a_tenant_only(self, store: Any) -> None:
+    async def test_same_hash_conflicts_within_a_tenant_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         first = await store.add_document(make_document(content_hash="a" * 64))
         with pytest.raises(Conflict):
             await store.add_document(make_document(content_hash="a" * 64))
@@ -157,19 +240,22 @@ class MetadataStoreContract:
         assert await store.get_document(TENANT_B, other.id) == other
         assert await store.list_documents(TENANT_A) == [first]
 
-    async def test_same_id_conflicts(self, store: Any) -> None:
+    async def test_same_id_conflicts(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         first = await store.add_document(make_document())
         with pytest.raises(Conflict):
             await store.add_document(make_document(id=first.id))
         assert await store.get_document(TENANT_A, first.id) == first
 
-    async def test_find_by_hash(self, store: Any) -> None:
+    async def test_find_by_hash(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         document = await store.add_document(make_document(content_hash="b" * 64))
         assert await store.find_by_hash(TENANT_A, "b" * 64) == document
         assert await store.find_by_hash(TENANT_A, "c" * 64) is None
         assert await store.find_by_hash(TENANT_B, "b" * 64) is None
 
-    async def test_unknown_id_is_not_found(self, store: Any) -> None:
+    async def test_unknown_id_is_not_found(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         unknown = DocumentId(str(uuid.uuid4()))
         with pytest.raises(NotFound):
             await store.get_document(TENANT_A, unknown)
@@ -178,7 +264,8 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store.delete_document(TENANT_A, unknown)
 
-    async def test_other_tenant_cannot_reach_a_document(self, store: Any) -> None:
+    async def test_other_tenant_cannot_reach_a_document(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         with pytest.raises(NotFound):
             await store.get_document(TENANT_B, document.id)
@@ -190,7 +277,8 @@ class MetadataStoreContract:
         assert await store.get_document(TENANT_A, document.id) == document
         assert await store.list_documents(TENANT_A) == [document]
 
-    async def test_list_is_newest_first_with_limit_and_offset(self, store: Any) -> None:
+    async def test_list_is_newest_first_with_limit_and_offset(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         start = datetime.now(UTC) - timedelta(hours=1)
         added = [
             await store.add_document(make_document(created_at=start + timedelta(minutes=m)))
@@ -205,7 +293,8 @@ class MetadataStoreContract:
         assert await store.list_documents(TENANT_A, offset=5) == []
         assert await store.list_documents(TENANT_A, limit=0) == []
 
-    async def test_update_status_through_the_lifecycle(self, store: Any) -> None:
+    async def test_update_status_through_the_lifecycle(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         past = datetime.now(UTC) - timedelta(minutes=5)
         document = await store.add_document(make_document(created_at=past, updated_at=past))
 
@@ -225,7 +314,8 @@ class MetadataStoreContract:
         assert unchanged == dataclasses.replace(document, updated_at=failed.updated_at)
         assert await store.get_document(TENANT_A, document.id) == failed
 
-    async def test_delete_then_not_found(self, store: Any) -> None:
+    async def test_delete_then_not_found(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         kept = await store.add_document(make_document())
         await store.delete_document(TENANT_A, document.id)
@@ -236,7 +326,8 @@ class MetadataStoreContract:
         assert await store.list_documents(TENANT_A) == [kept]
         assert await store.find_by_hash(TENANT_A, document.content_hash) is None
 
-    async def test_deleted_hash_can_be_added_again(self, store: Any) -> None:
+    async def test_deleted_hash_can_be_added_again(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         await store.delete_document(TENANT_A, document.id)
         again = await store.add_document(make_document(content_hash=document.content_hash))
@@ -244,7 +335,8 @@ class MetadataStoreContract:
 
     # Tenants: the directory.
 
-    async def test_add_then_get_tenant_returns_every_field(self, store: Any) -> None:
+    async def test_add_then_get_tenant_returns_every_field(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         created = datetime(2024, 5, 1, 12, 30, 15, 654321, tzinfo=UTC)
         tenant = make_tenant(
             name="Acme ✓",
@@ -263,20 +355,23 @@ class MetadataStoreContract:
         assert (await store.get_tenant(TENANT_B)).max_documents is None
         assert (await store.get_tenant(TENANT_B)) == plain
 
-    async def test_duplicate_tenant_id_conflicts(self, store: Any) -> None:
+    async def test_duplicate_tenant_id_conflicts(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         first = await store.add_tenant(make_tenant(name="first"))
         with pytest.raises(Conflict):
             await store.add_tenant(make_tenant(name="second"))
         assert await store.get_tenant(TENANT_A) == first
 
-    async def test_unknown_tenant_is_not_found(self, store: Any) -> None:
+    async def test_unknown_tenant_is_not_found(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         with pytest.raises(NotFound):
             await store.get_tenant(TenantId("nobody"))
         with pytest.raises(NotFound):
             await store.set_tenant_status(TenantId("nobody"), TenantStatus.SUSPENDED)
         assert await store.list_tenants() == []
 
-    async def test_list_tenants_oldest_first_with_limit_and_offset(self, store: Any) -> None:
+    async def test_list_tenants_oldest_first_with_limit_and_offset(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         start = datetime.now(UTC) - timedelta(hours=1)
         added = [
             await store.add_tenant(make_tenant(TenantId(f"t{m}"), created_at=start + timedelta(minutes=m)))
@@ -290,7 +385,8 @@ class MetadataStoreContract:
         with pytest.raises(InvalidInput):
             await store.list_tenants(limit=-1)
 
-    async def test_set_tenant_limits_changes_that_tenant_only(self, store: Any) -> None:
+    async def test_set_tenant_limits_changes_that_tenant_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         await store.add_tenant(make_tenant(TENANT_A))
         await store.add_tenant(make_tenant(TENANT_B))
         changed = await store.set_tenant_limits(TENANT_A, max_documents=10, max_bytes=None)
@@ -302,7 +398,8 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store.set_tenant_limits(TenantId("nobody"), max_documents=1, max_bytes=1)
 
-    async def test_set_tenant_status_changes_that_tenant_only(self, store: Any) -> None:
+    async def test_set_tenant_status_changes_that_tenant_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         past = datetime.now(UTC) - timedelta(minutes=5)
         tenant = await store.add_tenant(make_tenant(created_at=past, updated_at=past, max_bytes=99))
         other = await store.add_tenant(make_tenant(TENANT_B))
@@ -320,7 +417,8 @@ class MetadataStoreContract:
 
     # Usage and purge: per tenant only.
 
-    async def test_usage_counts_the_tenants_own_documents_only(self, store: Any) -> None:
+    async def test_usage_counts_the_tenants_own_documents_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         await store.add_document(make_document(size_bytes=100))
         await store.add_document(make_document(size_bytes=5_000_000_000))
         await store.add_document(make_document(TENANT_B, size_bytes=7))
@@ -328,7 +426,8 @@ class MetadataStoreContract:
         assert await store.tenant_usage(TENANT_B) == TenantUsage(documents=1, bytes=7)
         assert await store.tenant_usage(TenantId("empty")) == TenantUsage(documents=0, bytes=0)
 
-    async def test_purge_removes_the_tenants_documents_and_keys_only(self, store: Any) -> None:
+    async def test_purge_removes_the_tenants_documents_and_keys_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         tenant = await store.add_tenant(make_tenant())
         other_tenant = await store.add_tenant(make_tenant(TENANT_B))
         purged = [await store.add_document(make_document()) for _ in range(3)]
@@ -358,7 +457,8 @@ class MetadataStoreContract:
 
     # API keys.
 
-    async def test_add_find_and_list_api_keys(self, store: Any) -> None:
+    async def test_add_find_and_list_api_keys(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         await _add_both_tenants(store)
         start = datetime(2024, 5, 1, 8, 0, 0, 111111, tzinfo=UTC)
         added = [
@@ -372,7 +472,8 @@ class MetadataStoreContract:
         assert await store.list_api_keys(TENANT_B) == [other]
         assert await store.list_api_keys(TenantId("nobody")) == []
 
-    async def test_duplicate_api_key_id_conflicts_across_tenants(self, store: Any) -> None:
+    async def test_duplicate_api_key_id_conflicts_across_tenants(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         await _add_both_tenants(store)
         first = await store.add_api_key(make_api_key())
         with pytest.raises(Conflict):
@@ -382,7 +483,8 @@ class MetadataStoreContract:
         assert await _found_key(store, first.id) == first
         assert await store.list_api_keys(TENANT_B) == []
 
-    async def test_revoke_api_key_is_idempotent_and_kept(self, store: Any) -> None:
+    async def test_revoke_api_key_is_idempotent_and_kept(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         await _add_both_tenants(store)
         key = await store.add_api_key(make_api_key())
         active = await store.add_api_key(make_api_key())
@@ -397,7 +499,8 @@ class MetadataStoreContract:
         )
         assert (await _found_key(store, active.id)).revoked_at is None
 
-    async def test_another_tenants_key_cannot_be_revoked(self, store: Any) -> None:
+    async def test_another_tenants_key_cannot_be_revoked(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
         await _add_both_tenants(store)
         key = await store.add_api_key(make_api_key(TENANT_B))
         with pytest.raises(NotFound):
@@ -406,3 +509,98 @@ class MetadataStoreContract:
             await store.revoke_api_key(TENANT_A, "0" * 32)
         assert await _found_key(store, key.id) == key
         assert await store.list_api_keys(TENANT_A) == []
+
+    # Units of work: commit, rollback, isolation, scope.
+
+    async def test_a_unit_commits_all_its_writes_or_none(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        document = make_document()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.tenants.add(make_tenant())
+            await unit.documents.add(document)
+            assert await unit.documents.get(TENANT_A, document.id) == document  # sees its own writes
+        with pytest.raises(NotFound):  # not committed: rolled back on exit
+            await store.get_tenant(TENANT_A)
+        with pytest.raises(NotFound):
+            await store.get_document(TENANT_A, document.id)
+        with pytest.raises(QuotaExceeded):
+            async with adapter.unit_of_work(TENANT_A) as unit:
+                await unit.tenants.add(make_tenant())
+                await unit.documents.add(document)
+                await unit.documents.add(make_document(), limits=Quotas(max_documents=1))
+        with pytest.raises(NotFound):  # the error rolled back the tenant and the first document too
+            await store.get_tenant(TENANT_A)
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.tenants.add(make_tenant())
+            await unit.documents.add(document)
+            await unit.commit()
+        assert await store.get_document(TENANT_A, document.id) == document
+
+    async def test_readers_never_see_an_uncommitted_unit(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await store.add_tenant(make_tenant())
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.tenants.set_status(TENANT_A, TenantStatus.SUSPENDED)
+            assert (await store.get_tenant(TENANT_A)).status is TenantStatus.ACTIVE
+            await unit.commit()
+        assert (await store.get_tenant(TENANT_A)).status is TenantStatus.SUSPENDED
+
+    async def test_concurrent_units_serialise_their_read_then_write(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await store.add_tenant(make_tenant())
+
+        async def bump() -> int:
+            async with adapter.unit_of_work(TENANT_A) as unit:
+                version = await unit.tenants.bump_corpus_version(TENANT_A)
+                await asyncio.sleep(0)
+                await unit.commit()
+                return version
+
+        versions = await asyncio.gather(*(bump() for _ in range(10)))
+        assert sorted(versions) == list(range(1, 11))
+        assert (await store.get_tenant(TENANT_A)).corpus_version == 10
+
+    async def test_a_tenant_scope_reaches_its_own_rows_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await _add_both_tenants(store)
+        document = await store.add_document(make_document(TENANT_B))
+        async with adapter.unit_of_work(TENANT_A, read_only=True) as unit:
+            assert (await unit.tenants.get(TENANT_A)).id == TENANT_A
+            for reach in (
+                lambda: unit.documents.get(TENANT_B, document.id),
+                lambda: unit.documents.list(TENANT_B),
+                lambda: unit.documents.usage(TENANT_B),
+                lambda: unit.keys.list(TENANT_B),
+                lambda: unit.tenants.get(TENANT_B),
+                lambda: unit.tenants.list(),
+                lambda: unit.keys.find("0" * 32),
+                lambda: unit.audit.read(TENANT_B),
+                lambda: unit.audit.chains(),
+            ):
+                with pytest.raises(OutOfScope):
+                    await reach()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            with pytest.raises(OutOfScope):
+                await unit.documents.add(make_document(TENANT_B))
+            with pytest.raises(OutOfScope):
+                await unit.tenants.set_status(TENANT_B, TenantStatus.DELETED)
+        assert (await store.get_tenant(TENANT_B)).status is TenantStatus.ACTIVE
+
+    async def test_the_system_scope_reaches_the_directory_but_no_documents(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await _add_both_tenants(store)
+        await store.add_document(make_document())
+        async with adapter.unit_of_work(None, read_only=True) as unit:
+            assert {t.id for t in await unit.tenants.list()} == {TENANT_A, TENANT_B}
+            with pytest.raises(OutOfScope):
+                await unit.documents.list(TENANT_A)
+
+    async def test_corpus_versions_start_at_zero_and_count_per_tenant(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await _add_both_tenants(store)
+        for expected in (1, 2):
+            async with adapter.unit_of_work(TENANT_A) as unit:
+                assert await unit.tenants.bump_corpus_version(TENANT_A) == expected
+                await unit.commit()
+        assert (await store.get_tenant(TENANT_A)).corpus_version == 2
+        assert (await store.get_tenant(TENANT_B)).corpus_version == 0

@@ -1,11 +1,11 @@
-"""Contract tests every SparseEncoder passes. Subclasses provide a fixture `encoder`."""
+"""Contract tests every SparseEncoder passes. Subclasses provide a fixture `adapter`."""
 
 from __future__ import annotations
 
 
 class SparseEncoderContract:
-    def test_one_vector_per_text_with_sorted_unique_non_negative_ids(self, encoder):
-        vectors = encoder.encode_documents(["owls hunt mice", "bread and yeast", ""])
+    def test_one_vector_per_text_with_sorted_unique_non_negative_ids(self, adapter):
+        vectors = adapter.encode_documents(["owls hunt mice", "bread and yeast", ""])
         assert len(vectors) == 3
         for vector in vectors:
             assert list(vector.indices) == sorted(set(vector.indices))
@@ -14,12 +14,12 @@ class SparseEncoderContract:
             assert all(v > 0 for v in vector.values)
         assert list(vectors[2].indices) == []
 
-    def test_query_and_document_share_term_ids(self, encoder):
-        document = encoder.encode_documents(["Owls hunt mice at night"])[0]
-        query = encoder.encode_query("owls")
+    def test_query_and_document_share_term_ids(self, adapter):
+        document = adapter.encode_documents(["Owls hunt mice at night"])[0]
+        query = adapter.encode_query("owls")
         assert set(query.indices) <= set(document.indices) and query.indices
 
-    def test_unrelated_texts_share_no_terms(self, encoder):
-        a = encoder.encode_documents(["volcanic basalt eruption"])[0]
-        b = encoder.encode_query("sourdough bread starter")
+    def test_unrelated_texts_share_no_terms(self, adapter):
+        a = adapter.encode_documents(["volcanic basalt eruption"])[0]
+        b = adapter.encode_query("sourdough bread starter")
         assert not set(a.indices) & set(b.indices)

@@ -1,7 +1,7 @@
 """Contract tests every VectorIndex adapter passes.
 
-Subclass `VectorIndexContract` in a `Test...` class and provide an async fixture `index` that
-yields a fresh, empty index whose dense dimension is 8 (`VectorIndexContract.DIMENSION`) and which
+Subclass `VectorIndexContract` in a `Test...` class and provide an async fixture `adapter` that
+yields a fresh, empty adapter whose dense dimension is 8 (`VectorIndexContract.DIMENSION`) and which
 has a `health()` coroutine. The tests are coroutines: run them with pytest-asyncio.
 """
 
@@ -80,19 +80,19 @@ def assert_best_first(hits: Sequence[SearchHit]) -> None:
 
 
 class VectorIndexContract:
-    """Mixin: the behaviour of `ragloom.core.ports.VectorIndex` (needs an `index` fixture, 8-d)."""
+    """Mixin: the behaviour of `ragloom.core.ports.VectorIndex` (needs an `adapter` fixture, 8-d)."""
 
     DIMENSION = 8
     pytestmark = pytest.mark.asyncio
 
-    async def test_health_answers(self, index: VectorIndex) -> None:
-        assert await index.health() is None  # type: ignore[attr-defined]
+    async def test_health_answers(self, adapter: VectorIndex) -> None:
+        assert await adapter.health() is None  # type: ignore[attr-defined]
 
-    async def test_empty_index_finds_nothing(self, index: VectorIndex) -> None:
-        assert await index.search(A, SearchQuery(dense=axis(0))) == []
-        assert await index.count(A) == 0
+    async def test_empty_index_finds_nothing(self, adapter: VectorIndex) -> None:
+        assert await adapter.search(A, SearchQuery(dense=axis(0))) == []
+        assert await adapter.count(A) == 0
 
-    async def test_dense_search_returns_nearest_first_with_payload(self, index: VectorIndex) -> None:
+    async def test_dense_search_returns_nearest_first_with_payload(self, adapter: VectorIndex) -> None:
         near = point(axis(0), ordinal=0)
         middle = VectorPoint(
             id=str(uuid.uuid4()),
@@ -100,9 +100,9 @@ class VectorIndexContract:
             payload=payload(DOC_1, 1, page=3, start_seconds=1.5),
         )
         far = point(axis(1), ordinal=2)
-        await index.upsert(A, [far, near, middle])
+        await adapter.upsert(A, [far, near, middle])
 
-        hits = await index.search(A, SearchQuery(dense=axis(0)))
+        hits = await adapter.search(A, SearchQuery(dense=axis(0)))
 
         assert ids(hits) == [near.id, middle.id, far.id]
         assert_best_first(hits)
@@ -114,111 +114,113 @@ class VectorIndexContract:
         assert hits[1].payload.page == 3 and isinstance(hits[1].payload.page, int)
 
     async def test_search_without_text_keeps_the_ranking_and_the_rest_of_the_payload(
-        self, index: VectorIndex
+        self, adapter: VectorIndex
     ) -> None:
         near = VectorPoint(str(uuid.uuid4()), axis(0), payload(DOC_1, 0, page=2), sparse(t1=1.0))
         far = VectorPoint(str(uuid.uuid4()), axis(1), payload(DOC_2, 1), sparse(t2=1.0))
-        await index.upsert(A, [near, far])
+        await adapter.upsert(A, [near, far])
         for query in (SearchQuery(dense=axis(0)), SearchQuery(dense=axis(0), sparse=sparse(t1=1.0))):
-            full = await index.search(A, query)
-            bare = await index.search(A, SearchQuery(query.dense, query.limit, query.sparse, with_text=False))
+            full = await adapter.search(A, query)
+            bare = await adapter.search(
+                A, SearchQuery(query.dense, query.limit, query.sparse, with_text=False)
+            )
             assert ids(bare) == ids(full)
             assert [h.payload.text for h in bare] == ["", ""]
             assert bare[0].payload.document_id == DOC_1 and bare[0].payload.page == 2
             assert bare[0].payload.ordinal == 0 and full[0].payload.text
 
-    async def test_upsert_same_id_replaces(self, index: VectorIndex) -> None:
+    async def test_upsert_same_id_replaces(self, adapter: VectorIndex) -> None:
         first = point(axis(0))
-        await index.upsert(A, [first])
+        await adapter.upsert(A, [first])
         replaced = VectorPoint(id=first.id, dense=axis(1), payload=payload(DOC_1, 7))
-        await index.upsert(A, [replaced])
+        await adapter.upsert(A, [replaced])
 
-        assert await index.count(A) == 1
-        hits = await index.search(A, SearchQuery(dense=axis(1)))
+        assert await adapter.count(A) == 1
+        hits = await adapter.search(A, SearchQuery(dense=axis(1)))
         assert ids(hits) == [first.id]
         assert hits[0].payload.ordinal == 7
         assert math.isclose(hits[0].score, 1.0, abs_tol=1e-4)
 
-    async def test_empty_upsert_is_a_no_op(self, index: VectorIndex) -> None:
-        await index.upsert(A, [])
-        assert await index.count(A) == 0
+    async def test_empty_upsert_is_a_no_op(self, adapter: VectorIndex) -> None:
+        await adapter.upsert(A, [])
+        assert await adapter.count(A) == 0
 
-    async def test_search_sees_only_the_tenants_points(self, index: VectorIndex) -> None:
+    async def test_search_sees_only_the_tenants_points(self, adapter: VectorIndex) -> None:
         a_near, a_far = point(axis(0)), point(axis(1))
         b_only = point(axis(2))
-        await index.upsert(A, [a_near, a_far])
-        await index.upsert(B, [b_only])
+        await adapter.upsert(A, [a_near, a_far])
+        await adapter.upsert(B, [b_only])
 
-        assert ids(await index.search(B, SearchQuery(dense=axis(0)))) == [b_only.id]
-        assert set(ids(await index.search(A, SearchQuery(dense=axis(2))))) == {a_near.id, a_far.id}
+        assert ids(await adapter.search(B, SearchQuery(dense=axis(0)))) == [b_only.id]
+        assert set(ids(await adapter.search(A, SearchQuery(dense=axis(2))))) == {a_near.id, a_far.id}
         sparse_query = SearchQuery(dense=[], sparse=sparse(t5=1.0))
-        await index.upsert(A, [point(axis(3), sparse_vector=sparse(t5=1.0))])
-        assert await index.search(B, sparse_query) == []
+        await adapter.upsert(A, [point(axis(3), sparse_vector=sparse(t5=1.0))])
+        assert await adapter.search(B, sparse_query) == []
 
-    async def test_count_is_per_tenant_and_document(self, index: VectorIndex) -> None:
-        await index.upsert(A, [point(axis(0), DOC_1), point(axis(1), DOC_1), point(axis(2), DOC_2)])
-        await index.upsert(B, [point(axis(0), DOC_1)])
+    async def test_count_is_per_tenant_and_document(self, adapter: VectorIndex) -> None:
+        await adapter.upsert(A, [point(axis(0), DOC_1), point(axis(1), DOC_1), point(axis(2), DOC_2)])
+        await adapter.upsert(B, [point(axis(0), DOC_1)])
 
-        assert await index.count(A) == 3
-        assert await index.count(A, DOC_1) == 2
-        assert await index.count(A, DOC_2) == 1
-        assert await index.count(B) == 1
-        assert await index.count(B, DOC_2) == 0
+        assert await adapter.count(A) == 3
+        assert await adapter.count(A, DOC_1) == 2
+        assert await adapter.count(A, DOC_2) == 1
+        assert await adapter.count(B) == 1
+        assert await adapter.count(B, DOC_2) == 0
 
-    async def test_reusing_another_tenants_point_id_leaves_it_alone(self, index: VectorIndex) -> None:
+    async def test_reusing_another_tenants_point_id_leaves_it_alone(self, adapter: VectorIndex) -> None:
         original = point(axis(0))
-        await index.upsert(A, [original])
-        await index.upsert(B, [VectorPoint(id=original.id, dense=axis(1), payload=payload(DOC_2))])
+        await adapter.upsert(A, [original])
+        await adapter.upsert(B, [VectorPoint(id=original.id, dense=axis(1), payload=payload(DOC_2))])
 
-        hits = await index.search(A, SearchQuery(dense=axis(0)))
+        hits = await adapter.search(A, SearchQuery(dense=axis(0)))
         assert ids(hits) == [original.id]
         assert hits[0].payload == original.payload
-        assert await index.count(B) == 1
+        assert await adapter.count(B) == 1
 
-    async def test_delete_document_removes_only_that_document(self, index: VectorIndex) -> None:
+    async def test_delete_document_removes_only_that_document(self, adapter: VectorIndex) -> None:
         keep = point(axis(1), DOC_2)
-        await index.upsert(A, [point(axis(0), DOC_1), point(axis(2), DOC_1), keep])
+        await adapter.upsert(A, [point(axis(0), DOC_1), point(axis(2), DOC_1), keep])
 
-        await index.delete_document(A, DOC_1)
+        await adapter.delete_document(A, DOC_1)
 
-        assert await index.count(A) == 1
-        assert ids(await index.search(A, SearchQuery(dense=axis(0)))) == [keep.id]
-        await index.delete_document(A, DOC_1)  # idempotent
-        await index.delete_document(A, DocumentId("never-indexed"))
-        assert await index.count(A) == 1
+        assert await adapter.count(A) == 1
+        assert ids(await adapter.search(A, SearchQuery(dense=axis(0)))) == [keep.id]
+        await adapter.delete_document(A, DOC_1)  # idempotent
+        await adapter.delete_document(A, DocumentId("never-indexed"))
+        assert await adapter.count(A) == 1
 
-    async def test_delete_document_never_crosses_tenants(self, index: VectorIndex) -> None:
-        await index.upsert(A, [point(axis(0), DOC_1), point(axis(1), DOC_2)])
-        await index.upsert(B, [point(axis(0), DOC_1)])
+    async def test_delete_document_never_crosses_tenants(self, adapter: VectorIndex) -> None:
+        await adapter.upsert(A, [point(axis(0), DOC_1), point(axis(1), DOC_2)])
+        await adapter.upsert(B, [point(axis(0), DOC_1)])
 
-        await index.delete_document(B, DOC_2)  # only A has DOC_2
-        await index.delete_document(B, DOC_1)  # both have DOC_1
+        await adapter.delete_document(B, DOC_2)  # only A has DOC_2
+        await adapter.delete_document(B, DOC_1)  # both have DOC_1
 
-        assert await index.count(A, DOC_1) == 1
-        assert await index.count(A, DOC_2) == 1
-        assert await index.count(B) == 0
+        assert await adapter.count(A, DOC_1) == 1
+        assert await adapter.count(A, DOC_2) == 1
+        assert await adapter.count(B) == 0
 
-    async def test_delete_tenant_never_crosses_tenants(self, index: VectorIndex) -> None:
-        await index.upsert(A, [point(axis(0)), point(axis(1))])
-        await index.upsert(B, [point(axis(0))])
+    async def test_delete_tenant_never_crosses_tenants(self, adapter: VectorIndex) -> None:
+        await adapter.upsert(A, [point(axis(0)), point(axis(1))])
+        await adapter.upsert(B, [point(axis(0))])
 
-        await index.delete_tenant(B)
+        await adapter.delete_tenant(B)
 
-        assert await index.count(B) == 0
-        assert await index.search(B, SearchQuery(dense=axis(0))) == []
-        assert await index.count(A) == 2
-        await index.delete_tenant(B)  # idempotent
-        await index.delete_tenant(TenantId("never-seen"))
-        assert await index.count(A) == 2
+        assert await adapter.count(B) == 0
+        assert await adapter.search(B, SearchQuery(dense=axis(0))) == []
+        assert await adapter.count(A) == 2
+        await adapter.delete_tenant(B)  # idempotent
+        await adapter.delete_tenant(TenantId("never-seen"))
+        assert await adapter.count(A) == 2
 
-    async def test_sparse_only_search_ranks_the_rare_term_first(self, index: VectorIndex) -> None:
+    async def test_sparse_only_search_ranks_the_rare_term_first(self, adapter: VectorIndex) -> None:
         rare = point(axis(0), sparse_vector=sparse(t1=1.0, t99=1.0))
         common = [point(axis(0), ordinal=i, sparse_vector=sparse(t1=1.0, t2=1.0)) for i in range(1, 5)]
         unrelated = point(axis(0), ordinal=9, sparse_vector=sparse(t3=1.0))
         no_sparse = point(axis(0), ordinal=10)
-        await index.upsert(A, [*common, rare, unrelated, no_sparse])
+        await adapter.upsert(A, [*common, rare, unrelated, no_sparse])
 
-        hits = await index.search(A, SearchQuery(dense=[], sparse=sparse(t1=1.0, t99=1.0)))
+        hits = await adapter.search(A, SearchQuery(dense=[], sparse=sparse(t1=1.0, t99=1.0)))
 
         assert ids(hits)[0] == rare.id
         assert set(ids(hits)) == {rare.id, *(p.id for p in common)}
@@ -226,14 +228,14 @@ class VectorIndexContract:
         assert hits[0].score > hits[1].score
         assert hits[0].payload == rare.payload
 
-    async def test_hybrid_search_fuses_both_signals(self, index: VectorIndex) -> None:
+    async def test_hybrid_search_fuses_both_signals(self, adapter: VectorIndex) -> None:
         both = point(axis(0), sparse_vector=sparse(t99=2.0))  # top in dense and in sparse
         dense_only = point(dense((0, 1.0), (1, 0.3)), sparse_vector=sparse(t5=1.0))
         filler = point(dense((0, 0.1), (3, 1.0)), sparse_vector=sparse(t4=1.0))
         sparse_only = point(axis(7), sparse_vector=sparse(t99=1.0, t6=1.0))  # last in dense
-        await index.upsert(A, [sparse_only, filler, dense_only, both])
+        await adapter.upsert(A, [sparse_only, filler, dense_only, both])
 
-        hits = await index.search(A, SearchQuery(dense=axis(0), sparse=sparse(t99=1.0), limit=10))
+        hits = await adapter.search(A, SearchQuery(dense=axis(0), sparse=sparse(t99=1.0), limit=10))
 
         found = ids(hits)
         assert set(found) == {both.id, dense_only.id, filler.id, sparse_only.id}
@@ -242,29 +244,29 @@ class VectorIndexContract:
         assert_best_first(hits)
 
     @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
-    async def test_limit_is_respected(self, index: VectorIndex, mode: str) -> None:
-        await index.upsert(
+    async def test_limit_is_respected(self, adapter: VectorIndex, mode: str) -> None:
+        await adapter.upsert(
             A, [point(axis(i), sparse_vector=sparse(t1=1.0, **{f"t{i + 10}": 1.0})) for i in range(6)]
         )
         vector = [] if mode == "sparse" else axis(0)
         terms = None if mode == "dense" else sparse(t1=1.0)
 
-        hits = await index.search(A, SearchQuery(dense=vector, sparse=terms, limit=2))
+        hits = await adapter.search(A, SearchQuery(dense=vector, sparse=terms, limit=2))
 
         assert len(hits) == 2
         assert_best_first(hits)
 
-    async def test_wrong_dimension_is_invalid_input(self, index: VectorIndex) -> None:
+    async def test_wrong_dimension_is_invalid_input(self, adapter: VectorIndex) -> None:
         good = point(axis(0))
         short = VectorPoint(id=str(uuid.uuid4()), dense=[1.0] * 7, payload=payload())
         with pytest.raises(InvalidInput):
-            await index.upsert(A, [good, short])
-        assert await index.count(A) == 0  # nothing half-written
+            await adapter.upsert(A, [good, short])
+        assert await adapter.count(A) == 0  # nothing half-written
         with pytest.raises(InvalidInput):
-            await index.search(A, SearchQuery(dense=[1.0] * 9))
+            await adapter.search(A, SearchQuery(dense=[1.0] * 9))
         with pytest.raises(InvalidInput):
-            await index.search(A, SearchQuery(dense=[1.0] * 9, sparse=sparse(t1=1.0)))
+            await adapter.search(A, SearchQuery(dense=[1.0] * 9, sparse=sparse(t1=1.0)))
 
-    async def test_a_query_without_vectors_is_invalid_input(self, index: VectorIndex) -> None:
+    async def test_a_query_without_vectors_is_invalid_input(self, adapter: VectorIndex) -> None:
         with pytest.raises(InvalidInput):
-            await index.search(A, SearchQuery(dense=[]))
+            await adapter.search(A, SearchQuery(dense=[]))

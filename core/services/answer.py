@@ -6,22 +6,25 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Sequence
 
+from ..events import QuestionAnswered, QuestionUnfinished
 from ..models import (
     SYSTEM_CALLER,
     AnswerDelta,
     AnswerDone,
     AnswerEvent,
     Caller,
+    ChatRequest,
     Citation,
+    Grounding,
     Message,
     Passage,
-    Prompt,
     SearchHit,
     TenantId,
 )
 from ..ports import ChatModel
-from .audit import AuditTrail
+from ..prompting import render_messages
 from .retrieval import Retriever
+from .transactions import UnitsOfWork
 
 NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
 HISTORY_MESSAGES = 10
@@ -49,10 +52,10 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
 
 
 class AnswerService:
-    def __init__(self, *, retriever: Retriever, chat_model: ChatModel, audit: AuditTrail) -> None:
+    def __init__(self, *, retriever: Retriever, chat_model: ChatModel, units: UnitsOfWork) -> None:
         self._retriever = retriever
         self._chat = chat_model
-        self._audit = audit
+        self._units = units
 
     def validate(self, question: str) -> str:
         """The stripped question; InvalidInput if empty or too long (check before streaming)."""
@@ -77,12 +80,12 @@ class AnswerService:
             yield AnswerDone(NO_CONTEXT_ANSWER, ())
             return
         passages = [Passage(i, hit.payload.text, hit.payload.title) for i, hit in enumerate(hits, start=1)]
-        prompt = Prompt(question.strip(), passages, tuple(history)[-HISTORY_MESSAGES:])
+        grounding = Grounding(question.strip(), passages, tuple(history)[-HISTORY_MESSAGES:])
         parts: list[str] = []
-        async for delta in self._chat.stream(prompt):
-            if delta:
-                parts.append(delta)
-                yield AnswerDelta(delta)
+        async for delta in self._chat.stream(ChatRequest(render_messages(grounding), grounding)):
+            if delta.text:
+                parts.append(delta.text)
+                yield AnswerDelta(delta.text)
         answer = "".join(parts)
         citations = tuple(citations_for(answer, hits))
         await self._record(tenant, caller, question, answer, citations)
@@ -90,18 +93,23 @@ class AnswerService:
 
     async def record_unfinished(self, tenant: TenantId, question: str, caller: Caller, reason: str) -> None:
         """Audit a question whose answer never completed (an error, or the client went away)."""
-        details = {"question_sha256": _digest(question), "reason": reason}
-        await self._audit.record(tenant, caller, "query.unfinished", "query", details)
+        await self._units.publish(
+            QuestionUnfinished(
+                tenant_id=tenant, caller=caller, question_digest=_digest(question), reason=reason
+            )
+        )
 
     async def _record(
         self, tenant: TenantId, caller: Caller, question: str, answer: str, citations: Sequence[Citation]
     ) -> None:
-        details = {
-            "question_sha256": _digest(question),
-            "answer_chars": len(answer),
-            "cited_documents": sorted({c.document_id for c in citations}),
-        }
-        await self._audit.record(tenant, caller, "query.answer", "query", details)
+        event = QuestionAnswered(
+            tenant_id=tenant,
+            caller=caller,
+            question_digest=_digest(question),
+            answer_chars=len(answer),
+            cited_documents=tuple(c.document_id for c in citations),
+        )
+        await self._units.publish(event)
 
 
 def _digest(question: str) -> str:

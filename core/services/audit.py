@@ -1,41 +1,76 @@
-"""Recording actions in the audit trail, and checking the trail."""
+"""The audit trail: every domain event becomes a linked, signed record inside the event's own
+transaction, and chains are walked to verify or export them."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import json
+from collections.abc import AsyncIterator
 
-from ..audit import ChainVerdict, ChainWalker
-from ..models import AuditEvent, AuditRecord, Caller, TenantId
-from ..ports import AuditLog
+from ..audit import ChainVerdict, ChainWalker, canonical_details, chain_of, linked
+from ..events import DomainEvent
+from ..models import SYSTEM_CHAIN, AuditEvent, AuditRecord, TenantId
+from ..ports import AuditSigner
+from .transactions import Transaction, UnitsOfWork
 
 PAGE = 1000
 
 
+def audit_event(event: DomainEvent) -> AuditEvent:
+    """What the trail keeps of a domain event: who, what, on what, and its non-personal details."""
+    return AuditEvent(
+        event.tenant_id,
+        event.caller.actor,
+        event.action,
+        event.target,
+        event.caller.request_id,
+        dict(event.audit_details()),
+    )
+
+
+class AuditRecorder:
+    """The in-transaction handler that appends one record per domain event."""
+
+    def __init__(self, signer: AuditSigner) -> None:
+        self._signer = signer
+
+    async def on_event(self, event: DomainEvent, transaction: Transaction) -> None:
+        """The in-transaction handler: the record commits (or rolls back) with the event's rows."""
+        await self.append(transaction, audit_event(event))
+
+    async def append(self, transaction: Transaction, event: AuditEvent) -> AuditRecord:
+        """Link the event after its chain's head (held until commit), sign and store it."""
+        details = canonical_details(event.details)  # refuse what is not plain JSON, before any write
+        seq, prev_hash = await transaction.audit.head(chain_of(event))
+        record = linked(
+            event,
+            seq=seq + 1,
+            prev_hash=prev_hash,
+            key_id=self._signer.key_id,
+            sign=self._signer.sign,
+            details=json.loads(details),
+        )
+        await transaction.audit.add(record)
+        return record
+
+
 class AuditTrail:
-    """Appends one record per action and walks chains to verify or export them."""
+    """Reads chains back, to export or verify them."""
 
-    def __init__(self, log: AuditLog) -> None:
-        self._log = log
-
-    async def record(
-        self,
-        tenant: TenantId | None,
-        caller: Caller,
-        action: str,
-        target: str,
-        details: Mapping[str, object] | None = None,
-    ) -> AuditRecord:
-        """Append the action; `details` must hold no personal data (hashes and counts, not text)."""
-        event = AuditEvent(tenant, caller.actor, action, target, caller.request_id, dict(details or {}))
-        return await self._log.append(event)
+    def __init__(self, signer: AuditSigner, units: UnitsOfWork) -> None:
+        self._signer = signer
+        self._units = units
 
     async def chains(self) -> list[str]:
-        return sorted(await self._log.chains())
+        async with self._units(None, read_only=True) as transaction:
+            return sorted(await transaction.audit.chains())
 
     async def records(self, chain: str, *, after_seq: int = 0) -> AsyncIterator[AuditRecord]:
-        """Every record of the chain after `after_seq`, in order, read page by page."""
+        """Every record of the chain after `after_seq`, in order, read page by page (a tenant's chain
+        under that tenant's scope)."""
+        scope = None if chain == SYSTEM_CHAIN else TenantId(chain)
         while True:
-            page = await self._log.read(chain, after_seq=after_seq, limit=PAGE)
+            async with self._units(scope, read_only=True) as transaction:
+                page = await transaction.audit.read(chain, after_seq=after_seq, limit=PAGE)
             for record in page:
                 yield record
             if len(page) < PAGE:
@@ -44,7 +79,7 @@ class AuditTrail:
 
     async def verify(self, chain: str, anchor: tuple[int, str] | None = None) -> ChainVerdict:
         """Walk the whole chain; the verdict names the first broken record, if any."""
-        walker = ChainWalker(chain, self._log.signature_valid, anchor)
+        walker = ChainWalker(chain, self._signer.signature_valid, anchor)
         async for record in self.records(chain):
             broken = walker.check(record)
             if broken is not None:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..errors import (
-    Conflict,
-    InvalidInput,
-    PayloadTooLarge,
-    ProviderUnavailable,
-    QuotaExceeded,
-    UnsupportedMedia,
-)
+from ..errors import Conflict, InvalidInput, ProviderUnavailable, UnsupportedMedia
+from ..events import DocumentDeleted, DocumentFailed, DocumentUploaded
 from ..media import detect_media_type, safe_filename, title_from_filename
 from ..models import (
     SYSTEM_CALLER,
@@ -26,10 +19,13 @@ from ..models import (
     IngestJob,
     Modality,
     Quotas,
+    Tenant,
     TenantId,
+    TenantUsage,
 )
-from ..ports import BlobStore, JobQueue, MetadataStore, VectorIndex
-from .audit import AuditTrail
+from ..ports import BlobStore, JobQueue, VectorIndex
+from ..streams import IncomingFile, measure
+from .transactions import UnitsOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,104 +40,103 @@ class DocumentService:
     def __init__(
         self,
         *,
-        metadata: MetadataStore,
+        units: UnitsOfWork,
         blobs: BlobStore,
         index: VectorIndex,
         queue: JobQueue,
         modality_of: Callable[[str], Modality | None],
         max_upload_bytes: int,
-        audit: AuditTrail,
         quotas: Quotas = Quotas(),
     ) -> None:
-        self._metadata = metadata
+        self._units = units
         self._blobs = blobs
         self._index = index
         self._queue = queue
         self._modality_of = modality_of
         self._max_upload_bytes = max_upload_bytes
-        self._audit = audit
         self._quotas = quotas
 
     async def upload(
-        self,
-        tenant: TenantId,
-        filename: str,
-        data: bytes,
-        declared_type: str | None = None,
-        *,
-        caller: Caller = SYSTEM_CALLER,
+        self, tenant: TenantId, file: IncomingFile, *, caller: Caller = SYSTEM_CALLER
     ) -> UploadResult:
         """Store the original and queue it; the same bytes again return the existing document.
 
+        The bytes stream through (hashed on a first read, stored on a second). The row and its audit
+        record commit together; if they do not, the stored original is removed again.
         QuotaExceeded when the tenant's document count or stored bytes would pass its limit.
         """
-        name = safe_filename(filename)
-        media_type = detect_media_type(name, declared_type)
+        name = safe_filename(file.filename)
+        media_type = detect_media_type(name, file.declared_type)
         modality = self._modality_of(media_type)
         if modality is None:
             raise UnsupportedMedia(f"unsupported media type {media_type!r} for {name!r}")
-        if not data:
+        size, digest = await measure(file, self._max_upload_bytes)
+        if size == 0:
             raise InvalidInput(f"{name!r} is empty")
-        if len(data) > self._max_upload_bytes:
-            raise PayloadTooLarge(f"{name!r} is {len(data)} bytes; the maximum is {self._max_upload_bytes}")
-        digest = hashlib.sha256(data).hexdigest()
-        existing = await self._metadata.find_by_hash(tenant, digest)
+        async with self._units(tenant, read_only=True) as transaction:
+            existing = await transaction.documents.find_by_hash(tenant, digest)
+            limits = _limits(await transaction.tenants.get(tenant), self._quotas)
         if existing is not None:
             return UploadResult(existing, created=False)
-        limits = await self.limits(tenant)
-        document_id = DocumentId(str(uuid.uuid4()))
-        now = datetime.now(UTC)
-        document = Document(
-            id=document_id,
-            tenant_id=tenant,
-            title=title_from_filename(name),
-            filename=name,
-            media_type=media_type,
-            size_bytes=len(data),
-            content_hash=digest,
-            blob_key=f"documents/{document_id}/original",
-            status=DocumentStatus.QUEUED,
-            created_at=now,
-            updated_at=now,
-        )
-        await self._blobs.put(tenant, document.blob_key, data, media_type)
+        document = _new_document(tenant, name, media_type, size, digest)
+        await self._blobs.put(tenant, document.blob_key, file.open(), media_type)
         try:
-            document = await self._metadata.add_document(document, limits=limits)
-        except QuotaExceeded:  # the store checks the quota atomically with the insert
+            async with self._units(tenant) as transaction:
+                await transaction.documents.add(document, limits=limits)
+                transaction.publish(
+                    DocumentUploaded(
+                        tenant_id=tenant,
+                        caller=caller,
+                        document_id=document.id,
+                        media_type=media_type,
+                        size_bytes=size,
+                        content_sha256=digest,
+                    )
+                )
+                await transaction.commit()
+        except BaseException as error:
             await self._blobs.delete(tenant, document.blob_key)
+            if isinstance(error, Conflict):  # the same bytes won a race with this upload
+                async with self._units(tenant, read_only=True) as transaction:
+                    winner = await transaction.documents.find_by_hash(tenant, digest)
+                if winner is not None:
+                    return UploadResult(winner, created=False)
             raise
-        except Conflict:
-            await self._blobs.delete(tenant, document.blob_key)
-            winner = await self._metadata.find_by_hash(tenant, digest)
-            if winner is None:
-                raise
-            return UploadResult(winner, created=False)
+        return UploadResult(await self._enqueue(document, modality, caller), created=True)
+
+    async def _enqueue(self, document: Document, modality: Modality, caller: Caller) -> Document:
         try:
-            await self._queue.enqueue(IngestJob(tenant, document_id, modality))
+            await self._queue.enqueue(IngestJob(document.tenant_id, document.id, modality))
+            return document
         except ProviderUnavailable as error:
-            document = await self._metadata.update_status(
-                tenant, document_id, DocumentStatus.FAILED, error=f"could not queue ingestion: {error}"
-            )
-        details = {"media_type": media_type, "size_bytes": len(data), "content_sha256": digest}
-        await self._audit.record(tenant, caller, "document.upload", document_id, details)
-        return UploadResult(document, created=True)
+            reason = f"could not queue ingestion: {error}"
+            async with self._units(document.tenant_id) as transaction:
+                failed = await transaction.documents.update_status(
+                    document.tenant_id, document.id, DocumentStatus.FAILED, error=reason
+                )
+                transaction.publish(
+                    DocumentFailed(
+                        tenant_id=document.tenant_id, caller=caller, document_id=document.id, reason=reason
+                    )
+                )
+                await transaction.commit()
+            return failed
 
     async def limits(self, tenant: TenantId) -> Quotas:
         """The tenant's own limits where it has them, the configured ones otherwise."""
-        record = await self._metadata.get_tenant(tenant)
-        return Quotas(
-            max_documents=self._quotas.max_documents
-            if record.max_documents is None
-            else record.max_documents,
-            max_bytes=self._quotas.max_bytes if record.max_bytes is None else record.max_bytes,
-        )
+        async with self._units(tenant, read_only=True) as transaction:
+            return _limits(await transaction.tenants.get(tenant), self._quotas)
+
+    async def usage(self, tenant: TenantId) -> TenantUsage:
+        async with self._units(tenant, read_only=True) as transaction:
+            return await transaction.documents.usage(tenant)
 
     async def requeue_unfinished(self, tenant: TenantId, page_size: int = 500) -> int:
         """Queue again the tenant's documents left queued or processing (after a crash or restart)."""
         count = 0
         offset = 0
         while True:
-            page = await self._metadata.list_documents(tenant, limit=page_size, offset=offset)
+            page = await self.list(tenant, limit=page_size, offset=offset)
             for document in page:
                 if document.status in (DocumentStatus.QUEUED, DocumentStatus.PROCESSING):
                     modality = self._modality_of(document.media_type) or Modality.TEXT
@@ -151,18 +146,60 @@ class DocumentService:
                 return count
             offset += page_size
 
+    async def original_link(
+        self, tenant: TenantId, document_id: DocumentId, expires_in: int
+    ) -> tuple[Document, str | None]:
+        """The document and a time-limited URL of its original from the blob store, or None when the
+        store has no URLs of its own (the edge then signs one it serves)."""
+        document = await self.get(tenant, document_id)
+        return document, await self._blobs.presigned_url(tenant, document.blob_key, expires_in)
+
+    def read_blob(self, tenant: TenantId, key: str) -> AsyncIterator[bytes]:
+        """The bytes of one of the tenant's blobs (for a link the edge signed and has verified)."""
+        return self._blobs.read(tenant, key)
+
     async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        return await self._metadata.get_document(tenant, document_id)
+        async with self._units(tenant, read_only=True) as transaction:
+            return await transaction.documents.get(tenant, document_id)
 
     async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
-        return await self._metadata.list_documents(tenant, limit=limit, offset=offset)
+        async with self._units(tenant, read_only=True) as transaction:
+            return await transaction.documents.list(tenant, limit=limit, offset=offset)
 
     async def delete(
         self, tenant: TenantId, document_id: DocumentId, *, caller: Caller = SYSTEM_CALLER
     ) -> None:
         """Remove vectors, then the original, then the row (so a failure can be retried)."""
-        document = await self._metadata.get_document(tenant, document_id)
+        document = await self.get(tenant, document_id)
         await self._index.delete_document(tenant, document_id)
         await self._blobs.delete(tenant, document.blob_key)
-        await self._metadata.delete_document(tenant, document_id)
-        await self._audit.record(tenant, caller, "document.delete", document_id)
+        async with self._units(tenant) as transaction:
+            await transaction.documents.delete(tenant, document_id)
+            transaction.publish(DocumentDeleted(tenant_id=tenant, caller=caller, document_id=document_id))
+            await transaction.commit()
+
+
+def _limits(tenant: Tenant, defaults: Quotas) -> Quotas:
+    """The tenant's own limits where it has them, the configured defaults otherwise."""
+    return Quotas(
+        max_documents=defaults.max_documents if tenant.max_documents is None else tenant.max_documents,
+        max_bytes=defaults.max_bytes if tenant.max_bytes is None else tenant.max_bytes,
+    )
+
+
+def _new_document(tenant: TenantId, name: str, media_type: str, size: int, digest: str) -> Document:
+    document_id = DocumentId(str(uuid.uuid4()))
+    now = datetime.now(UTC)
+    return Document(
+        id=document_id,
+        tenant_id=tenant,
+        title=title_from_filename(name),
+        filename=name,
+        media_type=media_type,
+        size_bytes=size,
+        content_hash=digest,
+        blob_key=f"documents/{document_id}/original",
+        status=DocumentStatus.QUEUED,
+        created_at=now,
+        updated_at=now,
+    )

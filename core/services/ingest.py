@@ -1,36 +1,42 @@
-"""Ingestion: extract -> chunk -> embed -> upsert -> status. Idempotent, so a job may run twice."""
+"""Ingestion: extract -> scrub -> chunk -> embed -> upsert -> status. Idempotent, so a job may run twice."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from ..chunking import ChunkingPolicy, chunk_segments
-from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError
+from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError, UnsupportedMedia
+from ..events import DocumentFailed, DocumentIndexed
 from ..models import (
     Caller,
     ChunkPayload,
     Document,
     DocumentStatus,
+    Extraction,
     IngestJob,
+    Segment,
     VectorPoint,
 )
 from ..ports import (
     BlobStore,
+    IngestRunner,
     MediaExtractor,
-    MetadataStore,
     PiiScrubber,
     SparseEncoder,
     TextEmbedder,
     VectorIndex,
 )
-from .audit import AuditTrail
+from .transactions import UnitsOfWork
 
 log = logging.getLogger(__name__)
 
 WORKER = Caller("worker")
 _POINT_NAMESPACE = uuid.UUID("5b1c8f5e-2f0e-4d56-9a57-7a0f3f4e2a10")
+Sleep = Callable[[float], Awaitable[None]]
 
 
 def point_id(document: Document, ordinal: int) -> str:
@@ -38,35 +44,35 @@ def point_id(document: Document, ordinal: int) -> str:
     return str(uuid.uuid5(_POINT_NAMESPACE, f"{document.tenant_id}/{document.id}/{ordinal}"))
 
 
+def extractor_for(extractors: Sequence[MediaExtractor], media_type: str) -> MediaExtractor:
+    """The first extractor that handles the media type; UnsupportedMedia if none does."""
+    for extractor in extractors:
+        if media_type in extractor.media_types:
+            return extractor
+    raise UnsupportedMedia(f"no extractor is configured for {media_type}")
+
+
 class IngestService:
     def __init__(
         self,
         *,
-        metadata: MetadataStore,
+        units: UnitsOfWork,
         blobs: BlobStore,
         extractors: Sequence[MediaExtractor],
         embedder: TextEmbedder,
         index: VectorIndex,
         chunking: ChunkingPolicy,
-        audit: AuditTrail,
         sparse: SparseEncoder | None = None,
         scrubber: PiiScrubber | None = None,
     ) -> None:
-        self._metadata = metadata
+        self._units = units
         self._blobs = blobs
         self._extractors = extractors
         self._embedder = embedder
         self._index = index
         self._chunking = chunking
-        self._audit = audit
         self._sparse = sparse
         self._scrubber = scrubber
-
-    def _extractor_for(self, media_type: str) -> MediaExtractor:
-        for extractor in self._extractors:
-            if media_type in extractor.media_types:
-                return extractor
-        raise ExtractionFailed(f"no extractor for {media_type}")
 
     async def run(self, job: IngestJob, *, final_attempt: bool = True) -> DocumentStatus | None:
         """Ingest one document; a document deleted meanwhile is skipped and returns None.
@@ -76,10 +82,12 @@ class IngestService:
         error is re-raised so the caller can retry.
         """
         try:
-            before = await self._metadata.get_document(job.tenant_id, job.document_id)
-            document = await self._metadata.update_status(
-                job.tenant_id, job.document_id, DocumentStatus.PROCESSING
-            )
+            async with self._units(job.tenant_id) as transaction:
+                before = await transaction.documents.get(job.tenant_id, job.document_id)
+                document = await transaction.documents.update_status(
+                    job.tenant_id, job.document_id, DocumentStatus.PROCESSING
+                )
+                await transaction.commit()
         except NotFound:
             return None
         fresh = before.status == DocumentStatus.QUEUED and before.error is None and before.chunk_count == 0
@@ -88,9 +96,7 @@ class IngestService:
         except ProviderUnavailable as error:
             await self._index.delete_document(document.tenant_id, document.id)
             if error.retryable and not final_attempt:
-                await self._metadata.update_status(
-                    document.tenant_id, document.id, DocumentStatus.QUEUED, error=f"retrying: {error}"
-                )
+                await self._set_status(document, DocumentStatus.QUEUED, error=f"retrying: {error}")
                 raise
             return await self._fail(document, str(error))
         except RagloomError as error:
@@ -101,40 +107,65 @@ class IngestService:
             await self._index.delete_document(document.tenant_id, document.id)
             return await self._fail(document, f"internal error: {type(error).__name__}")
         try:
-            await self._metadata.update_status(
-                document.tenant_id, document.id, DocumentStatus.READY, chunk_count=count
-            )
-        except NotFound:
+            async with self._units(document.tenant_id) as transaction:
+                await transaction.documents.update_status(
+                    document.tenant_id, document.id, DocumentStatus.READY, chunk_count=count
+                )
+                transaction.publish(
+                    DocumentIndexed(
+                        tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, chunks=count
+                    )
+                )
+                await transaction.commit()
+        except NotFound:  # deleted while it was being indexed
             await self._index.delete_document(document.tenant_id, document.id)
             return None
-        await self._audit.record(document.tenant_id, WORKER, "document.ready", document.id, {"chunks": count})
         return DocumentStatus.READY
+
+    async def _set_status(self, document: Document, status: DocumentStatus, *, error: str) -> None:
+        async with self._units(document.tenant_id) as transaction:
+            await transaction.documents.update_status(document.tenant_id, document.id, status, error=error)
+            await transaction.commit()
 
     async def _fail(self, document: Document, reason: str) -> DocumentStatus | None:
         try:
-            await self._metadata.update_status(
-                document.tenant_id, document.id, DocumentStatus.FAILED, error=reason
-            )
+            async with self._units(document.tenant_id) as transaction:
+                await transaction.documents.update_status(
+                    document.tenant_id, document.id, DocumentStatus.FAILED, error=reason
+                )
+                transaction.publish(
+                    DocumentFailed(
+                        tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, reason=reason
+                    )
+                )
+                await transaction.commit()
         except NotFound:
             return None
-        await self._audit.record(document.tenant_id, WORKER, "document.failed", document.id)
         return DocumentStatus.FAILED
+
+    async def _extract(self, document: Document) -> Extraction:
+        extractor = extractor_for(self._extractors, document.media_type)
+        async with self._blobs.local_file(document.tenant_id, document.blob_key) as path:
+            return await extractor.extract(path, document.media_type, document.filename)
+
+    async def _scrubbed(self, document: Document, extraction: Extraction) -> tuple[str, list[Segment]]:
+        """The title and each segment scrubbed once, before chunking, so no chunk holds raw data."""
+        title = extraction.title or document.title
+        segments = list(extraction.segments)
+        if self._scrubber is None:
+            return title, segments
+        scrubbed = await self._scrubber.scrub(document.tenant_id, [title, *(s.text for s in segments)])
+        return scrubbed[0].text, [
+            dataclasses.replace(s, text=c.text) for s, c in zip(segments, scrubbed[1:], strict=True)
+        ]
 
     async def _index_document(self, document: Document, *, replace: bool) -> int:
         """Extract, chunk, embed and upsert; `replace` first removes points an earlier run left."""
-        data = await self._blobs.get(document.tenant_id, document.blob_key)
-        extraction = await self._extractor_for(document.media_type).extract(
-            data, document.media_type, document.filename
-        )
-        title = extraction.title or document.title
-        chunks = chunk_segments(extraction.segments, title, self._chunking)
+        title, segments = await self._scrubbed(document, await self._extract(document))
+        chunks = chunk_segments(segments, title, self._chunking)
         if not chunks:
             raise ExtractionFailed(f"no text found in {document.filename!r}")
-        texts = [chunk.text for chunk in chunks]
         embed_texts = [chunk.embed_text for chunk in chunks]
-        if self._scrubber is not None:
-            texts = list(await self._scrubber.scrub(texts))
-            embed_texts = list(await self._scrubber.scrub(embed_texts))
         vectors = await self._embedder.embed_documents(embed_texts)
         sparse = self._sparse.encode_documents(embed_texts) if self._sparse is not None else None
         points = [
@@ -147,7 +178,7 @@ class IngestService:
                     title=title,
                     source=document.filename,
                     ordinal=chunk.ordinal,
-                    text=texts[i],
+                    text=chunk.text,
                     page=chunk.page,
                     start_seconds=chunk.start_seconds,
                 ),
@@ -158,3 +189,22 @@ class IngestService:
             await self._index.delete_document(document.tenant_id, document.id)
         await self._index.upsert(document.tenant_id, points)
         return len(points)
+
+
+def retrying_runner(
+    service: IngestService, attempts: int, *, backoff_seconds: float = 0.5, sleep: Sleep = asyncio.sleep
+) -> IngestRunner:
+    """Run a job; a retryable ProviderUnavailable is retried with exponential backoff (`sleep` is
+    injectable, so tests need not wait it out)."""
+
+    async def run(job: IngestJob) -> str:
+        for attempt in range(1, attempts + 1):
+            try:
+                status = await service.run(job, final_attempt=attempt == attempts)
+                return status.value if status else "skipped"
+            except ProviderUnavailable as error:
+                log.warning("ingestion of %s: attempt %d/%d: %s", job.document_id, attempt, attempts, error)
+                await sleep(backoff_seconds * 2 ** (attempt - 1))
+        return "failed"
+
+    return run

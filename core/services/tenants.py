@@ -12,9 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..errors import Conflict, InvalidInput, NotFound, TenantDenied, Unauthenticated
+from ..events import (
+    AccessDenied,
+    ApiKeyIssued,
+    ApiKeyRevoked,
+    AuthenticationFailed,
+    TenantCreated,
+    TenantDeleted,
+    TenantLimitsChanged,
+    TenantResumed,
+    TenantSuspended,
+)
 from ..models import SYSTEM_CALLER, ApiKey, Caller, Tenant, TenantId, TenantStatus, TenantUsage
-from ..ports import BlobStore, MetadataStore, SemanticCache, VectorIndex
-from .audit import AuditTrail
+from ..ports import BlobStore, SemanticCache, VectorIndex
+from .transactions import Transaction, UnitsOfWork
 
 KEY_ID_PREFIX = "rlk_"
 _KEY_ID = re.compile(r"^rlk_[0-9a-f]{12}$")
@@ -85,16 +96,14 @@ class TenantService:
     def __init__(
         self,
         *,
-        metadata: MetadataStore,
+        units: UnitsOfWork,
         blobs: BlobStore,
         index: VectorIndex,
-        audit: AuditTrail,
         cache: SemanticCache | None = None,
     ) -> None:
-        self._metadata = metadata
+        self._units = units
         self._blobs = blobs
         self._index = index
-        self._audit = audit
         self._cache = cache
 
     async def create(
@@ -106,7 +115,7 @@ class TenantService:
         tenant_id: TenantId | None = None,
         caller: Caller = SYSTEM_CALLER,
     ) -> Onboarded:
-        """A new active tenant with its first API key."""
+        """A new active tenant with its first API key, committed together with the audit record."""
         now = datetime.now(UTC)
         tenant = Tenant(
             id=tenant_id or TenantId(str(uuid.uuid4())),
@@ -117,16 +126,18 @@ class TenantService:
             max_documents=_limit(max_documents, "max_documents"),
             max_bytes=_limit(max_bytes, "max_bytes"),
         )
-        tenant = await self._metadata.add_tenant(tenant)
         key, token = new_api_key(tenant.id)
-        await self._metadata.add_api_key(key)
-        await self._audit.record(tenant.id, caller, "tenant.create", tenant.id, {"key_id": key.id})
+        async with self._units(tenant.id) as transaction:
+            tenant = await transaction.tenants.add(tenant)
+            await transaction.keys.add(key)
+            transaction.publish(TenantCreated(tenant_id=tenant.id, caller=caller, key_id=key.id))
+            await transaction.commit()
         return Onboarded(tenant, key, token)
 
     async def ensure(self, tenant_id: TenantId, name: str) -> Onboarded | None:
         """Create the tenant unless it exists; the onboarding (with its key) only when created now."""
         try:
-            await self._metadata.get_tenant(tenant_id)
+            await self.get(tenant_id)
             return None
         except NotFound:
             pass
@@ -136,14 +147,17 @@ class TenantService:
             return None
 
     async def get(self, tenant_id: TenantId) -> Tenant:
-        return await self._metadata.get_tenant(tenant_id)
+        async with self._units(tenant_id, read_only=True) as transaction:
+            return await transaction.tenants.get(tenant_id)
 
     async def list(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
-        return await self._metadata.list_tenants(limit=limit, offset=offset)
+        async with self._units(None, read_only=True) as transaction:
+            return await transaction.tenants.list(limit=limit, offset=offset)
 
     async def keys(self, tenant_id: TenantId) -> Sequence[ApiKey]:
-        await self._metadata.get_tenant(tenant_id)
-        return await self._metadata.list_api_keys(tenant_id)
+        async with self._units(tenant_id, read_only=True) as transaction:
+            await transaction.tenants.get(tenant_id)
+            return await transaction.keys.list(tenant_id)
 
     async def set_limits(
         self, tenant_id: TenantId, changes: dict[str, object], *, caller: Caller = SYSTEM_CALLER
@@ -152,35 +166,32 @@ class TenantService:
         unknown = sorted(set(changes) - {"max_documents", "max_bytes"})
         if unknown or not changes:
             raise InvalidInput("send one or both of 'max_documents' and 'max_bytes' (a number >= 0, or null)")
-        current = await self._live_tenant(tenant_id)
-        limits = {"max_documents": current.max_documents, "max_bytes": current.max_bytes}
-        limits.update({field: _limit(value, field) for field, value in changes.items()})
-        tenant = await self._metadata.set_tenant_limits(tenant_id, **limits)
-        await self._audit.record(tenant_id, caller, "tenant.limits", tenant_id, limits)
+        parsed = {field: _limit(value, field) for field, value in changes.items()}
+        async with self._units(tenant_id) as transaction:
+            current = await _live_tenant(transaction, tenant_id)
+            limits = {"max_documents": current.max_documents, "max_bytes": current.max_bytes, **parsed}
+            tenant = await transaction.tenants.set_limits(tenant_id, **limits)
+            transaction.publish(TenantLimitsChanged(tenant_id=tenant_id, caller=caller, **limits))
+            await transaction.commit()
         return tenant
 
     async def usage(self, tenant_id: TenantId) -> TenantUsage:
-        return await self._metadata.tenant_usage(tenant_id)
+        async with self._units(tenant_id, read_only=True) as transaction:
+            return await transaction.documents.usage(tenant_id)
 
     async def suspend(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> Tenant:
-        return await self._set_status(tenant_id, TenantStatus.SUSPENDED, "tenant.suspend", caller)
+        return await self._set_status(tenant_id, TenantStatus.SUSPENDED, caller)
 
     async def resume(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> Tenant:
-        return await self._set_status(tenant_id, TenantStatus.ACTIVE, "tenant.resume", caller)
+        return await self._set_status(tenant_id, TenantStatus.ACTIVE, caller)
 
-    async def _set_status(
-        self, tenant_id: TenantId, status: TenantStatus, action: str, caller: Caller
-    ) -> Tenant:
-        current = await self._live_tenant(tenant_id)
-        tenant = await self._metadata.set_tenant_status(tenant_id, status)
-        await self._audit.record(tenant_id, caller, action, tenant_id, {"from": current.status.value})
-        return tenant
-
-    async def _live_tenant(self, tenant_id: TenantId) -> Tenant:
-        """The tenant; Conflict if it is deleted (a retired tenant cannot be changed or given keys)."""
-        tenant = await self._metadata.get_tenant(tenant_id)
-        if tenant.status == TenantStatus.DELETED:
-            raise Conflict(f"tenant {tenant_id} is deleted")
+    async def _set_status(self, tenant_id: TenantId, status: TenantStatus, caller: Caller) -> Tenant:
+        event_type = TenantSuspended if status == TenantStatus.SUSPENDED else TenantResumed
+        async with self._units(tenant_id) as transaction:
+            current = await _live_tenant(transaction, tenant_id)
+            tenant = await transaction.tenants.set_status(tenant_id, status)
+            transaction.publish(event_type(tenant_id=tenant_id, caller=caller, previous=current.status.value))
+            await transaction.commit()
         return tenant
 
     async def delete(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> dict[str, int]:
@@ -189,31 +200,39 @@ class TenantService:
         Safe to repeat: a purge cut short by a failure is finished by the next call. The receipt
         counts what this call removed per store. The audit chain of the tenant is kept.
         """
-        await self._metadata.get_tenant(tenant_id)
-        await self._metadata.set_tenant_status(tenant_id, TenantStatus.DELETED)
+        async with self._units(tenant_id) as transaction:
+            await transaction.tenants.get(tenant_id)
+            await transaction.tenants.set_status(tenant_id, TenantStatus.DELETED)
+            await transaction.commit()
         receipt = {"vectors": await self._index.count(tenant_id)}
         await self._index.delete_tenant(tenant_id)
         receipt["blobs"] = await self._blobs.delete_tenant(tenant_id)
         if self._cache is not None:
             await self._cache.invalidate(tenant_id)
-        rows = await self._metadata.purge_tenant(tenant_id)
-        receipt.update({f"{table}_rows": count for table, count in rows.items()})
-        await self._audit.record(tenant_id, caller, "tenant.delete", tenant_id, receipt)
+        async with self._units(tenant_id) as transaction:
+            receipt["documents_rows"] = await transaction.documents.purge(tenant_id)
+            receipt["api_keys_rows"] = await transaction.keys.purge(tenant_id)
+            transaction.publish(TenantDeleted(tenant_id=tenant_id, caller=caller, receipt=dict(receipt)))
+            await transaction.commit()
         return receipt
 
     async def issue_key(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> tuple[ApiKey, str]:
-        await self._live_tenant(tenant_id)
         key, token = new_api_key(tenant_id)
-        await self._metadata.add_api_key(key)
-        await self._audit.record(tenant_id, caller, "key.issue", key.id)
+        async with self._units(tenant_id) as transaction:
+            await _live_tenant(transaction, tenant_id)
+            await transaction.keys.add(key)
+            transaction.publish(ApiKeyIssued(tenant_id=tenant_id, caller=caller, key_id=key.id))
+            await transaction.commit()
         return key, token
 
     async def revoke_key(self, tenant_id: TenantId, key_id: str, *, caller: Caller = SYSTEM_CALLER) -> ApiKey:
-        await self._metadata.get_tenant(tenant_id)
-        if not _KEY_ID.match(key_id):
-            raise NotFound(f"key {key_id[:80]!r} not found")
-        key = await self._metadata.revoke_api_key(tenant_id, key_id)
-        await self._audit.record(tenant_id, caller, "key.revoke", key_id)
+        async with self._units(tenant_id) as transaction:
+            await transaction.tenants.get(tenant_id)
+            if not _KEY_ID.match(key_id):
+                raise NotFound(f"key {key_id[:80]!r} not found")
+            key = await transaction.keys.revoke(tenant_id, key_id)
+            transaction.publish(ApiKeyRevoked(tenant_id=tenant_id, caller=caller, key_id=key_id))
+            await transaction.commit()
         return key
 
     async def authenticate(self, token: str | None, *, caller: Caller) -> tuple[Tenant, ApiKey]:
@@ -223,19 +242,35 @@ class TenantService:
         when the key id is unknown.
         """
         key_id, _, secret = (token or "").partition(".")
-        found = await self._metadata.find_api_key(key_id) if _KEY_ID.match(key_id) else None
+        found = None
+        if _KEY_ID.match(key_id):
+            async with self._units(None, read_only=True) as transaction:
+                found = await transaction.keys.find(key_id)
         expected = found[0].secret_hash if found is not None else _hash_secret("")
         matches = hmac.compare_digest(_hash_secret(secret), expected)
         reason = _key_refusal(token, found, matches)
         if reason is not None or found is None:  # an unknown key always has a reason
-            await self._audit.record(None, caller, "auth.fail", "api_key", {"reason": reason})
+            await self._record_refusal(
+                AuthenticationFailed(tenant_id=None, caller=caller, reason=str(reason))
+            )
             raise Unauthenticated(_KEY_REQUIRED)
         key, tenant = found
         if tenant.status != TenantStatus.ACTIVE:
-            await self._audit.record(
-                tenant.id, caller, "auth.denied", key.id, {"status": tenant.status.value}
+            await self._record_refusal(
+                AccessDenied(tenant_id=tenant.id, caller=caller, key_id=key.id, status=tenant.status.value)
             )
             if tenant.status == TenantStatus.DELETED:
                 raise Unauthenticated(_KEY_REQUIRED)
             raise TenantDenied(f"tenant {tenant.id} is suspended; ask your administrator")
         return tenant, key
+
+    async def _record_refusal(self, event: AuthenticationFailed | AccessDenied) -> None:
+        await self._units.publish(event)
+
+
+async def _live_tenant(transaction: Transaction, tenant_id: TenantId) -> Tenant:
+    """The tenant; Conflict if it is deleted (a retired tenant cannot be changed or given keys)."""
+    tenant = await transaction.tenants.get(tenant_id)
+    if tenant.status == TenantStatus.DELETED:
+        raise Conflict(f"tenant {tenant_id} is deleted")
+    return tenant

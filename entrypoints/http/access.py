@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ragloom.core.errors import RagloomError, Unauthenticated
+from ragloom.core.events import AdminAuthenticationFailed
 from ragloom.core.models import Caller
 
 from ..passwords import verify_password
@@ -103,10 +104,10 @@ class AccessMiddleware:
         if admin_matches(admin, credentials):
             state["caller"] = Caller(f"admin:{admin.user}", request_id)
             return
-        audit = await request.app.state.runtime.audit()
+        units = await request.app.state.runtime.units()
         reason = "admin API disabled" if not admin.enabled else "bad credentials"
-        await audit.record(
-            None, Caller("anonymous", request_id), "admin.auth_fail", "admin", {"reason": reason}
+        await units.publish(
+            AdminAuthenticationFailed(tenant_id=None, caller=Caller("anonymous", request_id), reason=reason)
         )
         if not admin.enabled:
             raise Unauthenticated(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,12 +18,15 @@ from ..settings import Settings
 from . import admin, audit, auth, documents, health, query
 from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
+from .links import LinkSigner
 
 ROUTES = [
     Route("/v1/documents", documents.upload_document, methods=["POST"]),
     Route("/v1/documents", documents.list_documents, methods=["GET"]),
     Route("/v1/documents/{document_id}", documents.get_document, methods=["GET"]),
     Route("/v1/documents/{document_id}", documents.delete_document, methods=["DELETE"]),
+    Route("/v1/documents/{document_id}/original", documents.original, methods=["GET"]),
+    Route("/files/{tenant}/{key:path}", documents.signed_file, methods=["GET"]),
     Route("/v1/query", query.query, methods=["POST"]),
     Route("/v1/audit", audit.export, methods=["GET"]),
     Route("/v1/tenant", documents.current_tenant, methods=["GET"]),
@@ -57,6 +61,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        secret = settings.http.link_signing_key
+        app.state.links = LinkSigner(
+            secret.get_secret_value().encode() if secret is not None else secrets.token_bytes(32)
+        )
         async with open_runtime(settings, overrides=overrides) as runtime:
             await runtime.start_all()
             app.state.runtime = runtime

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from ragloom.core.errors import NotFound
 from ragloom.core.models import DocumentId
 
 from .bodies import int_param
+from .links import SignedFile
 from .serialize import document_json, usage_json
 from .tenancy import caller_of, tenant_of
 from .uploads import read_upload
@@ -26,11 +30,9 @@ def _document_id(request: Request) -> DocumentId:
 
 async def upload_document(request: Request) -> Response:
     runtime = request.app.state.runtime
-    upload = await read_upload(request, runtime.settings.http.max_upload_bytes)
     service = await runtime.documents()
-    result = await service.upload(
-        tenant_of(request), upload.filename, upload.data, upload.content_type, caller=caller_of(request)
-    )
+    async with read_upload(request, runtime.settings.http.max_upload_bytes) as upload:
+        result = await service.upload(tenant_of(request), upload, caller=caller_of(request))
     body = document_json(result.document)
     if not result.created:
         return JSONResponse(body, status_code=200)
@@ -59,6 +61,38 @@ async def delete_document(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def original(request: Request) -> Response:
+    """GET /v1/documents/{id}/original: a 307 to a time-limited link to the uploaded bytes."""
+    runtime = request.app.state.runtime
+    expires_in = runtime.settings.http.link_expiry_seconds
+    service = await runtime.documents()
+    document, url = await service.original_link(tenant_of(request), _document_id(request), expires_in)
+    expires_at = int(time.time()) + expires_in
+    if url is None:
+        file = SignedFile(document.tenant_id, document.blob_key, document.media_type, document.filename)
+        url, expires_at = request.app.state.links.url(file, expires_in)
+    body = {"url": url, "expires_at": expires_at}
+    return JSONResponse(body, status_code=307, headers={"Location": url, "Cache-Control": "no-store"})
+
+
+async def signed_file(request: Request) -> Response:
+    """GET /files/{tenant}/{key}: the bytes a signed link names, to whoever holds the link."""
+    file = request.app.state.links.verify(
+        request.path_params["tenant"], request.path_params["key"], dict(request.query_params)
+    )
+    service = await request.app.state.runtime.documents()
+    chunks = service.read_blob(file.tenant, file.key)
+    first = await anext(chunks, b"")  # a missing blob is a 404 before any byte is sent
+
+    async def body() -> AsyncIterator[bytes]:
+        yield first
+        async for chunk in chunks:
+            yield chunk
+
+    disposition = f"attachment; filename*=UTF-8''{quote(file.filename)}"
+    return StreamingResponse(body(), media_type=file.media_type, headers={"Content-Disposition": disposition})
+
+
 async def current_tenant(request: Request) -> Response:
     """GET /v1/tenant: who the key belongs to, its usage and the limits that apply to it."""
     runtime = request.app.state.runtime
@@ -70,6 +104,7 @@ async def current_tenant(request: Request) -> Response:
         "id": tenant.id,
         "name": tenant.name,
         "status": tenant.status.value,
+        "corpus_version": tenant.corpus_version,
         "usage": usage_json(await tenants.usage(tenant_id)),
         "limits": {"max_documents": limits.max_documents, "max_bytes": limits.max_bytes},
     }

@@ -9,22 +9,23 @@ import pytest
 from sqlalchemy import inspect, text
 
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
-from ragloom.adapters.sqlalchemy import SqlAlchemyMetadataStore, SqlAlchemySettings, open_metadata_store
-from ragloom.adapters.sqlalchemy.store import migrate
-from ragloom.contracts.testing.metadata_store import MetadataStoreContract, make_document
+from ragloom.adapters.sqlalchemy.database import alembic_config, migrate
+from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings
+from ragloom.adapters.sqlalchemy.unit_of_work import SqlMetadataStore, open_metadata_store
+from ragloom.contracts.testing.metadata_store import MetadataStoreContract, StoreCalls, make_document
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.ports import HealthCheck
 
 
 class TestInMemoryMetadataStore(MetadataStoreContract):
     @pytest.fixture
-    async def store(self) -> AsyncIterator[InMemoryMetadataStore]:
+    async def adapter(self) -> AsyncIterator[InMemoryMetadataStore]:
         yield InMemoryMetadataStore()
 
 
 class TestSqliteMetadataStore(MetadataStoreContract):
     @pytest.fixture
-    async def store(self, tmp_path: Path) -> AsyncIterator[SqlAlchemyMetadataStore]:
+    async def adapter(self, tmp_path: Path) -> AsyncIterator[SqlMetadataStore]:
         url = f"sqlite+aiosqlite:///{tmp_path}/nested/dir/metadata.sqlite"
         async with open_metadata_store(SqlAlchemySettings(url=url)) as store:
             yield store
@@ -33,7 +34,7 @@ class TestSqliteMetadataStore(MetadataStoreContract):
 @pytest.mark.postgres
 class TestPostgresMetadataStore(MetadataStoreContract):
     @pytest.fixture
-    async def store(self, postgres_url: str) -> AsyncIterator[SqlAlchemyMetadataStore]:
+    async def adapter(self, postgres_url: str) -> AsyncIterator[SqlMetadataStore]:
         settings = SqlAlchemySettings(url=postgres_url, pool_size=2, max_overflow=2)
         async with open_metadata_store(settings) as store:
             yield store
@@ -51,8 +52,8 @@ _RLS = (
 )
 
 
-async def _schema(store: SqlAlchemyMetadataStore) -> dict[str, object]:
-    async with store._engine.connect() as connection:
+async def _schema(store: SqlMetadataStore) -> dict[str, object]:
+    async with store.engine.connect() as connection:
         dialect = connection.dialect.name
         version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         tables = await connection.run_sync(lambda c: sorted(inspect(c).get_table_names()))
@@ -67,10 +68,10 @@ async def _schema(store: SqlAlchemyMetadataStore) -> dict[str, object]:
 async def _assert_migrations_idempotent(url: str) -> None:
     settings = SqlAlchemySettings(url=url, pool_size=1, max_overflow=0)
     async with open_metadata_store(settings) as store:
-        document = await store.add_document(make_document())
+        document = await StoreCalls(store).add_document(make_document())
         before = await _schema(store)
         assert before["tables"] == ["alembic_version", "api_keys", "audit_records", "documents", "tenants"]
-        assert before["version"] == "0002"
+        assert before["version"] == "0003"
         assert {"ix_api_keys_tenant_id", "ix_documents_tenant_created"} <= set(before["indexes"])
         if url.startswith("postgresql"):
             assert before["triggers"] == ["audit_records_append_only", "audit_records_no_truncate"]
@@ -80,11 +81,11 @@ async def _assert_migrations_idempotent(url: str) -> None:
             ]
         else:
             assert before["triggers"] == ["audit_records_no_delete", "audit_records_no_update"]
-        await migrate(store._engine)
+        await migrate(store.engine)
         assert await _schema(store) == before
     async with open_metadata_store(settings) as reopened:
         assert await _schema(reopened) == before
-        assert await reopened.get_document(document.tenant_id, document.id) == document
+        assert await StoreCalls(reopened).get_document(document.tenant_id, document.id) == document
 
 
 async def test_sqlite_migrations_twice_are_a_no_op(tmp_path: Path) -> None:
@@ -99,7 +100,7 @@ async def test_postgres_migrations_twice_are_a_no_op(postgres_url: str) -> None:
 async def test_sqlite_uses_wal(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'metadata.sqlite'}"
     async with open_metadata_store(SqlAlchemySettings(url=url)) as store:
-        async with store._engine.connect() as connection:
+        async with store.engine.connect() as connection:
             mode = (await connection.execute(text("PRAGMA journal_mode"))).scalar_one()
             timeout = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
         assert (mode, timeout) == ("wal", 5000)
@@ -117,7 +118,7 @@ async def test_unreachable_postgres_is_provider_unavailable(migrate_at_open: boo
             with pytest.raises(ProviderUnavailable) as unhealthy:
                 await store.health()
             assert unhealthy.value.retryable
-            await store.list_documents(make_document().tenant_id)
+            await StoreCalls(store).list_documents(make_document().tenant_id)
     assert raised.value.retryable
 
 
@@ -129,8 +130,6 @@ def test_settings_forbid_unknown_keys() -> None:
 async def _assert_downgrade_and_upgrade_keep_documents(url: str) -> None:
     from alembic import command
 
-    from ragloom.adapters.sqlalchemy.store import alembic_config
-
     def _to(revision: str, down: bool):
         def run(connection):
             config = alembic_config()
@@ -141,16 +140,16 @@ async def _assert_downgrade_and_upgrade_keep_documents(url: str) -> None:
 
     settings = SqlAlchemySettings(url=url, pool_size=1, max_overflow=0)
     async with open_metadata_store(settings) as store:
-        document = await store.add_document(make_document())
-        async with store._engine.begin() as connection:
+        document = await StoreCalls(store).add_document(make_document())
+        async with store.engine.begin() as connection:
             await connection.run_sync(_to("0001", down=True))
             tables = await connection.run_sync(lambda c: sorted(inspect(c).get_table_names()))
         assert tables == ["alembic_version", "documents"]
-        async with store._engine.begin() as connection:
+        async with store.engine.begin() as connection:
             await connection.run_sync(_to("head", down=False))
         schema = await _schema(store)
-        assert schema["version"] == "0002" and "audit_records" in schema["tables"]
-        assert await store.get_document(document.tenant_id, document.id) == document
+        assert schema["version"] == "0003" and "audit_records" in schema["tables"]
+        assert await StoreCalls(store).get_document(document.tenant_id, document.id) == document
 
 
 async def test_sqlite_migration_0002_downgrades_and_upgrades_again(tmp_path: Path) -> None:

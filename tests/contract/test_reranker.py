@@ -58,28 +58,28 @@ def tiny_cross_encoder(tmp_path_factory):
 
 class TestCrossEncoderReranker(RerankerContract):
     @pytest.fixture
-    async def reranker(self, tiny_cross_encoder):
+    async def adapter(self, tiny_cross_encoder):
         async with open_reranker(
             CrossEncoderSettings(model=str(tiny_cross_encoder), batch_size=2)
-        ) as reranker:
-            yield reranker
+        ) as adapter:
+            yield adapter
 
-    async def test_order_follows_the_models_own_scores(self, reranker, tiny_cross_encoder):
+    async def test_order_follows_the_models_own_scores(self, adapter, tiny_cross_encoder):
         from sentence_transformers import CrossEncoder
 
         given = hits("owls hunt mice", "bread rises", "lava flows", "bees dance", "tides turn")
         model = CrossEncoder(str(tiny_cross_encoder))
         expected = model.predict([("owls", f"{h.payload.title}\n{h.payload.text}") for h in given])
-        ranked = await reranker.rerank("owls", given, 5)
+        ranked = await adapter.rerank("owls", given, 5)
         best_first = sorted(range(5), key=lambda i: -expected[i])
         assert [h.point_id for h in ranked] == [given[i].point_id for i in best_first]
         assert [h.score for h in ranked] == pytest.approx([float(expected[i]) for i in best_first], abs=1e-5)
 
-    async def test_batch_size_does_not_change_the_result(self, reranker, tiny_cross_encoder):
+    async def test_batch_size_does_not_change_the_result(self, adapter, tiny_cross_encoder):
         given = hits("owls hunt mice", "bread rises", "lava flows", "bees dance", "tides turn")
         async with open_reranker(CrossEncoderSettings(model=str(tiny_cross_encoder), batch_size=64)) as big:
             one_batch = await big.rerank("bees", given, 5)
-        several = await reranker.rerank("bees", given, 5)
+        several = await adapter.rerank("bees", given, 5)
         assert [h.point_id for h in several] == [h.point_id for h in one_batch]
 
 

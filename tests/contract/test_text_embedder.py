@@ -1,14 +1,14 @@
 import pytest
 
 from ragloom.adapters.memory.embedder import HashingEmbedder
-from ragloom.adapters.sentence_transformers import SentenceTransformerSettings, open_text_embedder
+from ragloom.adapters.sentence_transformers.embedder import SentenceTransformerSettings, open_text_embedder
 from ragloom.contracts.testing.text_embedder import TextEmbedderContract
 from ragloom.core.errors import ProviderUnavailable
 
 
 class TestHashingEmbedder(TextEmbedderContract):
     @pytest.fixture
-    async def embedder(self):
+    async def adapter(self):
         yield HashingEmbedder(64)
 
 
@@ -19,33 +19,33 @@ class TestSentenceTransformerEmbedder(TextEmbedderContract):
 
         loop = asyncio.new_event_loop()
         manager = open_text_embedder(SentenceTransformerSettings())
-        embedder = loop.run_until_complete(manager.__aenter__())
-        yield embedder
+        adapter = loop.run_until_complete(manager.__aenter__())
+        yield adapter
         loop.run_until_complete(manager.__aexit__(None, None, None))
         loop.close()
 
     @pytest.fixture
-    async def embedder(self, shared):
+    async def adapter(self, shared):
         yield shared
 
-    async def test_onnx_queries_match_torch_queries(self, embedder):
+    async def test_onnx_queries_match_torch_queries(self, adapter):
         async with open_text_embedder(SentenceTransformerSettings(query_backend="torch")) as torch_embedder:
             for text in ("vitamin D and multiple sclerosis", "a", "x " * 400):
-                fast, slow = await embedder.embed_query(text), await torch_embedder.embed_query(text)
+                fast, slow = await adapter.embed_query(text), await torch_embedder.embed_query(text)
                 assert sum(a * b for a, b in zip(fast, slow, strict=True)) > 0.9999
 
-    async def test_queries_and_document_batches_run_at_the_same_time(self, embedder):
+    async def test_queries_and_document_batches_run_at_the_same_time(self, adapter):
         import asyncio
 
         documents = [f"document number {i} about owls and mice" for i in range(64)]
         batch, *queries = await asyncio.gather(
-            embedder.embed_documents(documents), *(embedder.embed_query(f"query {i}") for i in range(8))
+            adapter.embed_documents(documents), *(adapter.embed_query(f"query {i}") for i in range(8))
         )
         assert len(batch) == 64 and all(len(q) == 384 for q in queries)
 
-    async def test_the_packaged_minilm_is_384_wide_and_normalised(self, embedder):
-        vector = await embedder.embed_query("hello")
-        assert embedder.dimension == 384
+    async def test_the_packaged_minilm_is_384_wide_and_normalised(self, adapter):
+        vector = await adapter.embed_query("hello")
+        assert adapter.dimension == 384
         assert abs(sum(x * x for x in vector) - 1) < 1e-4
 
 

@@ -1,6 +1,8 @@
 import pytest
 
-from ragloom.adapters.text_extract import TEXT_MEDIA_TYPES, TextExtractor
+from ragloom.adapters.text_extract.extractor import TextExtractor
+from ragloom.adapters.text_extract.media_types import TEXT_MEDIA_TYPES
+from ragloom.contracts.testing.media_extractor import MediaExtractorContract, extract_bytes
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from tests.helpers.pdf import make_pdf
 
@@ -30,14 +32,30 @@ def extractor():
     return TextExtractor()
 
 
+class TestTextExtractor(MediaExtractorContract):
+    @pytest.fixture
+    def adapter(self):
+        return TextExtractor()
+
+    @pytest.fixture
+    def samples(self):
+        return {
+            "text/plain": (b"Plain words about herons.", "herons"),
+            "text/markdown": (b"# Birds\n\nHerons wade.", "Herons wade"),
+            "text/html": (b"<html><body><p>Herons wade.</p></body></html>", "Herons wade"),
+            "application/pdf": (make_pdf(["Herons wade in shallow water."]), "Herons wade"),
+            DOCX: (make_docx(), "dredged in March"),
+        }
+
+
 async def test_handles_the_text_formats(extractor):
     assert {"text/plain", "text/markdown", "text/html", "application/pdf", DOCX} == set(TEXT_MEDIA_TYPES)
     assert extractor.media_types == TEXT_MEDIA_TYPES
 
 
 async def test_pdf_pages_and_title(extractor):
-    result = await extractor.extract(
-        make_pdf(["First page.", "Second page."], title="Doc"), "application/pdf", "d.pdf"
+    result = await extract_bytes(
+        extractor, make_pdf(["First page.", "Second page."], title="Doc"), "application/pdf", "d.pdf"
     )
     assert result.title == "Doc"
     assert [(s.text, s.page) for s in result.segments] == [("First page.", 1), ("Second page.", 2)]
@@ -46,12 +64,12 @@ async def test_pdf_pages_and_title(extractor):
 @pytest.mark.parametrize("data", [b"%PDF-1.4 garbage", b"not a pdf at all", b"%PDF-1.7\n" + b"\x00" * 100])
 async def test_corrupt_pdf_is_an_extraction_failure(extractor, data):
     with pytest.raises(ExtractionFailed):
-        await extractor.extract(data, "application/pdf", "x.pdf")
+        await extract_bytes(extractor, data, "application/pdf", "x.pdf")
 
 
 async def test_markdown_keeps_text_and_takes_the_first_heading_as_title(extractor):
     md = b"# Garden Notes\n\nTomatoes need **full sun**.\n\n- water daily\n- `mulch`\n\n## Pests\n\nAphids."
-    result = await extractor.extract(md, "text/markdown", "n.md")
+    result = await extract_bytes(extractor, md, "text/markdown", "n.md")
     assert result.title == "Garden Notes"
     text = result.segments[0].text
     for expected in ("Tomatoes need full sun.", "water daily", "mulch", "Pests", "Aphids."):
@@ -64,7 +82,7 @@ async def test_html_drops_scripts_and_styles(extractor):
         b"<html><head><title>T</title><style>p{}</style></head>"
         b"<body><p>One.</p><script>evil()</script><p>Two.</p></body></html>"
     )
-    result = await extractor.extract(page, "text/html", "p.html")
+    result = await extract_bytes(extractor, page, "text/html", "p.html")
     assert result.title == "T"
     assert result.segments[0].text == "One.\n\nTwo."
 
@@ -79,27 +97,27 @@ async def test_html_drops_scripts_and_styles(extractor):
     ],
 )
 async def test_text_encodings(extractor, data, expected):
-    assert (await extractor.extract(data, "text/plain", "t.txt")).segments[0].text == expected
+    assert (await extract_bytes(extractor, data, "text/plain", "t.txt")).segments[0].text == expected
 
 
 async def test_binary_posing_as_text_fails(extractor):
     with pytest.raises(ExtractionFailed, match="binary"):
-        await extractor.extract(b"\x7fELF\x00\x00\x01", "text/plain", "t.txt")
+        await extract_bytes(extractor, b"\x7fELF\x00\x00\x01", "text/plain", "t.txt")
 
 
 async def test_unknown_media_type(extractor):
     with pytest.raises(UnsupportedMedia):
-        await extractor.extract(b"x", "image/png", "x.png")
+        await extract_bytes(extractor, b"x", "image/png", "x.png")
 
 
 async def test_word_documents_keep_paragraphs_tables_and_the_title(extractor):
-    result = await extractor.extract(make_docx(), DOCX, "r.docx")
+    result = await extract_bytes(extractor, make_docx(), DOCX, "r.docx")
     assert result.title == "Harbour Report"
     assert result.segments[0].text == "Harbour Report\n\nThe harbour was dredged in March.\n\ndepth | 12 m"
-    assert (await extractor.extract(make_docx("Annual"), DOCX, "r.docx")).title == "Annual"
+    assert (await extract_bytes(extractor, make_docx("Annual"), DOCX, "r.docx")).title == "Annual"
 
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", b"plain text", b""])
 async def test_corrupt_word_document_is_an_extraction_failure(extractor, data):
     with pytest.raises(ExtractionFailed, match="Word document"):
-        await extractor.extract(data, DOCX, "x.docx")
+        await extract_bytes(extractor, data, DOCX, "x.docx")

@@ -10,12 +10,11 @@ import qdrant_edge
 from pydantic import ValidationError
 
 from ragloom.adapters.memory.vector_index import InMemoryVectorIndex
-from ragloom.adapters.qdrant.index import QdrantIndex
-from ragloom.adapters.qdrant.index import open_vector_index as open_qdrant
-from ragloom.adapters.qdrant.settings import QdrantSettings
-from ragloom.adapters.qdrant_edge.index import QdrantEdgeIndex
-from ragloom.adapters.qdrant_edge.index import open_vector_index as open_edge
-from ragloom.adapters.qdrant_edge.settings import QdrantEdgeSettings
+from ragloom.adapters.qdrant.edge import QdrantEdgeIndex
+from ragloom.adapters.qdrant.edge import open_vector_index as open_edge
+from ragloom.adapters.qdrant.server import QdrantIndex
+from ragloom.adapters.qdrant.server import open_vector_index as open_qdrant
+from ragloom.adapters.qdrant.settings import QdrantEdgeSettings, QdrantSettings
 from ragloom.contracts.testing.vector_index import DOC_1, A, VectorIndexContract, axis, point, sparse
 from ragloom.core.errors import ProviderUnavailable, StoreInUse
 from ragloom.core.models import SearchQuery
@@ -29,35 +28,35 @@ def edge_settings(tmp_path: Path) -> QdrantEdgeSettings:
 
 class TestInMemoryVectorIndex(VectorIndexContract):
     @pytest.fixture
-    async def index(self) -> AsyncIterator[InMemoryVectorIndex]:
+    async def adapter(self) -> AsyncIterator[InMemoryVectorIndex]:
         yield InMemoryVectorIndex(DIMENSION)
 
 
 class TestQdrantEdgeIndex(VectorIndexContract):
     @pytest.fixture
-    async def index(self, tmp_path: Path) -> AsyncIterator[QdrantEdgeIndex]:
-        async with open_edge(edge_settings(tmp_path)) as index:
-            yield index
+    async def adapter(self, tmp_path: Path) -> AsyncIterator[QdrantEdgeIndex]:
+        async with open_edge(edge_settings(tmp_path)) as adapter:
+            yield adapter
 
 
 @pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
 class TestQdrantIndex(VectorIndexContract):
     @pytest.fixture
-    async def index(self, tmp_path: Path) -> AsyncIterator[QdrantIndex]:
+    async def adapter(self, tmp_path: Path) -> AsyncIterator[QdrantIndex]:
         settings = QdrantSettings(path=str(tmp_path / "qdrant"), dense_dimension=DIMENSION)
-        async with open_qdrant(settings) as index:
-            yield index
+        async with open_qdrant(settings) as adapter:
+            yield adapter
 
 
 class TestQdrantEdgeSpecifics:
     async def test_data_persists_across_close_and_reopen(self, tmp_path: Path) -> None:
         stored = point(axis(0), sparse_vector=sparse(t7=1.0))
-        async with open_edge(edge_settings(tmp_path)) as index:
-            await index.upsert(A, [stored])
+        async with open_edge(edge_settings(tmp_path)) as adapter:
+            await adapter.upsert(A, [stored])
 
-        async with open_edge(edge_settings(tmp_path)) as index:
-            assert await index.count(A, DOC_1) == 1
-            hits = await index.search(A, SearchQuery(dense=axis(0), sparse=sparse(t7=1.0)))
+        async with open_edge(edge_settings(tmp_path)) as adapter:
+            assert await adapter.count(A, DOC_1) == 1
+            hits = await adapter.search(A, SearchQuery(dense=axis(0), sparse=sparse(t7=1.0)))
             assert [hit.point_id for hit in hits] == [stored.id]
             assert hits[0].payload == stored.payload
 
@@ -68,8 +67,8 @@ class TestQdrantEdgeSpecifics:
                     pass
         assert str(tmp_path / "shard") in caught.value.message
         assert "ragloom serve" in caught.value.message
-        async with open_edge(edge_settings(tmp_path)) as index:  # released on close
-            assert await index.count(A) == 0
+        async with open_edge(edge_settings(tmp_path)) as adapter:  # released on close
+            assert await adapter.count(A) == 0
 
     async def test_tenant_payload_index_exists_after_open(self, tmp_path: Path) -> None:
         async with open_edge(edge_settings(tmp_path)):
@@ -93,10 +92,10 @@ class TestQdrantEdgeSpecifics:
         assert caught.value.retryable is False
 
     async def test_calls_after_close_are_provider_unavailable(self, tmp_path: Path) -> None:
-        async with open_edge(edge_settings(tmp_path)) as index:
+        async with open_edge(edge_settings(tmp_path)) as adapter:
             pass
         with pytest.raises(ProviderUnavailable):
-            await index.count(A)
+            await adapter.count(A)
 
 
 class TestQdrantSettings:

@@ -26,7 +26,9 @@ def test_no_generated_request_gets_a_server_error(tmp_path):
     def fuzz(url: str, *credentials: str) -> subprocess.CompletedProcess:
         command = [str(SCHEMATHESIS), "run", f"{url}/openapi.json", "--checks", "not_a_server_error"]
         command += ["--max-examples", "40", "--seed", "1", "--request-timeout", "30", *credentials]
-        return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)  # its cache stays in tmp
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path
+        )  # its cache stays in tmp
 
     with running_server(env) as url:
         key = (tmp_path / "home" / "default-api-key").read_text().strip()

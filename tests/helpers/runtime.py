@@ -11,7 +11,7 @@ from ragloom.entrypoints.settings import Settings, load_settings
 MEMORY_ADAPTERS = {
     "blob_store": "memory",
     "metadata_store": "memory",
-    "audit_log": "memory",
+    "audit_signer": "memory",
     "vector_index": "memory",
     "text_embedder": "hashing",
 }

@@ -1,10 +1,13 @@
 from ragloom.adapters.extractive import ExtractiveChatModel, ExtractiveSettings
-from ragloom.core.models import Passage, Prompt
+from ragloom.core.models import ChatRequest, Grounding, Passage
+from ragloom.core.prompting import render_messages
 
 
 async def answer(question: str, passages: list[Passage], max_sentences: int = 3) -> str:
     model = ExtractiveChatModel(ExtractiveSettings(max_sentences=max_sentences))
-    return "".join([delta async for delta in model.stream(Prompt(question, passages))])
+    grounding = Grounding(question, passages)
+    request = ChatRequest(render_messages(grounding), grounding)
+    return "".join([delta.text async for delta in model.stream(request)])
 
 
 async def test_answers_with_the_matching_sentence_and_cites_its_passage():

@@ -4,8 +4,10 @@ import pytest
 
 from ragloom.adapters.memory.embedder import HashingEmbedder
 from ragloom.contracts.spec import Port
+from ragloom.contracts.testing.blob_store import read_bytes
 from ragloom.core.errors import InvalidInput, NotFound, PayloadTooLarge, ProviderUnavailable, UnsupportedMedia
 from ragloom.core.models import DEFAULT_TENANT, AnswerDone, DocumentStatus, TenantId
+from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
 from tests.helpers.pdf import make_pdf
 from tests.helpers.runtime import memory_settings
@@ -31,12 +33,14 @@ class FlakyEmbedder(HashingEmbedder):
 
 @pytest.fixture
 def settings(tmp_path):
-    return memory_settings(tmp_path, http={"max_upload_bytes": 10_000}, ingest={"max_attempts": 3})
+    return memory_settings(
+        tmp_path, http={"max_upload_bytes": 10_000}, ingest={"max_attempts": 3, "retry_backoff_seconds": 0}
+    )
 
 
 async def ingest(runtime, name, data):
     documents = await runtime.documents()
-    result = await documents.upload(T, name, data)
+    result = await documents.upload(T, IncomingFile.from_bytes(name, data))
     await runtime.wait_idle()
     return result, await documents.get(T, result.document.id)
 
@@ -79,7 +83,7 @@ async def test_delete_removes_vectors_blob_and_row(settings):
         await (await runtime.documents()).delete(T, result.document.id)
         assert await index.count(T, result.document.id) == 0
         with pytest.raises(NotFound):
-            await blobs.get(T, result.document.blob_key)
+            await read_bytes(blobs, T, result.document.blob_key)
         with pytest.raises(NotFound):
             await (await runtime.documents()).get(T, result.document.id)
         with pytest.raises(NotFound):
@@ -101,11 +105,11 @@ async def test_bad_uploads_are_refused_and_nothing_is_stored(settings):
         await runtime.start_all()
         documents = await runtime.documents()
         with pytest.raises(UnsupportedMedia):
-            await documents.upload(T, "a.exe", b"MZ")
+            await documents.upload(T, IncomingFile.from_bytes("a.exe", b"MZ"))
         with pytest.raises(InvalidInput):
-            await documents.upload(T, "a.txt", b"")
+            await documents.upload(T, IncomingFile.from_bytes("a.txt", b""))
         with pytest.raises(PayloadTooLarge):
-            await documents.upload(T, "a.txt", b"x" * 10_001)
+            await documents.upload(T, IncomingFile.from_bytes("a.txt", b"x" * 10_001))
         assert await documents.list(T) == []
 
 
@@ -175,12 +179,14 @@ async def test_work_left_unfinished_by_a_previous_run_is_taken_back(settings):
 
     async with open_runtime(settings, overrides={**shared, Port.JOB_QUEUE: LostQueue()}) as crashed:
         await crashed.ensure_default_tenant()
-        result = await (await crashed.documents()).upload(T, "a.txt", b"Left behind by a crash.")
+        result = await (await crashed.documents()).upload(
+            T, IncomingFile.from_bytes("a.txt", b"Left behind by a crash.")
+        )
     assert result.document.status == DocumentStatus.QUEUED
     async with open_runtime(settings, overrides=shared) as restarted:
         await restarted.start_all()
         await restarted.wait_idle()
-        document = await metadata.get_document(T, DocumentId(result.document.id))
+        document = await (await restarted.documents()).get(T, DocumentId(result.document.id))
     assert document.status == DocumentStatus.READY
 
 

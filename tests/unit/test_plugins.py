@@ -10,9 +10,9 @@ import pytest
 from ragloom.contracts import AdapterSpec, Port, hookimpl
 from ragloom.contracts.errors import DuplicateAdapter, PluginError
 from ragloom.contracts.registry import PluginRegistry
-from ragloom.entrypoints.bootstrap import ALL_BUILTIN_PLUGINS
 from ragloom.entrypoints.commands import plugin_report
 from ragloom.entrypoints.http.app import create_app
+from ragloom.plugins import BUILTIN_PLUGINS
 from tests.helpers.runtime import bearer, default_key, memory_settings, parse_sse, wait_for_status
 
 PLUGIN_SOURCE = textwrap.dedent(
@@ -20,6 +20,7 @@ PLUGIN_SOURCE = textwrap.dedent(
     from contextlib import asynccontextmanager
     from pydantic import BaseModel, ConfigDict, SecretStr
     from ragloom.contracts import AdapterSpec, Port, hookimpl
+    from ragloom.core.models import ChatDelta
 
     class EchoSettings(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -30,8 +31,11 @@ PLUGIN_SOURCE = textwrap.dedent(
         def __init__(self, settings):
             self.prefix = settings.prefix
 
-        async def stream(self, prompt):
-            yield f"{self.prefix}: {prompt.question} [1]"
+        name = "echo"
+
+        async def stream(self, request):
+            yield ChatDelta(f"{self.prefix}: {request.grounding.question} [1]")
+            yield ChatDelta(finish_reason="stop")
 
     @asynccontextmanager
     async def open_echo(settings):
@@ -60,10 +64,10 @@ def installed_plugin(tmp_path, monkeypatch):
 
 
 def test_third_party_plugin_is_discovered_and_reported(installed_plugin, tmp_path):
-    registry = PluginRegistry(ALL_BUILTIN_PLUGINS)
+    registry = PluginRegistry(BUILTIN_PLUGINS)
     assert registry.find(Port.CHAT_MODEL, "echo") is not None
     settings = memory_settings(
-        tmp_path, adapters={"chat_model": "echo"}, plugins={"echo": {"prefix": "heard"}}
+        tmp_path, adapters={"chat_model": "echo"}, plugins={"chat_model": {"echo": {"prefix": "heard"}}}
     )
     report = plugin_report(settings)
     echo = next(p for p in report["plugins"] if p["name"] == "echo")
@@ -76,7 +80,7 @@ def test_third_party_plugin_is_discovered_and_reported(installed_plugin, tmp_pat
 
 async def test_third_party_adapter_is_selected_by_configuration(installed_plugin, tmp_path):
     settings = memory_settings(
-        tmp_path, adapters={"chat_model": "echo"}, plugins={"echo": {"prefix": "heard"}}
+        tmp_path, adapters={"chat_model": "echo"}, plugins={"chat_model": {"echo": {"prefix": "heard"}}}
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -149,7 +153,7 @@ def test_a_plugin_that_fails_to_import_is_named(tmp_path, monkeypatch):
     (site / "broken-0.1.dist-info" / "entry_points.txt").write_text("[ragloom]\nbroken = no_such_module\n")
     monkeypatch.syspath_prepend(str(site))
     with pytest.raises(PluginError, match=r"plugin 'broken' \(no_such_module\) failed to load"):
-        PluginRegistry(ALL_BUILTIN_PLUGINS)
+        PluginRegistry(BUILTIN_PLUGINS)
 
 
 def test_every_hook_is_documented():

@@ -1,6 +1,7 @@
 import pytest
 
 from ragloom.contracts.errors import ConfigError
+from ragloom.contracts.spec import Port
 from ragloom.entrypoints.bootstrap import load_registry, select_adapters
 from ragloom.entrypoints.settings import load_settings
 
@@ -13,8 +14,10 @@ def test_embedded_is_the_default_and_state_lives_under_ragloom_home(tmp_path):
     s = settings(tmp_path)
     assert s.profile == "embedded"
     assert s.adapters["vector_index"] == "qdrant_edge"
-    assert s.plugins["qdrant_edge"]["path"] == f"{tmp_path}/qdrant"
-    assert s.plugins["sqlalchemy"]["url"] == f"sqlite+aiosqlite:///{tmp_path}/ragloom.sqlite3"
+    assert s.plugins["vector_index"]["qdrant_edge"]["path"] == f"{tmp_path}/qdrant"
+    assert (
+        s.plugins["metadata_store"]["sqlalchemy"]["url"] == f"sqlite+aiosqlite:///{tmp_path}/ragloom.sqlite3"
+    )
 
 
 def test_yaml_file_then_environment_override(tmp_path):
@@ -42,11 +45,12 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
         "RAGLOOM_AUDIT_SIGNING_KEY": "c2lnbmluZy1rZXk=",
     }
     s = settings(tmp_path, env)
-    assert s.plugins["sqlalchemy"]["url"] == "postgresql+asyncpg://db/x"
-    assert s.plugins["sql_audit"] == {"url": "postgresql+asyncpg://db/x", "signing_key": "c2lnbmluZy1rZXk="}
-    assert s.plugins["local"]["root"] == f"{tmp_path}/blobs"
+    assert s.plugins["metadata_store"]["sqlalchemy"]["url"] == "postgresql+asyncpg://db/x"
+    assert s.plugins["audit_signer"]["ed25519"] == {"signing_key": "c2lnbmluZy1rZXk="}
+    assert s.plugins["blob_store"]["local"]["root"] == f"{tmp_path}/blobs"
     with pytest.raises(
-        ConfigError, match=r"plugins.sqlalchemy.url: environment variable RAGLOOM_DATABASE_URL"
+        ConfigError,
+        match=r"plugins.metadata_store.sqlalchemy.url: environment variable RAGLOOM_DATABASE_URL",
     ):
         settings(tmp_path, {k: v for k, v in env.items() if k != "RAGLOOM_DATABASE_URL"})
 
@@ -56,12 +60,17 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
     [
         (
             {"http": {"prot": 1}},
-            r"http.prot: unknown key; valid keys: host, max_question_chars, max_upload_bytes, port",
+            r"http.prot: unknown key; valid keys: host, link_expiry_seconds, .*, max_upload_bytes, port",
         ),
         ({"colour": "blue"}, r"colour: unknown key; valid keys: adapters, admin, chunking, home, http"),
         ({"adapters": {"vectors": "x"}}, r"adapters.vectors: unknown port; valid ports: .*vector_index"),
         ({"adapters": {"chat_model": ["a", "b"]}}, r"adapters.chat_model: takes one adapter name"),
-        ({"chunking": {"max_words": 50, "overlap_words": 60}}, r"chunking.overlap_words: must be below"),
+        ({"chunking": {"max_words": 50, "overlap_words": 60}}, r"chunking.overlap_words must be .* below"),
+        ({"chunking": {"max_words": 4}}, r"chunking.max_words must be at least 8"),
+        (
+            {"plugins": {"qdrant_edge": {"path": "/x"}}},
+            r"plugins.qdrant_edge: unknown port; adapter settings are keyed by port, then adapter",
+        ),
     ],
 )
 def test_bad_settings_name_the_key_and_the_choices(tmp_path, overrides, message):
@@ -78,14 +87,20 @@ def test_bad_settings_name_the_key_and_the_choices(tmp_path, overrides, message)
             r"valid choices: memory, qdrant, qdrant_edge",
         ),
         (
-            {"plugins": {"qdrant_edge": {"pth": "/x"}}},
-            r"plugins.qdrant_edge.pth: unknown key; valid keys: .*path",
+            {"plugins": {"vector_index": {"qdrant_edge": {"pth": "/x"}}}},
+            r"plugins.vector_index.qdrant_edge.pth: unknown key; valid keys: .*path",
         ),
         (
-            {"plugins": {"nosuch": {}}},
-            r"plugins.nosuch: no adapter is named 'nosuch'; valid names: .*qdrant_edge",
+            {"plugins": {"vector_index": {"nosuch": {}}}},
+            r"plugins.vector_index.nosuch: no vector_index adapter is named 'nosuch'; "
+            r"valid names: .*qdrant_edge",
         ),
-        ({"adapters": {"vector_index": "qdrant"}}, r"plugins.qdrant: set exactly one of"),
+        (
+            {"plugins": {"chat_model": {"qdrant_edge": {}}}},
+            r"plugins.chat_model.qdrant_edge: no chat_model adapter is named 'qdrant_edge'; "
+            r"valid names: extractive",
+        ),
+        ({"adapters": {"vector_index": "qdrant"}}, r"plugins.vector_index.qdrant: set exactly one of"),
     ],
 )
 def test_adapter_selection_errors_name_the_key_and_the_choices(tmp_path, overrides, message):
@@ -101,8 +116,8 @@ def test_missing_required_adapter_and_required_key(tmp_path):
     ):
         select_adapters(s, load_registry(load_entry_points=False))
     s = settings(tmp_path)
-    s.plugins["qdrant_edge"] = {}
-    with pytest.raises(ConfigError, match=r"plugins.qdrant_edge.path: required key is missing"):
+    s.plugins["vector_index"]["qdrant_edge"] = {}
+    with pytest.raises(ConfigError, match=r"plugins.vector_index.qdrant_edge.path: required key is missing"):
         select_adapters(s, load_registry(load_entry_points=False))
 
 
@@ -144,3 +159,10 @@ def test_a_plain_admin_password_is_kept_only_as_a_hash(tmp_path):
 def test_half_or_malformed_admin_credentials_stop_the_start(tmp_path, env, message):
     with pytest.raises(ConfigError, match=message):
         settings(tmp_path, env)
+
+
+def test_environment_overrides_reach_one_adapter_of_one_port(tmp_path):
+    s = settings(tmp_path, {"RAGLOOM_PLUGINS__VECTOR_INDEX__QDRANT_EDGE__HNSW_EF": "64"})
+    assert s.plugins["vector_index"]["qdrant_edge"]["hnsw_ef"] == 64
+    selected = select_adapters(s, load_registry(load_entry_points=False))
+    assert selected[Port.VECTOR_INDEX][0].settings.hnsw_ef == 64

@@ -1,18 +1,16 @@
-"""Ed25519 signing of audit record hashes, and the key material's formats.
+"""Ed25519 signing of audit record hashes.
 
-Keys travel as base64 of their raw 32 bytes (private or public). A key's id is the first 16 hex
-characters of SHA-256 over the raw public key. What is signed is the record's hash as its 32 raw
+Keys travel as base64 of their raw 32 bytes (see keys.py). What is signed is the record's hash as its 32 raw
 digest bytes (`bytes.fromhex(record.hash)`); the signature is stored as 128 hex characters.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import hashlib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -22,25 +20,10 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import AuditRecord
 
-logger = logging.getLogger("ragloom.adapters.sqlalchemy")
+from .keys import decode_key, key_id
+from .settings import Ed25519Settings
 
-KEY_BYTES = 32
-
-
-def decode_key(text: str, what: str) -> bytes:
-    """The raw 32 bytes of a base64 key; ValueError naming `what` when it is not one."""
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError(f"{what} is not valid base64") from None
-    if len(raw) != KEY_BYTES:
-        raise ValueError(f"{what} must be {KEY_BYTES} bytes (base64 of a raw Ed25519 key), got {len(raw)}")
-    return raw
-
-
-def key_id(public_raw: bytes) -> str:
-    """The fingerprint stored with each record: first 16 hex chars of sha256(raw public key)."""
-    return hashlib.sha256(public_raw).hexdigest()[:16]
+logger = logging.getLogger("ragloom.adapters.ed25519")
 
 
 def generate_private_key() -> str:
@@ -139,3 +122,46 @@ def _create_key_file(path: Path) -> None:
     finally:
         temporary.unlink()
     logger.warning("created a new audit signing key in %s: back it up, records are signed with it", path)
+
+
+class Ed25519AuditSigner:
+    """The AuditSigner port: signs with the configured key, trusts it and the retired keys listed."""
+
+    def __init__(self, signer: Signer, verifier: Verifier) -> None:
+        self._signer = signer
+        self._verifier = verifier
+
+    @property
+    def key_id(self) -> str:
+        return self._signer.key_id
+
+    @property
+    def public_key(self) -> str:
+        """Base64 raw public key of the signing key (list it in `trusted_public_keys` after rotating)."""
+        return self._signer.public_key
+
+    def sign(self, digest: str) -> str:
+        return self._signer.sign(digest)
+
+    def signature_valid(self, record: AuditRecord) -> bool:
+        return self._verifier.valid(record)
+
+
+def signer_and_verifier(settings: Ed25519Settings) -> tuple[Signer, Verifier]:
+    """The signer of the configured key; a verifier trusting it and every `trusted_public_keys`."""
+    secret = settings.signing_key.get_secret_value() if settings.signing_key is not None else None
+    signer = Signer(
+        load_private_key(
+            signing_key=secret,
+            signing_key_file=settings.signing_key_file,
+            create_key_file=settings.create_key_file,
+        )
+    )
+    trusted = [decode_key(key, "trusted public key") for key in settings.trusted_public_keys]
+    return signer, Verifier([signer.public_raw, *trusted])
+
+
+@asynccontextmanager
+async def open_audit_signer(settings: Ed25519Settings) -> AsyncIterator[Ed25519AuditSigner]:
+    """Load (or create, when allowed) the signing key."""
+    yield Ed25519AuditSigner(*signer_and_verifier(settings))

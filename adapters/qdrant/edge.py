@@ -1,7 +1,5 @@
 """VectorIndex on Qdrant Edge: Qdrant's engine in-process, one shard folder per process.
 
-Point ids are scoped by tenant: the stored id is a UUID derived from (tenant, id), and the
-caller's id travels in the payload, so no tenant can overwrite another's point by reusing an id.
 The shard's calls hold the GIL: writes run in a worker thread batch by batch, so the event loop
 gets a turn between batches; searches (about a millisecond) run inline.
 """
@@ -9,7 +7,6 @@ gets a turn between batches; searches (about a millisecond) run inline.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,30 +14,25 @@ from typing import Any, TypeVar
 
 import qdrant_edge as qe
 
-from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
-from ragloom.core.models import (
-    ChunkPayload,
-    DocumentId,
-    SearchHit,
-    SearchQuery,
-    SparseVector,
-    TenantId,
-    Vector,
-    VectorPoint,
-)
+from ragloom.core.errors import ProviderUnavailable, StoreInUse
+from ragloom.core.models import DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
 from ragloom.core.vectors import checked_dense, checked_sparse
 
+from .common import (
+    DENSE,
+    DOCUMENT_KEY,
+    SPARSE,
+    TENANT_KEY,
+    SearchPlan,
+    plan_search,
+    stamped_payload,
+    storage_id,
+    tenant_conditions,
+    to_hit,
+)
 from .settings import QdrantEdgeSettings
 
-DENSE = "dense"
-SPARSE = "sparse"
-_ID_NAMESPACE = uuid.UUID("5d1c0a8e-6f57-4c39-9a53-2b7e1f0c9d41")
 _T = TypeVar("_T")
-
-
-def storage_id(tenant: TenantId, point_id: str) -> uuid.UUID:
-    """The id a point is stored under: unique per (tenant, id)."""
-    return uuid.uuid5(_ID_NAMESPACE, f"{tenant}\x00{point_id}")
 
 
 class QdrantEdgeIndex:
@@ -51,6 +43,10 @@ class QdrantEdgeIndex:
         self._settings = settings
         self._write_lock = asyncio.Lock()
         self._upserted_since_optimize = 0
+
+    @property
+    def dense_dimension(self) -> int:
+        return self._settings.dense_dimension
 
     async def health(self) -> None:
         """Return when the shard answers."""
@@ -73,9 +69,11 @@ class QdrantEdgeIndex:
 
     async def search(self, tenant: TenantId, query: SearchQuery) -> Sequence[SearchHit]:
         """Dense, sparse-only (empty dense) or hybrid (both, fused) search inside the tenant filter."""
-        request = self._request(_tenant_filter(tenant), query)
-        found = self._call(self._open().query, request)
-        return [_hit(point) for point in found]
+        plan = plan_search(query, self._settings.dense_dimension, self._settings.prefetch_limit)
+        if plan.kind == "nothing":
+            return []
+        found = self._call(self._open().query, self._request(_tenant_filter(tenant), plan))
+        return [to_hit(point.id, point.score, point.payload) for point in found]
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
         """Remove the tenant's points of this document."""
@@ -117,40 +115,25 @@ class QdrantEdgeIndex:
         return self._shard
 
     def _point(self, tenant: TenantId, point: VectorPoint) -> qe.Point:
-        vectors: dict[str, Any] = {DENSE: _dense(point.dense, self._settings.dense_dimension)}
+        vectors: dict[str, Any] = {DENSE: checked_dense(point.dense, self._settings.dense_dimension)}
         if point.sparse is not None:
-            vectors[SPARSE] = _sparse(point.sparse)
-        payload = {**point.payload.to_dict(), "tenant_id": tenant, "point_id": point.id}
-        return qe.Point(storage_id(tenant, point.id), vectors, payload)
+            vectors[SPARSE] = qe.SparseVector(*checked_sparse(point.sparse))
+        return qe.Point(storage_id(tenant, point.id), vectors, stamped_payload(tenant, point))
 
-    def _request(self, condition: qe.Filter, query: SearchQuery) -> qe.QueryRequest:
-        if query.limit < 1:
-            raise InvalidInput("the search limit must be at least 1")
-        sparse = _sparse(query.sparse) if query.sparse is not None else None
+    def _request(self, condition: qe.Filter, plan: SearchPlan) -> qe.QueryRequest:
+        selection = True if plan.payload_keys is None else qe.PayloadSelector.Include(list(plan.payload_keys))
+        common: dict[str, Any] = {"limit": plan.limit, "filter": condition, "with_payload": selection}
         sparse_params = qe.SearchParams(idf=qe.IdfParams(corpus=condition))
-        selection = (
-            True if query.with_text else qe.PayloadSelector.Include(list(ChunkPayload.KEYS_WITHOUT_TEXT))
-        )
-        common: dict[str, Any] = {"limit": query.limit, "filter": condition, "with_payload": selection}
-        if len(query.dense) == 0:
-            if sparse is None:
-                raise InvalidInput("a search needs a dense or a sparse vector")
-            return qe.QueryRequest(
-                query=qe.Query.Nearest(sparse, using=SPARSE), params=sparse_params, **common
-            )
-        dense = qe.Query.Nearest(_dense(query.dense, self._settings.dense_dimension), using=DENSE)
         dense_params = qe.SearchParams(hnsw_ef=self._settings.hnsw_ef)
-        if sparse is None or not sparse.indices:
+        sparse = qe.Query.Nearest(qe.SparseVector(*plan.sparse), using=SPARSE) if plan.sparse else None
+        dense = qe.Query.Nearest(plan.dense, using=DENSE) if plan.dense is not None else None
+        if plan.kind == "sparse":
+            return qe.QueryRequest(query=sparse, params=sparse_params, **common)
+        if plan.kind == "dense":
             return qe.QueryRequest(query=dense, params=dense_params, **common)
-        limit = max(self._settings.prefetch_limit, query.limit)
         prefetches = [
-            qe.Prefetch(limit=limit, query=dense, filter=condition, params=dense_params),
-            qe.Prefetch(
-                limit=limit,
-                query=qe.Query.Nearest(sparse, using=SPARSE),
-                filter=condition,
-                params=sparse_params,
-            ),
+            qe.Prefetch(limit=plan.prefetch_limit, query=dense, filter=condition, params=dense_params),
+            qe.Prefetch(limit=plan.prefetch_limit, query=sparse, filter=condition, params=sparse_params),
         ]
         fusion = qe.Fusion.Rrf(k=self._settings.rrf_k) if self._settings.fusion == "rrf" else qe.Fusion.Dbsf()
         return qe.QueryRequest(query=fusion, prefetches=prefetches, **common)
@@ -205,32 +188,16 @@ def _open_shard(settings: QdrantEdgeSettings) -> qe.EdgeShard:
 
 def _ensure_payload_indexes(shard: qe.EdgeShard) -> None:
     schema = shard.info().payload_schema
-    if "tenant_id" not in schema:
-        shard.update(
-            qe.UpdateOperation.create_field_index("tenant_id", qe.KeywordIndexParams(is_tenant=True))
-        )
-    if "document_id" not in schema:
-        shard.update(qe.UpdateOperation.create_field_index("document_id", qe.KeywordIndexParams()))
+    if TENANT_KEY not in schema:
+        shard.update(qe.UpdateOperation.create_field_index(TENANT_KEY, qe.KeywordIndexParams(is_tenant=True)))
+    if DOCUMENT_KEY not in schema:
+        shard.update(qe.UpdateOperation.create_field_index(DOCUMENT_KEY, qe.KeywordIndexParams()))
 
 
 def _tenant_filter(tenant: TenantId, document_id: DocumentId | None = None) -> qe.Filter:
-    must = [qe.FieldCondition(key="tenant_id", match=qe.MatchValue(str(tenant)))]
-    if document_id is not None:
-        must.append(qe.FieldCondition(key="document_id", match=qe.MatchValue(str(document_id))))
-    return qe.Filter(must=must)
-
-
-def _dense(vector: Vector, dimension: int) -> list[float]:
-    return checked_dense(vector, dimension)
-
-
-def _sparse(vector: SparseVector) -> qe.SparseVector:
-    indices, values = checked_sparse(vector)
-    return qe.SparseVector(indices, values)
-
-
-def _hit(point: qe.ScoredPoint) -> SearchHit:
-    payload = point.payload or {}
-    return SearchHit(
-        str(payload.get("point_id", point.id)), float(point.score), ChunkPayload.from_dict(payload)
+    return qe.Filter(
+        must=[
+            qe.FieldCondition(key=k, match=qe.MatchValue(v))
+            for k, v in tenant_conditions(tenant, document_id)
+        ]
     )

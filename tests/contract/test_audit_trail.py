@@ -1,5 +1,6 @@
-"""AuditLog contract on SQLite and PostgreSQL, plus what is particular to the SQL adapter: keys,
-several writers, the append-only triggers, and tampering that `verify_chain` must pin down."""
+"""The audit trail contract on every metadata store, the signer contract on both signers, and what is
+particular to the SQL store (several writers, the append-only triggers, tampering that
+`verify_chain` must pin down) and to the Ed25519 signer (keys, key files, rotation)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,23 @@ from sqlalchemy import exc, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from ragloom.adapters.sqlalchemy import SqlAuditLog, SqlAuditSettings, open_audit_log
-from ragloom.adapters.sqlalchemy.database import scoped, translated
-from ragloom.adapters.sqlalchemy.signing import generate_private_key, key_id, public_key_of
-from ragloom.contracts.testing.audit_log import TENANT_A, TENANT_B, AuditLogContract, make_event, verified
+from ragloom.adapters.ed25519.keys import key_id
+from ragloom.adapters.ed25519.settings import Ed25519Settings
+from ragloom.adapters.ed25519.signing import generate_private_key, open_audit_signer, public_key_of
+from ragloom.adapters.memory.metadata import InMemoryMetadataStore
+from ragloom.adapters.memory.signer import HmacSigner
+from ragloom.adapters.sqlalchemy.database import translated
+from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings
+from ragloom.adapters.sqlalchemy.unit_of_work import open_metadata_store
+from ragloom.contracts.testing.audit import (
+    TENANT_A,
+    TENANT_B,
+    AuditCalls,
+    AuditSignerContract,
+    AuditTrailContract,
+    make_event,
+    verified,
+)
 from ragloom.core.audit import record_hash, verify_chain
 from ragloom.core.errors import Conflict, InvalidInput
 from ragloom.core.models import AuditRecord
@@ -36,12 +50,17 @@ class Backend:
     url: str
     admin_url: str
 
-    def settings(self, **overrides: Any) -> SqlAuditSettings:
-        values: dict[str, Any] = {"url": self.url, "pool_size": 2, "max_overflow": 2}
-        if "signing_key_file" not in overrides:
-            values["signing_key"] = generate_private_key()
-        values.update(overrides)
-        return SqlAuditSettings(**values)
+    @asynccontextmanager
+    async def log(self, signing_key: str | None = None, **signer: Any) -> AsyncIterator[AuditCalls]:
+        """The audit trail on this database, signed with `signing_key` (a new one by default)."""
+        migrate = signer.pop("migrate", True)
+        key = Ed25519Settings(signing_key=signing_key or generate_private_key(), **signer)
+        store_settings = SqlAlchemySettings(url=self.url, pool_size=2, max_overflow=2, migrate=migrate)
+        async with open_metadata_store(store_settings) as store, open_audit_signer(key) as ed25519:
+            calls = AuditCalls(store, ed25519)
+            calls.store = store  # type: ignore[attr-defined]
+            calls.signer = ed25519  # type: ignore[attr-defined]
+            yield calls
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -53,105 +72,119 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     return Backend("postgresql", database.url, database.admin_url)
 
 
-class TestSqliteAuditLog(AuditLogContract):
+class TestInMemoryAuditTrail(AuditTrailContract):
     @pytest.fixture
-    async def audit_log(self, tmp_path: Path) -> AsyncIterator[SqlAuditLog]:
+    async def adapter(self) -> AsyncIterator[Any]:
+        yield InMemoryMetadataStore()
+
+
+class TestSqliteAuditTrail(AuditTrailContract):
+    @pytest.fixture
+    async def adapter(self, tmp_path: Path) -> AsyncIterator[Any]:
         url = f"sqlite+aiosqlite:///{tmp_path / 'audit.sqlite'}"
-        async with open_audit_log(SqlAuditSettings(url=url, signing_key=generate_private_key())) as log:
-            yield log
+        async with open_metadata_store(SqlAlchemySettings(url=url)) as store:
+            yield store
 
 
 @pytest.mark.postgres
-class TestPostgresAuditLog(AuditLogContract):
+class TestPostgresAuditTrail(AuditTrailContract):
     @pytest.fixture
-    async def audit_log(self, postgres_url: str) -> AsyncIterator[SqlAuditLog]:
-        settings = SqlAuditSettings(url=postgres_url, signing_key=generate_private_key(), pool_size=2)
-        async with open_audit_log(settings) as log:
-            yield log
+    async def adapter(self, postgres_url: str) -> AsyncIterator[Any]:
+        async with open_metadata_store(SqlAlchemySettings(url=postgres_url, pool_size=2)) as store:
+            yield store
+
+
+class TestHmacSigner(AuditSignerContract):
+    @pytest.fixture
+    def adapter(self) -> HmacSigner:
+        return HmacSigner()
+
+
+class TestEd25519Signer(AuditSignerContract):
+    @pytest.fixture
+    async def adapter(self) -> AsyncIterator[Any]:
+        async with open_audit_signer(Ed25519Settings(signing_key=generate_private_key())) as signer:
+            yield signer
 
 
 # Settings and keys.
 
 
 def test_settings_need_exactly_one_key() -> None:
-    url = "sqlite+aiosqlite:///audit.sqlite"
-    with pytest.raises(ValidationError, match="needs a signing key"):
-        SqlAuditSettings(url=url)
+    with pytest.raises(ValidationError, match="needs a key"):
+        Ed25519Settings()
     with pytest.raises(ValidationError, match="not both"):
-        SqlAuditSettings(url=url, signing_key=generate_private_key(), signing_key_file="k")
+        Ed25519Settings(signing_key=generate_private_key(), signing_key_file="k")
     with pytest.raises(ValidationError, match="create_key_file needs signing_key_file"):
-        SqlAuditSettings(url=url, signing_key=generate_private_key(), create_key_file=True)
+        Ed25519Settings(signing_key=generate_private_key(), create_key_file=True)
     with pytest.raises(ValidationError, match="extra"):
-        SqlAuditSettings(url=url, signing_key=generate_private_key(), key="x")  # type: ignore[call-arg]
+        Ed25519Settings(signing_key=generate_private_key(), key="x")  # type: ignore[call-arg]
 
 
 def test_bad_key_material_is_named() -> None:
-    url = "sqlite+aiosqlite:///audit.sqlite"
     with pytest.raises(ValidationError, match="signing_key is not valid base64"):
-        SqlAuditSettings(url=url, signing_key="not base64!")
+        Ed25519Settings(signing_key="not base64!")
     with pytest.raises(ValidationError, match="must be 32 bytes"):
-        SqlAuditSettings(url=url, signing_key="c2hvcnQ=")
+        Ed25519Settings(signing_key="c2hvcnQ=")
     with pytest.raises(ValidationError, match=r"trusted_public_keys\[1\]"):
-        SqlAuditSettings(
-            url=url,
+        Ed25519Settings(
             signing_key=generate_private_key(),
             trusted_public_keys=[public_key_of(generate_private_key()), "x"],
         )
     secret = generate_private_key()
-    assert secret not in repr(SqlAuditSettings(url=url, signing_key=secret))
+    assert secret not in repr(Ed25519Settings(signing_key=secret))
 
 
 async def test_missing_or_bad_key_file_is_invalid_input(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'audit.sqlite'}"
     missing = tmp_path / "missing.key"
     with pytest.raises(InvalidInput, match="does not exist"):
-        async with open_audit_log(SqlAuditSettings(url=url, signing_key_file=str(missing))):
+        async with open_audit_signer(Ed25519Settings(signing_key_file=str(missing))):
             pass
     assert not missing.exists()
     garbage = tmp_path / "garbage.key"
     garbage.write_text("not a key\n")
     with pytest.raises(InvalidInput, match="not valid base64"):
-        async with open_audit_log(SqlAuditSettings(url=url, signing_key_file=str(garbage))):
+        async with open_audit_signer(Ed25519Settings(signing_key_file=str(garbage))):
             pass
 
 
 async def test_key_file_is_created_private_and_reused(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'audit.sqlite'}"
+    store = InMemoryMetadataStore()
     key_file = tmp_path / "keys" / "audit.key"
-    settings = SqlAuditSettings(url=url, signing_key_file=str(key_file), create_key_file=True)
-    async with open_audit_log(settings) as log:
-        first = await log.append(make_event())
-        first_key_id = log.key_id
+    settings = Ed25519Settings(signing_key_file=str(key_file), create_key_file=True)
+    async with open_audit_signer(settings) as signer:
+        first = await AuditCalls(store, signer).append(make_event())
+        first_key_id = signer.key_id
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     content = key_file.read_text()
     assert first_key_id == key_id(base64.b64decode(public_key_of(content.strip())))
     assert [p.name for p in key_file.parent.iterdir()] == ["audit.key"]  # no temporary file left
-    async with open_audit_log(settings) as reopened:
+    async with open_audit_signer(settings) as reopened:
+        log = AuditCalls(store, reopened)
         assert reopened.key_id == first_key_id == first.key_id
-        second = await reopened.append(make_event())
+        second = await log.append(make_event())
         assert reopened.signature_valid(first)
-        verdict = await verified(reopened, TENANT_A)
+        verdict = await verified(log, TENANT_A)
         assert verdict.ok and verdict.head_hash == second.hash
     assert key_file.read_text() == content
 
 
 async def test_records_of_another_key_fail_until_that_key_is_trusted(backend: Backend) -> None:
     old_key, new_key = generate_private_key(), generate_private_key()
-    async with open_audit_log(backend.settings(signing_key=old_key)) as old:
+    async with backend.log(old_key) as old:
         signed_before = [await old.append(make_event()) for _ in range(2)]
-    async with open_audit_log(backend.settings(signing_key=new_key)) as untrusting:
+    async with backend.log(new_key) as untrusting:
         assert not untrusting.signature_valid(signed_before[0])
         verdict = await verified(untrusting, TENANT_A)
         assert (verdict.broken_seq, verdict.checked) == (1, 0)
         assert "signature" in (verdict.reason or "")
-    rotated_settings = backend.settings(signing_key=new_key, trusted_public_keys=[public_key_of(old_key)])
-    async with open_audit_log(rotated_settings) as rotated:
+    async with backend.log(new_key, trusted_public_keys=[public_key_of(old_key)]) as rotated:
         assert rotated.signature_valid(signed_before[0])
         after = await rotated.append(make_event())
         assert after.key_id != signed_before[0].key_id
         verdict = await verified(rotated, TENANT_A)
         assert verdict.ok and verdict.checked == 3, verdict.reason
-    async with open_audit_log(backend.settings(signing_key=old_key)) as old_again:
+    async with backend.log(old_key) as old_again:
         verdict = await verified(old_again, TENANT_A)  # the old key alone does not vouch for the new one
         assert (verdict.broken_seq, verdict.checked) == (3, 2)
 
@@ -161,10 +194,7 @@ async def test_records_of_another_key_fail_until_that_key_is_trusted(backend: Ba
 
 async def test_two_writers_on_one_database_get_every_seq_once(backend: Backend) -> None:
     key = generate_private_key()
-    async with (
-        open_audit_log(backend.settings(signing_key=key)) as first,
-        open_audit_log(backend.settings(signing_key=key, migrate=False)) as second,
-    ):
+    async with backend.log(key) as first, backend.log(key, migrate=False) as second:
         records = await asyncio.gather(
             *(log.append(make_event(target=f"t{n}")) for n in range(25) for log in (first, second))
         )
@@ -177,7 +207,7 @@ async def test_two_writers_on_one_database_get_every_seq_once(backend: Backend) 
 
 
 async def test_update_delete_and_truncate_are_refused(backend: Backend) -> None:
-    async with open_audit_log(backend.settings()) as log:
+    async with backend.log() as log:
         stored = [await log.append(make_event()) for _ in range(2)]
         statements = [
             "UPDATE audit_records SET actor = 'someone else'",
@@ -187,11 +217,11 @@ async def test_update_delete_and_truncate_are_refused(backend: Backend) -> None:
             statements.append("TRUNCATE audit_records")
         for statement in statements:
             with pytest.raises(exc.DBAPIError, match="audit records are append-only"):
-                async with scoped(log._engine, system=True) as connection:  # the app role, seeing every row
-                    await connection.execute(text(statement))
+                async with log.store.unit_of_work(None) as unit:  # the app role, seeing every row
+                    await unit.connection.execute(text(statement))
             with pytest.raises(Conflict, match="append-only"), translated():
-                async with scoped(log._engine, system=True) as connection:
-                    await connection.execute(text(statement))
+                async with log.store.unit_of_work(None) as unit:
+                    await unit.connection.execute(text(statement))
         assert await log.read(TENANT_A) == stored
         assert (await verified(log, TENANT_A)).ok
 
@@ -276,7 +306,7 @@ Tamper = Callable[[AsyncConnection, list[AuditRecord]], Any]
 async def test_tampering_is_reported_at_the_first_bad_record(
     backend: Backend, tamper: Tamper, broken_seq: int, checked: int, reason: str
 ) -> None:
-    async with open_audit_log(backend.settings()) as log:
+    async with backend.log() as log:
         records = [await log.append(make_event(target=f"document:{n}")) for n in range(1, 6)]
         other_chain = [await log.append(make_event(TENANT_B)) for _ in range(2)]
         assert (await verified(log, TENANT_A)).ok
@@ -288,11 +318,3 @@ async def test_tampering_is_reported_at_the_first_bad_record(
         assert verdict.checked == checked
         assert (await verified(log, TENANT_B)).ok
         assert await log.read(TENANT_B) == other_chain
-
-
-class TestInMemoryAuditLog(AuditLogContract):
-    @pytest.fixture
-    async def audit_log(self) -> AsyncIterator[Any]:
-        from ragloom.adapters.memory.audit import InMemoryAuditLog
-
-        yield InMemoryAuditLog()

@@ -1,12 +1,7 @@
-"""VectorIndex on a Qdrant server or cluster through qdrant-client's `AsyncQdrantClient`.
-
-Point ids are scoped by tenant: the stored id is a UUID derived from (tenant, id), and the
-caller's id travels in the payload, so no tenant can overwrite another's point by reusing an id.
-"""
+"""VectorIndex on a Qdrant server or cluster through qdrant-client's `AsyncQdrantClient`."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -14,32 +9,27 @@ from typing import Any, TypeVar
 from qdrant_client import AsyncQdrantClient, models
 from qdrant_client.http.exceptions import ApiException, UnexpectedResponse
 
-from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
-from ragloom.core.models import (
-    ChunkPayload,
-    DocumentId,
-    SearchHit,
-    SearchQuery,
-    SparseVector,
-    TenantId,
-    Vector,
-    VectorPoint,
-)
+from ragloom.core.errors import ProviderUnavailable, StoreInUse
+from ragloom.core.models import DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
 from ragloom.core.vectors import checked_dense, checked_sparse
 
+from .common import (
+    DENSE,
+    DOCUMENT_KEY,
+    SPARSE,
+    TENANT_KEY,
+    SearchPlan,
+    plan_search,
+    stamped_payload,
+    storage_id,
+    tenant_conditions,
+    to_hit,
+)
 from .settings import QdrantSettings
 
-DENSE = "dense"
-SPARSE = "sparse"
-_ID_NAMESPACE = uuid.UUID("5d1c0a8e-6f57-4c39-9a53-2b7e1f0c9d41")
 # qdrant-client's local mode raises ValueError / RuntimeError where a server answers an HTTP error.
 _VENDOR_ERRORS = (ApiException, OSError, ValueError, RuntimeError)
 _T = TypeVar("_T")
-
-
-def storage_id(tenant: TenantId, point_id: str) -> str:
-    """The id a point is stored under: unique per (tenant, id)."""
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{tenant}\x00{point_id}"))
 
 
 class QdrantIndex:
@@ -49,6 +39,10 @@ class QdrantIndex:
         self._client = client
         self._settings = settings
         self._collection = settings.collection
+
+    @property
+    def dense_dimension(self) -> int:
+        return self._settings.dense_dimension
 
     async def health(self) -> None:
         """Return when the server answers and the collection exists."""
@@ -64,18 +58,18 @@ class QdrantIndex:
 
     async def search(self, tenant: TenantId, query: SearchQuery) -> Sequence[SearchHit]:
         """Dense, sparse-only (empty dense) or hybrid (both, fused) search inside the tenant filter."""
-        arguments = self._query(_tenant_filter(tenant), query)
-        if arguments is None:
+        plan = plan_search(query, self._settings.dense_dimension, self._settings.prefetch_limit)
+        if plan.kind == "nothing":
             return []
         response = await _call(
             self._client.query_points(
                 self._collection,
-                limit=query.limit,
-                with_payload=True if query.with_text else list(ChunkPayload.KEYS_WITHOUT_TEXT),
-                **arguments,
+                limit=plan.limit,
+                with_payload=True if plan.payload_keys is None else list(plan.payload_keys),
+                **self._query(_tenant_filter(tenant), plan),
             )
         )
-        return [_hit(point) for point in response.points]
+        return [to_hit(point.id, point.score, point.payload) for point in response.points]
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
         """Remove the tenant's points of this document."""
@@ -96,37 +90,39 @@ class QdrantIndex:
         await _call(self._client.delete(self._collection, points_selector=selector, wait=True))
 
     def _point(self, tenant: TenantId, point: VectorPoint) -> models.PointStruct:
-        vectors: dict[str, Any] = {DENSE: _dense(point.dense, self._settings.dense_dimension)}
+        vectors: dict[str, Any] = {DENSE: checked_dense(point.dense, self._settings.dense_dimension)}
         if point.sparse is not None:
-            vectors[SPARSE] = _sparse(point.sparse)
-        payload = {**point.payload.to_dict(), "tenant_id": tenant, "point_id": point.id}
-        return models.PointStruct(id=storage_id(tenant, point.id), vector=vectors, payload=payload)
+            indices, values = checked_sparse(point.sparse)
+            vectors[SPARSE] = models.SparseVector(indices=indices, values=values)
+        return models.PointStruct(
+            id=str(storage_id(tenant, point.id)), vector=vectors, payload=stamped_payload(tenant, point)
+        )
 
-    def _query(self, condition: models.Filter, query: SearchQuery) -> dict[str, Any] | None:
-        """The `query_points` arguments besides limit and payload; None when nothing can match."""
-        if query.limit < 1:
-            raise InvalidInput("the search limit must be at least 1")
-        sparse = _sparse(query.sparse) if query.sparse is not None else None
+    def _query(self, condition: models.Filter, plan: SearchPlan) -> dict[str, Any]:
+        """The `query_points` arguments besides limit and payload."""
         idf = models.IdfCorpusParams(corpus=condition) if self._settings.tenant_idf else None
         sparse_params = models.SearchParams(idf=idf)
         dense_params = models.SearchParams(hnsw_ef=self._settings.hnsw_ef)
-        if len(query.dense) == 0:
-            if sparse is None:
-                raise InvalidInput("a search needs a dense or a sparse vector")
-            if not sparse.indices:
-                return None
+        sparse = models.SparseVector(indices=plan.sparse[0], values=plan.sparse[1]) if plan.sparse else None
+        if plan.kind == "sparse":
             return {
                 "query": sparse,
                 "using": SPARSE,
                 "query_filter": condition,
                 "search_params": sparse_params,
             }
-        dense = _dense(query.dense, self._settings.dense_dimension)
-        if sparse is None or not sparse.indices:
-            return {"query": dense, "using": DENSE, "query_filter": condition, "search_params": dense_params}
-        limit = max(self._settings.prefetch_limit, query.limit)
+        if plan.kind == "dense":
+            return {
+                "query": plan.dense,
+                "using": DENSE,
+                "query_filter": condition,
+                "search_params": dense_params,
+            }
+        limit = plan.prefetch_limit
         prefetch = [
-            models.Prefetch(query=dense, using=DENSE, filter=condition, limit=limit, params=dense_params),
+            models.Prefetch(
+                query=plan.dense, using=DENSE, filter=condition, limit=limit, params=dense_params
+            ),
             models.Prefetch(query=sparse, using=SPARSE, filter=condition, limit=limit, params=sparse_params),
         ]
         fusion: models.RrfQuery | models.FusionQuery = (
@@ -187,8 +183,8 @@ async def _ensure_collection(client: AsyncQdrantClient, settings: QdrantSettings
             retryable=False,
         )
     wanted = {
-        "tenant_id": models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=True),
-        "document_id": models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD),
+        TENANT_KEY: models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=True),
+        DOCUMENT_KEY: models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD),
     }
     for field, schema in wanted.items():
         if field not in (info.payload_schema or {}):
@@ -211,23 +207,9 @@ def _translate(error: Exception) -> ProviderUnavailable:
 
 
 def _tenant_filter(tenant: TenantId, document_id: DocumentId | None = None) -> models.Filter:
-    must = [models.FieldCondition(key="tenant_id", match=models.MatchValue(value=str(tenant)))]
-    if document_id is not None:
-        must.append(models.FieldCondition(key="document_id", match=models.MatchValue(value=str(document_id))))
-    return models.Filter(must=must)
-
-
-def _dense(vector: Vector, dimension: int) -> list[float]:
-    return checked_dense(vector, dimension)
-
-
-def _sparse(vector: SparseVector) -> models.SparseVector:
-    indices, values = checked_sparse(vector)
-    return models.SparseVector(indices=indices, values=values)
-
-
-def _hit(point: models.ScoredPoint) -> SearchHit:
-    payload = point.payload or {}
-    return SearchHit(
-        str(payload.get("point_id", point.id)), float(point.score), ChunkPayload.from_dict(payload)
+    return models.Filter(
+        must=[
+            models.FieldCondition(key=key, match=models.MatchValue(value=value))
+            for key, value in tenant_conditions(tenant, document_id)
+        ]
     )

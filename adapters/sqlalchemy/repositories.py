@@ -1,0 +1,373 @@
+"""The repositories of a SQL unit of work: every statement runs on the unit's one connection, in its
+transaction, after the scope check (and, on PostgreSQL, under row-level security for that scope)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select, text
+
+from ragloom.core.audit import GENESIS_HASH, canonical_details
+from ragloom.core.errors import InvalidInput, NotFound, QuotaExceeded
+from ragloom.core.models import (
+    ApiKey,
+    AuditRecord,
+    Document,
+    DocumentId,
+    DocumentStatus,
+    Quotas,
+    Tenant,
+    TenantId,
+    TenantStatus,
+    TenantUsage,
+)
+from ragloom.core.quotas import quota_breach
+
+from .database import translated
+from .tables import api_keys, audit_records, documents, tenants
+
+if TYPE_CHECKING:
+    from .unit_of_work import SqlUnitOfWork
+
+_DOCUMENT_EXISTS = "a document with this id or content already exists for the tenant"
+_QUOTA_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+_CHAIN_LOCK_SPACE = 0x72616175  # "raau": the first key of the per-chain advisory locks
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:space, hashtext(:chain))")
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise InvalidInput("limit and offset must not be negative")
+
+
+def _usage_query(tenant: TenantId) -> Any:
+    return select(func.count(), func.coalesce(func.sum(documents.c.size_bytes), 0)).where(
+        documents.c.tenant_id == tenant
+    )
+
+
+def to_tenant(row: Mapping[str, Any]) -> Tenant:
+    return Tenant(
+        id=TenantId(row["id"]),
+        name=row["name"],
+        status=TenantStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        max_documents=row["max_documents"],
+        max_bytes=row["max_bytes"],
+        corpus_version=row["corpus_version"],
+    )
+
+
+def to_api_key(row: Mapping[str, Any]) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        tenant_id=TenantId(row["tenant_id"]),
+        secret_hash=row["secret_hash"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+def to_document(row: Mapping[str, Any]) -> Document:
+    return Document(
+        id=DocumentId(row["id"]),
+        tenant_id=TenantId(row["tenant_id"]),
+        title=row["title"],
+        filename=row["filename"],
+        media_type=row["media_type"],
+        size_bytes=row["size_bytes"],
+        content_hash=row["content_hash"],
+        blob_key=row["blob_key"],
+        status=DocumentStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        error=row["error"],
+        chunk_count=row["chunk_count"],
+    )
+
+
+def to_audit_record(row: Mapping[str, Any]) -> AuditRecord:
+    return AuditRecord(
+        chain=row["chain"],
+        seq=row["seq"],
+        time=row["time"],
+        tenant_id=None if row["tenant_id"] is None else TenantId(row["tenant_id"]),
+        actor=row["actor"],
+        action=row["action"],
+        target=row["target"],
+        request_id=row["request_id"],
+        details=json.loads(row["details"]),
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+        signature=row["signature"],
+        key_id=row["key_id"],
+    )
+
+
+class _Repository:
+    def __init__(self, unit: SqlUnitOfWork) -> None:
+        self._unit = unit
+
+    async def _rows(self, statement: Any) -> Sequence[Mapping[str, Any]]:
+        with translated():
+            return (await self._unit.connection.execute(statement)).mappings().all()
+
+    async def _row(self, statement: Any) -> Mapping[str, Any] | None:
+        with translated():
+            return (await self._unit.connection.execute(statement)).mappings().first()
+
+    async def _run(self, statement: Any, parameters: Any = None, *, conflict: str = "") -> Any:
+        with translated(conflict or "the row already exists"):
+            return await self._unit.connection.execute(statement, parameters)
+
+
+class SqlTenants(_Repository):
+    async def add(self, tenant: Tenant) -> Tenant:
+        self._unit.scope.tenant_row(tenant.id)
+        row = {
+            "id": tenant.id,
+            "name": tenant.name,
+            "status": TenantStatus(tenant.status).value,
+            "max_documents": tenant.max_documents,
+            "max_bytes": tenant.max_bytes,
+            "created_at": tenant.created_at,
+            "updated_at": tenant.updated_at,
+            "corpus_version": tenant.corpus_version,
+        }
+        await self._run(insert(tenants).values(row), conflict=f"tenant {tenant.id} already exists")
+        return tenant
+
+    async def get(self, tenant_id: TenantId) -> Tenant:
+        self._unit.scope.tenant_row(tenant_id)
+        row = await self._row(select(tenants).where(tenants.c.id == tenant_id))
+        if row is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return to_tenant(row)
+
+    async def list(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
+        self._unit.scope.directory("listing tenants")
+        _check_page(limit, offset)
+        query = select(tenants).order_by(tenants.c.created_at, tenants.c.id).limit(limit).offset(offset)
+        return [to_tenant(row) for row in await self._rows(query)]
+
+    async def set_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
+        return await self._update(tenant_id, status=TenantStatus(status).value)
+
+    async def set_limits(
+        self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
+    ) -> Tenant:
+        return await self._update(tenant_id, max_documents=max_documents, max_bytes=max_bytes)
+
+    async def bump_corpus_version(self, tenant_id: TenantId) -> int:
+        tenant = await self._update(tenant_id, corpus_version=tenants.c.corpus_version + 1)
+        return tenant.corpus_version
+
+    async def _update(self, tenant_id: TenantId, **values: Any) -> Tenant:
+        self._unit.scope.tenant_row(tenant_id)
+        statement = (
+            tenants.update()
+            .where(tenants.c.id == tenant_id)
+            .values(**values, updated_at=datetime.now(UTC))
+            .returning(*tenants.c)
+        )
+        row = await self._row(statement)
+        if row is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return to_tenant(row)
+
+
+class SqlApiKeys(_Repository):
+    async def add(self, key: ApiKey) -> ApiKey:
+        self._unit.scope.tenant_data(key.tenant_id)
+        row = {field.name: getattr(key, field.name) for field in dataclasses.fields(key)}
+        await self._run(insert(api_keys).values(row), conflict="an API key with this id already exists")
+        return key
+
+    async def find(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
+        self._unit.scope.directory("finding an API key by id")
+        query = (
+            select(*api_keys.c, *(column.label(f"owner_{column.name}") for column in tenants.c))
+            .join(tenants, tenants.c.id == api_keys.c.tenant_id)
+            .where(api_keys.c.id == key_id)
+        )
+        row = await self._row(query)
+        if row is None:
+            return None
+        tenant_row = {column.name: row[f"owner_{column.name}"] for column in tenants.c}
+        return to_api_key(row), to_tenant(tenant_row)
+
+    async def list(self, tenant: TenantId) -> Sequence[ApiKey]:
+        self._unit.scope.tenant_data(tenant)
+        query = (
+            select(api_keys)
+            .where(api_keys.c.tenant_id == tenant)
+            .order_by(api_keys.c.created_at, api_keys.c.id)
+        )
+        return [to_api_key(row) for row in await self._rows(query)]
+
+    async def revoke(self, tenant: TenantId, key_id: str) -> ApiKey:
+        self._unit.scope.tenant_data(tenant)
+        owned = (api_keys.c.tenant_id == tenant, api_keys.c.id == key_id)
+        revoke = (
+            api_keys.update()
+            .where(*owned, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+            .returning(*api_keys.c)
+        )
+        row = await self._row(revoke)
+        if row is None:  # already revoked (keep the first time) or not this tenant's
+            row = await self._row(select(api_keys).where(*owned))
+        if row is None:
+            raise NotFound(f"API key {key_id} not found")
+        return to_api_key(row)
+
+    async def purge(self, tenant: TenantId) -> int:
+        self._unit.scope.tenant_data(tenant)
+        result = await self._run(api_keys.delete().where(api_keys.c.tenant_id == tenant))
+        return int(result.rowcount)
+
+
+def _document_row(document: Document) -> dict[str, Any]:
+    row = {field.name: getattr(document, field.name) for field in dataclasses.fields(document)}
+    row["tenant_id"] = document.tenant_id
+    row["status"] = DocumentStatus(document.status).value
+    return row
+
+
+class SqlDocuments(_Repository):
+    async def add(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
+        self._unit.scope.tenant_data(document.tenant_id)
+        connection = self._unit.connection
+        limited = bool(limits.max_documents or limits.max_bytes)
+        if limited and connection.dialect.name == "postgresql":  # one quota check per tenant at a time
+            await self._run(_QUOTA_LOCK, {"key": f"ragloom-quota:{document.tenant_id}"})
+        # Insert first, then count: the insert takes the write lock, so the count sees every
+        # concurrent upload; raising rolls the insert back with the unit of work.
+        await self._run(insert(documents).values(_document_row(document)), conflict=_DOCUMENT_EXISTS)
+        if limited:
+            with translated():
+                count, total = (await connection.execute(_usage_query(document.tenant_id))).one()
+            breach = quota_breach(TenantUsage(int(count), int(total)), limits, document.size_bytes)
+            if breach is not None:
+                raise QuotaExceeded(breach)
+        return document
+
+    async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        self._unit.scope.tenant_data(tenant)
+        query = select(documents).where(documents.c.tenant_id == tenant, documents.c.id == document_id)
+        row = await self._row(query)
+        if row is None:
+            raise NotFound(f"document {document_id} not found")
+        return to_document(row)
+
+    async def find_by_hash(self, tenant: TenantId, content_hash: str) -> Document | None:
+        self._unit.scope.tenant_data(tenant)
+        query = select(documents).where(
+            documents.c.tenant_id == tenant, documents.c.content_hash == content_hash
+        )
+        row = await self._row(query)
+        return None if row is None else to_document(row)
+
+    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
+        self._unit.scope.tenant_data(tenant)
+        _check_page(limit, offset)
+        query = (
+            select(documents)
+            .where(documents.c.tenant_id == tenant)
+            .order_by(documents.c.created_at.desc(), documents.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [to_document(row) for row in await self._rows(query)]
+
+    async def update_status(
+        self,
+        tenant: TenantId,
+        document_id: DocumentId,
+        status: DocumentStatus,
+        *,
+        error: str | None = None,
+        chunk_count: int | None = None,
+    ) -> Document:
+        self._unit.scope.tenant_data(tenant)
+        values: dict[str, Any] = {
+            "status": DocumentStatus(status).value,
+            "error": error,
+            "updated_at": datetime.now(UTC),
+        }
+        if chunk_count is not None:
+            values["chunk_count"] = chunk_count
+        statement = (
+            documents.update()
+            .where(documents.c.tenant_id == tenant, documents.c.id == document_id)
+            .values(values)
+            .returning(*documents.c)
+        )
+        row = await self._row(statement)
+        if row is None:
+            raise NotFound(f"document {document_id} not found")
+        return to_document(row)
+
+    async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
+        self._unit.scope.tenant_data(tenant)
+        statement = documents.delete().where(documents.c.tenant_id == tenant, documents.c.id == document_id)
+        if (await self._run(statement)).rowcount == 0:
+            raise NotFound(f"document {document_id} not found")
+
+    async def usage(self, tenant: TenantId) -> TenantUsage:
+        self._unit.scope.tenant_data(tenant)
+        with translated():
+            count, total = (await self._unit.connection.execute(_usage_query(tenant))).one()
+        return TenantUsage(documents=int(count), bytes=int(total))
+
+    async def purge(self, tenant: TenantId) -> int:
+        self._unit.scope.tenant_data(tenant)
+        result = await self._run(documents.delete().where(documents.c.tenant_id == tenant))
+        return int(result.rowcount)
+
+
+class SqlAuditRecords(_Repository):
+    """Triggers make the table append-only (migration 0002); this repository never updates or deletes.
+    `head` takes a per-chain advisory lock on PostgreSQL; on SQLite the writing unit of work already
+    holds the database's one write lock."""
+
+    async def head(self, chain: str) -> tuple[int, str]:
+        self._unit.scope.chain(chain)
+        if self._unit.connection.dialect.name == "postgresql":
+            await self._run(_CHAIN_LOCK, {"space": _CHAIN_LOCK_SPACE, "chain": chain})
+        query = (
+            select(audit_records.c.seq, audit_records.c.hash)
+            .where(audit_records.c.chain == chain)
+            .order_by(audit_records.c.seq.desc())
+            .limit(1)
+        )
+        row = await self._row(query)
+        return (0, GENESIS_HASH) if row is None else (int(row["seq"]), str(row["hash"]))
+
+    async def add(self, record: AuditRecord) -> None:
+        self._unit.scope.chain(record.chain)
+        row = {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
+        row["details"] = canonical_details(record.details)
+        await self._run(insert(audit_records).values(row), conflict=f"audit chain {record.chain!r} moved on")
+
+    async def chains(self) -> Sequence[str]:
+        self._unit.scope.directory("listing audit chains")
+        query = select(audit_records.c.chain).distinct().order_by(audit_records.c.chain)
+        return [str(row["chain"]) for row in await self._rows(query)]
+
+    async def read(self, chain: str, *, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditRecord]:
+        self._unit.scope.chain(chain)
+        if after_seq < 0 or limit < 0:
+            raise InvalidInput("after_seq and limit must not be negative")
+        query = (
+            select(audit_records)
+            .where(audit_records.c.chain == chain, audit_records.c.seq > after_seq)
+            .order_by(audit_records.c.seq)
+            .limit(limit)
+        )
+        return [to_audit_record(row) for row in await self._rows(query)]

@@ -1,0 +1,223 @@
+"""Domain events: what happened, published by the use cases inside a unit of work.
+
+Handlers registered in the composition root do the cross-cutting work (the audit record, the corpus
+version, later cache invalidation and metrics), so a use case states the fact once. `action` is the
+event's stable name (it is also the audit record's action); `target` and `audit_details()` are what
+the audit trail keeps: identifiers, hashes and counts, never personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from .models import Caller, DocumentId, TenantId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainEvent:
+    action: ClassVar[str]
+    corpus_changed: ClassVar[bool] = False  # the tenant's searchable corpus changed
+
+    tenant_id: TenantId | None
+    caller: Caller
+
+    @property
+    def target(self) -> str:
+        return self.tenant_id or "system"
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _DocumentEvent(DomainEvent):
+    document_id: DocumentId
+
+    @property
+    def target(self) -> str:
+        return self.document_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentUploaded(_DocumentEvent):
+    action = "document.upload"
+    media_type: str
+    size_bytes: int
+    content_sha256: str
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {
+            "media_type": self.media_type,
+            "size_bytes": self.size_bytes,
+            "content_sha256": self.content_sha256,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentIndexed(_DocumentEvent):
+    action = "document.ready"
+    corpus_changed = True
+    chunks: int
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"chunks": self.chunks}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentFailed(_DocumentEvent):
+    """The reason stays on the document row; the audit keeps only that it failed."""
+
+    action = "document.failed"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentDeleted(_DocumentEvent):
+    action = "document.delete"
+    corpus_changed = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TenantCreated(DomainEvent):
+    action = "tenant.create"
+    key_id: str
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"key_id": self.key_id}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TenantSuspended(DomainEvent):
+    action = "tenant.suspend"
+    previous: str
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"from": self.previous}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TenantResumed(DomainEvent):
+    action = "tenant.resume"
+    previous: str
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"from": self.previous}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TenantLimitsChanged(DomainEvent):
+    action = "tenant.limits"
+    max_documents: int | None
+    max_bytes: int | None
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"max_documents": self.max_documents, "max_bytes": self.max_bytes}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TenantDeleted(DomainEvent):
+    action = "tenant.delete"
+    corpus_changed = True
+    receipt: Mapping[str, int]
+
+    def audit_details(self) -> Mapping[str, object]:
+        return dict(self.receipt)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiKeyIssued(DomainEvent):
+    action = "key.issue"
+    key_id: str
+
+    @property
+    def target(self) -> str:
+        return self.key_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiKeyRevoked(DomainEvent):
+    action = "key.revoke"
+    key_id: str
+
+    @property
+    def target(self) -> str:
+        return self.key_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthenticationFailed(DomainEvent):
+    """A request presented no key, or one that matches no active key (system chain)."""
+
+    action = "auth.fail"
+    reason: str
+
+    @property
+    def target(self) -> str:
+        return "api_key"
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccessDenied(DomainEvent):
+    """A valid key of a tenant that is not active."""
+
+    action = "auth.denied"
+    key_id: str
+    status: str
+
+    @property
+    def target(self) -> str:
+        return self.key_id
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"status": self.status}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdminAuthenticationFailed(DomainEvent):
+    action = "admin.auth_fail"
+    reason: str
+
+    @property
+    def target(self) -> str:
+        return "admin"
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionAnswered(DomainEvent):
+    action = "query.answer"
+    question_digest: str
+    answer_chars: int
+    cited_documents: Sequence[str] = field(default_factory=tuple)
+
+    @property
+    def target(self) -> str:
+        return "query"
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {
+            "question_sha256": self.question_digest,
+            "answer_chars": self.answer_chars,
+            "cited_documents": sorted(set(self.cited_documents)),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionUnfinished(DomainEvent):
+    action = "query.unfinished"
+    question_digest: str
+    reason: str
+
+    @property
+    def target(self) -> str:
+        return "query"
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"question_sha256": self.question_digest, "reason": self.reason}
