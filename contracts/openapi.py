@@ -272,6 +272,48 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/v1/documents/{document_id}/original": {
+        "get": {
+            "summary": "A time-limited link to the uploaded bytes (307 to it; the body repeats it)",
+            "parameters": [_DOCUMENT_ID],
+            "responses": {
+                "307": _json(
+                    {
+                        "type": "object",
+                        "required": ["url", "expires_at"],
+                        "properties": {
+                            "url": {"type": "string"},
+                            "expires_at": {"type": "integer", "description": "Unix time"},
+                        },
+                    },
+                    "the link; Location carries it too",
+                ),
+                "404": _error("unknown document"),
+            },
+        }
+    },
+    "/files/{tenant}/{key}": {
+        "get": {
+            "summary": "The bytes a signed link names (no key needed; the signature is the credential)",
+            "security": [],
+            "parameters": [
+                {"name": "tenant", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "expires", "in": "query", "required": True, "schema": {"type": "integer"}},
+                {"name": "type", "in": "query", "required": True, "schema": {"type": "string"}},
+                {"name": "name", "in": "query", "required": True, "schema": {"type": "string"}},
+                {"name": "signature", "in": "query", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "the bytes",
+                    "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                },
+                "403": _error("the signature is wrong or the link expired"),
+                "404": _error("no such file, or not a link"),
+            },
+        }
+    },
     "/v1/tenant": {
         "get": {
             "summary": "The caller's tenant: status, usage and the limits that apply",
@@ -287,6 +329,10 @@ PATHS: dict[str, Any] = {
                                     "id": {"type": "string"},
                                     "name": {"type": "string"},
                                     "status": {"type": "string"},
+                                    "corpus_version": {
+                                        "type": "integer",
+                                        "description": "bumped whenever the searchable documents change",
+                                    },
                                     "usage": {"type": "object"},
                                     "limits": {"type": "object"},
                                 },

@@ -54,7 +54,7 @@ class LinkSigner:
             signature = params["signature"]
         except (KeyError, ValueError):
             raise NotFound("not a valid file link") from None
-        if not hmac.compare_digest(signature, self._signature(file, expires)):
+        if not hmac.compare_digest(signature.encode(), self._signature(file, expires).encode()):
             raise TenantDenied("the link's signature is not valid")
         if expires < int(now if now is not None else time.time()):
             raise TenantDenied("the link has expired; ask for a new one")

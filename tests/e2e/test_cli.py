@@ -57,7 +57,7 @@ def test_plugins_lists_adapters_with_secrets_redacted(env):
     env = {
         **env,
         "RAGLOOM_ADAPTERS__JOB_QUEUE": "redis",
-        "RAGLOOM_PLUGINS__REDIS__URL": "redis://:s3cret@h:6379/0",
+        "RAGLOOM_PLUGINS__JOB_QUEUE__REDIS__URL": "redis://:s3cret@h:6379/0",
     }
     result = ragloom(env, "plugins", "--json")
     assert result.returncode == 0, result.stderr

@@ -262,11 +262,14 @@ async def test_every_action_is_audited_without_personal_data(client):
 async def test_an_answer_that_fails_midway_is_audited_as_unfinished(tmp_path):
     from ragloom.contracts.spec import Port
     from ragloom.core.errors import ProviderUnavailable
+    from ragloom.core.models import ChatDelta
     from tests.helpers.runtime import parse_sse
 
     class FailingModel:
-        async def stream(self, prompt):
-            yield "The first words"
+        name = "failing"
+
+        async def stream(self, request):
+            yield ChatDelta("The first words")
             raise ProviderUnavailable("the model went away")
 
     settings = memory_settings(tmp_path, admin=ADMIN_SETTINGS)
@@ -294,15 +297,18 @@ async def test_a_client_that_leaves_mid_answer_is_audited_as_unfinished(tmp_path
     import json
 
     from ragloom.contracts.spec import Port
+    from ragloom.core.models import ChatDelta
 
     class SlowModel:
-        async def stream(self, prompt):
-            yield "The first words"
-            await asyncio.sleep(30)
-            yield "never sent"
+        name = "slow"
 
-    # the SQLite audit log: its append really awaits, where a cancelled stream would lose the record
-    settings = memory_settings(tmp_path, admin=ADMIN_SETTINGS, adapters={"audit_log": "sql_audit"})
+        async def stream(self, request):
+            yield ChatDelta("The first words")
+            await asyncio.sleep(30)
+            yield ChatDelta("never sent")
+
+    # the SQLite store: its append really awaits, where a cancelled stream would lose the record
+    settings = memory_settings(tmp_path, admin=ADMIN_SETTINGS, adapters={"metadata_store": "sqlalchemy"})
     app = create_app(settings, overrides={Port.CHAT_MODEL: SlowModel()})
     async with app.router.lifespan_context(app):
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ragloom.test")
@@ -385,4 +391,4 @@ async def test_a_free_form_request_id_is_replaced_not_recorded(client, offered):
     response = await client.get("/v1/documents", headers={**key, "X-Request-Id": offered})
     assert response.status_code == 200
     issued = response.headers["x-request-id"]
-    assert issued != offered and len(issued) == 32 and int(issued, 16) >= 0
+    assert issued != offered and len(issued) == 32 and set(issued) <= set("0123456789abcdef")

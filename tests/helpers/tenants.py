@@ -13,7 +13,7 @@ ADMIN_SETTINGS = {"user": ADMIN[0], "password": ADMIN[1]}
 
 
 def new_signing_key() -> str:
-    """A fresh Ed25519 private key, base64 of its 32 raw bytes (what `sql_audit.signing_key` takes)."""
+    """A fresh Ed25519 private key, base64 of its 32 raw bytes (for `plugins.audit_signer.ed25519`)."""
     return base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
 
 

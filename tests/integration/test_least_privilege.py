@@ -12,15 +12,11 @@ import sys
 import asyncpg
 import pytest
 
-from ragloom.adapters.sqlalchemy import (
-    SqlAlchemySettings,
-    SqlAuditSettings,
-    open_audit_log,
-    open_metadata_store,
-)
-from ragloom.adapters.sqlalchemy.signing import generate_private_key
-from ragloom.contracts.testing.metadata_store import TENANT_A, make_document, make_tenant
-from ragloom.core.audit import verify_chain
+from ragloom.adapters.memory.signer import HmacSigner
+from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings
+from ragloom.adapters.sqlalchemy.unit_of_work import open_metadata_store
+from ragloom.contracts.testing.audit import AuditCalls, verified
+from ragloom.contracts.testing.metadata_store import TENANT_A, StoreCalls, make_document, make_tenant
 from ragloom.core.models import AuditEvent
 from tests.conftest import POSTGRES_ADMIN_DSN, PostgresDatabase
 from tests.helpers.tenants import new_signing_key
@@ -57,8 +53,8 @@ def _migrate_with_the_cli(owner_url: str, role: str, tmp_path) -> None:
         "RAGLOOM_QDRANT_URL": "unused",
         "RAGLOOM_REDIS_URL": "unused",
         "RAGLOOM_AUDIT_SIGNING_KEY": new_signing_key(),
-        "RAGLOOM_PLUGINS__SQLALCHEMY__APP_ROLE": role,
-        "RAGLOOM_PLUGINS__SQLALCHEMY__MIGRATE": "false",  # the command turns it on for itself
+        "RAGLOOM_PLUGINS__METADATA_STORE__SQLALCHEMY__APP_ROLE": role,
+        "RAGLOOM_PLUGINS__METADATA_STORE__SQLALCHEMY__MIGRATE": "false",  # the command turns it on
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
@@ -77,16 +73,16 @@ async def test_the_service_role_works_but_cannot_touch_the_audit_trail(postgres_
     service_url = _as(postgres_database.url, app_role)
 
     metadata = SqlAlchemySettings(url=service_url, migrate=False, pool_size=2, max_overflow=0)
-    async with open_metadata_store(metadata) as store:
+    async with open_metadata_store(metadata) as opened:
+        store = StoreCalls(opened)
         await store.add_tenant(make_tenant(TENANT_A))
         document = await store.add_document(make_document(TENANT_A))
         assert await store.list_documents(TENANT_A) == [document]
         await store.delete_document(TENANT_A, document.id)
-    audit = SqlAuditSettings(url=service_url, migrate=False, signing_key=generate_private_key())
-    async with open_audit_log(audit) as log:
+        log = AuditCalls(opened, HmacSigner())
         for n in range(3):
             await log.append(AuditEvent(TENANT_A, "test", f"action.{n}", "-"))
-        assert verify_chain(TENANT_A, await log.read(TENANT_A), log.signature_valid).ok
+        assert (await verified(log, TENANT_A)).ok
 
     connection = await asyncpg.connect(PostgresDatabase.dsn(service_url))
     try:

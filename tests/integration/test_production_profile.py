@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from ragloom.core.models import Modality
 from ragloom.entrypoints.http.app import create_app
 from ragloom.entrypoints.settings import load_settings
 from ragloom.entrypoints.worker.consumer import consume
@@ -37,9 +38,9 @@ def production_settings(tmp_path, postgres_url, redis_prefix):
     }
     overrides = {
         "plugins": {
-            "qdrant": {"url": None, "path": str(tmp_path / "qdrant-local")},
-            "redis": {"queue_prefix": redis_prefix},
-            "sqlalchemy": {"pool_size": 5, "max_overflow": 5},
+            "vector_index": {"qdrant": {"url": None, "path": str(tmp_path / "qdrant-local")}},
+            "job_queue": {"redis": {"queue_prefix": redis_prefix}},
+            "metadata_store": {"sqlalchemy": {"pool_size": 5, "max_overflow": 5}},
         }
     }
     return load_settings(environ=env, overrides=overrides)
@@ -49,7 +50,7 @@ async def test_production_profile_end_to_end(production_settings, postgres_admin
     app = create_app(production_settings)
     async with app.router.lifespan_context(app):
         runtime = app.state.runtime
-        worker = asyncio.create_task(consume(runtime, "text"))
+        worker = asyncio.create_task(consume(runtime, Modality.TEXT))
         try:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as client:
@@ -88,7 +89,8 @@ async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp
         "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
     }
     settings = load_settings(
-        environ=env, overrides={"plugins": {"qdrant": {"url": None, "path": str(tmp_path / "q")}}}
+        environ=env,
+        overrides={"plugins": {"vector_index": {"qdrant": {"url": None, "path": str(tmp_path / "q")}}}},
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):

@@ -13,16 +13,14 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from ragloom.adapters.sqlalchemy import (
-    SqlAlchemySettings,
-    SqlAuditSettings,
-    open_audit_log,
-    open_metadata_store,
-)
-from ragloom.adapters.sqlalchemy.signing import generate_private_key
+from ragloom.adapters.memory.signer import HmacSigner
+from ragloom.adapters.sqlalchemy.settings import SqlAlchemySettings
+from ragloom.adapters.sqlalchemy.unit_of_work import open_metadata_store
+from ragloom.contracts.testing.audit import AuditCalls
 from ragloom.contracts.testing.metadata_store import (
     TENANT_A,
     TENANT_B,
+    StoreCalls,
     make_api_key,
     make_document,
     make_tenant,
@@ -41,15 +39,15 @@ async def database(postgres_database: PostgresDatabase) -> PostgresDatabase:
     """Tenant A: 2 documents, 1 key, 2 audit records; tenant B: 1 document, 2 keys, 1 record;
     plus 1 system-chain record."""
     settings = SqlAlchemySettings(url=postgres_database.url, pool_size=1, max_overflow=0)
-    async with open_metadata_store(settings) as store:
+    async with open_metadata_store(settings) as opened:
+        store = StoreCalls(opened)
         for tenant in (TENANT_A, TENANT_B):
             await store.add_tenant(make_tenant(tenant))
         for tenant in (TENANT_A, TENANT_A, TENANT_B):
             await store.add_document(make_document(tenant))
         for tenant in (TENANT_A, TENANT_B, TENANT_B):
             await store.add_api_key(make_api_key(tenant))
-    audit = SqlAuditSettings(url=postgres_database.url, signing_key=generate_private_key(), migrate=False)
-    async with open_audit_log(audit) as log:
+        log = AuditCalls(opened, HmacSigner())
         for tenant in (TENANT_A, TENANT_A, TENANT_B, None):
             await log.append(AuditEvent(tenant, "test", "seed", "-"))
     return postgres_database

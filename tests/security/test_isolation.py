@@ -44,8 +44,8 @@ def _postgres(tmp_path, request):
     overrides = {
         "adapters": {"job_queue": "inprocess"},
         "plugins": {
-            "qdrant": {"url": None, "path": str(tmp_path / "qdrant-local")},
-            "sqlalchemy": {"pool_size": 5, "max_overflow": 5},
+            "vector_index": {"qdrant": {"url": None, "path": str(tmp_path / "qdrant-local")}},
+            "metadata_store": {"sqlalchemy": {"pool_size": 5, "max_overflow": 5}},
         },
     }
     return load_settings(environ=env, overrides=overrides)
