@@ -66,13 +66,12 @@ async def verified(log: Any, chain: str) -> Any:
 
 
 class AuditTrailContract:
-    """How a MetadataStore keeps audit chains: linked, per tenant, append-only, concurrent-safe."""
+    """How a MetadataStore keeps audit chains: linked, per tenant, append-only, concurrent-safe.
+    Besides `adapter` (the store), the test module provides `signer`, any AuditSigner."""
 
     @pytest.fixture
-    def audit_log(self, adapter: Any) -> AuditCalls:
-        from ragloom.adapters.memory.signer import HmacSigner
-
-        return AuditCalls(adapter, HmacSigner())
+    def audit_log(self, adapter: Any, signer: Any) -> AuditCalls:
+        return AuditCalls(adapter, signer)
 
     async def test_appends_link_a_chain_that_verifies(self, audit_log: Any) -> None:
         records = [

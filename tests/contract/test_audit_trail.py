@@ -72,6 +72,11 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     return Backend("postgresql", database.url, database.admin_url)
 
 
+@pytest.fixture
+def signer() -> HmacSigner:
+    return HmacSigner()
+
+
 class TestInMemoryAuditTrail(AuditTrailContract):
     @pytest.fixture
     async def adapter(self) -> AsyncIterator[Any]:
