@@ -1,0 +1,109 @@
+"""Contract tests every JobQueue passes. Subclasses provide an async fixture `adapter` (a fresh queue)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
+
+T = TenantId("tenant-a")
+
+
+def job(n: int, modality: Modality = Modality.TEXT) -> IngestJob:
+    return IngestJob(T, DocumentId(f"doc-{n}"), modality)
+
+
+class Recorder:
+    """A runner that records the jobs it ran (and can fail or dawdle on request)."""
+
+    def __init__(self, fail_on: set[str] | None = None, delay: float = 0.0) -> None:
+        self.ran: list[IngestJob] = []
+        self.fail_on = fail_on or set()
+        self.delay = delay
+        self.changed = asyncio.Event()
+
+    async def __call__(self, job: IngestJob) -> str:
+        await asyncio.sleep(self.delay)
+        self.ran.append(job)
+        self.changed.set()
+        if job.document_id in self.fail_on:
+            raise RuntimeError("the runner failed on purpose")
+        return "ready"
+
+    async def until(self, count: int, timeout: float = 20) -> None:
+        async with asyncio.timeout(timeout):
+            while len(self.ran) < count:
+                self.changed.clear()
+                await self.changed.wait()
+
+
+@contextlib.asynccontextmanager
+async def consuming(queue: Any, *modalities: Modality) -> AsyncIterator[None]:
+    """Workers for `modalities` while inside (nothing to start for an in-process queue)."""
+    tasks = [] if queue.runs_in_process else [asyncio.create_task(queue.consume(m)) for m in modalities]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+class JobQueueContract:
+    async def test_every_queued_job_reaches_the_runner(self, adapter: Any) -> None:
+        runner = Recorder()
+        adapter.attach(runner)
+        async with consuming(adapter, Modality.TEXT):
+            for n in range(5):
+                await adapter.enqueue(job(n))
+            await runner.until(5)
+        assert sorted(j.document_id for j in runner.ran) == [f"doc-{n}" for n in range(5)]
+        assert {j.tenant_id for j in runner.ran} == {T}
+
+    async def test_jobs_queued_before_the_runner_wait_for_it(self, adapter: Any) -> None:
+        runner = Recorder()
+        async with consuming(adapter, Modality.TEXT):
+            await adapter.enqueue(job(1))
+            await asyncio.sleep(0.2)
+            assert runner.ran == []
+            adapter.attach(runner)
+            await runner.until(1)
+        assert runner.ran == [job(1)]
+
+    async def test_a_failing_job_does_not_stop_the_next(self, adapter: Any) -> None:
+        runner = Recorder(fail_on={"doc-1"})
+        adapter.attach(runner)
+        async with consuming(adapter, Modality.TEXT):
+            await adapter.enqueue(job(1))
+            await adapter.enqueue(job(2))
+            await runner.until(2)
+        assert {j.document_id for j in runner.ran} == {"doc-1", "doc-2"}
+
+    async def test_a_worker_runs_its_own_modality_only(self, adapter: Any) -> None:
+        runner = Recorder()
+        adapter.attach(runner)
+        async with consuming(adapter, Modality.TEXT):
+            await adapter.enqueue(job(1, Modality.AUDIO))
+            await adapter.enqueue(job(2, Modality.TEXT))
+            await runner.until(1)
+            await asyncio.sleep(0.3)
+        modalities = {j.modality for j in runner.ran}
+        assert modalities == ({Modality.TEXT, Modality.AUDIO} if adapter.runs_in_process else {Modality.TEXT})
+
+    async def test_wait_idle_returns_after_the_running_jobs(self, adapter: Any) -> None:
+        runner = Recorder(delay=0.2)
+        adapter.attach(runner)
+        async with consuming(adapter, Modality.TEXT):
+            for n in range(3):
+                await adapter.enqueue(job(n))
+            if adapter.runs_in_process:
+                await adapter.wait_idle()
+                assert len(runner.ran) == 3
+            else:
+                await runner.until(3)
+        await adapter.wait_idle()
