@@ -9,8 +9,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ragloom.adapters.memory.blob_store import InMemoryBlobStore
+from ragloom.adapters.memory.chat_model import EchoChatModel
 from ragloom.adapters.memory.embedder import HashingEmbedder
+from ragloom.adapters.memory.image_embedder import HashingImageEmbedder
+from ragloom.adapters.memory.job_queue import InMemoryJobQueue
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
+from ragloom.adapters.memory.scrubber import EmailScrubber
+from ragloom.adapters.memory.semantic_cache import InMemorySemanticCache
 from ragloom.adapters.memory.signer import HmacSigner
 from ragloom.adapters.memory.vector_index import InMemoryVectorIndex
 from ragloom.contracts import AdapterSpec, Port, hookimpl
@@ -23,6 +28,24 @@ class DimensionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dense_dimension: int = Field(384, ge=1)
+
+
+class ImageDimensionSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: int = Field(64, ge=1)
+
+
+class CacheSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: float = Field(0.95, gt=0, le=1, description="cosine similarity a cached query must reach")
+
+
+class QueueSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_concurrent_jobs: int = Field(8, ge=1, le=1000)
 
 
 def _yielding(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -60,5 +83,34 @@ def ragloom_adapters() -> list[AdapterSpec]:
             _yielding(lambda s: HashingEmbedder(s.dense_dimension)),
             DimensionSettings,
             "hashed bag of words, no model: lexical only (tests)",
+        ),
+        AdapterSpec(
+            Port.IMAGE_EMBEDDER,
+            "hashing",
+            _yielding(lambda s: HashingImageEmbedder(s.dimension)),
+            ImageDimensionSettings,
+            "hashed image bytes, no model (tests)",
+        ),
+        AdapterSpec(Port.CHAT_MODEL, "memory", _yielding(lambda s: EchoChatModel()), NoSettings, NOTE),
+        AdapterSpec(
+            Port.SEMANTIC_CACHE,
+            "memory",
+            _yielding(lambda s: InMemorySemanticCache(s.threshold)),
+            CacheSettings,
+            NOTE,
+        ),
+        AdapterSpec(
+            Port.PII_SCRUBBER,
+            "memory",
+            _yielding(lambda s: EmailScrubber()),
+            NoSettings,
+            "e-mails only: " + NOTE,
+        ),
+        AdapterSpec(
+            Port.JOB_QUEUE,
+            "memory",
+            _yielding(lambda s: InMemoryJobQueue(s.max_concurrent_jobs)),
+            QueueSettings,
+            "asyncio tasks in this process: " + NOTE,
         ),
     ]

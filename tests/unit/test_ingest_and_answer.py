@@ -210,3 +210,30 @@ async def test_search_modes_and_the_sparse_requirement(tmp_path):
         assert retriever.modes() == [SearchMode.DENSE]
         with pytest.raises(InvalidInput, match="needs a sparse encoder"):
             await retriever.retrieve(T, "x", mode=SearchMode.HYBRID)
+
+
+async def test_scrubbing_runs_once_per_segment_and_title_before_chunking(tmp_path):
+    from ragloom.adapters.memory.scrubber import EmailScrubber
+
+    class CountingScrubber(EmailScrubber):
+        def __init__(self):
+            self.calls: list[list[str]] = []
+
+        async def scrub(self, tenant, texts):
+            self.calls.append(list(texts))
+            return await super().scrub(tenant, texts)
+
+    scrubber = CountingScrubber()
+    pages = [
+        "Write to ann@example.com about the owls. " * 6,
+        "Ravens nest on cliffs near ann@example.com. " * 6,
+    ]
+    settings = memory_settings(tmp_path, chunking={"max_words": 12, "overlap_words": 0})
+    async with open_runtime(settings, overrides={Port.PII_SCRUBBER: scrubber}) as runtime:
+        await runtime.start_all()
+        _, doc = await ingest(runtime, "birds.pdf", make_pdf(pages, title="Notes of ann@example.com"))
+        assert doc.status == DocumentStatus.READY and doc.chunk_count > 2  # several chunks per page
+        hits = await (await runtime.retriever()).retrieve(T, "owls ravens cliffs", top_n=20)
+    assert len(scrubber.calls) == 1 and len(scrubber.calls[0]) == 3  # the title and the two pages, once
+    assert hits and all("example.com" not in h.payload.text + h.payload.title for h in hits)
+    assert all("<EMAIL_ADDRESS>" in h.payload.text for h in hits)
