@@ -14,3 +14,4 @@ def ragloom_adapters() -> Iterable[AdapterSpec]:
 
     Called once at start. Two plugins offering the same (port, name) is a startup error.
     """
+    return ()

@@ -165,8 +165,8 @@ SCHEMAS.update(
     }
 )
 
-BEARER = [{"apiKey": []}]
-BASIC = [{"admin": []}]
+BEARER: list[dict[str, list[str]]] = [{"apiKey": []}]
+BASIC: list[dict[str, list[str]]] = [{"admin": []}]
 _UNAUTHENTICATED = _error("no valid API key")
 _ADMIN_401 = _error("no valid administrator credentials")
 _TENANT_ID = {"name": "tenant_id", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -11,6 +11,7 @@ import importlib.metadata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
+from typing import cast
 
 import pluggy
 
@@ -84,7 +85,8 @@ class PluginRegistry:
     def _collect(self) -> None:
         for implementation in self._pm.hook.ragloom_adapters.get_hookimpls():
             plugin_name = implementation.plugin_name
-            for spec in implementation.function() or ():
+            offered = cast(Iterable[object], implementation.function() or ())
+            for spec in offered:
                 if not isinstance(spec, AdapterSpec):
                     raise PluginError(f"plugin {plugin_name!r} returned {spec!r}, not an AdapterSpec")
                 key = (spec.port, spec.name)

@@ -116,11 +116,11 @@ class ChainWalker:
     def check(self, record: AuditRecord) -> ChainVerdict | None:
         """None if the record extends the chain correctly; else the verdict naming it."""
         if record.seq > self._expected_seq:  # name the first missing record, not the one after it
-            reason = f"record seq {self._expected_seq} is missing (the next one stored is seq {record.seq})"
-            return ChainVerdict(self.chain, self._checked, self._prev_hash, self._expected_seq, reason)
-        reason = self._fault(record)
-        if reason is not None:
-            return ChainVerdict(self.chain, self._checked, self._prev_hash, record.seq, reason)
+            missing = f"record seq {self._expected_seq} is missing (the next one stored is seq {record.seq})"
+            return ChainVerdict(self.chain, self._checked, self._prev_hash, self._expected_seq, missing)
+        fault = self._fault(record)
+        if fault is not None:
+            return ChainVerdict(self.chain, self._checked, self._prev_hash, record.seq, fault)
         self._checked += 1
         self._expected_seq += 1
         self._prev_hash = record.hash

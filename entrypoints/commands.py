@@ -8,7 +8,7 @@ import mimetypes
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from pydantic import BaseModel, SecretStr
@@ -54,7 +54,7 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
     err.print(f"ragloom is starting on {url} ...")
     app = create_app(settings, on_ready=ready)
     try:
-        await hypercorn_serve(app, config)
+        await hypercorn_serve(cast(Any, app), config)  # Starlette is an ASGI app; the stubs disagree
     finally:
         forget_server(settings)
     return 0

@@ -108,13 +108,13 @@ class Settings(_Section):
     home: str
     adapters: dict[str, str | list[str]] = Field(default_factory=dict)
     plugins: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
-    http: HttpSettings = Field(default_factory=HttpSettings)
-    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    ingest: IngestSettings = Field(default_factory=IngestSettings)
-    quotas: QuotaSettings = Field(default_factory=QuotaSettings)
-    admin: AdminSettings = Field(default_factory=AdminSettings)
-    tenancy: TenancySettings = Field(default_factory=TenancySettings)
+    http: HttpSettings = HttpSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    ingest: IngestSettings = IngestSettings()
+    quotas: QuotaSettings = QuotaSettings()
+    admin: AdminSettings = AdminSettings()
+    tenancy: TenancySettings = TenancySettings()
 
     def adapter_names(self, port: Port) -> list[str]:
         value = self.adapters.get(port.value)
@@ -193,7 +193,8 @@ def _explain(error: ValidationError, prefix: str, model: type[BaseModel]) -> str
         if item["type"] == "extra_forbidden":
             node: Any = model
             for part in item["loc"][:-1]:
-                field = node.model_fields.get(str(part)) if isinstance(node, type) else None
+                fields = getattr(node, "model_fields", None) if isinstance(node, type) else None
+                field = fields.get(str(part)) if fields is not None else None
                 node = field.annotation if field is not None else None
             valid = (
                 sorted(node.model_fields) if isinstance(node, type) and issubclass(node, BaseModel) else []

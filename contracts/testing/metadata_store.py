@@ -497,7 +497,8 @@ class MetadataStoreContract:
         assert await store.list_api_keys(TENANT_A) == sorted(
             [revoked, active], key=lambda k: (k.created_at, k.id)
         )
-        assert (await _found_key(store, active.id)).revoked_at is None
+        still_active = await _found_key(store, active.id)
+        assert still_active is not None and still_active.revoked_at is None
 
     async def test_another_tenants_key_cannot_be_revoked(self, adapter: Any) -> None:
         store = StoreCalls(adapter)
