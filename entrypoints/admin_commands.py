@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
-from rich.console import Console
 from rich.table import Table
 
 from ragloom.contracts.spec import Port
@@ -18,11 +17,9 @@ from ragloom.core.errors import InvalidInput
 from .bootstrap import open_runtime
 from .client import open_client
 from .commands import error_message
+from .console import err, out
 from .http.serialize import audit_json
 from .settings import Settings
-
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
 
 
 def _body(response: httpx.Response) -> dict[str, Any]:

@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from ragloom.contracts.errors import ConfigError, PluginError
 from ragloom.core.errors import RagloomError
 
 from . import admin_commands, commands
+from .console import err
 from .settings import load_settings
 
 app = typer.Typer(help="ragloom: multi-tenant RAG over your documents.", no_args_is_help=True)
-err = Console(stderr=True, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="YAML config file (or RAGLOOM_CONFIG)")

@@ -12,7 +12,6 @@ from typing import Any, cast
 
 import httpx
 from pydantic import BaseModel, SecretStr
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,10 +19,9 @@ from ragloom.core.errors import InvalidInput, ProviderUnavailable
 
 from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
 from .client import forget_server, open_client, record_server
+from .console import err, out
 from .settings import Settings
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 
 

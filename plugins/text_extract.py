@@ -1,6 +1,6 @@
 """Text documents: plain text, Markdown, HTML, PDF and Word."""
 
-from ragloom.adapters.text_extract.media_types import TEXT_MEDIA_TYPES
+from ragloom.adapters.text_extract.media_types import TEXT_MEDIA_TYPES, TextExtractSettings
 from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
 
 
@@ -11,6 +11,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
             Port.MEDIA_EXTRACTOR,
             "text",
             lazy("ragloom.adapters.text_extract.extractor:open_text_extractor"),
+            TextExtractSettings,
             description="txt, md, html (BeautifulSoup), pdf (pypdf, with page numbers), docx (python-docx)",
             media_types=TEXT_MEDIA_TYPES,
             modality="text",

@@ -11,7 +11,7 @@ from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.models import Extraction
 
 from . import formats
-from .media_types import TEXT_MEDIA_TYPES, WORD
+from .media_types import TEXT_MEDIA_TYPES, WORD, TextExtractSettings
 
 _PARSERS: dict[str, Callable[[bytes], Extraction]] = {
     "text/plain": formats.plain_text,
@@ -23,6 +23,9 @@ _PARSERS: dict[str, Callable[[bytes], Extraction]] = {
 
 
 class TextExtractor:
+    def __init__(self, settings: TextExtractSettings | None = None) -> None:
+        self._settings = settings or TextExtractSettings()
+
     @property
     def media_types(self) -> frozenset[str]:
         return TEXT_MEDIA_TYPES
@@ -31,6 +34,13 @@ class TextExtractor:
         parser = _PARSERS.get(media_type)
         if parser is None:
             raise UnsupportedMedia(f"{media_type} is not a text format")
+        size = source.stat().st_size
+        limit = self._settings.max_input_bytes
+        if size > limit:
+            raise ExtractionFailed(
+                f"{filename!r} is {size} bytes, over the text extractor's limit of {limit} "
+                "(plugins.media_extractor.text.max_input_bytes)"
+            )
         try:
             return await asyncio.to_thread(lambda: parser(source.read_bytes()))
         except ExtractionFailed:
@@ -40,5 +50,5 @@ class TextExtractor:
 
 
 @asynccontextmanager
-async def open_text_extractor(settings: object) -> AsyncIterator[TextExtractor]:
-    yield TextExtractor()
+async def open_text_extractor(settings: TextExtractSettings) -> AsyncIterator[TextExtractor]:
+    yield TextExtractor(settings)

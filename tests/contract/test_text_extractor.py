@@ -121,3 +121,12 @@ async def test_word_documents_keep_paragraphs_tables_and_the_title(extractor):
 async def test_corrupt_word_document_is_an_extraction_failure(extractor, data):
     with pytest.raises(ExtractionFailed, match="Word document"):
         await extract_bytes(extractor, data, DOCX, "x.docx")
+
+
+async def test_an_original_over_the_input_limit_fails_before_it_is_read(tmp_path):
+    from ragloom.adapters.text_extract.media_types import TextExtractSettings
+
+    extractor = TextExtractor(TextExtractSettings(max_input_bytes=100))
+    with pytest.raises(ExtractionFailed, match=r"101 bytes, over the text extractor's limit of 100"):
+        await extract_bytes(extractor, b"x" * 101, "text/plain", "big.txt")
+    assert (await extract_bytes(extractor, b"y" * 100, "text/plain", "ok.txt")).segments[0].text == "y" * 100

@@ -1,14 +1,22 @@
-"""The `ragloom` command as a user runs it: real processes, a temporary RAGLOOM_HOME."""
+"""The `ragloom` command as a user runs it, with a temporary RAGLOOM_HOME.
+
+Most commands run in this process through the CLI's own entry point (typer's test runner), which is
+several times faster than a process per command; a few tests run `python -m ragloom.entrypoints.cli`
+as a real process, so the installed entry point and a served instance are exercised too.
+"""
 
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from ragloom.entrypoints.cli import app
 from tests.helpers.server import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +30,23 @@ def env(tmp_path):
     return environment
 
 
-def ragloom(env, *args, timeout=300):
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def ragloom(env, *args):
+    """Run the command in this process with exactly the RAGLOOM_* variables of `env`."""
+    variables = dict.fromkeys((k for k in os.environ if k.startswith("RAGLOOM_")), None)
+    variables.update({k: v for k, v in env.items() if k.startswith("RAGLOOM_")})
+    result = CliRunner().invoke(app, list(args), env=variables, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def ragloom_process(env, *args, timeout=300):
+    """Run the command as its own process, as a user's shell does."""
     return subprocess.run([*RAGLOOM, *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -97,11 +121,13 @@ def test_every_command_has_help(env):
     ):
         result = ragloom(env, *command.split(), "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
+    process = ragloom_process(env, "--help")  # the module entry point itself
+    assert process.returncode == 0 and "Usage" in process.stdout
 
 
 def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
     with running_server(env) as url:
-        result = ragloom(env, "ingest", str(ROOT / "samples" / "sourdough.txt"))
+        result = ragloom_process(env, "ingest", str(ROOT / "samples" / "sourdough.txt"))
         assert result.returncode == 0, result.stderr
         key = (Path(env["RAGLOOM_HOME"]) / "default-api-key").read_text().strip()
         with httpx.stream(
@@ -113,7 +139,7 @@ def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
             assert response.headers["content-type"].startswith("text/event-stream")
             events = [line for line in response.iter_lines() if line.startswith("event:")]
         assert events[0] == "event: delta" and events[-1] == "event: done"
-        result = ragloom(env, "ask", "How often should a starter be fed?")
+        result = ragloom_process(env, "ask", "How often should a starter be fed?")
         assert result.returncode == 0 and "once a day" in result.stdout
     assert not (Path(env["RAGLOOM_HOME"]) / "server.json").exists()
 
