@@ -142,3 +142,21 @@ async def test_word_document_is_ingested_and_cited(client):
     )[-1][1]
     assert "dredged in March" in done["answer"]
     assert done["citations"][0]["source"] == "harbour.docx"
+
+
+async def test_the_original_comes_back_through_a_time_limited_link(client):
+    data = b"Lighthouse keepers logged every passing ship.\n" * 1000
+    created = (await upload(client, "log.txt", data, "text/plain")).json()
+    link = await client.get(f"/v1/documents/{created['id']}/original")
+    assert link.status_code == 307 and link.headers["location"] == link.json()["url"]
+    assert link.json()["expires_at"] > 0
+    unauthenticated = client.headers.pop("authorization")
+    try:
+        fetched = await client.get(link.headers["location"])  # the link alone is the credential
+        assert fetched.status_code == 200 and fetched.content == data
+        assert fetched.headers["content-type"].startswith("text/plain")
+        assert "log.txt" in fetched.headers["content-disposition"]
+        tampered = link.headers["location"].replace("expires=", "expires=9")
+        assert (await client.get(tampered)).status_code == 403
+    finally:
+        client.headers["authorization"] = unauthenticated

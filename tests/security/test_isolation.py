@@ -138,13 +138,26 @@ async def test_document_list_and_get_never_show_the_other_tenant(world):
         await _assert_same_as_a_missing_id(client, "GET", document_id, b)
 
 
-async def _assert_same_as_a_missing_id(client, method: str, document_id: str, caller: Tenant) -> None:
+async def _assert_same_as_a_missing_id(
+    client, method: str, document_id: str, caller: Tenant, suffix: str = ""
+) -> None:
     """Another tenant's id answers exactly as an id that never existed: 404, not 403 (no oracle)."""
     missing = str(uuid.uuid4())
-    response = await client.request(method, f"/v1/documents/{document_id}", headers=caller.headers)
-    reference = await client.request(method, f"/v1/documents/{missing}", headers=caller.headers)
+    response = await client.request(method, f"/v1/documents/{document_id}{suffix}", headers=caller.headers)
+    reference = await client.request(method, f"/v1/documents/{missing}{suffix}", headers=caller.headers)
     assert response.status_code == reference.status_code == 404
     assert response.text.replace(document_id, missing) == reference.text
+
+
+async def test_the_original_is_linked_to_its_owner_only(world):
+    client, a, b = world
+    for document_id in a.documents:
+        await _assert_same_as_a_missing_id(client, "GET", document_id, b, "/original")
+    link = await client.get(f"/v1/documents/{a.documents[0]}/original", headers=a.headers)
+    assert link.status_code == 307
+    assert a.marker.encode() in (await client.get(link.headers["location"])).content
+    forged = link.headers["location"].replace(f"/files/{a.id}/", f"/files/{b.id}/")
+    assert (await client.get(forged)).status_code == 403  # a link names one tenant's file only
 
 
 async def test_delete_of_the_other_tenants_document_is_404_and_removes_nothing(world):
