@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from ..chunking import ChunkingPolicy, chunk_segments
 from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError, UnsupportedMedia
-from ..events import DocumentFailed, DocumentIndexed
+from ..events import DocumentFailed, DocumentIndexed, DomainEvent
 from ..models import (
     Caller,
     ChunkPayload,
@@ -106,21 +106,13 @@ class IngestService:
             log.exception("ingestion of %s failed", document.id)
             await self._index.delete_document(document.tenant_id, document.id)
             return await self._fail(document, f"internal error: {type(error).__name__}")
-        try:
-            async with self._units(document.tenant_id) as transaction:
-                await transaction.documents.update_status(
-                    document.tenant_id, document.id, DocumentStatus.READY, chunk_count=count
-                )
-                transaction.publish(
-                    DocumentIndexed(
-                        tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, chunks=count
-                    )
-                )
-                await transaction.commit()
-        except NotFound:  # deleted while it was being indexed
+        indexed = DocumentIndexed(
+            tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, chunks=count
+        )
+        settled = await self._settle(document, DocumentStatus.READY, indexed, chunk_count=count)
+        if settled is None:  # deleted while it was being indexed
             await self._index.delete_document(document.tenant_id, document.id)
-            return None
-        return DocumentStatus.READY
+        return settled
 
     async def _set_status(self, document: Document, status: DocumentStatus, *, error: str) -> None:
         async with self._units(document.tenant_id) as transaction:
@@ -128,20 +120,32 @@ class IngestService:
             await transaction.commit()
 
     async def _fail(self, document: Document, reason: str) -> DocumentStatus | None:
+        failed = DocumentFailed(
+            tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, reason=reason
+        )
+        return await self._settle(document, DocumentStatus.FAILED, failed, error=reason)
+
+    async def _settle(
+        self,
+        document: Document,
+        status: DocumentStatus,
+        event: DomainEvent,
+        *,
+        error: str | None = None,
+        chunk_count: int | None = None,
+    ) -> DocumentStatus | None:
+        """Set the final status and publish what happened, in one unit of work; None if the document
+        was deleted meanwhile."""
         try:
             async with self._units(document.tenant_id) as transaction:
                 await transaction.documents.update_status(
-                    document.tenant_id, document.id, DocumentStatus.FAILED, error=reason
+                    document.tenant_id, document.id, status, error=error, chunk_count=chunk_count
                 )
-                transaction.publish(
-                    DocumentFailed(
-                        tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, reason=reason
-                    )
-                )
+                transaction.publish(event)
                 await transaction.commit()
         except NotFound:
             return None
-        return DocumentStatus.FAILED
+        return status
 
     async def _extract(self, document: Document) -> Extraction:
         extractor = extractor_for(self._extractors, document.media_type)
