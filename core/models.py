@@ -22,6 +22,7 @@ class DocumentStatus(enum.StrEnum):
     PROCESSING = "processing"
     READY = "ready"
     FAILED = "failed"
+    DELETING = "deleting"  # not searchable; its vectors, original and row are being removed
 
 
 class TenantStatus(enum.StrEnum):
@@ -85,6 +86,7 @@ class Document:
     updated_at: datetime
     error: str | None = None
     chunk_count: int = 0
+    attempts: int = 0  # ingestion runs started, kept across restarts
 
 
 @dataclass(frozen=True, slots=True)

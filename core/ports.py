@@ -8,8 +8,9 @@ leaves no partial state the port's own contract does not allow.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -70,6 +71,9 @@ class BlobStore(Protocol):
     async def delete_tenant(self, tenant: TenantId) -> int:
         """Remove every blob of the tenant; return how many were removed."""
 
+    def keys(self, tenant: TenantId, prefix: str = "") -> AsyncIterator[tuple[str, datetime]]:
+        """The tenant's blob keys that start with `prefix`, each with when it was last written (UTC)."""
+
 
 class TenantRepository(Protocol):
     """The tenant directory. Readable in the system scope and, for its own row, in a tenant's scope."""
@@ -77,8 +81,9 @@ class TenantRepository(Protocol):
     async def add(self, tenant: Tenant) -> Tenant:
         """Insert a tenant; Conflict if the id is taken."""
 
-    async def get(self, tenant_id: TenantId) -> Tenant:
-        """The tenant (whatever its status); NotFound if it never existed."""
+    async def get(self, tenant_id: TenantId, *, for_update: bool = False) -> Tenant:
+        """The tenant (whatever its status); NotFound if it never existed. `for_update` holds the row
+        until the unit of work ends, so a status check and the write it guards are atomic."""
 
     async def list(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
         """Every tenant, oldest first (system scope)."""
@@ -129,8 +134,21 @@ class DocumentRepository(Protocol):
     async def find_by_hash(self, tenant: TenantId, content_hash: str) -> Document | None:
         """The tenant's document with these exact bytes, if any."""
 
-    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
-        """The tenant's documents, newest first."""
+    async def list(
+        self,
+        tenant: TenantId,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        statuses: Collection[DocumentStatus] | None = None,
+    ) -> Sequence[Document]:
+        """The tenant's documents (only those in `statuses`, when given), newest first."""
+
+    async def ready(self, tenant: TenantId, document_ids: Collection[DocumentId]) -> set[DocumentId]:
+        """Which of these documents of the tenant are ready (searchable)."""
+
+    async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        """Mark the document `processing` and count one more ingestion attempt; NotFound if absent."""
 
     async def update_status(
         self,
@@ -350,6 +368,11 @@ class JobQueue(Protocol):
 
     async def consume(self, modality: Modality) -> None:
         """Run the modality's jobs with the attached runner until cancelled (worker processes)."""
+
+    async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
+        """Drop the tenant's (or one document's) jobs queued here and cancel those running in this
+        process; return how many. Jobs in other processes stop at their next check of the
+        document's status."""
 
     async def wait_idle(self) -> None:
         """Return once no job of this process is queued or running (tests, graceful stop)."""

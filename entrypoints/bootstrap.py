@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping
@@ -18,8 +19,8 @@ from ragloom.contracts.ports import PORTS, REQUIRED_PORTS, missing_members
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterFactory, AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
-from ragloom.core.events import DomainEvent
-from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, Tenant, TenantStatus
+from ragloom.core.events import DomainEvent, TenantResumed
+from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, Tenant, TenantId, TenantStatus
 from ragloom.core.ports import AuditSigner, HealthCheck, TextEmbedder, VectorIndex
 from ragloom.core.services.answer import AnswerService
 from ragloom.core.services.audit import AuditRecorder, AuditTrail
@@ -27,6 +28,7 @@ from ragloom.core.services.batching import CoalescingEmbedder
 from ragloom.core.services.corpus import bump_corpus_version
 from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService, retrying_runner
+from ragloom.core.services.janitor import Janitor
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
 from ragloom.core.services.tenants import Onboarded, TenantService
 from ragloom.core.services.transactions import EventBus, UnitsOfWork
@@ -127,8 +129,10 @@ def event_bus(signer: AuditSigner) -> EventBus:
     """The handlers of every domain event: the audit record and the corpus version, both inside the
     event's own transaction."""
     bus = EventBus()
-    bus.within(DomainEvent, AuditRecorder(signer).on_event)
+    # Order matters on PostgreSQL: a unit of work locks the tenant's row before its audit chain's
+    # tail (an upload holds the row first), so the corpus version goes before the audit record.
     bus.within(DomainEvent, bump_corpus_version)
+    bus.within(DomainEvent, AuditRecorder(signer).on_event)
     return bus
 
 
@@ -159,7 +163,12 @@ def build_container(
     c.units = providers.Singleton(UnitsOfWork, c.metadata_store, c.bus)
     c.audit = providers.Singleton(AuditTrail, c.audit_signer, c.units)
     c.tenants = providers.Singleton(
-        TenantService, units=c.units, blobs=c.blob_store, index=c.vector_index, cache=c.semantic_cache
+        TenantService,
+        units=c.units,
+        blobs=c.blob_store,
+        index=c.vector_index,
+        cache=c.semantic_cache,
+        queue=c.job_queue,
     )
     c.embedder = providers.Singleton(checked_embedder, c.text_embedder, c.vector_index)
     c.batched_embedder = providers.Singleton(
@@ -185,6 +194,7 @@ def build_container(
         chunking=providers.Object(ChunkingPolicy(**settings.chunking.model_dump())),
         sparse=c.sparse_encoder,
         scrubber=c.pii_scrubber,
+        max_attempts=settings.ingest.max_attempts,
     )
     c.retriever = providers.Singleton(
         Retriever,
@@ -200,9 +210,17 @@ def build_container(
         ),
         sparse=c.sparse_encoder,
         reranker=c.reranker,
+        units=c.units,
     )
     c.answer = providers.Singleton(
         AnswerService, retriever=c.retriever, chat_model=c.chat_model, units=c.units
+    )
+    c.janitor = providers.Singleton(
+        Janitor,
+        units=c.units,
+        documents=c.documents,
+        blobs=c.blob_store,
+        orphan_grace_seconds=settings.maintenance.orphan_grace_seconds,
     )
     return c
 
@@ -265,21 +283,22 @@ class Runtime:
             )
         )
 
-    async def start_all(self) -> None:
-        """Open every adapter; an in-process queue also takes back work a previous run left unfinished."""
+    async def start_all(self, *, ingestion: bool = True) -> Onboarded | None:
+        """Open every adapter and create the default tenant when configured (its onboarding, with
+        the key, is returned for the caller to show once). With `ingestion`, also attach the job
+        runner, take back work a previous run left unfinished (in-process queue), re-queue a
+        tenant's documents when it is resumed, and start the janitor. Offline admin commands run
+        without ingestion: they never run a job."""
         for port in REQUIRED_PORTS:
             await self.get(port.value)
         documents = await self.documents()
         await self.get("answer")
-        if self.settings.tenancy.default_tenant:
-            onboarded = await self.ensure_default_tenant()
-            if onboarded is not None:
-                log.warning(
-                    "created the 'default' tenant; its API key (shown once, also saved to %s): %s",
-                    default_key_file(self.settings),
-                    onboarded.token,
-                )
+        onboarded = await self.ensure_default_tenant() if self.settings.tenancy.default_tenant else None
+        if not ingestion:
+            return onboarded
         await self.start_ingestion()
+        units = await self.units()
+        units.bus.after_commit(TenantResumed, lambda event: self._requeue(documents, event.tenant_id))
         queue = await self.get(Port.JOB_QUEUE.value)
         if queue.runs_in_process:
             resumed = 0
@@ -288,6 +307,33 @@ class Runtime:
                     resumed += await documents.requeue_unfinished(tenant.id)
             if resumed:
                 log.info("re-queued %d unfinished documents", resumed)
+        self._janitor_task = asyncio.create_task(self._maintain())
+        return onboarded
+
+    @staticmethod
+    async def _requeue(documents: DocumentService, tenant: TenantId | None) -> None:
+        if tenant is not None:
+            await documents.requeue_unfinished(tenant)
+
+    async def _maintain(self) -> None:
+        """Sweep at start, then every `maintenance.interval_seconds` (0: at start only)."""
+        janitor: Janitor = await self.get("janitor")
+        interval = self.settings.maintenance.interval_seconds
+        while True:
+            try:
+                await janitor.sweep()
+            except Exception:
+                log.exception("the janitor's sweep failed; it runs again later")
+            if not interval:
+                return
+            await asyncio.sleep(interval)
+
+    async def stop(self) -> None:
+        """Stop the background work this runtime started."""
+        task = getattr(self, "_janitor_task", None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def _all_tenants(self) -> list[Tenant]:
         service = await self.tenants()
@@ -325,9 +371,11 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     selected = select_adapters(settings, registry or load_registry(), modality=modality)
     container = build_container(settings, selected, overrides)
+    runtime = Runtime(settings, container)
     try:
-        yield Runtime(settings, container)
+        yield runtime
     finally:
+        await runtime.stop()
         result = container.shutdown_resources()
         if result is not None:
             await result

@@ -16,12 +16,22 @@ from pathlib import Path
 import httpx
 
 from ragloom.core.errors import InvalidInput
+from ragloom.core.services.tenants import Onboarded
 
 from .bootstrap import default_key_file
+from .console import err
 from .http.app import create_app
 from .settings import Settings
 
 LOCAL_BASE_URL = "http://ragloom.local"
+
+
+def show_new_key(settings: Settings, onboarded: Onboarded) -> None:
+    """Show the default tenant's new key once, on this terminal: keys never go to a log."""
+    err.print(
+        f"created the 'default' tenant; its API key (shown once, also saved to "
+        f"{default_key_file(settings)}): {onboarded.token}"
+    )
 
 
 def server_file(settings: Settings) -> Path:
@@ -98,7 +108,7 @@ async def open_client(
         ) as client:
             yield client
         return
-    app = create_app(settings, local_admin=admin)
+    app = create_app(settings, local_admin=admin, on_new_key=lambda o: show_new_key(settings, o))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

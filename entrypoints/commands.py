@@ -18,7 +18,7 @@ from rich.table import Table
 from ragloom.core.errors import InvalidInput, ProviderUnavailable
 
 from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
-from .client import forget_server, open_client, record_server
+from .client import forget_server, open_client, record_server, show_new_key
 from .console import err, out
 from .settings import Settings
 
@@ -50,7 +50,7 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
         err.print(f"  try: curl -N {url}/v1/query {auth}-H 'content-type: application/json' -d '{question}'")
 
     err.print(f"ragloom is starting on {url} ...")
-    app = create_app(settings, on_ready=ready)
+    app = create_app(settings, on_ready=ready, on_new_key=lambda o: show_new_key(settings, o))
     try:
         await hypercorn_serve(cast(Any, app), config)  # Starlette is an ASGI app; the stubs disagree
     finally:

@@ -66,6 +66,15 @@ class IngestSettings(_Section):
     retry_backoff_seconds: float = Field(0.5, ge=0, le=600, description="first retry's wait; doubles after")
 
 
+class MaintenanceSettings(_Section):
+    """The janitor: finishes deletions a failure left half done and removes orphan originals."""
+
+    interval_seconds: float = Field(300, ge=0, le=86400, description="0: at start only")
+    orphan_grace_seconds: float = Field(
+        3600, ge=60, description="how old an original without a document row must be to be removed"
+    )
+
+
 class QuotaSettings(_Section):
     """Default per-tenant limits (a tenant's own limits override them); 0 means unlimited."""
 
@@ -113,6 +122,7 @@ class Settings(_Section):
     retrieval: RetrievalSettings = RetrievalSettings()
     ingest: IngestSettings = IngestSettings()
     quotas: QuotaSettings = QuotaSettings()
+    maintenance: MaintenanceSettings = MaintenanceSettings()
     admin: AdminSettings = AdminSettings()
     tenancy: TenancySettings = TenancySettings()
 

@@ -12,4 +12,5 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.bm25",
     "ragloom.plugins.cross_encoder",
     "ragloom.plugins.taskiq",
+    "ragloom.plugins.local_queue",
 )

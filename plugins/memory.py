@@ -12,7 +12,6 @@ from ragloom.adapters.memory.blob_store import InMemoryBlobStore
 from ragloom.adapters.memory.chat_model import EchoChatModel
 from ragloom.adapters.memory.embedder import HashingEmbedder
 from ragloom.adapters.memory.image_embedder import HashingImageEmbedder
-from ragloom.adapters.memory.job_queue import InMemoryJobQueue
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
 from ragloom.adapters.memory.scrubber import EmailScrubber
 from ragloom.adapters.memory.semantic_cache import InMemorySemanticCache
@@ -40,12 +39,6 @@ class CacheSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     threshold: float = Field(0.95, gt=0, le=1, description="cosine similarity a cached query must reach")
-
-
-class QueueSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    max_concurrent_jobs: int = Field(8, ge=1, le=1000)
 
 
 def _yielding(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -105,12 +98,5 @@ def ragloom_adapters() -> list[AdapterSpec]:
             _yielding(lambda s: EmailScrubber()),
             NoSettings,
             "e-mails only: " + NOTE,
-        ),
-        AdapterSpec(
-            Port.JOB_QUEUE,
-            "memory",
-            _yielding(lambda s: InMemoryJobQueue(s.max_concurrent_jobs)),
-            QueueSettings,
-            "asyncio tasks in this process: " + NOTE,
         ),
     ]

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,14 @@ class LocalBlobStore:
         await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
         return count
 
+    async def keys(self, tenant: TenantId, prefix: str = "") -> AsyncIterator[tuple[str, datetime]]:
+        folder = self._root / _part(tenant, "tenant id")
+        found = await asyncio.to_thread(_files_under, folder)
+        for path, modified in found:
+            key = path.relative_to(folder).as_posix()
+            if key.startswith(prefix):
+                yield key, modified
+
     async def health(self) -> None:
         if not os.access(self._root, os.W_OK):
             raise ProviderUnavailable("the blob folder is not writable")
@@ -126,6 +135,17 @@ async def _disk(function: Any, *args: Any) -> Any:
         return await asyncio.to_thread(function, *args)
     except OSError as error:
         raise ProviderUnavailable(f"cannot write blob: {error.strerror}", retryable=False) from error
+
+
+def _files_under(folder: Path) -> list[tuple[Path, datetime]]:
+    """Complete blobs (not temporary files of writes in progress) with their modification times."""
+    if not folder.is_dir():
+        return []
+    return [
+        (path, datetime.fromtimestamp(path.stat().st_mtime, UTC))
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.startswith(".tmp-")
+    ]
 
 
 def _remove(path: Path) -> None:

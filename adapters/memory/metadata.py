@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -86,7 +86,8 @@ class _Tenants:
         )
         return tenant
 
-    async def get(self, tenant_id: TenantId) -> Tenant:
+    async def get(self, tenant_id: TenantId, *, for_update: bool = False) -> Tenant:
+        """`for_update` needs nothing more here: a writing unit holds the store's one write lock."""
         self._u.scope.tenant_row(tenant_id)
         tenant = self._u.view.tenants.get(tenant_id)
         if tenant is None:
@@ -192,10 +193,21 @@ class _Documents:
         document_id = self._u.view.by_hash.get((tenant, content_hash))
         return None if document_id is None else self._u.view.documents[document_id]
 
-    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
+    async def list(
+        self,
+        tenant: TenantId,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        statuses: Collection[DocumentStatus] | None = None,
+    ) -> Sequence[Document]:
         self._u.scope.tenant_data(tenant)
         _check_page(limit, offset)
-        owned = [d for d in self._u.view.documents.values() if d.tenant_id == tenant]
+        owned = [
+            d
+            for d in self._u.view.documents.values()
+            if d.tenant_id == tenant and (statuses is None or d.status in statuses)
+        ]
         owned.sort(key=lambda d: (d.created_at, d.id), reverse=True)
         return owned[offset : offset + limit]
 
@@ -214,6 +226,28 @@ class _Documents:
             status=DocumentStatus(status),
             error=error,
             chunk_count=current.chunk_count if chunk_count is None else chunk_count,
+            updated_at=datetime.now(UTC),
+        )
+        self._u.writable().documents[document_id] = updated
+        return updated
+
+    async def ready(self, tenant: TenantId, document_ids: Collection[DocumentId]) -> set[DocumentId]:
+        self._u.scope.tenant_data(tenant)
+        documents = self._u.view.documents
+        return {
+            i
+            for i in document_ids
+            if i in documents
+            and documents[i].tenant_id == tenant
+            and documents[i].status == DocumentStatus.READY
+        }
+
+    async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        current = await self.get(tenant, document_id)
+        updated = dataclasses.replace(
+            current,
+            status=DocumentStatus.PROCESSING,
+            attempts=current.attempts + 1,
             updated_at=datetime.now(UTC),
         )
         self._u.writable().documents[document_id] = updated

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +88,7 @@ def to_document(row: Mapping[str, Any]) -> Document:
         updated_at=row["updated_at"],
         error=row["error"],
         chunk_count=row["chunk_count"],
+        attempts=row["attempts"],
     )
 
 
@@ -142,9 +143,14 @@ class SqlTenants(_Repository):
         await self._run(insert(tenants).values(row), conflict=f"tenant {tenant.id} already exists")
         return tenant
 
-    async def get(self, tenant_id: TenantId) -> Tenant:
+    async def get(self, tenant_id: TenantId, *, for_update: bool = False) -> Tenant:
+        """`for_update`: SELECT ... FOR UPDATE on PostgreSQL; a writing unit on SQLite already holds
+        the database's write lock."""
         self._unit.scope.tenant_row(tenant_id)
-        row = await self._row(select(tenants).where(tenants.c.id == tenant_id))
+        query = select(tenants).where(tenants.c.id == tenant_id)
+        if for_update and self._unit.connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = await self._row(query)
         if row is None:
             raise NotFound(f"tenant {tenant_id} not found")
         return to_tenant(row)
@@ -273,17 +279,51 @@ class SqlDocuments(_Repository):
         row = await self._row(query)
         return None if row is None else to_document(row)
 
-    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
+    async def list(
+        self,
+        tenant: TenantId,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        statuses: Collection[DocumentStatus] | None = None,
+    ) -> Sequence[Document]:
         self._unit.scope.tenant_data(tenant)
         _check_page(limit, offset)
+        query = select(documents).where(documents.c.tenant_id == tenant)
+        if statuses is not None:
+            query = query.where(documents.c.status.in_([DocumentStatus(s).value for s in statuses]))
         query = (
-            select(documents)
-            .where(documents.c.tenant_id == tenant)
-            .order_by(documents.c.created_at.desc(), documents.c.id.desc())
-            .limit(limit)
-            .offset(offset)
+            query.order_by(documents.c.created_at.desc(), documents.c.id.desc()).limit(limit).offset(offset)
         )
         return [to_document(row) for row in await self._rows(query)]
+
+    async def ready(self, tenant: TenantId, document_ids: Collection[DocumentId]) -> set[DocumentId]:
+        self._unit.scope.tenant_data(tenant)
+        if not document_ids:
+            return set()
+        query = select(documents.c.id).where(
+            documents.c.tenant_id == tenant,
+            documents.c.id.in_(list(document_ids)),
+            documents.c.status == DocumentStatus.READY.value,
+        )
+        return {DocumentId(row["id"]) for row in await self._rows(query)}
+
+    async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        self._unit.scope.tenant_data(tenant)
+        statement = (
+            documents.update()
+            .where(documents.c.tenant_id == tenant, documents.c.id == document_id)
+            .values(
+                status=DocumentStatus.PROCESSING.value,
+                attempts=documents.c.attempts + 1,
+                updated_at=datetime.now(UTC),
+            )
+            .returning(*documents.c)
+        )
+        row = await self._row(statement)
+        if row is None:
+            raise NotFound(f"document {document_id} not found")
+        return to_document(row)
 
     async def update_status(
         self,

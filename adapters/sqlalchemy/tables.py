@@ -59,6 +59,7 @@ documents = Table(
     Column("status", String(16), nullable=False),
     Column("error", Text, nullable=True),
     Column("chunk_count", Integer, nullable=False, server_default="0"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("id", name="pk_documents"),

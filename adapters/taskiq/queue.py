@@ -1,4 +1,4 @@
-"""TaskiqJobQueue: the JobQueue port over one Taskiq broker per modality (or one for all).
+"""TaskiqJobQueue: the JobQueue port over one Taskiq broker per modality (Redis streams).
 
 A worker reads its modality's broker itself (`consume`): it runs up to `max_concurrent_jobs` jobs
 at once and acknowledges each when the runner is done with it, so a job whose worker dies is
@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-from taskiq import AckableMessage, AsyncBroker, InMemoryBroker
+from taskiq import AckableMessage, AsyncBroker
 from taskiq.exceptions import SendTaskError
 from taskiq_redis import RedisStreamBroker
 
@@ -22,10 +22,9 @@ from ragloom.core.errors import InvalidInput, ProviderUnavailable
 from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
 from ragloom.core.ports import IngestRunner
 
-from .settings import InProcessQueueSettings, RedisQueueSettings
+from .settings import RedisQueueSettings
 from .tasks import INGEST_TASK, ingest
 
-ALL_MODALITIES = "*"
 STOP_GRACE_SECONDS = 2.0
 READ_BLOCK_MS = 2000
 log = logging.getLogger(__name__)
@@ -36,12 +35,9 @@ def stream_name(prefix: str, modality: str) -> str:
 
 
 class TaskiqJobQueue:
-    def __init__(
-        self, brokers: Mapping[str, AsyncBroker], *, runs_in_process: bool, max_concurrent_jobs: int
-    ) -> None:
+    def __init__(self, brokers: Mapping[str, AsyncBroker], *, max_concurrent_jobs: int) -> None:
         self.brokers = dict(brokers)
         self._runner: IngestRunner
-        self._runs_in_process = runs_in_process
         self._max_concurrent_jobs = max_concurrent_jobs
         self._tasks: dict[str, Any] = {
             modality: broker.register_task(ingest, task_name=INGEST_TASK)
@@ -52,7 +48,7 @@ class TaskiqJobQueue:
 
     @property
     def runs_in_process(self) -> bool:
-        return self._runs_in_process
+        return False
 
     def attach(self, runner: IngestRunner) -> None:
         self._runner = runner
@@ -61,16 +57,18 @@ class TaskiqJobQueue:
             broker.state.ingest_ready.set()
 
     async def enqueue(self, job: IngestJob) -> None:
-        key = job.modality.value if job.modality.value in self._tasks else ALL_MODALITIES
         try:
-            await self._tasks[key].kiq(job.tenant_id, job.document_id, job.modality.value)
+            await self._tasks[job.modality.value].kiq(job.tenant_id, job.document_id, job.modality.value)
         except (SendTaskError, OSError, ConnectionError) as error:
             cause = error.__cause__ or error
             raise ProviderUnavailable(f"job queue unavailable: {cause}") from error
 
+    async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
+        """Nothing to drop here: jobs wait in Redis, and a worker stops a job whose document is being
+        deleted, or whose tenant is, when it checks the document's status."""
+        return 0
+
     async def consume(self, modality: Modality) -> None:
-        if self._runs_in_process:  # jobs already run here as they are queued
-            await asyncio.Event().wait()
         broker = self.brokers.get(Modality(modality).value)
         if broker is None:
             raise InvalidInput(f"no queue for modality {modality!r}")
@@ -122,30 +120,13 @@ class TaskiqJobQueue:
             slots.release()
 
     async def wait_idle(self) -> None:
-        for broker in self.brokers.values():
-            wait_all = getattr(broker, "wait_all", None)
-            if wait_all is not None:
-                await wait_all()
+        """Jobs run in the worker processes; nothing runs in this one."""
 
     async def health(self) -> None:
         for broker in self.brokers.values():
             ping = getattr(broker, "ping", None)
             if ping is not None:
                 await ping()
-
-
-@asynccontextmanager
-async def open_inprocess_queue(settings: InProcessQueueSettings) -> AsyncIterator[TaskiqJobQueue]:
-    broker = InMemoryBroker(max_async_tasks=settings.max_concurrent_jobs, max_stored_results=1)
-    queue = TaskiqJobQueue(
-        {ALL_MODALITIES: broker}, runs_in_process=True, max_concurrent_jobs=settings.max_concurrent_jobs
-    )
-    await broker.startup()
-    try:
-        yield queue
-    finally:
-        await queue.wait_idle()
-        await broker.shutdown()
 
 
 def redis_brokers(settings: RedisQueueSettings) -> dict[str, RedisStreamBroker]:
@@ -169,9 +150,7 @@ def redis_brokers(settings: RedisQueueSettings) -> dict[str, RedisStreamBroker]:
 
 @asynccontextmanager
 async def open_redis_queue(settings: RedisQueueSettings) -> AsyncIterator[TaskiqJobQueue]:
-    queue = TaskiqJobQueue(
-        redis_brokers(settings), runs_in_process=False, max_concurrent_jobs=settings.max_concurrent_jobs
-    )
+    queue = TaskiqJobQueue(redis_brokers(settings), max_concurrent_jobs=settings.max_concurrent_jobs)
     try:
         yield queue
     finally:

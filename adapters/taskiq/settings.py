@@ -1,14 +1,8 @@
-"""Settings of the Taskiq job queues (`plugins.job_queue.inprocess`, `plugins.job_queue.redis`)."""
+"""Settings of the Taskiq job queue on Redis (`plugins.job_queue.redis`)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
-
-
-class InProcessQueueSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    max_concurrent_jobs: int = Field(64, ge=1, le=10_000)
 
 
 class RedisQueueSettings(BaseModel):

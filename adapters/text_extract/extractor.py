@@ -13,7 +13,7 @@ from ragloom.core.models import Extraction
 from . import formats
 from .media_types import TEXT_MEDIA_TYPES, WORD, TextExtractSettings
 
-_PARSERS: dict[str, Callable[[bytes], Extraction]] = {
+_PARSERS: dict[str, Callable[[bytes, formats.Budget], Extraction]] = {
     "text/plain": formats.plain_text,
     "text/markdown": formats.markdown,
     "text/html": formats.html,
@@ -42,7 +42,9 @@ class TextExtractor:
                 "(plugins.media_extractor.text.max_input_bytes)"
             )
         try:
-            return await asyncio.to_thread(lambda: parser(source.read_bytes()))
+            return await asyncio.to_thread(
+                lambda: parser(source.read_bytes(), formats.Budget(self._settings))
+            )
         except ExtractionFailed:
             raise
         except RecursionError as error:

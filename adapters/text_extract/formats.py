@@ -1,13 +1,18 @@
-"""One function per format: bytes -> Extraction. Blocking; the extractor runs them on a thread."""
+"""One function per format: bytes -> Extraction, under a budget checked as extraction proceeds.
+
+Blocking; the extractor runs them off the event loop (in the extraction sandbox when configured).
+Every format is read in time linear in its size; a limit passed fails the document naming the limit.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
 import zipfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import docx
-from bs4 import BeautifulSoup
 from docx.opc.exceptions import PackageNotFoundError
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
@@ -17,7 +22,25 @@ from ragloom.core.errors import ExtractionFailed
 from ragloom.core.models import Extraction, Segment
 from ragloom.core.text import normalize_space
 
+from .media_types import TextExtractSettings
+
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+@dataclass
+class Budget:
+    """Counts what one document's extraction has produced against the configured limits."""
+
+    settings: TextExtractSettings
+    characters: int = 0
+
+    def add_text(self, text: str) -> None:
+        self.characters += len(text)
+        if self.characters > self.settings.max_characters:
+            raise ExtractionFailed(
+                f"the document yields over {self.settings.max_characters} characters of text "
+                "(plugins.media_extractor.text.max_characters)"
+            )
 
 
 def decode_text(data: bytes) -> str:
@@ -32,11 +55,13 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def plain_text(data: bytes) -> Extraction:
-    return Extraction([Segment(normalize_space(decode_text(data)))])
+def plain_text(data: bytes, budget: Budget) -> Extraction:
+    text = decode_text(data)
+    budget.add_text(text)
+    return Extraction([Segment(normalize_space(text))])
 
 
-def markdown(data: bytes) -> Extraction:
+def markdown(data: bytes, budget: Budget) -> Extraction:
     tokens = MarkdownIt("commonmark").parse(decode_text(data))
     blocks: list[str] = []
     title: str | None = None
@@ -51,35 +76,127 @@ def markdown(data: bytes) -> Extraction:
             text = text or token.content
             if heading and title is None:
                 title = text.strip() or None
+            budget.add_text(text)
             blocks.append(text)
             heading = False
     return Extraction([Segment(normalize_space("\n\n".join(blocks)))], title=title)
 
 
-def html(data: bytes) -> Extraction:
-    soup = BeautifulSoup(decode_text(data), "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "svg"]):
-        tag.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    if not title and soup.h1:
-        title = soup.h1.get_text(" ", strip=True)
-    if soup.title:
-        soup.title.decompose()
-    body = soup.body or soup
-    for block in body.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section"]):
-        block.insert_after("\n\n")
-    return Extraction([Segment(normalize_space(body.get_text()))], title=title or None)
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "tr",
+        "section",
+        "article",
+        "table",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "dt",
+        "dd",
+        "td",
+        "th",
+    }
+)
+_HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 
 
-def pdf(data: bytes) -> Extraction:
+class _HtmlText(HTMLParser):
+    """Text of an HTML page in one pass: block elements break paragraphs; scripts and styles are
+    dropped; the first <title> (else <h1>) is the title. No tree is built, so nesting depth costs
+    nothing and time is linear in the input."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__(convert_charrefs=True)
+        self.budget = budget
+        self.parts: list[str] = []
+        self.elements = 0
+        self.hidden = 0
+        self.in_title = False
+        self.in_h1 = False
+        self.title: list[str] = []
+        self.h1: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements += 1
+        if self.elements > self.budget.settings.max_elements:
+            raise ExtractionFailed(
+                f"the page has over {self.budget.settings.max_elements} elements "
+                "(plugins.media_extractor.text.max_elements)"
+            )
+        if tag == "title":
+            self.in_title = True
+        elif tag in _HIDDEN:
+            self.hidden += 1
+        elif tag == "h1" and not self.h1:
+            self.in_h1 = True
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements += 1
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag == "h1":
+            self.in_h1 = False
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.hidden:
+            if self.in_h1:
+                self.h1.append(data)
+            self.budget.add_text(data)
+            self.parts.append(data)
+
+
+def html(data: bytes, budget: Budget) -> Extraction:
+    parser = _HtmlText(budget)
+    parser.feed(decode_text(data))
+    parser.close()
+    title = " ".join("".join(parser.title).split()) or " ".join("".join(parser.h1).split())
+    return Extraction([Segment(normalize_space("".join(parser.parts)))], title=title or None)
+
+
+def pdf(data: bytes, budget: Budget) -> Extraction:
+    limits = budget.settings
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionFailed("the PDF is encrypted")
-        segments = [
-            Segment(normalize_space(page.extract_text() or ""), page=number)
-            for number, page in enumerate(reader.pages, start=1)
-        ]
+        if len(reader.pages) > limits.max_pages:
+            raise ExtractionFailed(
+                f"the PDF has {len(reader.pages)} pages, over the limit of {limits.max_pages} "
+                "(plugins.media_extractor.text.max_pages)"
+            )
+        segments = []
+        for number, page in enumerate(reader.pages, start=1):
+            text = page.extract_text() or ""
+            budget.add_text(text)  # checked page by page: a shared content stream cannot amplify
+            segments.append(Segment(normalize_space(text), page=number))
         metadata = reader.metadata
         title = metadata.title if metadata and metadata.title else None
     except ExtractionFailed:
@@ -89,8 +206,30 @@ def pdf(data: bytes) -> Extraction:
     return Extraction([s for s in segments if s.text], title=title)
 
 
-def word(data: bytes) -> Extraction:
+def _check_archive(data: bytes, limits: TextExtractSettings) -> None:
+    """Refuse a zip whose members would expand past the limits, before anything is decompressed.
+    (zipfile never inflates a member past its declared size, so the declared sizes bound the work.)"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ExtractionFailed(f"the Word document could not be read: {error}") from error
+    if len(members) > limits.max_archive_members:
+        raise ExtractionFailed(
+            f"the Word document holds {len(members)} parts, over the limit of {limits.max_archive_members} "
+            "(plugins.media_extractor.text.max_archive_members)"
+        )
+    expanded = sum(member.file_size for member in members)
+    if expanded > limits.max_expanded_bytes:
+        raise ExtractionFailed(
+            f"the Word document expands to {expanded} bytes, over the limit of {limits.max_expanded_bytes} "
+            "(plugins.media_extractor.text.max_expanded_bytes)"
+        )
+
+
+def word(data: bytes, budget: Budget) -> Extraction:
     """Paragraphs, then table rows, of a .docx; the title from its properties or a Title/Heading 1."""
+    _check_archive(data, budget.settings)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -103,10 +242,13 @@ def word(data: bytes) -> Extraction:
             continue
         if title is None and paragraph.style is not None and paragraph.style.name in ("Title", "Heading 1"):
             title = text
+        budget.add_text(text)
         blocks.append(text)
     for table in document.tables:
         for row in table.rows:
             cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
             if cells:
-                blocks.append(" | ".join(cells))
+                line = " | ".join(cells)
+                budget.add_text(line)
+                blocks.append(line)
     return Extraction([Segment(normalize_space("\n\n".join(blocks)))], title=title)

@@ -7,8 +7,18 @@ TEXT_MEDIA_TYPES = frozenset({"text/plain", "text/markdown", "text/html", "appli
 
 
 class TextExtractSettings(BaseModel):
+    """The budget of one document's extraction, checked as it proceeds; past a limit the document
+    fails with a reason that names the limit."""
+
     model_config = ConfigDict(extra="forbid")
 
     max_input_bytes: int = Field(
         64 * 1024 * 1024, ge=1, description="larger originals fail at once instead of being parsed"
     )
+    max_characters: int = Field(5_000_000, ge=1, description="text extracted from one document")
+    max_pages: int = Field(5_000, ge=1, description="pages of a PDF")
+    max_elements: int = Field(1_000_000, ge=1, description="elements of an HTML page")
+    max_expanded_bytes: int = Field(
+        256 * 1024 * 1024, ge=1, description="the parts of a Word document, decompressed, together"
+    )
+    max_archive_members: int = Field(10_000, ge=1, description="parts of a Word document")

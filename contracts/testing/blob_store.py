@@ -89,3 +89,15 @@ class BlobStoreContract:
         with pytest.raises(NotFound):
             await read_bytes(adapter, A, "documents/d0/original")
         assert await read_bytes(adapter, B, "documents/d0/original") == b"y"
+
+    async def test_keys_list_the_tenants_blobs_under_a_prefix(self, adapter):
+        await put_bytes(adapter, A, "documents/d1/original", b"x")
+        await put_bytes(adapter, A, "documents/d2/original", b"y")
+        await put_bytes(adapter, A, "frames/f1.jpg", b"z")
+        await put_bytes(adapter, B, "documents/d3/original", b"w")
+        listed = [key async for key, _ in adapter.keys(A, "documents/")]
+        assert sorted(listed) == ["documents/d1/original", "documents/d2/original"]
+        assert sorted([key async for key, _ in adapter.keys(A)]) == [*sorted(listed), "frames/f1.jpg"]
+        written = [when async for _, when in adapter.keys(A)]
+        assert all(when.utcoffset() is not None for when in written)
+        assert [key async for key, _ in adapter.keys(TenantId("nobody"))] == []

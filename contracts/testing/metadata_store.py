@@ -164,7 +164,7 @@ class StoreCalls:
     async def find_by_hash(self, tenant: TenantId, content_hash: str) -> Any:
         return await self._read(tenant, lambda u: u.documents.find_by_hash(tenant, content_hash))
 
-    async def list_documents(self, tenant: TenantId, **paging: int) -> Any:
+    async def list_documents(self, tenant: TenantId, **paging: Any) -> Any:
         return await self._read(tenant, lambda u: u.documents.list(tenant, **paging))
 
     async def update_status(self, tenant: TenantId, document_id: DocumentId, status: Any, **kw: Any) -> Any:
@@ -174,6 +174,12 @@ class StoreCalls:
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
         return await self._write(tenant, lambda u: u.documents.delete(tenant, document_id))
+
+    async def ready(self, tenant: TenantId, document_ids: Any) -> set[DocumentId]:
+        return await self._read(tenant, lambda u: u.documents.ready(tenant, document_ids))
+
+    async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
+        return await self._write(tenant, lambda u: u.documents.begin_attempt(tenant, document_id))
 
 
 class MetadataStoreContract:
@@ -605,3 +611,52 @@ class MetadataStoreContract:
                 await unit.commit()
         assert (await store.get_tenant(TENANT_A)).corpus_version == 2
         assert (await store.get_tenant(TENANT_B)).corpus_version == 0
+
+    # Ingestion bookkeeping.
+
+    async def test_list_filters_by_status(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        queued = await store.add_document(make_document())
+        failed = await store.add_document(make_document(status=DocumentStatus.FAILED))
+        deleting = await store.add_document(make_document(status=DocumentStatus.DELETING))
+        await store.add_document(make_document(TENANT_B))
+        unfinished = await store.list_documents(
+            TENANT_A, statuses=[DocumentStatus.QUEUED, DocumentStatus.DELETING]
+        )
+        assert {d.id for d in unfinished} == {queued.id, deleting.id}
+        assert [d.id for d in await store.list_documents(TENANT_A, statuses=[DocumentStatus.FAILED])] == [
+            failed.id
+        ]
+        assert await store.list_documents(TENANT_A, statuses=[]) == []
+
+    async def test_ready_names_the_tenants_ready_documents_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        ready = await store.add_document(make_document(status=DocumentStatus.READY))
+        deleting = await store.add_document(make_document(status=DocumentStatus.DELETING))
+        other = await store.add_document(make_document(TENANT_B, status=DocumentStatus.READY))
+        unknown = DocumentId(str(uuid.uuid4()))
+        assert await store.ready(TENANT_A, [ready.id, deleting.id, other.id, unknown]) == {ready.id}
+        assert await store.ready(TENANT_A, []) == set()
+
+    async def test_each_attempt_is_counted_and_kept(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        document = await store.add_document(make_document())
+        assert document.attempts == 0
+        first = await store.begin_attempt(TENANT_A, document.id)
+        second = await store.begin_attempt(TENANT_A, document.id)
+        assert (first.status, first.attempts, second.attempts) == (DocumentStatus.PROCESSING, 1, 2)
+        assert (await store.get_document(TENANT_A, document.id)).attempts == 2
+        failed = await store.update_status(TENANT_A, document.id, DocumentStatus.FAILED, error="x")
+        assert failed.attempts == 2  # a status change keeps the count
+        with pytest.raises(NotFound):
+            await store.begin_attempt(TENANT_B, document.id)
+
+    async def test_a_tenant_row_can_be_held_for_the_unit(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await store.add_tenant(make_tenant())
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            held = await unit.tenants.get(TENANT_A, for_update=True)
+            await unit.tenants.set_status(TENANT_A, TenantStatus.DELETED)
+            await unit.commit()
+        assert held.status is TenantStatus.ACTIVE
+        assert (await store.get_tenant(TENANT_A)).status is TenantStatus.DELETED

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..errors import Conflict, InvalidInput, ProviderUnavailable, UnsupportedMedia
+from ..errors import Conflict, InvalidInput, NotFound, ProviderUnavailable, UnsupportedMedia
 from ..events import DocumentDeleted, DocumentFailed, DocumentUploaded
 from ..media import detect_media_type, safe_filename, title_from_filename
 from ..models import (
@@ -21,6 +21,7 @@ from ..models import (
     Quotas,
     Tenant,
     TenantId,
+    TenantStatus,
     TenantUsage,
 )
 from ..ports import BlobStore, JobQueue, VectorIndex
@@ -75,14 +76,18 @@ class DocumentService:
             raise InvalidInput(f"{name!r} is empty")
         async with self._units(tenant, read_only=True) as transaction:
             existing = await transaction.documents.find_by_hash(tenant, digest)
-            limits = _limits(await transaction.tenants.get(tenant), self._quotas)
         if existing is not None:
             return UploadResult(existing, created=False)
         document = _new_document(tenant, name, media_type, size, digest)
         await self._blobs.put(tenant, document.blob_key, file.open(), media_type)
         try:
             async with self._units(tenant) as transaction:
-                await transaction.documents.add(document, limits=limits)
+                # Held to the commit: a deletion of the tenant waits for this upload, or this upload
+                # sees the tenant deleted, never a document row left behind by a retired tenant.
+                owner = await transaction.tenants.get(tenant, for_update=True)
+                if owner.status != TenantStatus.ACTIVE:
+                    raise Conflict(f"tenant {tenant} is {owner.status.value}: it takes no uploads")
+                await transaction.documents.add(document, limits=_limits(owner, self._quotas))
                 transaction.publish(
                     DocumentUploaded(
                         tenant_id=tenant,
@@ -95,8 +100,8 @@ class DocumentService:
                 )
                 await transaction.commit()
         except BaseException as error:
-            await self._blobs.delete(tenant, document.blob_key)
-            if isinstance(error, Conflict):  # the same bytes won a race with this upload
+            await self._blobs.delete(tenant, document.blob_key)  # the janitor removes it if this fails
+            if isinstance(error, Conflict):  # the same bytes may have won a race with this upload
                 async with self._units(tenant, read_only=True) as transaction:
                     winner = await transaction.documents.find_by_hash(tenant, digest)
                 if winner is not None:
@@ -132,16 +137,20 @@ class DocumentService:
             return await transaction.documents.usage(tenant)
 
     async def requeue_unfinished(self, tenant: TenantId, page_size: int = 500) -> int:
-        """Queue again the tenant's documents left queued or processing (after a crash or restart)."""
+        """Queue again the tenant's documents left queued or processing (after a restart, or when the
+        tenant is resumed). Ingestion counts their attempts and fails those tried too often."""
         count = 0
         offset = 0
+        unfinished = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
         while True:
-            page = await self.list(tenant, limit=page_size, offset=offset)
+            async with self._units(tenant, read_only=True) as transaction:
+                page = await transaction.documents.list(
+                    tenant, limit=page_size, offset=offset, statuses=unfinished
+                )
             for document in page:
-                if document.status in (DocumentStatus.QUEUED, DocumentStatus.PROCESSING):
-                    modality = self._modality_of(document.media_type) or Modality.TEXT
-                    await self._queue.enqueue(IngestJob(tenant, document.id, modality))
-                    count += 1
+                modality = self._modality_of(document.media_type) or Modality.TEXT
+                await self._queue.enqueue(IngestJob(tenant, document.id, modality))
+                count += 1
             if len(page) < page_size:
                 return count
             offset += page_size
@@ -169,14 +178,31 @@ class DocumentService:
     async def delete(
         self, tenant: TenantId, document_id: DocumentId, *, caller: Caller = SYSTEM_CALLER
     ) -> None:
-        """Remove vectors, then the original, then the row (so a failure can be retried)."""
-        document = await self.get(tenant, document_id)
-        await self._index.delete_document(tenant, document_id)
-        await self._blobs.delete(tenant, document.blob_key)
+        """Delete atomically as seen from outside: the document is first marked `deleting` (no longer
+        searchable nor listed as ready) and its ingestion cancelled; then its vectors, original and
+        row go. A step that fails leaves it `deleting`, for the next call or the janitor to finish."""
         async with self._units(tenant) as transaction:
-            await transaction.documents.delete(tenant, document_id)
-            transaction.publish(DocumentDeleted(tenant_id=tenant, caller=caller, document_id=document_id))
+            document = await transaction.documents.get(tenant, document_id)
+            if document.status != DocumentStatus.DELETING:
+                document = await transaction.documents.update_status(
+                    tenant, document_id, DocumentStatus.DELETING, chunk_count=document.chunk_count
+                )
             await transaction.commit()
+        await self._queue.cancel(tenant, document_id)
+        await self.finish_delete(document, caller=caller)
+
+    async def finish_delete(self, document: Document, *, caller: Caller = SYSTEM_CALLER) -> None:
+        """Remove a `deleting` document's vectors, original and row (idempotent)."""
+        tenant = document.tenant_id
+        await self._index.delete_document(tenant, document.id)
+        await self._blobs.delete(tenant, document.blob_key)
+        try:
+            async with self._units(tenant) as transaction:
+                await transaction.documents.delete(tenant, document.id)
+                transaction.publish(DocumentDeleted(tenant_id=tenant, caller=caller, document_id=document.id))
+                await transaction.commit()
+        except NotFound:  # another call finished it first
+            pass
 
 
 def _limits(tenant: Tenant, defaults: Quotas) -> Quotas:

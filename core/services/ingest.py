@@ -19,6 +19,7 @@ from ..models import (
     Extraction,
     IngestJob,
     Segment,
+    TenantStatus,
     VectorPoint,
 )
 from ..ports import (
@@ -35,6 +36,7 @@ from .transactions import UnitsOfWork
 log = logging.getLogger(__name__)
 
 WORKER = Caller("worker")
+_UNFINISHED = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
 _POINT_NAMESPACE = uuid.UUID("5b1c8f5e-2f0e-4d56-9a57-7a0f3f4e2a10")
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -64,7 +66,9 @@ class IngestService:
         chunking: ChunkingPolicy,
         sparse: SparseEncoder | None = None,
         scrubber: PiiScrubber | None = None,
+        max_attempts: int = 3,
     ) -> None:
+        self._max_attempts = max_attempts
         self._units = units
         self._blobs = blobs
         self._extractors = extractors
@@ -74,25 +78,48 @@ class IngestService:
         self._sparse = sparse
         self._scrubber = scrubber
 
-    async def run(self, job: IngestJob, *, final_attempt: bool = True) -> DocumentStatus | None:
-        """Ingest one document; a document deleted meanwhile is skipped and returns None.
+    async def run(self, job: IngestJob) -> DocumentStatus | None:
+        """Ingest one document. Returns None, doing nothing, when the document is gone, no longer
+        waiting for ingestion (being deleted, say) or its tenant is not active.
 
-        Failures leave the document `failed` with the reason and no vectors, except a retryable
-        ProviderUnavailable before the final attempt: the document goes back to `queued` and the
-        error is re-raised so the caller can retry.
+        Each run counts an attempt in the metadata store, so the count survives restarts; a
+        document already tried `max_attempts` times is failed instead of tried again. Failures leave
+        the document `failed` with the reason and no vectors, except a retryable ProviderUnavailable
+        before the last attempt: the document goes back to `queued` and the error is re-raised so
+        the caller can retry. A document deleted meanwhile is abandoned at the next checkpoint.
         """
-        try:
-            async with self._units(job.tenant_id) as transaction:
+        async with self._units(job.tenant_id) as transaction:
+            try:
+                tenant = await transaction.tenants.get(job.tenant_id)
                 before = await transaction.documents.get(job.tenant_id, job.document_id)
-                document = await transaction.documents.update_status(
-                    job.tenant_id, job.document_id, DocumentStatus.PROCESSING
+            except NotFound:
+                return None
+            if tenant.status != TenantStatus.ACTIVE or before.status not in _UNFINISHED:
+                return None
+            if before.attempts >= self._max_attempts:
+                reason = (
+                    f"gave up after {before.attempts} attempts: ingestion never finished "
+                    "(the process stopped or crashed while it ran)"
+                )
+                await transaction.documents.update_status(
+                    job.tenant_id, job.document_id, DocumentStatus.FAILED, error=reason
+                )
+                transaction.publish(
+                    DocumentFailed(
+                        tenant_id=job.tenant_id, caller=WORKER, document_id=job.document_id, reason=reason
+                    )
                 )
                 await transaction.commit()
-        except NotFound:
-            return None
-        fresh = before.status == DocumentStatus.QUEUED and before.error is None and before.chunk_count == 0
+                return DocumentStatus.FAILED
+            document = await transaction.documents.begin_attempt(job.tenant_id, job.document_id)
+            await transaction.commit()
+        final_attempt = document.attempts >= self._max_attempts
+        fresh = before.status == DocumentStatus.QUEUED and before.error is None and before.attempts == 0
         try:
             count = await self._index_document(document, replace=not fresh)
+        except _Abandoned:
+            await self._index.delete_document(document.tenant_id, document.id)
+            return None
         except ProviderUnavailable as error:
             await self._index.delete_document(document.tenant_id, document.id)
             if error.retryable and not final_attempt:
@@ -165,7 +192,9 @@ class IngestService:
 
     async def _index_document(self, document: Document, *, replace: bool) -> int:
         """Extract, chunk, embed and upsert; `replace` first removes points an earlier run left."""
-        title, segments = await self._scrubbed(document, await self._extract(document))
+        extraction = await self._extract(document)
+        await self._check_still_wanted(document)
+        title, segments = await self._scrubbed(document, extraction)
         chunks = chunk_segments(segments, title, self._chunking)
         if not chunks:
             raise ExtractionFailed(f"no text found in {document.filename!r}")
@@ -189,22 +218,39 @@ class IngestService:
             )
             for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
         ]
+        await self._check_still_wanted(document)
         if replace:
             await self._index.delete_document(document.tenant_id, document.id)
         await self._index.upsert(document.tenant_id, points)
         return len(points)
+
+    async def _check_still_wanted(self, document: Document) -> None:
+        """A checkpoint between the long steps: stop if the document was deleted (or is being), so a
+        worker in another process gives up a cancelled job without waiting for its end."""
+        async with self._units(document.tenant_id, read_only=True) as transaction:
+            try:
+                current = await transaction.documents.get(document.tenant_id, document.id)
+            except NotFound:
+                raise _Abandoned from None
+        if current.status != DocumentStatus.PROCESSING:
+            raise _Abandoned
+
+
+class _Abandoned(Exception):
+    """The document stopped wanting this run (deleted, or its deletion began) while it ran."""
 
 
 def retrying_runner(
     service: IngestService, attempts: int, *, backoff_seconds: float = 0.5, sleep: Sleep = asyncio.sleep
 ) -> IngestRunner:
     """Run a job; a retryable ProviderUnavailable is retried with exponential backoff (`sleep` is
-    injectable, so tests need not wait it out)."""
+    injectable, so tests need not wait it out). The service counts attempts and fails the document
+    at its limit, so at most `attempts` runs happen here."""
 
     async def run(job: IngestJob) -> str:
         for attempt in range(1, attempts + 1):
             try:
-                status = await service.run(job, final_attempt=attempt == attempts)
+                status = await service.run(job)
                 return status.value if status else "skipped"
             except ProviderUnavailable as error:
                 log.warning("ingestion of %s: attempt %d/%d: %s", job.document_id, attempt, attempts, error)

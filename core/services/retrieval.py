@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..errors import InvalidInput
 from ..models import SearchHit, SearchQuery, TenantId
 from ..ports import Reranker, SparseEncoder, TextEmbedder, VectorIndex
+from .transactions import UnitsOfWork
 
 
 class SearchMode(enum.StrEnum):
@@ -34,12 +35,22 @@ class Retriever:
         policy: RetrievalPolicy,
         sparse: SparseEncoder | None = None,
         reranker: Reranker | None = None,
+        units: UnitsOfWork | None = None,
     ) -> None:
+        self._units = units
         self._embedder = embedder
         self._index = index
         self._policy = policy
         self._sparse = sparse
         self._reranker = reranker
+
+    async def _searchable(self, tenant: TenantId, hits: Sequence[SearchHit]) -> Sequence[SearchHit]:
+        """The hits of documents that are ready: not those being deleted or indexed again."""
+        if self._units is None or not hits:
+            return hits
+        async with self._units(tenant, read_only=True) as transaction:
+            ready = await transaction.documents.ready(tenant, {hit.payload.document_id for hit in hits})
+        return [hit for hit in hits if hit.payload.document_id in ready]
 
     def validate(self, question: str) -> str:
         text = question.strip()
@@ -87,7 +98,7 @@ class Retriever:
         use_reranker = rerank and self._reranker is not None
         limit = max(n, self._policy.candidates) if use_reranker else n
         query = SearchQuery(dense=dense, sparse=sparse, limit=limit, with_text=with_text or use_reranker)
-        hits = await self._index.search(tenant, query)
+        hits = await self._searchable(tenant, await self._index.search(tenant, query))
         if use_reranker and hits and self._reranker is not None:
             return await self._reranker.rerank(text, hits, n)
         return hits[:n]

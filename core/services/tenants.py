@@ -24,7 +24,7 @@ from ..events import (
     TenantSuspended,
 )
 from ..models import SYSTEM_CALLER, ApiKey, Caller, Tenant, TenantId, TenantStatus, TenantUsage
-from ..ports import BlobStore, SemanticCache, VectorIndex
+from ..ports import BlobStore, JobQueue, SemanticCache, VectorIndex
 from .transactions import Transaction, UnitsOfWork
 
 KEY_ID_PREFIX = "rlk_"
@@ -100,7 +100,9 @@ class TenantService:
         blobs: BlobStore,
         index: VectorIndex,
         cache: SemanticCache | None = None,
+        queue: JobQueue | None = None,
     ) -> None:
+        self._queue = queue
         self._units = units
         self._blobs = blobs
         self._index = index
@@ -180,7 +182,11 @@ class TenantService:
             return await transaction.documents.usage(tenant_id)
 
     async def suspend(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> Tenant:
-        return await self._set_status(tenant_id, TenantStatus.SUSPENDED, caller)
+        """Refuse the tenant's keys and stop its ingestion; its documents wait, queued, for resume."""
+        tenant = await self._set_status(tenant_id, TenantStatus.SUSPENDED, caller)
+        if self._queue is not None:
+            await self._queue.cancel(tenant_id)
+        return tenant
 
     async def resume(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> Tenant:
         return await self._set_status(tenant_id, TenantStatus.ACTIVE, caller)
@@ -188,7 +194,7 @@ class TenantService:
     async def _set_status(self, tenant_id: TenantId, status: TenantStatus, caller: Caller) -> Tenant:
         event_type = TenantSuspended if status == TenantStatus.SUSPENDED else TenantResumed
         async with self._units(tenant_id) as transaction:
-            current = await _live_tenant(transaction, tenant_id)
+            current = await _live_tenant(transaction, tenant_id, for_update=True)
             tenant = await transaction.tenants.set_status(tenant_id, status)
             transaction.publish(event_type(tenant_id=tenant_id, caller=caller, previous=current.status.value))
             await transaction.commit()
@@ -201,9 +207,11 @@ class TenantService:
         counts what this call removed per store. The audit chain of the tenant is kept.
         """
         async with self._units(tenant_id) as transaction:
-            await transaction.tenants.get(tenant_id)
+            await transaction.tenants.get(tenant_id, for_update=True)  # waits for an upload in flight
             await transaction.tenants.set_status(tenant_id, TenantStatus.DELETED)
             await transaction.commit()
+        if self._queue is not None:
+            await self._queue.cancel(tenant_id)
         receipt = {"vectors": await self._index.count(tenant_id)}
         await self._index.delete_tenant(tenant_id)
         receipt["blobs"] = await self._blobs.delete_tenant(tenant_id)
@@ -268,9 +276,9 @@ class TenantService:
         await self._units.publish(event)
 
 
-async def _live_tenant(transaction: Transaction, tenant_id: TenantId) -> Tenant:
+async def _live_tenant(transaction: Transaction, tenant_id: TenantId, *, for_update: bool = False) -> Tenant:
     """The tenant; Conflict if it is deleted (a retired tenant cannot be changed or given keys)."""
-    tenant = await transaction.tenants.get(tenant_id)
+    tenant = await transaction.tenants.get(tenant_id, for_update=for_update)
     if tenant.status == TenantStatus.DELETED:
         raise Conflict(f"tenant {tenant_id} is deleted")
     return tenant

@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from ragloom.contracts.spec import Port
+from ragloom.core.services.tenants import Onboarded
 
 from ..bootstrap import open_runtime
 from ..settings import Settings
@@ -52,11 +53,14 @@ def create_app(
     overrides: dict[Port, Any] | None = None,
     on_ready: Callable[[], None] | None = None,
     local_admin: bool = False,
+    on_new_key: Callable[[Onboarded], None] | None = None,
 ) -> Starlette:
     """The app; every adapter opens before the first request and closes at shutdown.
 
     `local_admin` lets /admin requests without credentials through as the local CLI: only for an
-    app run in-process by `ragloom admin`, never one that listens on a socket.
+    app run in-process by `ragloom admin`, never one that listens on a socket; such an app runs no
+    ingestion. `on_new_key` is handed the default tenant's onboarding when this start created it,
+    to show its key once on the terminal (never in a log).
     """
 
     @asynccontextmanager
@@ -66,7 +70,9 @@ def create_app(
             secret.get_secret_value().encode() if secret is not None else secrets.token_bytes(32)
         )
         async with open_runtime(settings, overrides=overrides) as runtime:
-            await runtime.start_all()
+            onboarded = await runtime.start_all(ingestion=not local_admin)
+            if onboarded is not None and on_new_key is not None:
+                on_new_key(onboarded)
             app.state.runtime = runtime
             if on_ready is not None:
                 on_ready()

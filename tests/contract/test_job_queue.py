@@ -1,29 +1,26 @@
-"""The JobQueue contract: the in-memory fake, Taskiq in-process, and Taskiq on the real Redis."""
+"""The JobQueue contract (the in-process queue, and Taskiq on the real Redis), and the in-process
+queue's fairness and cancellation."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from ragloom.adapters.memory.job_queue import InMemoryJobQueue
-from ragloom.adapters.taskiq.queue import open_inprocess_queue, open_redis_queue
-from ragloom.adapters.taskiq.settings import InProcessQueueSettings, RedisQueueSettings
+from ragloom.adapters.local_queue.queue import FairJobQueue, open_local_queue
+from ragloom.adapters.local_queue.settings import LocalQueueSettings
+from ragloom.adapters.taskiq.queue import open_redis_queue
+from ragloom.adapters.taskiq.settings import RedisQueueSettings
 from ragloom.contracts.testing.job_queue import JobQueueContract, job
 from ragloom.core.errors import ProviderUnavailable
+from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
 from tests.conftest import REDIS_URL
 
 
-class TestInMemoryJobQueue(JobQueueContract):
+class TestFairJobQueue(JobQueueContract):
     @pytest.fixture
     async def adapter(self):
-        queue = InMemoryJobQueue()
-        yield queue
-        await queue.wait_idle()
-
-
-class TestTaskiqInProcessQueue(JobQueueContract):
-    @pytest.fixture
-    async def adapter(self):
-        async with open_inprocess_queue(InProcessQueueSettings(max_concurrent_jobs=4)) as queue:
+        async with open_local_queue(LocalQueueSettings(max_concurrent_jobs=4)) as queue:
             yield queue
 
 
@@ -41,3 +38,72 @@ async def test_an_unreachable_redis_is_provider_unavailable():
     async with open_redis_queue(settings) as queue:
         with pytest.raises(ProviderUnavailable, match="job queue unavailable"):
             await queue.enqueue(job(1))
+
+
+async def test_one_tenants_backlog_does_not_hold_up_anothers_next_job():
+    queue = FairJobQueue(max_concurrent_jobs=2, per_tenant_jobs=1)
+    order: list[str] = []
+    release = asyncio.Event()
+
+    async def runner(job):
+        order.append(job.document_id)
+        if job.tenant_id == "busy":
+            await release.wait()
+
+    queue.attach(runner)
+    for n in range(18):
+        await queue.enqueue(IngestJob(TenantId("busy"), DocumentId(f"busy-{n}"), Modality.TEXT))
+    await queue.enqueue(IngestJob(TenantId("small"), DocumentId("small-1"), Modality.TEXT))
+    await asyncio.sleep(0.05)
+    assert order == ["busy-0", "small-1"]  # the small tenant's job ran while 17 of busy's waited
+    release.set()
+    await queue.wait_idle()
+    assert len(order) == 19
+
+
+async def test_tenants_take_turns_for_free_slots():
+    queue = FairJobQueue(max_concurrent_jobs=1, per_tenant_jobs=1)
+    order: list[str] = []
+    queue.attach(lambda job: _record(order, job))
+    for n in range(3):
+        for tenant in ("a", "b"):
+            await queue.enqueue(IngestJob(TenantId(tenant), DocumentId(f"{tenant}{n}"), Modality.TEXT))
+    await queue.wait_idle()
+    assert order == ["a0", "b0", "a1", "b1", "a2", "b2"]
+
+
+async def _record(order, job):
+    order.append(job.document_id)
+    await asyncio.sleep(0)
+
+
+async def test_cancelling_drops_queued_jobs_and_stops_running_ones():
+    queue = FairJobQueue(max_concurrent_jobs=1, per_tenant_jobs=1)
+    started: list[str] = []
+    finished: list[str] = []
+
+    async def runner(job):
+        started.append(job.document_id)
+        await asyncio.sleep(30)
+        finished.append(job.document_id)
+
+    queue.attach(runner)
+    for n in range(3):
+        await queue.enqueue(IngestJob(TenantId("gone"), DocumentId(f"g{n}"), Modality.TEXT))
+    await asyncio.sleep(0.01)
+    assert started == ["g0"]
+    assert await queue.cancel(TenantId("gone"), DocumentId("g2")) == 1  # one queued job
+    assert await queue.cancel(TenantId("gone")) == 2  # the running one and the last queued
+    async with asyncio.timeout(5):
+        await queue.wait_idle()
+    assert started == ["g0"] and finished == []
+
+
+async def test_the_same_document_is_not_queued_twice():
+    queue = FairJobQueue()
+    ran: list[str] = []
+    for _ in range(3):
+        await queue.enqueue(IngestJob(TenantId("t"), DocumentId("d"), Modality.TEXT))
+    queue.attach(lambda job: _record(ran, job))
+    await queue.wait_idle()
+    assert ran == ["d"]

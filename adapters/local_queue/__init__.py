@@ -1,0 +1,1 @@
+"""JobQueue in this process (the embedded profile): fair across tenants, cancellable, bounded."""

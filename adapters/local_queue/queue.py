@@ -1,0 +1,137 @@
+"""FairJobQueue: jobs run as asyncio tasks in this process. Tenants take turns: each free slot goes to
+the next tenant (round robin) that has a job waiting and fewer than `per_tenant_jobs` running, so one
+tenant's backlog never holds up another tenant's next document. Jobs can be cancelled by tenant or
+document, queued or running."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
+from ragloom.core.ports import IngestRunner
+
+from .settings import LocalQueueSettings
+
+log = logging.getLogger(__name__)
+
+
+class FairJobQueue:
+    def __init__(self, max_concurrent_jobs: int = 8, per_tenant_jobs: int = 2) -> None:
+        self._max = max_concurrent_jobs
+        self._per_tenant = per_tenant_jobs
+        self._runner: IngestRunner | None = None
+        self._waiting: OrderedDict[TenantId, deque[IngestJob]] = OrderedDict()
+        self._running: dict[TenantId, dict[DocumentId, asyncio.Task[None]]] = {}
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def runs_in_process(self) -> bool:
+        return True
+
+    def attach(self, runner: IngestRunner) -> None:
+        self._runner = runner
+        self._pump()
+
+    async def enqueue(self, job: IngestJob) -> None:
+        """Queue the job; a document already queued or running here is not queued twice."""
+        if job.document_id in self._running.get(job.tenant_id, {}):
+            return
+        waiting = self._waiting.setdefault(job.tenant_id, deque())
+        if any(queued.document_id == job.document_id for queued in waiting):
+            return
+        waiting.append(job)
+        self._idle.clear()
+        self._pump()
+
+    async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
+        """Drop the tenant's (or one document's) queued jobs and cancel its running ones."""
+        waiting = self._waiting.get(tenant, deque())
+        kept = deque(job for job in waiting if document_id is not None and job.document_id != document_id)
+        dropped = len(waiting) - len(kept)
+        if kept:
+            self._waiting[tenant] = kept
+        else:
+            self._waiting.pop(tenant, None)
+        running = self._running.get(tenant, {})
+        doomed = [task for doc, task in running.items() if document_id is None or doc == document_id]
+        for task in doomed:
+            task.cancel()
+        if doomed:
+            await asyncio.gather(*doomed, return_exceptions=True)
+        self._settle()
+        return dropped + len(doomed)
+
+    def _pump(self) -> None:
+        """Start waiting jobs while slots are free, one per tenant in turn."""
+        if self._runner is None:
+            return
+        started = True
+        while started and self._total_running() < self._max:
+            started = False
+            for tenant in list(self._waiting):
+                if self._total_running() >= self._max:
+                    break
+                running = self._running.setdefault(tenant, {})
+                if len(running) >= self._per_tenant:
+                    continue
+                job = self._waiting[tenant].popleft()
+                if not self._waiting[tenant]:
+                    del self._waiting[tenant]
+                else:
+                    self._waiting.move_to_end(tenant)  # its next job waits for the others' turn
+                running[job.document_id] = asyncio.create_task(self._run(job))
+                started = True
+
+    async def _run(self, job: IngestJob) -> None:
+        assert self._runner is not None
+        try:
+            await self._runner(job)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the job for document %s failed", job.document_id)
+        finally:
+            running = self._running.get(job.tenant_id, {})
+            running.pop(job.document_id, None)
+            if not running:
+                self._running.pop(job.tenant_id, None)
+            self._pump()
+            self._settle()
+
+    def _total_running(self) -> int:
+        return sum(len(tasks) for tasks in self._running.values())
+
+    def _settle(self) -> None:
+        if not self._running and (not self._waiting or self._runner is None):
+            self._idle.set()
+
+    async def consume(self, modality: Modality) -> None:
+        await asyncio.Event().wait()  # jobs already run in this process as they are queued
+
+    async def wait_idle(self) -> None:
+        """Until nothing runs here and nothing waits for a runner that is attached."""
+        await self._idle.wait()
+
+    async def aclose(self) -> None:
+        """Stop at once: queued jobs are dropped and running ones cancelled. Their documents stay
+        queued or processing in the metadata store, and the next start takes them back."""
+        self._waiting.clear()
+        tasks = [task for running in self._running.values() for task in running.values()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@asynccontextmanager
+async def open_local_queue(settings: LocalQueueSettings) -> AsyncIterator[FairJobQueue]:
+    queue = FairJobQueue(settings.max_concurrent_jobs, settings.per_tenant_jobs)
+    try:
+        yield queue
+    finally:
+        await queue.aclose()
