@@ -62,6 +62,16 @@ class QuotaExceeded(RagloomError):
     code = "quota_exceeded"
 
 
+class Throttled(RagloomError):
+    """Too many failed attempts from this client or for this name: wait `retry_after` seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Conflict(RagloomError):
     """The write conflicts with the current state."""
 

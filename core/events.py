@@ -147,8 +147,21 @@ class ApiKeyRevoked(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AuthenticationFailed(DomainEvent):
-    """A request presented no key, or one that matches no active key (system chain)."""
+class _Refusal(DomainEvent):
+    """Refusals are aggregated: `count` of them from one `source` (a keyed digest of the client
+    address, never the address) over `window_seconds`."""
+
+    source: str
+    count: int = 1
+    window_seconds: int = 0
+
+    def _counted(self, details: Mapping[str, object]) -> Mapping[str, object]:
+        return {**details, "source": self.source, "count": self.count, "window_seconds": self.window_seconds}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthenticationFailed(_Refusal):
+    """Requests that presented no key, or one that matches no active key (system chain)."""
 
     action = "auth.fail"
     reason: str
@@ -158,12 +171,12 @@ class AuthenticationFailed(DomainEvent):
         return "api_key"
 
     def audit_details(self) -> Mapping[str, object]:
-        return {"reason": self.reason}
+        return self._counted({"reason": self.reason})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AccessDenied(DomainEvent):
-    """A valid key of a tenant that is not active."""
+class AccessDenied(_Refusal):
+    """Requests with a valid key of a tenant that is not active."""
 
     action = "auth.denied"
     key_id: str
@@ -174,11 +187,11 @@ class AccessDenied(DomainEvent):
         return self.key_id
 
     def audit_details(self) -> Mapping[str, object]:
-        return {"status": self.status}
+        return self._counted({"status": self.status})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AdminAuthenticationFailed(DomainEvent):
+class AdminAuthenticationFailed(_Refusal):
     action = "admin.auth_fail"
     reason: str
 
@@ -187,7 +200,7 @@ class AdminAuthenticationFailed(DomainEvent):
         return "admin"
 
     def audit_details(self) -> Mapping[str, object]:
-        return {"reason": self.reason}
+        return self._counted({"reason": self.reason})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,7 +216,7 @@ class QuestionAnswered(DomainEvent):
 
     def audit_details(self) -> Mapping[str, object]:
         return {
-            "question_sha256": self.question_digest,
+            "question_hmac": self.question_digest,
             "answer_chars": self.answer_chars,
             "cited_documents": sorted(set(self.cited_documents)),
         }
@@ -220,4 +233,4 @@ class QuestionUnfinished(DomainEvent):
         return "query"
 
     def audit_details(self) -> Mapping[str, object]:
-        return {"question_sha256": self.question_digest, "reason": self.reason}
+        return {"question_hmac": self.question_digest, "reason": self.reason}

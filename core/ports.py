@@ -228,6 +228,11 @@ class AuditSigner(Protocol):
     def signature_valid(self, record: AuditRecord) -> bool:
         """Whether `record.signature` is a valid signature of `record.hash` by a trusted key."""
 
+    def keyed_digest(self, text: str) -> str:
+        """An HMAC-SHA-256 (hex) of `text` under a secret derived from the signing key: the trail can
+        name a value (a question, a client address) that only the key's holder can recognise, and
+        that a short value's plain hash would give away."""
+
 
 class VectorIndex(Protocol):
     """Chunk vectors and payloads. The tenant filter is forced inside the adapter on every call."""

@@ -29,11 +29,14 @@ from ragloom.core.services.corpus import bump_corpus_version
 from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService, retrying_runner
 from ragloom.core.services.janitor import Janitor
+from ragloom.core.services.refusals import RefusalLedger
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
 from ragloom.core.services.tenants import Onboarded, TenantService
+from ragloom.core.services.throttle import FailureThrottle
 from ragloom.core.services.transactions import EventBus, UnitsOfWork
 from ragloom.plugins import BUILTIN_PLUGINS
 
+from .sandbox import SandboxLimits, open_sandbox
 from .settings import Settings, validate_section
 
 log = logging.getLogger(__name__)
@@ -113,6 +116,15 @@ def _checked(port: Port, name: str, factory: AdapterFactory) -> AdapterFactory:
     return opened
 
 
+def _sandboxed(settings: Settings, items: list[Selected]) -> providers.Provider[Any]:
+    """One extractor that runs the selected ones in sandboxed worker processes."""
+    extraction = settings.extraction
+    limits = SandboxLimits(extraction.processes, extraction.memory_bytes, extraction.timeout_seconds)
+    adapters = [(item.spec.name, item.settings.model_dump()) for item in items]
+    media_types = frozenset(t for item in items for t in item.spec.media_types)
+    return providers.Resource(open_sandbox, adapters, media_types, limits)
+
+
 def checked_embedder(embedder: TextEmbedder, index: VectorIndex) -> TextEmbedder:
     """The embedder, once its vectors are known to fit the index; ConfigError naming both sizes."""
     if embedder.dimension != index.dense_dimension:
@@ -146,6 +158,8 @@ def build_container(
         items = selected.get(port, [])
         if port in overrides:
             provider: providers.Provider[Any] = providers.Object(overrides[port])
+        elif port == Port.MEDIA_EXTRACTOR and settings.extraction.sandbox and items:
+            provider = providers.List(_sandboxed(settings, items))
         elif PORTS[port].multiple:
             provider = providers.List(
                 *(providers.Resource(_checked(port, i.spec.name, i.spec.factory), i.settings) for i in items)
@@ -162,6 +176,14 @@ def build_container(
     c.bus = providers.Singleton(event_bus, c.audit_signer)
     c.units = providers.Singleton(UnitsOfWork, c.metadata_store, c.bus)
     c.audit = providers.Singleton(AuditTrail, c.audit_signer, c.units)
+    c.refusals = providers.Singleton(
+        RefusalLedger, c.units, window_seconds=settings.http.auth_failure_window_seconds
+    )
+    c.throttle = providers.Singleton(
+        FailureThrottle,
+        free_failures=settings.http.auth_free_failures,
+        max_seconds=settings.http.auth_max_backoff_seconds,
+    )
     c.tenants = providers.Singleton(
         TenantService,
         units=c.units,
@@ -169,6 +191,7 @@ def build_container(
         index=c.vector_index,
         cache=c.semantic_cache,
         queue=c.job_queue,
+        refusals=c.refusals,
     )
     c.embedder = providers.Singleton(checked_embedder, c.text_embedder, c.vector_index)
     c.batched_embedder = providers.Singleton(
@@ -213,8 +236,13 @@ def build_container(
         units=c.units,
     )
     c.answer = providers.Singleton(
-        AnswerService, retriever=c.retriever, chat_model=c.chat_model, units=c.units
+        AnswerService,
+        retriever=c.retriever,
+        chat_model=c.chat_model,
+        units=c.units,
+        digest=providers.Callable(lambda signer: signer.keyed_digest, c.audit_signer),
     )
+
     c.janitor = providers.Singleton(
         Janitor,
         units=c.units,
@@ -236,6 +264,8 @@ class Runtime:
     def __init__(self, settings: Settings, container: containers.DynamicContainer) -> None:
         self.settings = settings
         self.container = container
+        self._tasks: list[asyncio.Task[None]] = []
+        self._refusals: RefusalLedger | None = None
 
     async def get(self, name: str) -> Any:
         value = getattr(self.container, name)()
@@ -294,6 +324,8 @@ class Runtime:
         documents = await self.documents()
         await self.get("answer")
         onboarded = await self.ensure_default_tenant() if self.settings.tenancy.default_tenant else None
+        self._refusals = await self.get("refusals")
+        self._tasks.append(asyncio.create_task(self._flush_refusals(self._refusals)))
         if not ingestion:
             return onboarded
         await self.start_ingestion()
@@ -307,7 +339,7 @@ class Runtime:
                     resumed += await documents.requeue_unfinished(tenant.id)
             if resumed:
                 log.info("re-queued %d unfinished documents", resumed)
-        self._janitor_task = asyncio.create_task(self._maintain())
+        self._tasks.append(asyncio.create_task(self._maintain()))
         return onboarded
 
     @staticmethod
@@ -328,12 +360,26 @@ class Runtime:
                 return
             await asyncio.sleep(interval)
 
+    async def _flush_refusals(self, refusals: RefusalLedger) -> None:
+        """Write each ended window of refused logins as its one audit record."""
+        while True:
+            await asyncio.sleep(self.settings.http.auth_failure_window_seconds)
+            try:
+                await refusals.flush(only_ended=True)
+            except Exception:
+                log.exception("writing the refused logins' audit records failed; trying again later")
+
     async def stop(self) -> None:
-        """Stop the background work this runtime started."""
-        task = getattr(self, "_janitor_task", None)
-        if task is not None:
+        """Stop the background work this runtime started, and write the refusals counted so far."""
+        for task in self._tasks:
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self._refusals is not None:
+            try:
+                await self._refusals.flush()
+            except Exception:
+                log.exception("writing the refused logins' audit records failed at stop")
 
     async def _all_tenants(self) -> list[Tenant]:
         service = await self.tenants()

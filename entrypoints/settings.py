@@ -41,6 +41,12 @@ class HttpSettings(_Section):
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1)
     max_question_chars: int = Field(4000, ge=1)
     link_expiry_seconds: int = Field(600, ge=1, le=7 * 24 * 3600, description="lifetime of a file link")
+    auth_free_failures: int = Field(5, ge=1, le=1000, description="failed logins before back-off starts")
+    auth_max_backoff_seconds: float = Field(300, ge=1, le=86400, description="longest back-off")
+    auth_failure_window_seconds: float = Field(
+        60, ge=1, le=86400, description="failed logins are audited as one record per source per window"
+    )
+    max_concurrent_uploads: int = Field(8, ge=1, le=10_000, description="uploads received at once")
     link_signing_key: SecretStr | None = Field(
         None, description="HMAC key of the app's own file links (default: a random key per process)"
     )
@@ -64,6 +70,15 @@ class IngestSettings(_Section):
     embed_batch: int = Field(256, ge=1, le=8192)
     max_attempts: int = Field(3, ge=1, le=20)
     retry_backoff_seconds: float = Field(0.5, ge=0, le=600, description="first retry's wait; doubles after")
+
+
+class ExtractionSettings(_Section):
+    """Where originals are parsed: in sandboxed worker processes (the default) or in the service."""
+
+    sandbox: bool = True
+    processes: int = Field(2, ge=1, le=64, description="worker processes extracting at once")
+    memory_bytes: int = Field(1 << 30, ge=64 << 20, description="address space of one worker")
+    timeout_seconds: float = Field(120, gt=0, le=24 * 3600, description="wall time of one document")
 
 
 class MaintenanceSettings(_Section):
@@ -123,6 +138,7 @@ class Settings(_Section):
     ingest: IngestSettings = IngestSettings()
     quotas: QuotaSettings = QuotaSettings()
     maintenance: MaintenanceSettings = MaintenanceSettings()
+    extraction: ExtractionSettings = ExtractionSettings()
     admin: AdminSettings = AdminSettings()
     tenancy: TenancySettings = TenancySettings()
 

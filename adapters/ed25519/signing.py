@@ -7,6 +7,8 @@ digest bytes (`bytes.fromhex(record.hash)`); the signature is stored as 128 hex 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import logging
 import os
 from collections.abc import AsyncIterator, Iterable
@@ -43,6 +45,7 @@ class Signer:
 
     def __init__(self, private_raw: bytes) -> None:
         self._key = Ed25519PrivateKey.from_private_bytes(private_raw)
+        self.digest_key = hashlib.sha256(b"ragloom keyed digest\x00" + private_raw).digest()
         self.public_raw = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self.key_id = key_id(self.public_raw)
 
@@ -142,6 +145,9 @@ class Ed25519AuditSigner:
 
     def sign(self, digest: str) -> str:
         return self._signer.sign(digest)
+
+    def keyed_digest(self, text: str) -> str:
+        return hmac.new(self._signer.digest_key, text.encode(), hashlib.sha256).hexdigest()
 
     def signature_valid(self, record: AuditRecord) -> bool:
         return self._verifier.valid(record)

@@ -17,5 +17,8 @@ class HmacSigner:
     def sign(self, digest: str) -> str:
         return hmac.new(self._key, digest.encode(), hashlib.sha256).hexdigest()
 
+    def keyed_digest(self, text: str) -> str:
+        return hmac.new(self._key, b"digest\x00" + text.encode(), hashlib.sha256).hexdigest()
+
     def signature_valid(self, record: AuditRecord) -> bool:
         return record.key_id == self.key_id and hmac.compare_digest(record.signature, self.sign(record.hash))

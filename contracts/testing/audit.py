@@ -161,3 +161,11 @@ class AuditSignerContract:
     def test_key_id_is_a_stable_fingerprint(self, adapter: Any) -> None:
         assert adapter.key_id == adapter.key_id and len(adapter.key_id) == 16
         assert signed(adapter).key_id == adapter.key_id
+
+    def test_keyed_digests_are_stable_distinct_and_not_plain_hashes(self, adapter: Any) -> None:
+        import hashlib
+
+        digest = adapter.keyed_digest("what is the vault code?")
+        assert digest == adapter.keyed_digest("what is the vault code?") and len(digest) == 64
+        assert digest != adapter.keyed_digest("what is the vault code")
+        assert digest != hashlib.sha256(b"what is the vault code?").hexdigest()

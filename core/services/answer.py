@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from ..events import QuestionAnswered, QuestionUnfinished
 from ..models import (
@@ -52,7 +52,17 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
 
 
 class AnswerService:
-    def __init__(self, *, retriever: Retriever, chat_model: ChatModel, units: UnitsOfWork) -> None:
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        chat_model: ChatModel,
+        units: UnitsOfWork,
+        digest: Callable[[str], str] = lambda text: hashlib.sha256(text.encode()).hexdigest(),
+    ) -> None:
+        """`digest` names a question in the audit trail: a keyed hash (the audit signer's), so a short
+        question cannot be found by hashing guesses."""
+        self._digest = digest
         self._retriever = retriever
         self._chat = chat_model
         self._units = units
@@ -71,7 +81,7 @@ class AnswerService:
     ) -> AsyncIterator[AnswerEvent]:
         """Stream the answer; the last event is AnswerDone with the full text and citations.
 
-        The audit record holds the question's hash and the cited documents, never the text.
+        The audit record holds the question's keyed digest and the cited documents, never the text.
         """
         hits = await self._retriever.retrieve(tenant, question)
         if not hits:
@@ -95,7 +105,7 @@ class AnswerService:
         """Audit a question whose answer never completed (an error, or the client went away)."""
         await self._units.publish(
             QuestionUnfinished(
-                tenant_id=tenant, caller=caller, question_digest=_digest(question), reason=reason
+                tenant_id=tenant, caller=caller, question_digest=self._digest(question), reason=reason
             )
         )
 
@@ -105,12 +115,8 @@ class AnswerService:
         event = QuestionAnswered(
             tenant_id=tenant,
             caller=caller,
-            question_digest=_digest(question),
+            question_digest=self._digest(question),
             answer_chars=len(answer),
             cited_documents=tuple(c.document_id for c in citations),
         )
         await self._units.publish(event)
-
-
-def _digest(question: str) -> str:
-    return hashlib.sha256(question.encode()).hexdigest()

@@ -25,6 +25,7 @@ from ..events import (
 )
 from ..models import SYSTEM_CALLER, ApiKey, Caller, Tenant, TenantId, TenantStatus, TenantUsage
 from ..ports import BlobStore, JobQueue, SemanticCache, VectorIndex
+from .refusals import RefusalLedger
 from .transactions import Transaction, UnitsOfWork
 
 KEY_ID_PREFIX = "rlk_"
@@ -101,8 +102,10 @@ class TenantService:
         index: VectorIndex,
         cache: SemanticCache | None = None,
         queue: JobQueue | None = None,
+        refusals: RefusalLedger | None = None,
     ) -> None:
         self._queue = queue
+        self._refusals = refusals
         self._units = units
         self._blobs = blobs
         self._index = index
@@ -243,8 +246,11 @@ class TenantService:
             await transaction.commit()
         return key
 
-    async def authenticate(self, token: str | None, *, caller: Caller) -> tuple[Tenant, ApiKey]:
-        """The active tenant the token belongs to; Unauthenticated or TenantDenied, both audited.
+    async def authenticate(
+        self, token: str | None, *, caller: Caller, source: str = "unknown"
+    ) -> tuple[Tenant, ApiKey]:
+        """The active tenant the token belongs to; Unauthenticated or TenantDenied, both audited
+        (aggregated per `source`, a keyed digest of the client's address, when a ledger is set).
 
         One read finds the key and its tenant; the secret's hash is compared in constant time, also
         when the key id is unknown.
@@ -259,13 +265,19 @@ class TenantService:
         reason = _key_refusal(token, found, matches)
         if reason is not None or found is None:  # an unknown key always has a reason
             await self._record_refusal(
-                AuthenticationFailed(tenant_id=None, caller=caller, reason=str(reason))
+                AuthenticationFailed(tenant_id=None, caller=caller, reason=str(reason), source=source)
             )
             raise Unauthenticated(_KEY_REQUIRED)
         key, tenant = found
         if tenant.status != TenantStatus.ACTIVE:
             await self._record_refusal(
-                AccessDenied(tenant_id=tenant.id, caller=caller, key_id=key.id, status=tenant.status.value)
+                AccessDenied(
+                    tenant_id=tenant.id,
+                    caller=caller,
+                    key_id=key.id,
+                    status=tenant.status.value,
+                    source=source,
+                )
             )
             if tenant.status == TenantStatus.DELETED:
                 raise Unauthenticated(_KEY_REQUIRED)
@@ -273,7 +285,10 @@ class TenantService:
         return tenant, key
 
     async def _record_refusal(self, event: AuthenticationFailed | AccessDenied) -> None:
-        await self._units.publish(event)
+        if self._refusals is not None:
+            await self._refusals.record(event)
+        else:
+            await self._units.publish(event)
 
 
 async def _live_tenant(transaction: Transaction, tenant_id: TenantId, *, for_update: bool = False) -> Tenant:

@@ -9,15 +9,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import math
 import re
 import uuid
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ragloom.core.errors import RagloomError, Unauthenticated
+from ragloom.core.errors import RagloomError, Throttled, Unauthenticated
 from ragloom.core.events import AdminAuthenticationFailed
-from ragloom.core.models import Caller
+from ragloom.core.models import ApiKey, Caller, Tenant
+from ragloom.core.services.throttle import FailureThrottle
 
 from ..passwords import verify_password
 from ..settings import AdminSettings
@@ -88,26 +90,37 @@ class AccessMiddleware:
         await self.app(scope, receive, send_with_id)
 
     async def _tenant(self, request: Request, state: dict, request_id: str) -> None:
-        tenants = await request.app.state.runtime.tenants()
-        tenant, key = await tenants.authenticate(
-            bearer_token(request), caller=Caller("anonymous", request_id)
-        )
+        tenant, key = await authenticate_tenant(request, Caller("anonymous", request_id))
         state["tenant"] = tenant.id
         state["caller"] = Caller(f"key:{key.id}", request_id)
 
     async def _admin(self, request: Request, state: dict, request_id: str) -> None:
-        admin: AdminSettings = request.app.state.runtime.settings.admin
+        runtime = request.app.state.runtime
+        admin: AdminSettings = runtime.settings.admin
         if self.local_admin and "authorization" not in request.headers:
             state["caller"] = Caller("admin:local-cli", request_id)
             return
         credentials = basic_credentials(request)
+        address = client_address(request)
+        keys: list[tuple[str, str]] = [("address", address)]
+        if credentials is not None:
+            keys.append(("admin", credentials[0][:200]))
+        throttle = await runtime.get("throttle")
+        _refuse_if_throttled(throttle, keys)
         if admin_matches(admin, credentials):
+            throttle.succeeded(*keys[1:])
             state["caller"] = Caller(f"admin:{admin.user}", request_id)
             return
-        units = await request.app.state.runtime.units()
+        throttle.failed(*keys)
         reason = "admin API disabled" if not admin.enabled else "bad credentials"
-        await units.publish(
-            AdminAuthenticationFailed(tenant_id=None, caller=Caller("anonymous", request_id), reason=reason)
+        refusals = await runtime.get("refusals")
+        await refusals.record(
+            AdminAuthenticationFailed(
+                tenant_id=None,
+                caller=Caller("anonymous", request_id),
+                reason=reason,
+                source=await source_of(request, address),
+            )
         )
         if not admin.enabled:
             raise Unauthenticated(
@@ -115,3 +128,41 @@ class AccessMiddleware:
                 "(or admin.user and admin.password_hash in the config)"
             )
         raise Unauthenticated("administrator credentials are required (HTTP Basic)")
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def source_of(request: Request, address: str) -> str:
+    """How the audit trail names a client: a keyed digest of its address, never the address."""
+    signer = await request.app.state.runtime.get("audit_signer")
+    return str(signer.keyed_digest(f"address:{address}"))[:16]
+
+
+def _refuse_if_throttled(throttle: FailureThrottle, keys: list[tuple[str, str]]) -> None:
+    wait = throttle.retry_after(*keys)
+    if wait > 0:
+        raise Throttled(f"too many failed attempts: try again in {math.ceil(wait)} s", retry_after=wait)
+
+
+async def authenticate_tenant(request: Request, caller: Caller) -> tuple[Tenant, ApiKey]:
+    """The tenant of the request's API key. Failures are throttled per client address and per key
+    id (429 with Retry-After, before the key is even looked up) and audited in aggregate."""
+    runtime = request.app.state.runtime
+    token = bearer_token(request)
+    address = client_address(request)
+    key_id = (token or "").partition(".")[0][:32]
+    keys = [("address", address)] + ([("key", key_id)] if key_id else [])
+    throttle: FailureThrottle = await runtime.get("throttle")
+    _refuse_if_throttled(throttle, keys)
+    tenants = await runtime.tenants()
+    try:
+        tenant, key = await tenants.authenticate(
+            token, caller=caller, source=await source_of(request, address)
+        )
+    except Unauthenticated:
+        throttle.failed(*keys)
+        raise
+    throttle.succeeded(*keys[1:])
+    return tenant, key

@@ -7,13 +7,11 @@ from starlette.responses import JSONResponse, Response
 
 from ragloom.core.models import Caller
 
-from .access import bearer_token
+from .access import authenticate_tenant
 
 
 async def verify(request: Request) -> Response:
-    tenants = await request.app.state.runtime.tenants()
-    caller = Caller("gateway", request.state.request_id)
-    tenant, key = await tenants.authenticate(bearer_token(request), caller=caller)
+    tenant, key = await authenticate_tenant(request, Caller("gateway", request.state.request_id))
     return JSONResponse(
         {"tenant_id": tenant.id, "key_id": key.id}, headers={"X-Tenant-Id": tenant.id, "X-Key-Id": key.id}
     )

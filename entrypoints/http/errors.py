@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -22,6 +23,7 @@ STATUS = {
     errors.UnsupportedMedia: 415,
     errors.ExtractionFailed: 422,
     errors.QuotaExceeded: 429,
+    errors.Throttled: 429,
     errors.ProviderUnavailable: 503,
 }
 BEARER_CHALLENGE = 'Bearer realm="ragloom"'
@@ -57,6 +59,8 @@ async def ragloom_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.RagloomError)
     status = status_of(exc)
     headers = {"Retry-After": "5"} if isinstance(exc, errors.ProviderUnavailable) and exc.retryable else None
+    if isinstance(exc, errors.Throttled):
+        headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
     if isinstance(exc, errors.Unauthenticated):
         challenge = BASIC_CHALLENGE if under(request.url.path, "/admin") else BEARER_CHALLENGE
         headers = {"WWW-Authenticate": challenge}

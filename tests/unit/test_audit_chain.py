@@ -102,7 +102,9 @@ async def test_an_anchor_catches_a_rewritten_and_re_signed_tail():
 async def test_chains_are_per_tenant_and_the_system_chain_holds_the_rest():
     _, units, trail = _units()
     await units.publish(
-        AuthenticationFailed(tenant_id=None, caller=Caller("anonymous"), reason="unknown API key")
+        AuthenticationFailed(
+            tenant_id=None, caller=Caller("anonymous"), reason="unknown API key", source="0123456789abcdef"
+        )
     )
     await units.publish(TenantCreated(tenant_id=T, caller=Caller("admin:root"), key_id="rlk_1"))
     await units.publish(TenantCreated(tenant_id=TenantId("t2"), caller=Caller("admin:root"), key_id="rlk_2"))

@@ -196,7 +196,10 @@ async def test_a_worker_opens_only_its_own_modalitys_adapters(tmp_path, monkeypa
 
     sys.modules.pop("fake_audio_library", None)
     registry = PluginRegistry([*BUILTIN_PLUGINS, "fake_audio_plugin"], load_entry_points=False)
-    settings = memory_settings(tmp_path, adapters={"media_extractor": ["text", "fake_audio"]})
+    # in the worker process itself (the sandbox would open them in its own processes)
+    settings = memory_settings(
+        tmp_path, adapters={"media_extractor": ["text", "fake_audio"]}, extraction={"sandbox": False}
+    )
     try:
         async with open_runtime(settings, registry, modality=Modality.TEXT) as runtime:
             await runtime.start_ingestion()

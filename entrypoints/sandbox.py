@@ -1,0 +1,225 @@
+"""Extraction of untrusted originals in worker processes that cannot take the service down.
+
+Each worker is a process forked from a fork server, with an address-space limit (`RLIMIT_AS`) and,
+per document, a CPU-time limit; the service waits for its answer no longer than the wall-time limit.
+A worker that runs out of memory, crashes, overruns or is cancelled is killed and replaced; the
+document fails with the reason, the service goes on. The workers open the configured media
+extractor adapters themselves, so the service process never imports a parser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import resource
+import signal
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ragloom.core.errors import ExtractionFailed, InvalidInput, RagloomError, UnsupportedMedia
+from ragloom.core.models import Extraction
+
+Adapter = tuple[str, dict[str, Any]]  # a media extractor's adapter name and its settings
+_PRELOAD = ["ragloom.entrypoints.sandbox", "ragloom.adapters.text_extract.formats"]
+_ERRORS: dict[str, type[RagloomError]] = {
+    "ExtractionFailed": ExtractionFailed,
+    "UnsupportedMedia": UnsupportedMedia,
+    "InvalidInput": InvalidInput,
+}
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    processes: int = 2
+    memory_bytes: int = 1 << 30
+    timeout_seconds: float = 120.0
+
+
+def _worker_main(
+    connection: multiprocessing.connection.Connection, adapters: Sequence[Adapter], memory_bytes: int
+) -> None:
+    """A worker: open the extractors, then extract what the service sends until it hangs up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the service, which stops us
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    loop = asyncio.new_event_loop()
+    stack = AsyncExitStack()
+    extractors = loop.run_until_complete(_open(stack, adapters))
+    try:
+        connection.send(("ready", None))
+    except OSError:  # the service stopped while this worker started
+        return
+    while True:
+        try:
+            source, media_type, filename, cpu_seconds = connection.recv()
+        except (EOFError, OSError):
+            return
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        spent = used.ru_utime + used.ru_stime
+        resource.setrlimit(resource.RLIMIT_CPU, (int(spent + cpu_seconds) + 1, resource.RLIM_INFINITY))
+        try:
+            extractor = next((e for e in extractors if media_type in e.media_types), None)
+            if extractor is None:
+                raise UnsupportedMedia(f"no extractor is configured for {media_type}")
+            result = loop.run_until_complete(extractor.extract(Path(source), media_type, filename))
+            connection.send(("ok", result))
+        except RagloomError as error:
+            connection.send(("error", type(error).__name__, error.message))
+        except MemoryError:
+            connection.send(("memory", None))
+            return  # a fresh worker replaces this one
+        except Exception as error:  # a parser's bug fails the document, not the worker
+            connection.send(
+                ("error", "ExtractionFailed", f"internal error in extraction: {type(error).__name__}")
+            )
+
+
+async def _open(stack: AsyncExitStack, adapters: Sequence[Adapter]) -> list[Any]:
+    from ragloom.contracts.spec import Port
+
+    from .bootstrap import load_registry
+
+    registry = load_registry()
+    opened = []
+    for name, data in adapters:
+        spec = registry.find(Port.MEDIA_EXTRACTOR, name)
+        if spec is None:
+            raise RuntimeError(f"media extractor {name!r} is not installed in the worker")
+        opened.append(await stack.enter_async_context(spec.factory(spec.settings.model_validate(data))))
+    return opened
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+class _Worker:
+    def __init__(self, process: Any, connection: multiprocessing.connection.Connection) -> None:
+        self.process = process
+        self.connection = connection
+
+    async def receive(self, timeout: float) -> Any:
+        """The worker's next message; TimeoutError after `timeout` s, EOFError if it died."""
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        fd = self.connection.fileno()
+        loop.add_reader(fd, _resolve, readable)
+        try:
+            await asyncio.wait_for(readable, timeout)
+        finally:
+            loop.remove_reader(fd)
+        return await asyncio.to_thread(self.connection.recv)
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class SandboxedExtractor:
+    """The MediaExtractor port over a pool of sandboxed worker processes."""
+
+    def __init__(
+        self, adapters: Sequence[Adapter], media_types: frozenset[str], limits: SandboxLimits
+    ) -> None:
+        self._adapters = list(adapters)
+        self._media_types = media_types
+        self._limits = limits
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(_PRELOAD)
+        self._slots = asyncio.Semaphore(limits.processes)
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+
+    @property
+    def media_types(self) -> frozenset[str]:
+        return self._media_types
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the live workers (for operators and fault tests)."""
+        return [w.process.pid for w in [*self._idle, *self._busy] if w.process.is_alive()]
+
+    async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
+        if media_type not in self._media_types:
+            raise UnsupportedMedia(f"no extractor is configured for {media_type}")
+        async with self._slots:
+            worker = self._idle.pop() if self._idle else await self._start()
+            self._busy.add(worker)
+            healthy = False
+            try:
+                reply = await self._ask(worker, source, media_type, filename)
+                healthy = reply[0] in ("ok", "error")
+            finally:
+                self._busy.discard(worker)
+                if healthy:
+                    self._idle.append(worker)
+                else:
+                    await asyncio.to_thread(worker.kill)
+        if reply[0] == "ok":
+            return reply[1]
+        raise _ERRORS.get(reply[1], ExtractionFailed)(reply[2])
+
+    async def _ask(self, worker: _Worker, source: Path, media_type: str, filename: str) -> Any:
+        limits = self._limits
+        started = time.monotonic()
+        worker.connection.send((str(source), media_type, filename, limits.timeout_seconds))
+        try:
+            reply = await worker.receive(limits.timeout_seconds)
+        except TimeoutError:
+            raise ExtractionFailed(
+                f"extraction took over {limits.timeout_seconds:g} s (extraction.timeout_seconds)"
+            ) from None
+        except (EOFError, OSError):
+            worker.process.join(1)
+            code = worker.process.exitcode
+            cause = "its CPU time ran out" if code == -signal.SIGXCPU else f"it died (exit code {code})"
+            raise ExtractionFailed(
+                f"the extraction process stopped after {time.monotonic() - started:.0f} s: {cause}"
+            ) from None
+        if reply[0] == "memory":
+            raise ExtractionFailed(
+                f"extraction ran out of memory (extraction.memory_bytes: {limits.memory_bytes})"
+            )
+        return reply
+
+    async def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(child, self._adapters, self._limits.memory_bytes), daemon=True
+        )
+        await asyncio.to_thread(process.start)
+        child.close()
+        worker = _Worker(process, parent)
+        try:
+            ready = await worker.receive(60)
+        except (TimeoutError, EOFError, OSError) as error:
+            await asyncio.to_thread(worker.kill)
+            raise ExtractionFailed(f"the extraction process did not start: {type(error).__name__}") from None
+        if ready[0] != "ready":
+            await asyncio.to_thread(worker.kill)
+            raise ExtractionFailed("the extraction process did not start")
+        return worker
+
+    async def aclose(self) -> None:
+        workers = [*self._idle, *self._busy]
+        self._idle.clear()
+        for worker in workers:
+            await asyncio.to_thread(worker.kill)
+
+
+@asynccontextmanager
+async def open_sandbox(
+    adapters: Sequence[Adapter], media_types: frozenset[str], limits: SandboxLimits
+) -> AsyncIterator[SandboxedExtractor]:
+    sandbox = SandboxedExtractor(adapters, media_types, limits)
+    try:
+        yield sandbox
+    finally:
+        await sandbox.aclose()
