@@ -99,8 +99,18 @@ SCHEMAS.update(
             "required": ["name"],
             "properties": {
                 "name": {"type": "string", "minLength": 1, "maxLength": 200},
-                "max_documents": {"type": ["integer", "null"], "minimum": 0, "description": "0 = unlimited"},
-                "max_bytes": {"type": ["integer", "null"], "minimum": 0, "description": "0 = unlimited"},
+                "max_documents": {
+                    "type": ["integer", "null"],
+                    "minimum": 0,
+                    "maximum": 2**63 - 1,
+                    "description": "0 = unlimited",
+                },
+                "max_bytes": {
+                    "type": ["integer", "null"],
+                    "minimum": 0,
+                    "maximum": 2**63 - 1,
+                    "description": "0 = unlimited",
+                },
             },
         },
         "Tenant": {

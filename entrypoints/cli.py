@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -319,7 +320,13 @@ def db_migrate(config: ConfigOption = None) -> None:
     raise typer.Exit(_run(admin_commands.db_migrate(load_settings(config))))
 
 
+PRIVATE_UMASK = 0o077  # RAGLOOM_HOME holds chunk text, keys and the audit trail: owner only
+
+
 def main() -> None:
+    """The `ragloom` command. Every file it creates is private (0600, folders 0700), whatever the
+    umask it was started with."""
+    os.umask(PRIVATE_UMASK)
     app(prog_name="ragloom")
 
 

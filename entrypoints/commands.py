@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+import fcntl
 import json
 import mimetypes
+import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -15,7 +20,7 @@ from pydantic import BaseModel, SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ragloom.core.errors import InvalidInput, ProviderUnavailable
+from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
 
 from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
 from .client import forget_server, open_client, record_server, show_new_key
@@ -49,13 +54,41 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
         auth = f'-H "Authorization: Bearer $(cat {key_file})" ' if key_file.exists() else ""
         err.print(f"  try: curl -N {url}/v1/query {auth}-H 'content-type: application/json' -d '{question}'")
 
-    err.print(f"ragloom is starting on {url} ...")
-    app = create_app(settings, on_ready=ready, on_new_key=lambda o: show_new_key(settings, o))
-    try:
-        await hypercorn_serve(cast(Any, app), config)  # Starlette is an ASGI app; the stubs disagree
-    finally:
-        forget_server(settings)
+    faulthandler.enable()  # a fatal signal still leaves a traceback on stderr
+    with home_lock(settings):
+        err.print(f"ragloom is starting on {url} ...")
+        app = create_app(settings, on_ready=ready, on_new_key=lambda o: show_new_key(settings, o))
+        try:
+            await hypercorn_serve(cast(Any, app), config)  # Starlette is an ASGI app; the stubs disagree
+        finally:
+            forget_server(settings)
     return 0
+
+
+@contextmanager
+def home_lock(settings: Settings) -> Iterator[None]:
+    """One `ragloom serve` per RAGLOOM_HOME on the embedded profile (its stores are single-process):
+    a second one stops at once with a clear message instead of failing inside the stores."""
+    if settings.profile != "embedded":
+        yield
+        return
+    path = Path(settings.home) / "serve.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise StoreInUse(
+                f"another `ragloom serve` (pid {holder}) already serves {settings.home}: stop it, or set "
+                "RAGLOOM_HOME to another folder"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
 
 
 async def worker(settings: Settings, modality: str) -> int:

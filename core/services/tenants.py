@@ -63,11 +63,16 @@ def _tenant_name(name: object) -> str:
     return name
 
 
+MAX_LIMIT = 2**63 - 1  # what a 64-bit column holds
+
+
 def _limit(value: object, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"field {field!r} must be a whole number >= 0 (0 = unlimited) or null")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LIMIT:
+        raise InvalidInput(
+            f"field {field!r} must be a whole number from 0 (unlimited) to {MAX_LIMIT}, or null"
+        )
     return value
 
 

@@ -130,6 +130,22 @@ class AccessMiddleware:
         raise Unauthenticated("administrator credentials are required (HTTP Basic)")
 
 
+async def is_administrator(request: Request) -> bool:
+    """Whether the request carries the administrator's Basic credentials (throttled like /admin)."""
+    runtime = request.app.state.runtime
+    credentials = basic_credentials(request)
+    keys = [("address", client_address(request))]
+    if credentials is not None:
+        keys.append(("admin", credentials[0][:200]))
+    throttle = await runtime.get("throttle")
+    _refuse_if_throttled(throttle, keys)
+    if admin_matches(runtime.settings.admin, credentials):
+        throttle.succeeded(*keys[1:])
+        return True
+    throttle.failed(*keys)
+    return False
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -65,6 +66,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.upload_slots = asyncio.Semaphore(settings.http.max_concurrent_uploads)
         secret = settings.http.link_signing_key
         app.state.links = LinkSigner(
             secret.get_secret_value().encode() if secret is not None else secrets.token_bytes(32)

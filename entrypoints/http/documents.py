@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -10,7 +11,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from ragloom.core.errors import NotFound
+from ragloom.core.errors import NotFound, ProviderUnavailable
 from ragloom.core.models import DocumentId
 
 from .bodies import int_param
@@ -25,13 +26,21 @@ def _document_id(request: Request) -> DocumentId:
     try:
         return DocumentId(str(uuid.UUID(raw)))
     except ValueError:
-        raise NotFound(f"document {raw!r} not found") from None
+        raise NotFound(f"document {raw[:80]!r} not found") from None
 
 
 async def upload_document(request: Request) -> Response:
+    """POST /v1/documents. At most `http.max_concurrent_uploads` bodies are received at once; past
+    that the server answers 503 with Retry-After rather than queue more spooled files."""
     runtime = request.app.state.runtime
+    slots: asyncio.Semaphore = request.app.state.upload_slots
+    if slots.locked():
+        raise ProviderUnavailable(
+            f"the server is receiving {runtime.settings.http.max_concurrent_uploads} uploads already: "
+            "try again shortly"
+        )
     service = await runtime.documents()
-    async with read_upload(request, runtime.settings.http.max_upload_bytes) as upload:
+    async with slots, read_upload(request, runtime.settings.http.max_upload_bytes) as upload:
         result = await service.upload(tenant_of(request), upload, caller=caller_of(request))
     body = document_json(result.document)
     if not result.created:

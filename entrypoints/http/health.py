@@ -7,17 +7,22 @@ from starlette.responses import JSONResponse, Response
 
 from ragloom.contracts.openapi import openapi_document
 
+from .access import is_administrator
+
 
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
 async def readyz(request: Request) -> Response:
+    """Ready or not for anyone; which backing service failed, and how, for the administrator only
+    (HTTP Basic): the details name paths and hosts."""
     checks = await request.app.state.runtime.readiness()
     ready = all(value == "ok" for value in checks.values())
-    return JSONResponse(
-        {"status": "ready" if ready else "unavailable", "checks": checks}, 200 if ready else 503
-    )
+    body: dict[str, object] = {"status": "ready" if ready else "unavailable"}
+    if "authorization" in request.headers and await is_administrator(request):
+        body["checks"] = checks
+    return JSONResponse(body, 200 if ready else 503)
 
 
 async def openapi(request: Request) -> Response:

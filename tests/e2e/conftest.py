@@ -4,13 +4,15 @@ import pytest
 from ragloom.entrypoints.http.app import create_app
 from ragloom.entrypoints.settings import load_settings
 from tests.helpers.runtime import bearer, default_key
+from tests.helpers.tenants import ADMIN_SETTINGS
 
 
 @pytest.fixture
 def embedded_settings(tmp_path):
     """The shipped embedded profile (real model, qdrant-edge, SQLite, local blobs) in a temp home."""
     return load_settings(
-        environ={"RAGLOOM_HOME": str(tmp_path / "home")}, overrides={"http": {"max_upload_bytes": 200_000}}
+        environ={"RAGLOOM_HOME": str(tmp_path / "home")},
+        overrides={"http": {"max_upload_bytes": 200_000}, "admin": ADMIN_SETTINGS},
     )
 
 

@@ -2,12 +2,14 @@
 
 import re
 
+import httpx
 import pytest
 
 from ragloom.contracts.openapi import openapi_document
 from ragloom.entrypoints.http.app import ROUTES
 from tests.e2e.scenario import run_scenario, upload
 from tests.helpers.runtime import wait_for_status
+from tests.helpers.tenants import ADMIN
 
 
 async def test_text_question_answered_end_to_end(client):
@@ -100,7 +102,11 @@ async def test_unknown_route_and_method_answer_json(client):
 
 async def test_health_and_readiness(client):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
-    ready = (await client.get("/readyz")).json()
+    anonymous = await client.get("/readyz", headers={"Authorization": ""})
+    assert anonymous.json() == {"status": "ready"}  # no paths or hosts for the unauthenticated
+    as_tenant = await client.get("/readyz")
+    assert as_tenant.json() == {"status": "ready"}
+    ready = (await client.get("/readyz", auth=httpx.BasicAuth(*ADMIN))).json()
     assert ready["status"] == "ready"
     assert ready["checks"]["vector_index"] == "ok" and ready["checks"]["metadata_store"] == "ok"
 
