@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import multiprocessing.connection
+import os
 import resource
 import signal
 import time
@@ -26,6 +27,7 @@ from ragloom.core.errors import ExtractionFailed, InvalidInput, RagloomError, Un
 from ragloom.core.models import Extraction
 
 Adapter = tuple[str, dict[str, Any]]  # a media extractor's adapter name and its settings
+_OUT_OF_MEMORY = 3  # a worker's exit code when its memory limit stopped an extraction
 _PRELOAD = ["ragloom.entrypoints.sandbox", "ragloom.adapters.text_extract.formats"]
 _ERRORS: dict[str, type[RagloomError]] = {
     "ExtractionFailed": ExtractionFailed,
@@ -71,8 +73,7 @@ def _worker_main(
         except RagloomError as error:
             connection.send(("error", type(error).__name__, error.message))
         except MemoryError:
-            connection.send(("memory", None))
-            return  # a fresh worker replaces this one
+            os._exit(_OUT_OF_MEMORY)  # no reply: even that could fail now; a fresh worker replaces us
         except Exception as error:  # a parser's bug fails the document, not the worker
             connection.send(
                 ("error", "ExtractionFailed", f"internal error in extraction: {type(error).__name__}")
@@ -177,16 +178,16 @@ class SandboxedExtractor:
                 f"extraction took over {limits.timeout_seconds:g} s (extraction.timeout_seconds)"
             ) from None
         except (EOFError, OSError):
-            worker.process.join(1)
+            await asyncio.to_thread(worker.process.join, 1)
             code = worker.process.exitcode
+            if code == _OUT_OF_MEMORY:
+                raise ExtractionFailed(
+                    f"extraction ran out of memory (extraction.memory_bytes: {limits.memory_bytes})"
+                ) from None
             cause = "its CPU time ran out" if code == -signal.SIGXCPU else f"it died (exit code {code})"
             raise ExtractionFailed(
                 f"the extraction process stopped after {time.monotonic() - started:.0f} s: {cause}"
             ) from None
-        if reply[0] == "memory":
-            raise ExtractionFailed(
-                f"extraction ran out of memory (extraction.memory_bytes: {limits.memory_bytes})"
-            )
         return reply
 
     async def _start(self) -> _Worker:
