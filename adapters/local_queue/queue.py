@@ -84,24 +84,25 @@ class FairJobQueue:
                     del self._waiting[tenant]
                 else:
                     self._waiting.move_to_end(tenant)  # its next job waits for the others' turn
-                running[job.document_id] = asyncio.create_task(self._run(job))
+                task = asyncio.create_task(self._run(job))
+                task.add_done_callback(lambda _, job=job: self._finished(job))  # also if cancelled unstarted
+                running[job.document_id] = task
                 started = True
 
     async def _run(self, job: IngestJob) -> None:
         assert self._runner is not None
         try:
             await self._runner(job)
-        except asyncio.CancelledError:
-            raise
         except Exception:
             log.exception("the job for document %s failed", job.document_id)
-        finally:
-            running = self._running.get(job.tenant_id, {})
-            running.pop(job.document_id, None)
-            if not running:
-                self._running.pop(job.tenant_id, None)
-            self._pump()
-            self._settle()
+
+    def _finished(self, job: IngestJob) -> None:
+        running = self._running.get(job.tenant_id, {})
+        running.pop(job.document_id, None)
+        if not running:
+            self._running.pop(job.tenant_id, None)
+        self._pump()
+        self._settle()
 
     def _total_running(self) -> int:
         return sum(len(tasks) for tasks in self._running.values())

@@ -68,7 +68,10 @@ async def query(request: Request) -> Response:
         finally:
             if unfinished:  # shielded: a disconnect cancels the stream, not its audit record
                 with anyio.CancelScope(shield=True):
-                    await service.record_unfinished(tenant, question, caller, unfinished)
+                    try:
+                        await service.record_unfinished(tenant, question, caller, unfinished)
+                    except Exception:  # the client has its error event; the log keeps the rest
+                        log.exception("the audit record of an unfinished answer could not be written")
 
     return StreamingResponse(
         events(),
