@@ -11,6 +11,6 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.extractive",
     "ragloom.plugins.bm25",
     "ragloom.plugins.cross_encoder",
-    "ragloom.plugins.taskiq",
+    "ragloom.plugins.redis_streams",
     "ragloom.plugins.local_queue",
 )

@@ -1,5 +1,5 @@
-"""The JobQueue contract (the in-process queue, and Taskiq on the real Redis), and the in-process
-queue's fairness and cancellation."""
+"""The JobQueue contract (the in-process queue, and Redis streams on the real Redis), and both
+queues' fairness and cancellation."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from ragloom.adapters.local_queue.queue import FairJobQueue, open_local_queue
 from ragloom.adapters.local_queue.settings import LocalQueueSettings
-from ragloom.adapters.taskiq.queue import open_redis_queue
-from ragloom.adapters.taskiq.settings import RedisQueueSettings
+from ragloom.adapters.redis_streams.queue import open_redis_queue
+from ragloom.adapters.redis_streams.settings import RedisQueueSettings
 from ragloom.contracts.testing.job_queue import JobQueueContract, job
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
@@ -25,7 +25,7 @@ class TestFairJobQueue(JobQueueContract):
 
 
 @pytest.mark.redis
-class TestTaskiqRedisQueue(JobQueueContract):
+class TestRedisStreamQueue(JobQueueContract):
     @pytest.fixture
     async def adapter(self, redis_prefix):
         settings = RedisQueueSettings(url=REDIS_URL, queue_prefix=redis_prefix, redelivery_idle_seconds=60)
@@ -107,3 +107,57 @@ async def test_the_same_document_is_not_queued_twice():
     queue.attach(lambda job: _record(ran, job))
     await queue.wait_idle()
     assert ran == ["d"]
+
+
+@pytest.mark.redis
+async def test_on_redis_a_tenants_backlog_does_not_hold_up_anothers_next_job(redis_prefix):
+    settings = RedisQueueSettings(
+        url=REDIS_URL, queue_prefix=redis_prefix, max_concurrent_jobs=1, per_tenant_jobs=1
+    )
+    order: list[str] = []
+
+    async def runner(job):
+        order.append(job.document_id)
+
+    async with open_redis_queue(settings) as queue:
+        for n in range(18):
+            await queue.enqueue(IngestJob(TenantId("busy"), DocumentId(f"busy-{n}"), Modality.TEXT))
+        await queue.enqueue(IngestJob(TenantId("small"), DocumentId("small-1"), Modality.TEXT))
+        queue.attach(runner)
+        worker = asyncio.create_task(queue.consume(Modality.TEXT))
+        try:
+            async with asyncio.timeout(20):
+                while len(order) < 19:
+                    await asyncio.sleep(0.05)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+    assert order.index("small-1") <= 1  # its turn came at once, not after 18 of busy's jobs
+    assert sorted(order) == sorted([f"busy-{n}" for n in range(18)] + ["small-1"])
+
+
+@pytest.mark.redis
+async def test_on_redis_cancelling_deletes_a_tenants_queued_jobs(redis_prefix):
+    settings = RedisQueueSettings(url=REDIS_URL, queue_prefix=redis_prefix)
+    ran: list[str] = []
+
+    async def runner(job):
+        ran.append(job.document_id)
+
+    async with open_redis_queue(settings) as queue:
+        for n in range(3):
+            await queue.enqueue(IngestJob(TenantId("gone"), DocumentId(f"g{n}"), Modality.TEXT))
+        await queue.enqueue(IngestJob(TenantId("kept"), DocumentId("k1"), Modality.TEXT))
+        assert await queue.cancel(TenantId("gone"), DocumentId("g1")) == 1
+        assert await queue.cancel(TenantId("gone")) == 2
+        queue.attach(runner)
+        worker = asyncio.create_task(queue.consume(Modality.TEXT))
+        try:
+            async with asyncio.timeout(10):
+                while not ran:
+                    await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+    assert ran == ["k1"]

@@ -70,11 +70,12 @@ async def test_production_profile_end_to_end(production_settings, postgres_admin
     assert dict(statuses) == {"ready": 3}
     assert revision
     client = aioredis.from_url(REDIS_URL)
-    streams = [key.decode() async for key in client.scan_iter(match=f"{redis_prefix}:ingest:*")]
-    assert f"{redis_prefix}:ingest:text" in streams
-    pending = await client.xpending(f"{redis_prefix}:ingest:text", f"{redis_prefix}-workers")
+    streams = [key.decode() async for key in client.scan_iter(match=f"{redis_prefix}:ingest:text:*")]
+    assert len(streams) == 1  # one stream for the one tenant that uploaded
+    pending = await client.xpending(streams[0], f"{redis_prefix}-workers")
+    left = await client.xlen(streams[0])
     await client.aclose()
-    assert pending["pending"] == 0
+    assert pending["pending"] == 0 and left == 0  # every job acknowledged and removed
 
 
 async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp_path, postgres_url):

@@ -28,7 +28,7 @@ HEAVY = (
     "qdrant_edge",
     "qdrant_client",
     "sqlalchemy",
-    "taskiq",
+    "redis",
     "onnxruntime",
 )
 

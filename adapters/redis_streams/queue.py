@@ -1,0 +1,232 @@
+"""RedisStreamQueue: ingestion jobs in Redis streams, one stream per (modality, tenant).
+
+A set per modality names the tenants with a stream. A worker reads one job from each eligible
+tenant's stream in a single XREADGROUP, so tenants take turns however deep one tenant's backlog is,
+and it runs at most `per_tenant_jobs` of one tenant at once. A job is acknowledged (and removed)
+when the runner is done with it; one whose worker died is claimed again after
+`redelivery_idle_seconds`. Cancelling a tenant's jobs deletes its queued ones from Redis at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from ragloom.core.errors import ProviderUnavailable
+from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
+from ragloom.core.ports import IngestRunner
+
+from .settings import RedisQueueSettings
+
+log = logging.getLogger(__name__)
+READ_BLOCK_MS = 1000
+STREAMS_PER_READ = 256  # tenants offered a turn in one read; the rest get theirs in the next
+_T = TypeVar("_T")
+
+
+class RedisStreamQueue:
+    def __init__(self, client: Redis, settings: RedisQueueSettings) -> None:
+        self._client = client
+        self._settings = settings
+        self._prefix = settings.queue_prefix
+        self._group = f"{settings.queue_prefix}-workers"
+        self._runner: IngestRunner | None = None
+        self._ready = asyncio.Event()
+        self._groups: set[str] = set()
+
+    @property
+    def runs_in_process(self) -> bool:
+        return False
+
+    def stream(self, modality: Modality, tenant: TenantId) -> str:
+        return f"{self._prefix}:ingest:{Modality(modality).value}:{tenant}"
+
+    def _tenants_key(self, modality: Modality) -> str:
+        return f"{self._prefix}:tenants:{Modality(modality).value}"
+
+    def attach(self, runner: IngestRunner) -> None:
+        self._runner = runner
+        self._ready.set()
+
+    async def enqueue(self, job: IngestJob) -> None:
+        fields = {"tenant": job.tenant_id, "document": job.document_id, "modality": job.modality.value}
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.stream(job.modality, job.tenant_id), fields)  # type: ignore[arg-type]
+            pipe.sadd(self._tenants_key(job.modality), job.tenant_id)
+            await _call(pipe.execute())
+
+    async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
+        """Delete the tenant's (or one document's) queued jobs from Redis; workers drop running ones
+        at their next check of the document's status."""
+        removed = 0
+        for modality in Modality:
+            stream = self.stream(modality, tenant)
+            entries = await _call(self._client.xrange(stream))
+            doomed = [
+                entry_id
+                for entry_id, fields in entries
+                if document_id is None or _text(fields.get(b"document")) == document_id
+            ]
+            if doomed:
+                removed += int(await _call(self._client.xdel(stream, *doomed)))
+        return removed
+
+    async def consume(self, modality: Modality) -> None:
+        """Serve until cancelled. The blocking reads are not cancelled mid-flight (the Redis client
+        can lose a cancellation there): the worker stops after its current read, at most a second
+        later, and its connections are closed if even that does not happen."""
+        stop = asyncio.Event()
+        serving = asyncio.create_task(self._serve(modality, stop))
+        try:
+            await asyncio.shield(serving)
+        finally:
+            stop.set()
+            done, _ = await asyncio.wait({serving}, timeout=READ_BLOCK_MS / 1000 + 2)
+            if not done:
+                await self._client.connection_pool.disconnect()
+                await asyncio.wait({serving}, timeout=2)
+
+    async def _serve(self, modality: Modality, stop: asyncio.Event) -> None:
+        consumer = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        running: dict[str, set[asyncio.Task[None]]] = {}
+        turn = 0
+        last_claim = 0.0
+        loop = asyncio.get_running_loop()
+        try:
+            while not stop.is_set():
+                if not self._ready.is_set():
+                    await asyncio.sleep(0.05)
+                    continue
+                busy = sum(len(tasks) for tasks in running.values())
+                if busy >= self._settings.max_concurrent_jobs:
+                    await asyncio.wait(
+                        [t for tasks in running.values() for t in tasks],
+                        timeout=READ_BLOCK_MS / 1000,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    continue
+                if loop.time() - last_claim > self._settings.redelivery_idle_seconds / 2:
+                    last_claim = loop.time()
+                    await self._claim_abandoned(modality, consumer, running)
+                tenants = sorted(
+                    _text(t) for t in await _call(self._client.smembers(self._tenants_key(modality)))
+                )
+                eligible = [t for t in tenants if len(running.get(t, ())) < self._settings.per_tenant_jobs]
+                if not eligible:
+                    await asyncio.sleep(READ_BLOCK_MS / 1000)
+                    continue
+                turn = (turn + 1) % len(eligible)
+                offered = (eligible[turn:] + eligible[:turn])[:STREAMS_PER_READ]
+                streams = {self.stream(modality, TenantId(t)): ">" for t in offered}
+                await self._ensure_groups(streams)
+                replies = await _call(
+                    self._client.xreadgroup(self._group, consumer, streams, count=1, block=READ_BLOCK_MS)
+                )
+                for stream, messages in replies or []:
+                    for entry_id, fields in messages:
+                        self._start(_text(stream), entry_id, fields, running)
+        finally:
+            tasks = [t for group in running.values() for t in group]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _start(
+        self, stream: str, entry_id: Any, fields: dict, running: dict[str, set[asyncio.Task[None]]]
+    ) -> None:
+        tenant = _text(fields.get(b"tenant"))
+        task = asyncio.create_task(self._handle(stream, entry_id, fields))
+        running.setdefault(tenant, set()).add(task)
+        task.add_done_callback(lambda done: running.get(tenant, set()).discard(done))
+
+    async def _handle(self, stream: str, entry_id: Any, fields: dict) -> None:
+        """Run one job, then acknowledge and remove it (also when the runner failed: the runner
+        records failures itself, and a job that always fails must not loop for ever)."""
+        try:
+            job = IngestJob(
+                TenantId(_text(fields[b"tenant"])),
+                DocumentId(_text(fields[b"document"])),
+                Modality(_text(fields[b"modality"])),
+            )
+        except (KeyError, ValueError):
+            log.warning("dropping a malformed job %s from %s", entry_id, stream)
+        else:
+            assert self._runner is not None
+            try:
+                await self._runner(job)
+            except Exception:
+                log.exception("the job for document %s failed", job.document_id)
+        with contextlib.suppress(RedisError, OSError):
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.xack(stream, self._group, entry_id)
+                pipe.xdel(stream, entry_id)
+                await pipe.execute()
+
+    async def _ensure_groups(self, streams: dict[str, str]) -> None:
+        for stream in streams:
+            if stream in self._groups:
+                continue
+            try:
+                await self._client.xgroup_create(stream, self._group, id="0", mkstream=True)
+            except ResponseError as error:
+                if "BUSYGROUP" not in str(error):
+                    raise ProviderUnavailable(f"job queue unavailable: {error}") from error
+            self._groups.add(stream)
+
+    async def _claim_abandoned(
+        self, modality: Modality, consumer: str, running: dict[str, set[asyncio.Task[None]]]
+    ) -> None:
+        """Take over jobs a dead worker left unacknowledged for `redelivery_idle_seconds`."""
+        idle_ms = self._settings.redelivery_idle_seconds * 1000
+        for tenant in await _call(self._client.smembers(self._tenants_key(modality))):
+            stream = self.stream(modality, TenantId(_text(tenant)))
+            if stream not in self._groups:
+                continue
+            try:
+                claimed = await self._client.xautoclaim(stream, self._group, consumer, idle_ms, count=10)
+            except (RedisError, OSError) as error:
+                log.warning("could not claim abandoned jobs of %s: %s", stream, error)
+                continue
+            for entry_id, fields in claimed[1]:
+                if fields:
+                    self._start(stream, entry_id, fields, running)
+
+    async def wait_idle(self) -> None:
+        """Jobs run in the worker processes; nothing runs in this one."""
+
+    async def health(self) -> None:
+        await _call(self._client.ping())
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def _call(awaitable: Awaitable[_T]) -> _T:
+    try:
+        return await awaitable
+    except (RedisError, OSError) as error:
+        raise ProviderUnavailable(f"job queue unavailable: {error}") from error
+
+
+@asynccontextmanager
+async def open_redis_queue(settings: RedisQueueSettings) -> AsyncIterator[RedisStreamQueue]:
+    client: Redis = Redis.from_url(
+        settings.url.get_secret_value(),
+        max_connections=settings.max_connections,
+        socket_connect_timeout=5,
+    )
+    try:
+        yield RedisStreamQueue(client, settings)
+    finally:
+        await client.aclose()
