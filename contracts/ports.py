@@ -28,6 +28,7 @@ PORTS: Mapping[Port, PortInfo] = {
     Port.SPARSE_ENCODER: PortInfo(ports.SparseEncoder, required=False),
     Port.RERANKER: PortInfo(ports.Reranker, required=False),
     Port.MEDIA_EXTRACTOR: PortInfo(ports.MediaExtractor, required=True, multiple=True),
+    Port.SPEECH_TO_TEXT: PortInfo(ports.SpeechToText, required=False),
     Port.PII_SCRUBBER: PortInfo(ports.PiiScrubber, required=False),
     Port.CHAT_MODEL: PortInfo(ports.ChatModel, required=True),
     Port.SEMANTIC_CACHE: PortInfo(ports.SemanticCache, required=False),

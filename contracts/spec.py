@@ -24,6 +24,7 @@ class Port(enum.StrEnum):
     SPARSE_ENCODER = "sparse_encoder"
     RERANKER = "reranker"
     MEDIA_EXTRACTOR = "media_extractor"
+    SPEECH_TO_TEXT = "speech_to_text"
     PII_SCRUBBER = "pii_scrubber"
     CHAT_MODEL = "chat_model"
     SEMANTIC_CACHE = "semantic_cache"
@@ -47,6 +48,8 @@ class AdapterSpec:
     config. Use `SecretStr` for secrets: `ragloom plugins` redacts them. Import the vendor library
     inside the factory, not at the top of the plugin module, so loading the registry stays light.
     `modality` says which worker pool needs the adapter (media extractors); None: every pool.
+    `requires` names ports whose configured adapters the factory is handed, by port value, as keyword
+    arguments: `factory(settings, speech_to_text=...)` (an audio extractor needs a transcriber).
     """
 
     port: Port
@@ -56,6 +59,7 @@ class AdapterSpec:
     description: str = ""
     media_types: frozenset[str] = field(default_factory=frozenset)
     modality: str | None = None
+    requires: tuple[Port, ...] = ()
 
 
 def lazy(target: str) -> AdapterFactory:
@@ -64,9 +68,9 @@ def lazy(target: str) -> AdapterFactory:
     module_name, _, attribute = target.partition(":")
 
     @asynccontextmanager
-    async def factory(settings: Any) -> AsyncIterator[Any]:
+    async def factory(settings: Any, **requirements: Any) -> AsyncIterator[Any]:
         opener = getattr(importlib.import_module(module_name), attribute)
-        async with opener(settings) as adapter:
+        async with opener(settings, **requirements) as adapter:
             yield adapter
 
     factory.__qualname__ = factory.__name__ = target

@@ -65,20 +65,79 @@ def _pack(sentences: Sequence[str], policy: ChunkingPolicy) -> list[str]:
     return chunks
 
 
+def _chunk(
+    ordinal: int,
+    text: str,
+    title: str,
+    policy: ChunkingPolicy,
+    *,
+    page: int | None = None,
+    start_seconds: float | None = None,
+    end_seconds: float | None = None,
+) -> Chunk:
+    embed_text = f"{title}\n{text}" if policy.include_title and title else text
+    return Chunk(
+        ordinal=ordinal,
+        text=text,
+        embed_text=embed_text,
+        page=page,
+        start_seconds=start_seconds,
+        end_seconds=end_seconds,
+    )
+
+
+def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolicy) -> list[Chunk]:
+    """Transcript segments packed whole into chunks of up to `max_words`, each chunk spanning from its
+    first segment's start to its last segment's end (overlap: trailing segments carried over)."""
+    chunks: list[Chunk] = []
+    current: list[Segment] = []
+    size = 0
+
+    def emit() -> None:
+        text = " ".join(segment.text.strip() for segment in current)
+        chunks.append(
+            _chunk(
+                len(chunks),
+                text,
+                title,
+                policy,
+                start_seconds=current[0].start_seconds,
+                end_seconds=current[-1].end_seconds,
+            )
+        )
+
+    for segment in (s for s in segments if s.text.strip()):
+        words = word_count(segment.text)
+        if current and size + words > policy.max_words:
+            emit()
+            carried: list[Segment] = []
+            for previous in reversed(current):
+                if (
+                    sum(word_count(s.text) for s in carried) + word_count(previous.text)
+                    > policy.overlap_words
+                ):
+                    break
+                carried.insert(0, previous)
+            current, size = carried, sum(word_count(s.text) for s in carried)
+        current.append(segment)
+        size += words
+    if current:
+        emit()
+    return chunks
+
+
 def chunk_segments(segments: Sequence[Segment], title: str, policy: ChunkingPolicy) -> list[Chunk]:
-    """Chunks in reading order; a chunk never spans two segments, so pages and times stay exact."""
+    """Chunks in reading order. A chunk never spans two pages, so pages stay exact; timed segments
+    (a transcript) are packed whole, so each chunk keeps the seconds it spans."""
+    if segments and all(segment.start_seconds is not None for segment in segments):
+        return _timed_chunks(segments, title, policy)
     chunks: list[Chunk] = []
     for segment in segments:
         sentences = list(_bounded_sentences(segment.text, policy.max_words))
         for text in _pack(sentences, policy):
-            embed_text = f"{title}\n{text}" if policy.include_title and title else text
             chunks.append(
-                Chunk(
-                    ordinal=len(chunks),
-                    text=text,
-                    embed_text=embed_text,
-                    page=segment.page,
-                    start_seconds=segment.start_seconds,
+                _chunk(
+                    len(chunks), text, title, policy, page=segment.page, start_seconds=segment.start_seconds
                 )
             )
     return chunks

@@ -87,6 +87,7 @@ class Document:
     error: str | None = None
     chunk_count: int = 0
     attempts: int = 0  # ingestion runs started, kept across restarts
+    pii_entities: Mapping[str, int] = field(default_factory=dict)  # masked before indexing, per type
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ class Chunk:
     embed_text: str
     page: int | None = None
     start_seconds: float | None = None
+    end_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +137,18 @@ class ChunkPayload:
     text: str
     page: int | None = None
     start_seconds: float | None = None
+    end_seconds: float | None = None
 
-    KEYS_WITHOUT_TEXT = ("document_id", "title", "source", "ordinal", "page", "start_seconds", "point_id")
+    KEYS_WITHOUT_TEXT = (
+        "document_id",
+        "title",
+        "source",
+        "ordinal",
+        "page",
+        "start_seconds",
+        "end_seconds",
+        "point_id",
+    )
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -147,12 +159,14 @@ class ChunkPayload:
             "text": self.text,
             "page": self.page,
             "start_seconds": self.start_seconds,
+            "end_seconds": self.end_seconds,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> ChunkPayload:
         page = data.get("page")
         start = data.get("start_seconds")
+        end = data.get("end_seconds")
         return cls(
             document_id=DocumentId(str(data["document_id"])),
             title=str(data.get("title") or ""),
@@ -161,6 +175,7 @@ class ChunkPayload:
             text=str(data.get("text") or ""),
             page=int(page) if page is not None else None,  # type: ignore[call-overload]
             start_seconds=float(start) if start is not None else None,  # type: ignore[arg-type]
+            end_seconds=float(end) if end is not None else None,  # type: ignore[arg-type]
         )
 
 
@@ -260,6 +275,7 @@ class Citation:
     text: str
     page: int | None = None
     start_seconds: float | None = None
+    end_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ leaves no partial state the port's own contract does not allow.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from .models import (
     Scrubbed,
     SearchHit,
     SearchQuery,
+    Segment,
     SparseVector,
     Tenant,
     TenantId,
@@ -158,8 +159,10 @@ class DocumentRepository(Protocol):
         *,
         error: str | None = None,
         chunk_count: int | None = None,
+        pii_entities: Mapping[str, int] | None = None,
     ) -> Document:
-        """Set the status (and the failure reason or chunk count); NotFound if absent."""
+        """Set the status (and the failure reason, chunk count or masked-entity counts); NotFound if
+        absent."""
 
     async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
         """Delete the document row; NotFound if absent."""
@@ -313,6 +316,22 @@ class MediaExtractor(Protocol):
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
         """Segments in reading order from the file at `source`. UnsupportedMedia for a type not in
         `media_types`; ExtractionFailed with the reason if the bytes are unusable."""
+
+
+Samples = Sequence[float]  # mono audio at SPEECH_SAMPLE_RATE; adapters may pass numpy arrays
+SPEECH_SAMPLE_RATE = 16_000
+
+
+class SpeechToText(Protocol):
+    """Timed transcripts of decoded speech; the model runs off the event loop."""
+
+    @property
+    def name(self) -> str:
+        """The model's name (for the document's record of how it was read)."""
+
+    async def transcribe(self, samples: Samples) -> Sequence[Segment]:
+        """Segments in order, each with `start_seconds` and `end_seconds` from the start of the
+        audio; silence gives no segments. ProviderUnavailable if the model cannot run."""
 
 
 class PiiScrubber(Protocol):

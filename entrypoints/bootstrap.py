@@ -104,8 +104,8 @@ def _checked(port: Port, name: str, factory: AdapterFactory) -> AdapterFactory:
     """The factory, refusing at open an adapter that lacks a member of its port's Protocol."""
 
     @asynccontextmanager
-    async def opened(settings: Any) -> AsyncIterator[Any]:
-        async with factory(settings) as adapter:
+    async def opened(settings: Any, **requirements: Any) -> AsyncIterator[Any]:
+        async with factory(settings, **requirements) as adapter:
             missing = missing_members(port, adapter)
             if missing:
                 raise ConfigError(
@@ -116,13 +116,31 @@ def _checked(port: Port, name: str, factory: AdapterFactory) -> AdapterFactory:
     return opened
 
 
-def _sandboxed(settings: Settings, items: list[Selected]) -> providers.Provider[Any]:
-    """One extractor that runs the selected ones in sandboxed worker processes."""
+def _sandboxed(
+    settings: Settings, items: list[Selected], selected: Mapping[Port, list[Selected]]
+) -> providers.Provider[Any]:
+    """One extractor that runs the selected ones in sandboxed worker processes, which also open the
+    adapters those extractors require (a transcriber, say): the service process loads no model."""
     extraction = settings.extraction
     limits = SandboxLimits(extraction.processes, extraction.memory_bytes, extraction.timeout_seconds)
     adapters = [(item.spec.name, item.settings.model_dump()) for item in items]
+    required = {port for item in items for port in item.spec.requires}
+    requirements = {
+        port.value: (selected[port][0].spec.name, selected[port][0].settings.model_dump())
+        for port in required
+        if selected.get(port)
+    }
     media_types = frozenset(t for item in items for t in item.spec.media_types)
-    return providers.Resource(open_sandbox, adapters, media_types, limits)
+    return providers.Resource(open_sandbox, adapters, media_types, limits, requirements)
+
+
+def _requirements(c: containers.DynamicContainer, spec: AdapterSpec) -> dict[str, Any]:
+    """The providers of the ports an adapter requires, as the factory's keyword arguments."""
+    return {port.value: getattr(c, port.value) for port in spec.requires}
+
+
+# Ports whose adapters may require others' are built last, so those providers exist already.
+_BUILD_ORDER = sorted(Port, key=lambda port: port == Port.MEDIA_EXTRACTOR)
 
 
 def checked_embedder(embedder: TextEmbedder, index: VectorIndex) -> TextEmbedder:
@@ -154,19 +172,26 @@ def build_container(
     """One provider per port (a Resource of the chosen adapter), then the use cases on top."""
     overrides = overrides or {}
     c = containers.DynamicContainer()
-    for port in Port:
+    for port in _BUILD_ORDER:
         items = selected.get(port, [])
         if port in overrides:
             provider: providers.Provider[Any] = providers.Object(overrides[port])
         elif port == Port.MEDIA_EXTRACTOR and settings.extraction.sandbox and items:
-            provider = providers.List(_sandboxed(settings, items))
+            provider = providers.List(_sandboxed(settings, items, selected))
         elif PORTS[port].multiple:
             provider = providers.List(
-                *(providers.Resource(_checked(port, i.spec.name, i.spec.factory), i.settings) for i in items)
+                *(
+                    providers.Resource(
+                        _checked(port, i.spec.name, i.spec.factory), i.settings, **_requirements(c, i.spec)
+                    )
+                    for i in items
+                )
             )
         elif items:
             provider = providers.Resource(
-                _checked(port, items[0].spec.name, items[0].spec.factory), items[0].settings
+                _checked(port, items[0].spec.name, items[0].spec.factory),
+                items[0].settings,
+                **_requirements(c, items[0].spec),
             )
         else:
             provider = providers.Object(None)

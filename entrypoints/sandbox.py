@@ -17,7 +17,7 @@ import os
 import resource
 import signal
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,14 +44,17 @@ class SandboxLimits:
 
 
 def _worker_main(
-    connection: multiprocessing.connection.Connection, adapters: Sequence[Adapter], memory_bytes: int
+    connection: multiprocessing.connection.Connection,
+    adapters: Sequence[Adapter],
+    requirements: Mapping[str, Adapter],
+    memory_bytes: int,
 ) -> None:
     """A worker: open the extractors, then extract what the service sends until it hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the service, which stops us
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     loop = asyncio.new_event_loop()
     stack = AsyncExitStack()
-    extractors = loop.run_until_complete(_open(stack, adapters))
+    extractors = loop.run_until_complete(_open(stack, adapters, requirements))
     try:
         connection.send(("ready", None))
     except OSError:  # the service stopped while this worker started
@@ -80,18 +83,30 @@ def _worker_main(
             )
 
 
-async def _open(stack: AsyncExitStack, adapters: Sequence[Adapter]) -> list[Any]:
+async def _open(
+    stack: AsyncExitStack, adapters: Sequence[Adapter], requirements: Mapping[str, Adapter]
+) -> list[Any]:
+    """Open the required adapters (a transcriber, say), then the extractors that use them."""
     from ragloom.contracts.spec import Port
 
     from .bootstrap import load_registry
 
     registry = load_registry()
+
+    async def open_one(port: Port, name: str, data: dict[str, Any], **needed: Any) -> Any:
+        spec = registry.find(port, name)
+        if spec is None:
+            raise RuntimeError(f"{port.value} adapter {name!r} is not installed in the worker")
+        return await stack.enter_async_context(spec.factory(spec.settings.model_validate(data), **needed))
+
+    needed = {port: await open_one(Port(port), *adapter) for port, adapter in requirements.items()}
     opened = []
     for name, data in adapters:
         spec = registry.find(Port.MEDIA_EXTRACTOR, name)
-        if spec is None:
-            raise RuntimeError(f"media extractor {name!r} is not installed in the worker")
-        opened.append(await stack.enter_async_context(spec.factory(spec.settings.model_validate(data))))
+        wanted = {
+            port.value: needed[port.value] for port in (spec.requires if spec else ()) if port.value in needed
+        }
+        opened.append(await open_one(Port.MEDIA_EXTRACTOR, name, data, **wanted))
     return opened
 
 
@@ -128,9 +143,14 @@ class SandboxedExtractor:
     """The MediaExtractor port over a pool of sandboxed worker processes."""
 
     def __init__(
-        self, adapters: Sequence[Adapter], media_types: frozenset[str], limits: SandboxLimits
+        self,
+        adapters: Sequence[Adapter],
+        media_types: frozenset[str],
+        limits: SandboxLimits,
+        requirements: Mapping[str, Adapter] | None = None,
     ) -> None:
         self._adapters = list(adapters)
+        self._requirements = dict(requirements or {})
         self._media_types = media_types
         self._limits = limits
         self._context = multiprocessing.get_context("forkserver")
@@ -193,7 +213,9 @@ class SandboxedExtractor:
     async def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(child, self._adapters, self._limits.memory_bytes), daemon=True
+            target=_worker_main,
+            args=(child, self._adapters, self._requirements, self._limits.memory_bytes),
+            daemon=True,
         )
         await asyncio.to_thread(process.start)
         child.close()
@@ -217,9 +239,12 @@ class SandboxedExtractor:
 
 @asynccontextmanager
 async def open_sandbox(
-    adapters: Sequence[Adapter], media_types: frozenset[str], limits: SandboxLimits
+    adapters: Sequence[Adapter],
+    media_types: frozenset[str],
+    limits: SandboxLimits,
+    requirements: Mapping[str, Adapter] | None = None,
 ) -> AsyncIterator[SandboxedExtractor]:
-    sandbox = SandboxedExtractor(adapters, media_types, limits)
+    sandbox = SandboxedExtractor(adapters, media_types, limits, requirements)
     try:
         yield sandbox
     finally:

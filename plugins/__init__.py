@@ -13,4 +13,6 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.cross_encoder",
     "ragloom.plugins.redis_streams",
     "ragloom.plugins.local_queue",
+    "ragloom.plugins.pii",
+    "ragloom.plugins.audio",
 )

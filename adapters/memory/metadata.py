@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -219,6 +219,7 @@ class _Documents:
         *,
         error: str | None = None,
         chunk_count: int | None = None,
+        pii_entities: Mapping[str, int] | None = None,
     ) -> Document:
         current = await self.get(tenant, document_id)
         updated = dataclasses.replace(
@@ -226,6 +227,7 @@ class _Documents:
             status=DocumentStatus(status),
             error=error,
             chunk_count=current.chunk_count if chunk_count is None else chunk_count,
+            pii_entities=current.pii_entities if pii_entities is None else dict(pii_entities),
             updated_at=datetime.now(UTC),
         )
         self._u.writable().documents[document_id] = updated

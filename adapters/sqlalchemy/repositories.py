@@ -89,6 +89,7 @@ def to_document(row: Mapping[str, Any]) -> Document:
         error=row["error"],
         chunk_count=row["chunk_count"],
         attempts=row["attempts"],
+        pii_entities=json.loads(row["pii_entities"] or "{}"),
     )
 
 
@@ -242,6 +243,7 @@ def _document_row(document: Document) -> dict[str, Any]:
     row = {field.name: getattr(document, field.name) for field in dataclasses.fields(document)}
     row["tenant_id"] = document.tenant_id
     row["status"] = DocumentStatus(document.status).value
+    row["pii_entities"] = json.dumps(dict(document.pii_entities), sort_keys=True)
     return row
 
 
@@ -333,6 +335,7 @@ class SqlDocuments(_Repository):
         *,
         error: str | None = None,
         chunk_count: int | None = None,
+        pii_entities: Mapping[str, int] | None = None,
     ) -> Document:
         self._unit.scope.tenant_data(tenant)
         values: dict[str, Any] = {
@@ -342,6 +345,8 @@ class SqlDocuments(_Repository):
         }
         if chunk_count is not None:
             values["chunk_count"] = chunk_count
+        if pii_entities is not None:
+            values["pii_entities"] = json.dumps(dict(pii_entities), sort_keys=True)
         statement = (
             documents.update()
             .where(documents.c.tenant_id == tenant, documents.c.id == document_id)

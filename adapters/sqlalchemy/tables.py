@@ -60,6 +60,7 @@ documents = Table(
     Column("error", Text, nullable=True),
     Column("chunk_count", Integer, nullable=False, server_default="0"),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("pii_entities", Text, nullable=False, server_default="{}"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("id", name="pk_documents"),

@@ -198,7 +198,7 @@ def pdf(data: bytes, budget: Budget) -> Extraction:
             budget.add_text(text)  # checked page by page: a shared content stream cannot amplify
             segments.append(Segment(normalize_space(text), page=number))
         metadata = reader.metadata
-        title = metadata.title if metadata and metadata.title else None
+        title = str(metadata.title) if metadata and metadata.title else None
     except ExtractionFailed:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:

@@ -46,6 +46,7 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
             text=hits[i - 1].payload.text,
             page=hits[i - 1].payload.page,
             start_seconds=hits[i - 1].payload.start_seconds,
+            end_seconds=hits[i - 1].payload.end_seconds,
         )
         for i in chosen
     ]

@@ -6,7 +6,8 @@ import asyncio
 import dataclasses
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from ..chunking import ChunkingPolicy, chunk_segments
 from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError, UnsupportedMedia
@@ -116,7 +117,7 @@ class IngestService:
         final_attempt = document.attempts >= self._max_attempts
         fresh = before.status == DocumentStatus.QUEUED and before.error is None and before.attempts == 0
         try:
-            count = await self._index_document(document, replace=not fresh)
+            count, entities = await self._index_document(document, replace=not fresh)
         except _Abandoned:
             await self._index.delete_document(document.tenant_id, document.id)
             return None
@@ -136,7 +137,9 @@ class IngestService:
         indexed = DocumentIndexed(
             tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, chunks=count
         )
-        settled = await self._settle(document, DocumentStatus.READY, indexed, chunk_count=count)
+        settled = await self._settle(
+            document, DocumentStatus.READY, indexed, chunk_count=count, pii_entities=entities
+        )
         if settled is None:  # deleted while it was being indexed
             await self._index.delete_document(document.tenant_id, document.id)
         return settled
@@ -160,13 +163,19 @@ class IngestService:
         *,
         error: str | None = None,
         chunk_count: int | None = None,
+        pii_entities: Mapping[str, int] | None = None,
     ) -> DocumentStatus | None:
         """Set the final status and publish what happened, in one unit of work; None if the document
         was deleted meanwhile."""
         try:
             async with self._units(document.tenant_id) as transaction:
                 await transaction.documents.update_status(
-                    document.tenant_id, document.id, status, error=error, chunk_count=chunk_count
+                    document.tenant_id,
+                    document.id,
+                    status,
+                    error=error,
+                    chunk_count=chunk_count,
+                    pii_entities=pii_entities,
                 )
                 transaction.publish(event)
                 await transaction.commit()
@@ -179,22 +188,28 @@ class IngestService:
         async with self._blobs.local_file(document.tenant_id, document.blob_key) as path:
             return await extractor.extract(path, document.media_type, document.filename)
 
-    async def _scrubbed(self, document: Document, extraction: Extraction) -> tuple[str, list[Segment]]:
-        """The title and each segment scrubbed once, before chunking, so no chunk holds raw data."""
+    async def _scrubbed(
+        self, document: Document, extraction: Extraction
+    ) -> tuple[str, list[Segment], dict[str, int]]:
+        """The title and each segment scrubbed once, before chunking, so no chunk holds raw data;
+        and how many values of each type were masked."""
         title = extraction.title or document.title
         segments = list(extraction.segments)
         if self._scrubber is None:
-            return title, segments
+            return title, segments, {}
         scrubbed = await self._scrubber.scrub(document.tenant_id, [title, *(s.text for s in segments)])
-        return scrubbed[0].text, [
-            dataclasses.replace(s, text=c.text) for s, c in zip(segments, scrubbed[1:], strict=True)
-        ]
+        counts: Counter[str] = Counter()
+        for result in scrubbed:
+            counts.update(result.entities)
+        clean = [dataclasses.replace(s, text=c.text) for s, c in zip(segments, scrubbed[1:], strict=True)]
+        return scrubbed[0].text, clean, dict(counts)
 
-    async def _index_document(self, document: Document, *, replace: bool) -> int:
-        """Extract, chunk, embed and upsert; `replace` first removes points an earlier run left."""
+    async def _index_document(self, document: Document, *, replace: bool) -> tuple[int, dict[str, int]]:
+        """Extract, scrub, chunk, embed and upsert; `replace` first removes points an earlier run left.
+        Returns the chunk count and the masked-entity counts."""
         extraction = await self._extract(document)
         await self._check_still_wanted(document)
-        title, segments = await self._scrubbed(document, extraction)
+        title, segments, entities = await self._scrubbed(document, extraction)
         chunks = chunk_segments(segments, title, self._chunking)
         if not chunks:
             raise ExtractionFailed(f"no text found in {document.filename!r}")
@@ -214,6 +229,7 @@ class IngestService:
                     text=chunk.text,
                     page=chunk.page,
                     start_seconds=chunk.start_seconds,
+                    end_seconds=chunk.end_seconds,
                 ),
             )
             for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
@@ -222,7 +238,7 @@ class IngestService:
         if replace:
             await self._index.delete_document(document.tenant_id, document.id)
         await self._index.upsert(document.tenant_id, points)
-        return len(points)
+        return len(points), entities
 
     async def _check_still_wanted(self, document: Document) -> None:
         """A checkpoint between the long steps: stop if the document was deleted (or is being), so a

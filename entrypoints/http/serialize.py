@@ -18,6 +18,7 @@ def document_json(document: Document) -> dict[str, Any]:
         "status": document.status.value,
         "error": document.error,
         "chunk_count": document.chunk_count,
+        "pii_entities": dict(document.pii_entities),
         "created_at": document.created_at.isoformat(),
         "updated_at": document.updated_at.isoformat(),
     }
@@ -33,6 +34,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "score": round(citation.score, 6),
         "page": citation.page,
         "start_seconds": citation.start_seconds,
+        "end_seconds": citation.end_seconds,
         "text": citation.text,
     }
 

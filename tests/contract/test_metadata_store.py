@@ -71,7 +71,7 @@ async def _assert_migrations_idempotent(url: str) -> None:
         document = await StoreCalls(store).add_document(make_document())
         before = await _schema(store)
         assert before["tables"] == ["alembic_version", "api_keys", "audit_records", "documents", "tenants"]
-        assert before["version"] == "0004"
+        assert before["version"] == "0005"
         assert {"ix_api_keys_tenant_id", "ix_documents_tenant_created"} <= set(before["indexes"])
         if url.startswith("postgresql"):
             assert before["triggers"] == ["audit_records_append_only", "audit_records_no_truncate"]
@@ -148,7 +148,7 @@ async def _assert_downgrade_and_upgrade_keep_documents(url: str) -> None:
         async with store.engine.begin() as connection:
             await connection.run_sync(_to("head", down=False))
         schema = await _schema(store)
-        assert schema["version"] == "0004" and "audit_records" in schema["tables"]
+        assert schema["version"] == "0005" and "audit_records" in schema["tables"]
         assert await StoreCalls(store).get_document(document.tenant_id, document.id) == document
 
 

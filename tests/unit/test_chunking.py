@@ -57,3 +57,24 @@ def test_headings_stay_separate_sentences():
 def test_invalid_policies_are_refused(size, overlap):
     with pytest.raises(ValueError):
         ChunkingPolicy(max_words=size, overlap_words=overlap)
+
+
+def test_transcript_segments_pack_into_chunks_that_keep_their_seconds():
+    from ragloom.core.chunking import ChunkingPolicy, chunk_segments
+    from ragloom.core.models import Segment
+
+    segments = [
+        Segment(f"sentence number {i} is said here", start_seconds=i * 3.0, end_seconds=i * 3.0 + 2.5)
+        for i in range(6)
+    ]
+    chunks = chunk_segments(
+        segments, "Talk", ChunkingPolicy(max_words=12, overlap_words=6, include_title=False)
+    )
+    assert [(c.start_seconds, c.end_seconds) for c in chunks] == [
+        (0.0, 5.5),
+        (3.0, 8.5),
+        (6.0, 11.5),
+        (9.0, 14.5),
+        (12.0, 17.5),
+    ]
+    assert chunks[0].text == "sentence number 0 is said here sentence number 1 is said here"

@@ -1,0 +1,17 @@
+"""Settings of the faster-whisper transcriber (`plugins.speech_to_text.faster_whisper`)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FasterWhisperSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field("tiny.en", description="tiny.en, base, or a local CTranslate2 Whisper folder")
+    compute_type: str = Field("int8", description="CTranslate2 compute type: int8, float32, ...")
+    threads: int = Field(2, ge=1, le=64, description="CPU threads of one transcription")
+    beam_size: int = Field(1, ge=1, le=10)
+    language: str | None = Field("en", description="None: detected (multilingual models only)")
+    vad_filter: bool = Field(True, description="skip silence with Silero VAD")
+    cache: str | None = Field(None, description="folder for assembled models (default: the user cache)")

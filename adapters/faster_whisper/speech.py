@@ -1,0 +1,78 @@
+"""FasterWhisperSpeech: the SpeechToText port on faster-whisper, one model call at a time on a
+worker thread (CTranslate2 uses its own threads inside), with voice-activity filtering."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from ragloom.core.errors import ProviderUnavailable
+from ragloom.core.models import Segment
+from ragloom.core.ports import Samples
+
+from .models import model_folder
+from .settings import FasterWhisperSettings
+
+
+@functools.lru_cache(maxsize=2)
+def _model(folder: str, compute_type: str, threads: int) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(folder, device="cpu", compute_type=compute_type, cpu_threads=threads)
+
+
+class FasterWhisperSpeech:
+    def __init__(self, model: Any, settings: FasterWhisperSettings) -> None:
+        self._model = model
+        self._settings = settings
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+
+    @property
+    def name(self) -> str:
+        return f"faster-whisper {self._settings.model}"
+
+    def _run(self, samples: Samples) -> list[Segment]:
+        try:
+            found, _ = self._model.transcribe(
+                samples,
+                language=self._settings.language,
+                beam_size=self._settings.beam_size,
+                vad_filter=self._settings.vad_filter,
+                condition_on_previous_text=False,
+            )
+            return [
+                Segment(s.text.strip(), start_seconds=round(s.start, 2), end_seconds=round(s.end, 2))
+                for s in found
+                if s.text.strip()
+            ]
+        except (RuntimeError, ValueError) as error:
+            raise ProviderUnavailable(f"speech recognition failed: {error}", retryable=False) from error
+
+    async def transcribe(self, samples: Samples) -> Sequence[Segment]:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._run, samples)
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+
+
+@asynccontextmanager
+async def open_speech(settings: FasterWhisperSettings) -> AsyncIterator[FasterWhisperSpeech]:
+    cache = (
+        Path(settings.cache) if settings.cache else Path(platformdirs.user_cache_dir("ragloom")) / "models"
+    )
+    folder = await asyncio.to_thread(model_folder, settings.model, cache)
+    model = await asyncio.to_thread(_model, str(folder), settings.compute_type, settings.threads)
+    speech = FasterWhisperSpeech(model, settings)
+    try:
+        yield speech
+    finally:
+        speech.close()

