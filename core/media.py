@@ -1,9 +1,12 @@
-"""Media type of an upload, from its declared type and its file name."""
+"""Media type of an upload: claimed by its declared type and file name, checked against its bytes."""
 
 from __future__ import annotations
 
+import codecs
 import mimetypes
 import posixpath
+
+from .errors import UnsupportedMedia
 
 _BY_SUFFIX = {
     ".txt": "text/plain",
@@ -22,8 +25,27 @@ _BY_SUFFIX = {
     ".flac": "audio/flac",
     ".opus": "audio/opus",
 }
+KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)  # what a folder given to `ragloom ingest` is searched for
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
+_ALIASES = {
+    "audio/x-wav": "audio/wav",
+    "audio/wave": "audio/wav",
+    "audio/vnd.wave": "audio/wav",
+    "audio/mp3": "audio/mpeg",
+    "audio/x-flac": "audio/flac",
+    "audio/x-m4a": "audio/mp4",
+    "audio/m4a": "audio/mp4",
+    "text/x-markdown": "text/markdown",
+}
+# Containers a sniffed signature cannot tell apart from the claimed type: the claim stands.
+_SAME_CONTAINER = {
+    ("audio/mp4", "video/mp4"),
+    ("audio/ogg", "audio/opus"),
+    ("audio/opus", "audio/ogg"),
+    (DOCX, "application/zip"),
+}
+SNIFF_BYTES = 4096  # how much of the head of a file `sniff_media_type` looks at
 
 
 def safe_filename(filename: str) -> str:
@@ -34,15 +56,54 @@ def safe_filename(filename: str) -> str:
 
 
 def detect_media_type(filename: str, declared: str | None) -> str:
-    """Prefer a specific declared type, else the file suffix, else application/octet-stream."""
-    declared_type = (declared or "").split(";", 1)[0].strip().lower()
+    """The claimed type: a specific declared type, else the file suffix, else
+    application/octet-stream; a declared charset of a text type is kept as its parameter.
+    UnsupportedMedia for a charset Python does not know."""
+    declared_type = _ALIASES.get(base_type(declared or ""), base_type(declared or ""))
     suffix = posixpath.splitext(filename.lower())[1]
-    if suffix in _BY_SUFFIX and declared_type in _GENERIC | {"text/plain", "text/x-markdown"}:
-        return _BY_SUFFIX[suffix]
-    if declared_type not in _GENERIC:
-        return declared_type
-    guessed, _ = mimetypes.guess_type(filename)
-    return guessed or "application/octet-stream"
+    if suffix in _BY_SUFFIX and declared_type in _GENERIC | {"text/plain", "text/markdown"}:
+        claimed = _BY_SUFFIX[suffix]
+    elif declared_type not in _GENERIC:
+        claimed = declared_type
+    else:
+        claimed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    charset = charset_of(declared or "")
+    if charset is None or not claimed.startswith("text/"):
+        return claimed
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise UnsupportedMedia(f"unknown charset {charset!r}") from None
+    return f"{claimed}; charset={charset}"
+
+
+def resolve_media_type(claimed: str, head: bytes) -> str:
+    """The real type of a file: the one its first bytes show when they carry a signature (a
+    `.txt` that is a PDF is a PDF), text/plain when a type with a signature is claimed for bytes
+    that read as text, else the claimed type (the extractor then judges the bytes)."""
+    sniffed = sniff_media_type(head)
+    claimed_base = base_type(claimed)
+    if sniffed is None:
+        if _has_signature(claimed_base) and _reads_as_text(head):
+            return "text/plain"
+        return claimed
+    if sniffed == claimed_base or (claimed_base, sniffed) in _SAME_CONTAINER:
+        return claimed
+    return sniffed
+
+
+def _has_signature(media_type: str) -> bool:
+    return media_type in {"application/pdf", DOCX} or media_type.startswith(("audio/", "video/", "image/"))
+
+
+def _reads_as_text(head: bytes) -> bool:
+    if not head or b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:  # a character cut at the end of the head is still text
+        return error.start >= len(head) - 3 and error.reason == "unexpected end of data"
+    return True
 
 
 def sniff_media_type(head: bytes) -> str | None:
@@ -78,6 +139,15 @@ def sniff_media_type(head: bytes) -> str | None:
 def base_type(media_type: str) -> str:
     """The media type without parameters: `text/plain; charset=x` -> `text/plain`."""
     return media_type.split(";", 1)[0].strip().lower()
+
+
+def charset_of(media_type: str) -> str | None:
+    """The `charset` parameter of a media type, lower-cased and unquoted; None without one."""
+    for parameter in media_type.split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"'):
+            return value.strip().strip('"').lower()
+    return None
 
 
 def title_from_filename(filename: str) -> str:

@@ -29,13 +29,24 @@ class IncomingFile:
         return cls(filename, declared_type, chunks)
 
 
-async def measure(file: IncomingFile, max_bytes: int) -> tuple[int, str]:
-    """(size, SHA-256 hex) of the file, read once; PayloadTooLarge as soon as it passes `max_bytes`."""
+@dataclass(frozen=True, slots=True)
+class Measured:
+    size: int
+    sha256: str
+    head: bytes  # the first `head_bytes`, for sniffing the real media type
+
+
+async def measure(file: IncomingFile, max_bytes: int, head_bytes: int = 4096) -> Measured:
+    """Size, SHA-256 hex and head of the file, read once; PayloadTooLarge as soon as it passes
+    `max_bytes`."""
     digest = hashlib.sha256()
     size = 0
+    head = bytearray()
     async for chunk in file.open():
         size += len(chunk)
         if size > max_bytes:
             raise PayloadTooLarge(f"{file.filename!r} is over the maximum upload of {max_bytes} bytes")
         digest.update(chunk)
-    return size, digest.hexdigest()
+        if len(head) < head_bytes:
+            head += chunk[: head_bytes - len(head)]
+    return Measured(size, digest.hexdigest(), bytes(head))

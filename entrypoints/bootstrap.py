@@ -93,11 +93,13 @@ def select_adapters(
 
 
 def modality_map(selected: Mapping[Port, list[Selected]]) -> dict[str, Modality]:
-    return {
-        media_type: Modality(item.spec.modality or "text")
-        for item in selected.get(Port.MEDIA_EXTRACTOR, [])
-        for media_type in item.spec.media_types
-    }
+    """The worker pool of each media type; the first listed extractor of a type wins it, as it does
+    the extraction (so a plugin listed first replaces a default for the types it declares)."""
+    pools: dict[str, Modality] = {}
+    for item in selected.get(Port.MEDIA_EXTRACTOR, []):
+        for media_type in item.spec.media_types:
+            pools.setdefault(media_type, Modality(item.spec.modality or "text"))
+    return pools
 
 
 def _checked(port: Port, name: str, factory: AdapterFactory) -> AdapterFactory:
@@ -122,7 +124,15 @@ def _sandboxed(
     """One extractor that runs the selected ones in sandboxed worker processes, which also open the
     adapters those extractors require (a transcriber, say): the service process loads no model."""
     extraction = settings.extraction
-    limits = SandboxLimits(extraction.processes, extraction.memory_bytes, extraction.timeout_seconds)
+    timeouts = {
+        media_type: extraction.timeout_seconds_by_modality[Modality(item.spec.modality)]
+        for item in items
+        if item.spec.modality in extraction.timeout_seconds_by_modality
+        for media_type in item.spec.media_types
+    }
+    limits = SandboxLimits(
+        extraction.processes, extraction.memory_bytes, extraction.timeout_seconds, timeouts
+    )
     adapters = [(item.spec.name, item.settings.model_dump()) for item in items]
     required = {port for item in items for port in item.spec.requires}
     requirements = {
@@ -420,6 +430,8 @@ class Runtime:
         """'ok' or the error per opened adapter that can check its backing service."""
         report: dict[str, str] = {}
         for port in Port:
+            if not _opened(getattr(self.container, port.value)):
+                continue  # not used by this process (a transcriber opened in the extraction sandbox)
             adapter = await self.get(port.value)
             for i, item in enumerate(adapter if isinstance(adapter, list) else [adapter]):
                 if isinstance(item, HealthCheck):
@@ -430,6 +442,14 @@ class Runtime:
                     except Exception as error:
                         report[key] = f"{type(error).__name__}: {error}"
         return report
+
+
+def _opened(provider: providers.Provider[Any]) -> bool:
+    if isinstance(provider, providers.Resource):
+        return bool(provider.initialized)
+    if isinstance(provider, providers.List):
+        return all(_opened(item) for item in provider.args)
+    return True
 
 
 @asynccontextmanager

@@ -320,6 +320,28 @@ def db_migrate(config: ConfigOption = None) -> None:
     raise typer.Exit(_run(admin_commands.db_migrate(load_settings(config))))
 
 
+models_app = typer.Typer(help="Model files made from packaged weights.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("whisper-cpp")
+def models_whisper_cpp(
+    output: Annotated[Path, typer.Argument(help="the ggml file to write (or a folder for it)")],
+    source: Annotated[
+        str, typer.Option("--from", help="tiny.en, base, or a CTranslate2 Whisper folder")
+    ] = "tiny.en",
+    force: Annotated[bool, typer.Option("--force", help="replace an existing file")] = False,
+) -> None:
+    """Write a whisper.cpp model file from packaged Whisper weights, for the whisper_cpp adapter."""
+    from . import model_commands
+
+    try:
+        raise typer.Exit(model_commands.whisper_cpp(source, output, force))
+    except RagloomError as error:
+        err.print(f"[red]error:[/red] {error.message}")
+        raise typer.Exit(2) from None
+
+
 PRIVATE_UMASK = 0o077  # RAGLOOM_HOME holds chunk text, keys and the audit trail: owner only
 
 

@@ -21,13 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
+from ragloom.core.media import KNOWN_SUFFIXES
 
 from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
 from .client import forget_server, open_client, record_server, show_new_key
 from .console import err, out
 from .settings import Settings
-
-DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 
 
 async def serve(settings: Settings, host: str | None, port: int | None) -> int:
@@ -107,7 +106,7 @@ def collect_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES)
             )
         elif path.is_file():
             files.append(path)

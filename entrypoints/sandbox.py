@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import resource
 import signal
 import time
+import traceback
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ragloom.core.errors import ExtractionFailed, InvalidInput, RagloomError, UnsupportedMedia
+from ragloom.core.media import base_type
 from ragloom.core.models import Extraction
+from ragloom.core.services.ingest import extractor_for
 
 Adapter = tuple[str, dict[str, Any]]  # a media extractor's adapter name and its settings
+log = logging.getLogger(__name__)
 _OUT_OF_MEMORY = 3  # a worker's exit code when its memory limit stopped an extraction
 _PRELOAD = ["ragloom.entrypoints.sandbox", "ragloom.adapters.text_extract.formats"]
 _ERRORS: dict[str, type[RagloomError]] = {
@@ -36,11 +41,18 @@ _ERRORS: dict[str, type[RagloomError]] = {
 }
 
 
+_THREAD_REFUSED = "can't start new thread"
+
+
 @dataclass(frozen=True)
 class SandboxLimits:
     processes: int = 2
     memory_bytes: int = 1 << 30
     timeout_seconds: float = 120.0
+    timeouts: Mapping[str, float] = field(default_factory=dict)  # by media type, where it differs
+
+    def timeout_for(self, media_type: str) -> float:
+        return self.timeouts.get(base_type(media_type), self.timeout_seconds)
 
 
 def _worker_main(
@@ -68,9 +80,7 @@ def _worker_main(
         spent = used.ru_utime + used.ru_stime
         resource.setrlimit(resource.RLIMIT_CPU, (int(spent + cpu_seconds) + 1, resource.RLIM_INFINITY))
         try:
-            extractor = next((e for e in extractors if media_type in e.media_types), None)
-            if extractor is None:
-                raise UnsupportedMedia(f"no extractor is configured for {media_type}")
+            extractor = extractor_for(extractors, media_type)
             result = loop.run_until_complete(extractor.extract(Path(source), media_type, filename))
             connection.send(("ok", result))
         except RagloomError as error:
@@ -78,6 +88,17 @@ def _worker_main(
         except MemoryError:
             os._exit(_OUT_OF_MEMORY)  # no reply: even that could fail now; a fresh worker replaces us
         except Exception as error:  # a parser's bug fails the document, not the worker
+            if _THREAD_REFUSED in str(error):  # the address-space limit leaves no room for a stack
+                os._exit(_OUT_OF_MEMORY)
+            # Where, not what: an exception's message may quote the document's text.
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            log.error(
+                "internal error extracting a %s file: %s at %s:%s",
+                media_type,
+                type(error).__name__,
+                frame.filename,
+                frame.lineno,
+            )
             connection.send(
                 ("error", "ExtractionFailed", f"internal error in extraction: {type(error).__name__}")
             )
@@ -168,7 +189,7 @@ class SandboxedExtractor:
         return [w.process.pid for w in [*self._idle, *self._busy] if w.process.is_alive()]
 
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
-        if media_type not in self._media_types:
+        if base_type(media_type) not in self._media_types:
             raise UnsupportedMedia(f"no extractor is configured for {media_type}")
         async with self._slots:
             worker = self._idle.pop() if self._idle else await self._start()
@@ -189,13 +210,15 @@ class SandboxedExtractor:
 
     async def _ask(self, worker: _Worker, source: Path, media_type: str, filename: str) -> Any:
         limits = self._limits
+        timeout = limits.timeout_for(media_type)
         started = time.monotonic()
-        worker.connection.send((str(source), media_type, filename, limits.timeout_seconds))
+        worker.connection.send((str(source), media_type, filename, timeout))
         try:
-            reply = await worker.receive(limits.timeout_seconds)
+            reply = await worker.receive(timeout)
         except TimeoutError:
             raise ExtractionFailed(
-                f"extraction took over {limits.timeout_seconds:g} s (extraction.timeout_seconds)"
+                f"extraction took over {timeout:g} s (extraction.timeout_seconds"
+                f"{'' if timeout == limits.timeout_seconds else '_by_modality'})"
             ) from None
         except (EOFError, OSError):
             await asyncio.to_thread(worker.process.join, 1)

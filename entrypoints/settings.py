@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import platformdirs
 import yaml
@@ -24,6 +24,7 @@ from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.ports import PORTS
 from ragloom.contracts.spec import Port
 from ragloom.core.chunking import ChunkingPolicy
+from ragloom.core.models import Modality
 
 from .passwords import check_hash_format, hash_password
 
@@ -77,8 +78,14 @@ class ExtractionSettings(_Section):
 
     sandbox: bool = True
     processes: int = Field(2, ge=1, le=64, description="worker processes extracting at once")
-    memory_bytes: int = Field(1 << 30, ge=64 << 20, description="address space of one worker")
+    memory_bytes: int = Field(
+        2 << 30, ge=64 << 20, description="address space of one worker (a transcriber needs ~1.5 GiB)"
+    )
     timeout_seconds: float = Field(120, gt=0, le=24 * 3600, description="wall time of one document")
+    timeout_seconds_by_modality: dict[Modality, Annotated[float, Field(gt=0, le=24 * 3600)]] = Field(
+        default_factory=lambda: {Modality.AUDIO: 3600.0, Modality.VIDEO: 3600.0},
+        description="wall time of one document of these modalities (a recording takes longer)",
+    )
 
 
 class MaintenanceSettings(_Section):

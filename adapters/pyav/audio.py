@@ -16,6 +16,7 @@ import av
 import numpy as np
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
+from ragloom.core.media import base_type
 from ragloom.core.models import Extraction
 from ragloom.core.ports import SPEECH_SAMPLE_RATE, SpeechToText
 
@@ -69,7 +70,7 @@ class AudioExtractor:
         return AUDIO_MEDIA_TYPES
 
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
-        if media_type.split(";")[0] not in AUDIO_MEDIA_TYPES:
+        if base_type(media_type) not in AUDIO_MEDIA_TYPES:
             raise UnsupportedMedia(f"{media_type} is not an audio format")
         audio = await asyncio.to_thread(decode, source, self._settings.max_seconds)
         segments = await self._speech.transcribe(audio)

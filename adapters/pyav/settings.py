@@ -7,14 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field
 AUDIO_MEDIA_TYPES = frozenset(
     {
         "audio/wav",
-        "audio/x-wav",
-        "audio/wave",
         "audio/mpeg",
         "audio/mp4",
-        "audio/x-m4a",
         "audio/ogg",
         "audio/flac",
-        "audio/x-flac",
         "audio/opus",
     }
 )

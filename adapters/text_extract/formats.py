@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -43,26 +44,45 @@ class Budget:
             )
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else UTF-16 by BOM, else Windows-1252; binary is refused."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
+_META_CHARSET = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+def html_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a `<meta>` near its top, if any."""
+    found = _META_CHARSET.search(data[:2048])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+_WIDE = ("utf-16", "utf_16", "utf-32", "utf_32", "utf16", "utf32")
+
+
+def decode_text(data: bytes, charset: str | None = None) -> str:
+    """Text in its declared charset; without one, by its byte-order mark, else UTF-8. Bytes that are
+    not valid in that encoding fail with the offset of the first bad byte; binary is refused."""
+    if charset is None and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        charset = "utf-16"
+    elif b"\x00" in data[:8192] and not (charset or "").startswith(_WIDE):
         raise ExtractionFailed("the file looks binary, not text")
+    encoding = charset or "utf-8-sig"
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode(encoding)
+    except LookupError:
+        raise ExtractionFailed(f"unknown charset {charset!r}") from None
+    except UnicodeDecodeError as error:
+        named = charset or "UTF-8"
+        hint = (
+            "" if charset else " (declare its charset, e.g. Content-Type: text/plain; charset=windows-1252)"
+        )
+        raise ExtractionFailed(f"the text is not valid {named} at byte {error.start}{hint}") from None
 
 
-def plain_text(data: bytes, budget: Budget) -> Extraction:
-    text = decode_text(data)
+def plain_text(text: str, budget: Budget) -> Extraction:
     budget.add_text(text)
     return Extraction([Segment(normalize_space(text))])
 
 
-def markdown(data: bytes, budget: Budget) -> Extraction:
-    tokens = MarkdownIt("commonmark").parse(decode_text(data))
+def markdown(text: str, budget: Budget) -> Extraction:
+    tokens = MarkdownIt("commonmark").parse(text)
     blocks: list[str] = []
     title: str | None = None
     heading = False
@@ -173,9 +193,9 @@ class _HtmlText(HTMLParser):
             self.parts.append(data)
 
 
-def html(data: bytes, budget: Budget) -> Extraction:
+def html(text: str, budget: Budget) -> Extraction:
     parser = _HtmlText(budget)
-    parser.feed(decode_text(data))
+    parser.feed(text)
     parser.close()
     title = " ".join("".join(parser.title).split()) or " ".join("".join(parser.h1).split())
     return Extraction([Segment(normalize_space("".join(parser.parts)))], title=title or None)

@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 
 from ..errors import Conflict, InvalidInput, NotFound, ProviderUnavailable, UnsupportedMedia
 from ..events import DocumentDeleted, DocumentFailed, DocumentUploaded
-from ..media import detect_media_type, safe_filename, title_from_filename
+from ..media import (
+    SNIFF_BYTES,
+    base_type,
+    detect_media_type,
+    resolve_media_type,
+    safe_filename,
+    title_from_filename,
+)
 from ..models import (
     SYSTEM_CALLER,
     Caller,
@@ -67,13 +74,16 @@ class DocumentService:
         QuotaExceeded when the tenant's document count or stored bytes would pass its limit.
         """
         name = safe_filename(file.filename)
-        media_type = detect_media_type(name, file.declared_type)
-        modality = self._modality_of(media_type)
-        if modality is None:
-            raise UnsupportedMedia(f"unsupported media type {media_type!r} for {name!r}")
-        size, digest = await measure(file, self._max_upload_bytes)
+        claimed = detect_media_type(name, file.declared_type)
+        measured = await measure(file, self._max_upload_bytes, SNIFF_BYTES)
+        size, digest = measured.size, measured.sha256
         if size == 0:
             raise InvalidInput(f"{name!r} is empty")
+        media_type = resolve_media_type(claimed, measured.head)
+        modality = self._modality_of(base_type(media_type))
+        if modality is None:
+            shown = "" if media_type == claimed else f" (its bytes show {media_type}, not {claimed})"
+            raise UnsupportedMedia(f"unsupported media type {base_type(media_type)!r} for {name!r}{shown}")
         async with self._units(tenant, read_only=True) as transaction:
             existing = await transaction.documents.find_by_hash(tenant, digest)
         if existing is not None:
@@ -148,7 +158,7 @@ class DocumentService:
                     tenant, limit=page_size, offset=offset, statuses=unfinished
                 )
             for document in page:
-                modality = self._modality_of(document.media_type) or Modality.TEXT
+                modality = self._modality_of(base_type(document.media_type)) or Modality.TEXT
                 await self._queue.enqueue(IngestJob(tenant, document.id, modality))
                 count += 1
             if len(page) < page_size:

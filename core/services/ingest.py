@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from ..chunking import ChunkingPolicy, chunk_segments
 from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError, UnsupportedMedia
 from ..events import DocumentFailed, DocumentIndexed, DomainEvent
+from ..media import base_type
 from ..models import (
     Caller,
     ChunkPayload,
@@ -50,7 +51,7 @@ def point_id(document: Document, ordinal: int) -> str:
 def extractor_for(extractors: Sequence[MediaExtractor], media_type: str) -> MediaExtractor:
     """The first extractor that handles the media type; UnsupportedMedia if none does."""
     for extractor in extractors:
-        if media_type in extractor.media_types:
+        if base_type(media_type) in extractor.media_types:
             return extractor
     raise UnsupportedMedia(f"no extractor is configured for {media_type}")
 

@@ -88,16 +88,39 @@ async def test_html_drops_scripts_and_styles(extractor):
 
 
 @pytest.mark.parametrize(
-    ("data", "expected"),
+    ("data", "media_type", "expected"),
     [
-        ("caf\u00e9".encode(), "caf\u00e9"),
-        ("caf\u00e9".encode("cp1252"), "caf\u00e9"),
-        ("\ufeffhi".encode(), "hi"),
-        ("hi there".encode("utf-16"), "hi there"),
+        ("caf\u00e9".encode(), "text/plain", "caf\u00e9"),
+        ("caf\u00e9".encode("cp1252"), "text/plain; charset=windows-1252", "caf\u00e9"),
+        ("\ufeffhi".encode(), "text/plain", "hi"),
+        ("hi there".encode("utf-16"), "text/plain", "hi there"),
+        ("hi there".encode("utf-16-le"), "text/plain; charset=utf-16-le", "hi there"),
+        ("caf\u00e9".encode("latin-1"), "text/markdown; charset=iso-8859-1", "caf\u00e9"),
     ],
 )
-async def test_text_encodings(extractor, data, expected):
-    assert (await extract_bytes(extractor, data, "text/plain", "t.txt")).segments[0].text == expected
+async def test_text_encodings(extractor, data, media_type, expected):
+    assert (await extract_bytes(extractor, data, media_type, "t.txt")).segments[0].text == expected
+
+
+async def test_html_declares_its_own_charset():
+    page = (
+        '<html><head><meta charset="iso-8859-1"><title>Caf\u00e9</title></head><body>Cr\u00e8me</body></html>'
+    )
+    result = await extract_bytes(TextExtractor(), page.encode("latin-1"), "text/html", "p.html")
+    assert (result.title, result.segments[0].text) == ("Caf\u00e9", "Cr\u00e8me")
+
+
+@pytest.mark.parametrize(
+    ("data", "media_type", "reason"),
+    [
+        ("caf\u00e9 au lait".encode("cp1252"), "text/plain", "not valid UTF-8 at byte 3 .*charset"),
+        (b"ok \xff\xfe\xfd", "text/plain; charset=utf-8", "not valid utf-8 at byte 3"),
+        ("\u65e5\u672c".encode("utf-8"), "text/plain; charset=ascii", "not valid ascii at byte 0"),
+    ],
+)
+async def test_text_invalid_in_its_encoding_fails_with_the_offset(extractor, data, media_type, reason):
+    with pytest.raises(ExtractionFailed, match=reason):
+        await extract_bytes(extractor, data, media_type, "t.txt")
 
 
 async def test_binary_posing_as_text_fails(extractor):
