@@ -11,17 +11,22 @@ from .text import split_sentences, word_count
 
 @dataclass(frozen=True, slots=True)
 class ChunkingPolicy:
-    """Sizes are in words. A sentence longer than `max_words` is cut at word boundaries."""
+    """Sizes are in words. A sentence longer than `max_words` is cut at word boundaries. A chunk of a
+    transcript also spans at most `max_seconds` (or one segment), so its citation points near the
+    moment something was said."""
 
     max_words: int = 180
     overlap_words: int = 40
     include_title: bool = True
+    max_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         if self.max_words < 8:
             raise ValueError("chunking.max_words must be at least 8")
         if not 0 <= self.overlap_words < self.max_words:
             raise ValueError("chunking.overlap_words must be >= 0 and below max_words")
+        if self.max_seconds <= 0:
+            raise ValueError("chunking.max_seconds must be above 0")
 
 
 def _bounded_sentences(text: str, max_words: int) -> Iterable[str]:
@@ -86,6 +91,10 @@ def _chunk(
     )
 
 
+def _seconds(value: float | None) -> float:
+    return value or 0.0
+
+
 def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolicy) -> list[Chunk]:
     """Transcript segments packed whole into chunks of up to `max_words`, each chunk spanning from its
     first segment's start to its last segment's end (overlap: trailing segments carried over)."""
@@ -106,15 +115,19 @@ def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolic
             )
         )
 
+    def too_long(first: Segment, last: Segment) -> bool:
+        return _seconds(last.end_seconds) - _seconds(first.start_seconds) > policy.max_seconds
+
     for segment in (s for s in segments if s.text.strip()):
         words = word_count(segment.text)
-        if current and size + words > policy.max_words:
+        if current and (size + words > policy.max_words or too_long(current[0], segment)):
             emit()
             carried: list[Segment] = []
             for previous in reversed(current):
                 if (
                     sum(word_count(s.text) for s in carried) + word_count(previous.text)
                     > policy.overlap_words
+                    or too_long(previous, segment)
                 ):
                     break
                 carried.insert(0, previous)

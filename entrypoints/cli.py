@@ -336,7 +336,7 @@ def models_whisper_cpp(
     from . import model_commands
 
     try:
-        raise typer.Exit(model_commands.whisper_cpp(source, output, force))
+        model_commands.whisper_cpp(source, output, force)
     except RagloomError as error:
         err.print(f"[red]error:[/red] {error.message}")
         raise typer.Exit(2) from None

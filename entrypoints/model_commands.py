@@ -20,9 +20,10 @@ def model_cache() -> Path:
     return Path(platformdirs.user_cache_dir("ragloom")) / "models"
 
 
-def whisper_cpp(source: str, output: Path, force: bool = False) -> int:
+def whisper_cpp(source: str, output: Path, force: bool = False) -> Path:
     """Write a whisper.cpp ggml file from a packaged Whisper model (`tiny.en`, `base`) or a
-    CTranslate2 Whisper folder. A folder as `output` gets `ggml-<name>.bin` inside it."""
+    CTranslate2 Whisper folder; return the file written. A folder as `output` gets
+    `ggml-<name>.bin` inside it."""
     folder = model_folder(source, model_cache())
     if output.is_dir():
         output = output / f"ggml-{Path(source).name}.bin"
@@ -40,4 +41,4 @@ def whisper_cpp(source: str, output: Path, force: bool = False) -> int:
         "use it with:\n  adapters:\n    speech_to_text: whisper_cpp\n  plugins:\n    speech_to_text:\n"
         f"      whisper_cpp:\n        model: {output.resolve()}"
     )
-    return 0
+    return output

@@ -59,6 +59,7 @@ class ChunkingSettings(_Section):
     max_words: int = 180
     overlap_words: int = 40
     include_title: bool = True
+    max_seconds: float = Field(30.0, description="the longest span of a transcript's chunk")
 
 
 class RetrievalSettings(_Section):

@@ -14,4 +14,7 @@ class FasterWhisperSettings(BaseModel):
     beam_size: int = Field(1, ge=1, le=10)
     language: str | None = Field("en", description="None: detected (multilingual models only)")
     vad_filter: bool = Field(True, description="skip silence with Silero VAD")
+    word_timestamps: bool = Field(
+        True, description="time segments by their first and last word (Whisper's own are coarse)"
+    )
     cache: str | None = Field(None, description="folder for assembled models (default: the user cache)")

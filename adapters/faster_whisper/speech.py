@@ -48,9 +48,14 @@ class FasterWhisperSpeech:
                 beam_size=self._settings.beam_size,
                 vad_filter=self._settings.vad_filter,
                 condition_on_previous_text=False,
+                word_timestamps=self._settings.word_timestamps,
             )
             return [
-                Segment(s.text.strip(), start_seconds=round(s.start, 2), end_seconds=round(s.end, 2))
+                Segment(
+                    s.text.strip(),
+                    start_seconds=round(float(s.start), 2),
+                    end_seconds=round(float(s.end), 2),
+                )
                 for s in found
                 if s.text.strip()
             ]

@@ -49,15 +49,20 @@ def decode(source: Path, max_seconds: float) -> np.ndarray:
     except ExtractionFailed:
         raise
     except av.error.InvalidDataError as error:
-        raise ExtractionFailed(f"the audio is corrupt or truncated: {error}") from error
+        raise ExtractionFailed(f"the audio is corrupt or truncated: {_reason(error)}") from error
     except av.error.DecoderNotFoundError as error:
-        raise ExtractionFailed(f"the audio codec is not supported: {error}") from error
+        raise ExtractionFailed(f"the audio codec is not supported: {_reason(error)}") from error
     except (av.error.FFmpegError, OSError, ValueError) as error:
-        raise ExtractionFailed(f"the audio could not be decoded: {error}") from error
+        raise ExtractionFailed(f"the audio could not be decoded: {_reason(error)}") from error
     audio = np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
     if len(audio) < SPEECH_SAMPLE_RATE // 10:
         raise ExtractionFailed("the recording holds no audio (or less than 0.1 s)")
     return audio
+
+
+def _reason(error: Exception) -> str:
+    """FFmpeg's reason without the file's path (a storage detail, not the user's business)."""
+    return getattr(error, "strerror", None) or type(error).__name__
 
 
 class AudioExtractor:

@@ -78,3 +78,16 @@ def test_transcript_segments_pack_into_chunks_that_keep_their_seconds():
         (12.0, 17.5),
     ]
     assert chunks[0].text == "sentence number 0 is said here sentence number 1 is said here"
+
+
+def test_a_transcript_chunk_spans_at_most_max_seconds_even_when_words_would_fit():
+    from ragloom.core.chunking import ChunkingPolicy, chunk_segments
+    from ragloom.core.models import Segment
+
+    said = [(0.0, 4.0), (20.0, 24.0), (40.0, 44.0), (45.0, 49.0)]
+    segments = [Segment(f"fact {i} said", start_seconds=a, end_seconds=b) for i, (a, b) in enumerate(said)]
+    chunks = chunk_segments(segments, "Talk", ChunkingPolicy(max_seconds=30))
+    assert [(c.start_seconds, c.end_seconds) for c in chunks] == [(0.0, 24.0), (20.0, 49.0)]
+    assert chunks[1].text == "fact 1 said fact 2 said fact 3 said"
+    with pytest.raises(ValueError, match="max_seconds"):
+        ChunkingPolicy(max_seconds=0)
