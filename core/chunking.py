@@ -124,11 +124,9 @@ def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolic
             emit()
             carried: list[Segment] = []
             for previous in reversed(current):
-                if (
-                    sum(word_count(s.text) for s in carried) + word_count(previous.text)
-                    > policy.overlap_words
-                    or too_long(previous, segment)
-                ):
+                if sum(word_count(s.text) for s in carried) + word_count(
+                    previous.text
+                ) > policy.overlap_words or too_long(previous, segment):
                     break
                 carried.insert(0, previous)
             current, size = carried, sum(word_count(s.text) for s in carried)

@@ -276,6 +276,7 @@ def build_container(
         chat_model=c.chat_model,
         units=c.units,
         digest=providers.Callable(lambda signer: signer.keyed_digest, c.audit_signer),
+        scrubber=c.pii_scrubber,
     )
 
     c.janitor = providers.Singleton(

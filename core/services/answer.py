@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -21,7 +22,7 @@ from ..models import (
     SearchHit,
     TenantId,
 )
-from ..ports import ChatModel
+from ..ports import ChatModel, PiiScrubber
 from ..prompting import render_messages
 from .retrieval import Retriever
 from .transactions import UnitsOfWork
@@ -60,10 +61,13 @@ class AnswerService:
         chat_model: ChatModel,
         units: UnitsOfWork,
         digest: Callable[[str], str] = lambda text: hashlib.sha256(text.encode()).hexdigest(),
+        scrubber: PiiScrubber | None = None,
     ) -> None:
         """`digest` names a question in the audit trail: a keyed hash (the audit signer's), so a short
-        question cannot be found by hashing guesses."""
+        question cannot be found by hashing guesses. `scrubber` masks personal data in the question
+        and the dialogue as ingestion masks documents, before anything sees them."""
         self._digest = digest
+        self._scrubber = scrubber
         self._retriever = retriever
         self._chat = chat_model
         self._units = units
@@ -83,7 +87,11 @@ class AnswerService:
         """Stream the answer; the last event is AnswerDone with the full text and citations.
 
         The audit record holds the question's keyed digest and the cited documents, never the text.
+        With a scrubber, the question and dialogue are masked first: they reach the retriever, the
+        chat model and the record masked, and a pseudonym in the question finds the same pseudonym
+        in the index.
         """
+        question, history = await self._masked(tenant, question, history)
         hits = await self._retriever.retrieve(tenant, question)
         if not hits:
             await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, ())
@@ -101,6 +109,18 @@ class AnswerService:
         citations = tuple(citations_for(answer, hits))
         await self._record(tenant, caller, question, answer, citations)
         yield AnswerDone(answer, citations)
+
+    async def _masked(
+        self, tenant: TenantId, question: str, history: Sequence[Message]
+    ) -> tuple[str, Sequence[Message]]:
+        if self._scrubber is None:
+            return question, history
+        history = tuple(history)[-HISTORY_MESSAGES:]
+        masked = await self._scrubber.scrub(tenant, [question, *(m.content for m in history)])
+        return masked[0].text, [
+            dataclasses.replace(message, content=result.text)
+            for message, result in zip(history, masked[1:], strict=True)
+        ]
 
     async def record_unfinished(self, tenant: TenantId, question: str, caller: Caller, reason: str) -> None:
         """Audit a question whose answer never completed (an error, or the client went away)."""

@@ -109,3 +109,16 @@ async def test_an_unknown_charset_is_415_before_anything_is_stored(client):
     created = await upload(client, "menu.txt", b"hello", "text/plain; charset=klingon")
     assert created.status_code == 415 and "klingon" in created.json()["error"]["message"]
     assert (await client.get("/v1/documents")).json()["documents"] == []
+
+
+async def test_a_name_said_in_a_recording_is_masked_before_it_is_indexed(client, tmp_path):
+    said = "John Smith opened the harbour office in Rotterdam in nineteen ninety eight."
+    created = await upload(
+        client, "intro.wav", write_wav(recording([said])[0], tmp_path / "i.wav").read_bytes()
+    )
+    body = await wait_for_status(client, created.json()["id"])
+    assert body["status"] == "ready" and body["pii_entities"].get("PERSON", 0) >= 1, body
+    done = await ask(client, "Where was the harbour office opened?")
+    quoted = " ".join(c["text"] for c in done["citations"]) + done["answer"]
+    assert "Rotterdam" in quoted and "<PERSON>" in quoted
+    assert "John" not in quoted and "Smith" not in quoted

@@ -15,12 +15,16 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from ragloom.core.models import Modality
+from ragloom.adapters.memory.chat_model import EchoChatModel
+from ragloom.contracts.spec import Port
+from ragloom.core.models import DEFAULT_TENANT, Message, Modality
+from ragloom.core.streams import IncomingFile
+from ragloom.entrypoints.bootstrap import open_runtime
 from ragloom.entrypoints.http.app import create_app
 from ragloom.entrypoints.settings import load_settings
 from ragloom.entrypoints.worker.consumer import consume
 from tests.conftest import REDIS_URL, PostgresDatabase
-from tests.helpers.runtime import bearer, default_key, parse_sse, wait_for_status
+from tests.helpers.runtime import bearer, default_key, memory_settings, parse_sse, wait_for_status
 from tests.helpers.tenants import ADMIN, new_signing_key, onboard
 
 SEEDED = (
@@ -146,3 +150,45 @@ async def test_no_personal_data_in_postgres_redis_or_the_index(
     for path in Path(index_folder).rglob("*"):
         if path.is_file():
             assert _leaks(path.read_bytes()) == [], path
+
+
+class RecordingChat(EchoChatModel):
+    """The echo model, keeping every request it was sent."""
+
+    def __init__(self) -> None:
+        self.requests: list = []
+
+    async def stream(self, request):
+        self.requests.append(request)
+        async for delta in super().stream(request):
+            yield delta
+
+
+async def test_questions_are_masked_like_documents_and_pseudonyms_still_find_their_person(tmp_path):
+    settings = memory_settings(
+        tmp_path,
+        adapters={"chat_model": "memory"},
+        plugins={"pii_scrubber": {"presidio": {"style": "pseudonym", "pseudonym_key": "k" * 32}}},
+    )
+    chat = RecordingChat()
+    async with open_runtime(settings, overrides={Port.CHAT_MODEL: chat}) as runtime:
+        await runtime.start_all()
+        documents = await runtime.documents()
+        for name, text in {
+            "a.txt": "Jane Doe approved the dredging budget for the north basin.",
+            "b.txt": "Peter Brown approved the repairs of the old lighthouse.",
+        }.items():
+            await documents.upload(DEFAULT_TENANT, IncomingFile.from_bytes(name, text.encode()))
+        await runtime.wait_idle()
+        history = [Message("user", "My colleague is Peter Brown."), Message("assistant", "Noted.")]
+        events = [
+            event
+            async for event in (await runtime.answer()).answer(
+                DEFAULT_TENANT, "What did Jane Doe approve?", history
+            )
+        ]
+    done = events[-1]
+    assert "dredging" in done.answer and "Jane" not in done.answer
+    assert done.citations[0].source == "a.txt"  # the question's pseudonym found the document's
+    sent = " ".join(m.content for r in chat.requests for m in r.messages)
+    assert "Jane Doe" not in sent and "Peter Brown" not in sent and "PERSON" in sent
