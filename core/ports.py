@@ -390,8 +390,9 @@ class JobQueue(Protocol):
     async def enqueue(self, job: IngestJob) -> None:
         """Queue the job on its modality's queue; ProviderUnavailable if the broker cannot take it."""
 
-    async def consume(self, modality: Modality) -> None:
-        """Run the modality's jobs with the attached runner until cancelled (worker processes)."""
+    async def consume(self, modality: Modality, max_jobs: int | None = None) -> None:
+        """Run the modality's jobs with the attached runner until cancelled (worker processes), at
+        most `max_jobs` at once (None: the adapter's configured bound)."""
 
     async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
         """Drop the tenant's (or one document's) jobs queued here and cancel those running in this

@@ -64,10 +64,25 @@ def serve(
 @app.command()
 def worker(
     modality: Annotated[str, typer.Option(help="the queue to consume: text, audio, image or video")] = "text",
+    workers: Annotated[
+        int, typer.Option(min=0, max=256, help="worker processes (0: consume in this process)")
+    ] = 1,
+    max_tasks: Annotated[
+        int | None,
+        typer.Option(min=1, max=10_000, help="jobs one process runs at once (default: the queue's setting)"),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Consume ingestion jobs of one modality from the Redis queue."""
-    raise typer.Exit(_run(commands.worker(load_settings(config), modality)))
+    """Consume ingestion jobs of one modality from the Redis queue, in a pool of worker processes
+    that each load their models once; a worker that dies is replaced."""
+    from .worker.consumer import check_worker_config, run_worker
+    from .worker.pool import run_pool
+
+    settings = load_settings(config)  # checked here, so a bad config stops before any process starts
+    if workers == 0:
+        raise typer.Exit(_run(run_worker(settings, modality, max_tasks)))
+    code = _run(check_worker_config(settings, modality))
+    raise typer.Exit(code or run_pool(config, modality, workers, max_tasks))
 
 
 @app.command()

@@ -90,17 +90,6 @@ def home_lock(settings: Settings) -> Iterator[None]:
         yield
 
 
-async def worker(settings: Settings, modality: str) -> int:
-    """Consume one modality's queue, opening only the adapters that modality's jobs need."""
-    from .worker.consumer import consume, parse_modality
-
-    chosen = parse_modality(modality)
-    async with open_runtime(settings, modality=chosen) as runtime:
-        err.print(f"ragloom worker consuming {chosen.value} jobs")
-        await consume(runtime, chosen)
-    return 0
-
-
 def collect_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:

@@ -111,7 +111,7 @@ class FairJobQueue:
         if not self._running and (not self._waiting or self._runner is None):
             self._idle.set()
 
-    async def consume(self, modality: Modality) -> None:
+    async def consume(self, modality: Modality, max_jobs: int | None = None) -> None:
         await asyncio.Event().wait()  # jobs already run in this process as they are queued
 
     async def wait_idle(self) -> None:

@@ -81,12 +81,13 @@ class RedisStreamQueue:
                 removed += int(await _call(self._client.xdel(stream, *doomed)))
         return removed
 
-    async def consume(self, modality: Modality) -> None:
+    async def consume(self, modality: Modality, max_jobs: int | None = None) -> None:
         """Serve until cancelled. The blocking reads are not cancelled mid-flight (the Redis client
         can lose a cancellation there): the worker stops after its current read, at most a second
         later, and its connections are closed if even that does not happen."""
         stop = asyncio.Event()
-        serving = asyncio.create_task(self._serve(modality, stop))
+        bound = max_jobs or self._settings.max_concurrent_jobs
+        serving = asyncio.create_task(self._serve(modality, stop, bound))
         try:
             await asyncio.shield(serving)
         finally:
@@ -96,7 +97,7 @@ class RedisStreamQueue:
                 await self._client.connection_pool.disconnect()
                 await asyncio.wait({serving}, timeout=2)
 
-    async def _serve(self, modality: Modality, stop: asyncio.Event) -> None:
+    async def _serve(self, modality: Modality, stop: asyncio.Event, max_jobs: int) -> None:
         consumer = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         running: dict[str, set[asyncio.Task[None]]] = {}
         turn = 0
@@ -108,7 +109,7 @@ class RedisStreamQueue:
                     await asyncio.sleep(0.05)
                     continue
                 busy = sum(len(tasks) for tasks in running.values())
-                if busy >= self._settings.max_concurrent_jobs:
+                if busy >= max_jobs:
                     await asyncio.wait(
                         [t for tasks in running.values() for t in tasks],
                         timeout=READ_BLOCK_MS / 1000,
@@ -134,7 +135,7 @@ class RedisStreamQueue:
                 )
                 for stream, messages in replies or []:
                     for entry_id, fields in messages:
-                        self._start(_text(stream), entry_id, fields, running)
+                        self._start(_text(stream), entry_id, fields, running, consumer)
         finally:
             tasks = [t for group in running.values() for t in group]
             for task in tasks:
@@ -142,16 +143,23 @@ class RedisStreamQueue:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _start(
-        self, stream: str, entry_id: Any, fields: dict, running: dict[str, set[asyncio.Task[None]]]
+        self,
+        stream: str,
+        entry_id: Any,
+        fields: dict,
+        running: dict[str, set[asyncio.Task[None]]],
+        consumer: str,
     ) -> None:
         tenant = _text(fields.get(b"tenant"))
-        task = asyncio.create_task(self._handle(stream, entry_id, fields))
+        task = asyncio.create_task(self._handle(stream, entry_id, fields, consumer))
         running.setdefault(tenant, set()).add(task)
         task.add_done_callback(lambda done: running.get(tenant, set()).discard(done))
 
-    async def _handle(self, stream: str, entry_id: Any, fields: dict) -> None:
+    async def _handle(self, stream: str, entry_id: Any, fields: dict, consumer: str) -> None:
         """Run one job, then acknowledge and remove it (also when the runner failed: the runner
-        records failures itself, and a job that always fails must not loop for ever)."""
+        records failures itself, and a job that always fails must not loop for ever). While it runs,
+        the job is claimed again now and then, so a long one (an hour of audio) is not taken for
+        abandoned by another worker."""
         try:
             job = IngestJob(
                 TenantId(_text(fields[b"tenant"])),
@@ -162,15 +170,27 @@ class RedisStreamQueue:
             log.warning("dropping a malformed job %s from %s", entry_id, stream)
         else:
             assert self._runner is not None
+            alive = asyncio.create_task(self._keep_claimed(stream, entry_id, consumer))
             try:
                 await self._runner(job)
             except Exception:
                 log.exception("the job for document %s failed", job.document_id)
+            finally:
+                alive.cancel()
         with contextlib.suppress(RedisError, OSError):
             async with self._client.pipeline(transaction=True) as pipe:
                 pipe.xack(stream, self._group, entry_id)
                 pipe.xdel(stream, entry_id)
                 await pipe.execute()
+
+    async def _keep_claimed(self, stream: str, entry_id: Any, consumer: str) -> None:
+        """Reset the job's idle time every third of `redelivery_idle_seconds` while it runs."""
+        while True:
+            await asyncio.sleep(self._settings.redelivery_idle_seconds / 3)
+            try:
+                await self._client.xclaim(stream, self._group, consumer, 0, [entry_id], justid=True)
+            except (RedisError, OSError) as error:
+                log.warning("could not renew the claim on a job of %s: %s", stream, error)
 
     async def _ensure_groups(self, streams: dict[str, str]) -> None:
         for stream in streams:
@@ -199,7 +219,7 @@ class RedisStreamQueue:
                 continue
             for entry_id, fields in claimed[1]:
                 if fields:
-                    self._start(stream, entry_id, fields, running)
+                    self._start(stream, entry_id, fields, running, consumer)
 
     async def wait_idle(self) -> None:
         """Jobs run in the worker processes; nothing runs in this one."""

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+from typing import Any
+
 from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.spec import Port
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import Modality
 
-from ..bootstrap import Runtime
+from ..bootstrap import Runtime, open_runtime
+from ..console import err
+from ..settings import Settings
 
 
 def parse_modality(raw: str) -> Modality:
@@ -18,12 +26,38 @@ def parse_modality(raw: str) -> Modality:
         raise InvalidInput(f"unknown modality {raw!r}; valid: {valid}") from None
 
 
-async def consume(runtime: Runtime, modality: Modality) -> None:
+async def _separate_queue(runtime: Runtime) -> Any:
     queue = await runtime.get(Port.JOB_QUEUE.value)
     if queue.runs_in_process:
         raise ConfigError(
             "adapters.job_queue: the in-process queue runs ingestion inside `ragloom serve`; "
             "select `redis` to run separate workers"
         )
+    return queue
+
+
+async def consume(runtime: Runtime, modality: Modality, max_jobs: int | None = None) -> None:
+    """Run the modality's jobs in this process (at most `max_jobs` at once) until cancelled."""
+    queue = await _separate_queue(runtime)
     await runtime.start_ingestion()
-    await queue.consume(modality)
+    await queue.consume(modality, max_jobs)
+
+
+async def check_worker_config(settings: Settings, modality: str) -> None:
+    """Before a pool starts: the modality exists, the adapters are valid, and the queue is one that
+    separate workers can consume (opening only the queue, no model)."""
+    async with open_runtime(settings, modality=parse_modality(modality)) as runtime:
+        await _separate_queue(runtime)
+
+
+async def run_worker(settings: Settings, modality: str, max_jobs: int | None = None) -> int:
+    """Consume one modality's queue in this process, opening only the adapters (and loading only
+    the models) that modality's jobs need; SIGTERM stops it after its running jobs are cancelled."""
+    chosen = parse_modality(modality)
+    async with open_runtime(settings, modality=chosen) as runtime:
+        err.print(f"ragloom worker (pid {os.getpid()}) consuming {chosen.value} jobs")
+        consuming = asyncio.create_task(consume(runtime, chosen, max_jobs))
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, consuming.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await consuming
+    return 0

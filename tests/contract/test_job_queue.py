@@ -161,3 +161,58 @@ async def test_on_redis_cancelling_deletes_a_tenants_queued_jobs(redis_prefix):
             worker.cancel()
             await asyncio.gather(worker, return_exceptions=True)
     assert ran == ["k1"]
+
+
+@pytest.mark.redis
+async def test_on_redis_a_job_running_longer_than_the_redelivery_time_is_not_taken_twice(redis_prefix):
+    settings = RedisQueueSettings(url=REDIS_URL, queue_prefix=redis_prefix, redelivery_idle_seconds=1)
+    runs: list[str] = []
+
+    async def slow(job):
+        runs.append(job.document_id)
+        await asyncio.sleep(3.5)  # over three redelivery periods: another worker is watching
+
+    async with open_redis_queue(settings) as first, open_redis_queue(settings) as second:
+        await first.enqueue(IngestJob(TenantId("t"), DocumentId("long"), Modality.AUDIO))
+        first.attach(slow)
+        worker = asyncio.create_task(first.consume(Modality.AUDIO))
+        async with asyncio.timeout(10):
+            while not runs:
+                await asyncio.sleep(0.05)
+        second.attach(slow)
+        watcher = asyncio.create_task(second.consume(Modality.AUDIO))
+        await asyncio.sleep(5)
+        for task in (worker, watcher):
+            task.cancel()
+        await asyncio.gather(worker, watcher, return_exceptions=True)
+    assert runs == ["long"]
+
+
+@pytest.mark.redis
+async def test_on_redis_a_process_runs_at_most_max_jobs_at_once(redis_prefix):
+    settings = RedisQueueSettings(url=REDIS_URL, queue_prefix=redis_prefix, per_tenant_jobs=10)
+    running = 0
+    peak = 0
+    done: list[str] = []
+
+    async def runner(job):
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.2)
+        running -= 1
+        done.append(job.document_id)
+
+    async with open_redis_queue(settings) as queue:
+        for n in range(6):
+            await queue.enqueue(IngestJob(TenantId("t"), DocumentId(f"d{n}"), Modality.TEXT))
+        queue.attach(runner)
+        worker = asyncio.create_task(queue.consume(Modality.TEXT, max_jobs=2))
+        try:
+            async with asyncio.timeout(15):
+                while len(done) < 6:
+                    await asyncio.sleep(0.05)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+    assert peak == 2
