@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -41,6 +42,7 @@ _ERRORS: dict[str, type[RagloomError]] = {
 }
 
 
+_PR_SET_PDEATHSIG = 1
 _THREAD_REFUSED = "can't start new thread"
 
 
@@ -55,6 +57,13 @@ class SandboxLimits:
         return self.timeouts.get(base_type(media_type), self.timeout_seconds)
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when its parent (the forkserver, which exits with
+    the service) dies: a service killed with SIGKILL leaves no transcription running on."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _worker_main(
     connection: multiprocessing.connection.Connection,
     adapters: Sequence[Adapter],
@@ -63,6 +72,7 @@ def _worker_main(
 ) -> None:
     """A worker: open the extractors, then extract what the service sends until it hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the service, which stops us
+    _die_with_parent()
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     loop = asyncio.new_event_loop()
     stack = AsyncExitStack()
