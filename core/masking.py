@@ -34,6 +34,28 @@ def _merged(findings: Sequence[Finding]) -> list[Finding]:
     return merged
 
 
+_CUTS = ("\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ")
+
+
+def windows(text: str, limit: int) -> list[tuple[int, str]]:
+    """(offset, piece) cuts of `text`, each at most `limit` characters, so a scrubber's model
+    never sees a whole large document at once. Cuts fall at the last paragraph break in the
+    window's second half, else the last line break, sentence end, clause end or space there, so a
+    name or number is not cut in two."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = next(
+            (at + len(mark) for mark in _CUTS if (at := window.rfind(mark, limit // 2)) != -1),
+            limit,
+        )
+        pieces.append((start, window[:cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
 def pseudonym(key: bytes, tenant: TenantId, entity: str, value: str) -> str:
     """A stable token for a value: the same within a tenant, unrelated across tenants."""
     normal = " ".join(value.split()).casefold()

@@ -120,28 +120,43 @@ def _checked(port: Port, name: str, factory: AdapterFactory) -> AdapterFactory:
 
 def _sandboxed(
     settings: Settings, items: list[Selected], selected: Mapping[Port, list[Selected]]
-) -> providers.Provider[Any]:
-    """One extractor that runs the selected ones in sandboxed worker processes, which also open the
-    adapters those extractors require (a transcriber, say): the service process loads no model."""
+) -> list[providers.Provider[Any]]:
+    """One pool of sandboxed worker processes per modality, each with that modality's limits; a
+    pool's processes also open the adapters its extractors require (a transcriber, say), so the
+    service process loads no such model, and a text pool never loads one."""
     extraction = settings.extraction
-    timeouts = {
-        media_type: extraction.timeout_seconds_by_modality[Modality(item.spec.modality)]
-        for item in items
-        if item.spec.modality in extraction.timeout_seconds_by_modality
-        for media_type in item.spec.media_types
-    }
-    limits = SandboxLimits(
-        extraction.processes, extraction.memory_bytes, extraction.timeout_seconds, timeouts
-    )
-    adapters = [(item.spec.name, item.settings.model_dump()) for item in items]
-    required = {port for item in items for port in item.spec.requires}
-    requirements = {
-        port.value: (selected[port][0].spec.name, selected[port][0].settings.model_dump())
-        for port in required
-        if selected.get(port)
-    }
-    media_types = frozenset(t for item in items for t in item.spec.media_types)
-    return providers.Resource(open_sandbox, adapters, media_types, limits, requirements)
+    pools: dict[Modality, list[Selected]] = {}
+    for item in items:
+        pools.setdefault(Modality(item.spec.modality or "text"), []).append(item)
+    sandboxes: list[providers.Provider[Any]] = []
+    for modality, group in pools.items():
+        memory = extraction.memory_bytes_by_modality.get(modality)
+        timeout = extraction.timeout_seconds_by_modality.get(modality)
+        limits = SandboxLimits(
+            processes=extraction.processes,
+            memory_bytes=memory or extraction.memory_bytes,
+            timeout_seconds=timeout or extraction.timeout_seconds,
+            memory_setting=(
+                f"extraction.memory_bytes_by_modality.{modality.value}"
+                if memory
+                else "extraction.memory_bytes"
+            ),
+            timeout_setting=(
+                f"extraction.timeout_seconds_by_modality.{modality.value}"
+                if timeout
+                else "extraction.timeout_seconds"
+            ),
+        )
+        adapters = [(item.spec.name, item.settings.model_dump()) for item in group]
+        required = {port for item in group for port in item.spec.requires}
+        requirements = {
+            port.value: (selected[port][0].spec.name, selected[port][0].settings.model_dump())
+            for port in required
+            if selected.get(port)
+        }
+        media_types = frozenset(t for item in group for t in item.spec.media_types)
+        sandboxes.append(providers.Resource(open_sandbox, adapters, media_types, limits, requirements))
+    return sandboxes
 
 
 def _requirements(c: containers.DynamicContainer, spec: AdapterSpec) -> dict[str, Any]:
@@ -187,7 +202,7 @@ def build_container(
         if port in overrides:
             provider: providers.Provider[Any] = providers.Object(overrides[port])
         elif port == Port.MEDIA_EXTRACTOR and settings.extraction.sandbox and items:
-            provider = providers.List(_sandboxed(settings, items, selected))
+            provider = providers.List(*_sandboxed(settings, items, selected))
         elif PORTS[port].multiple:
             provider = providers.List(
                 *(

@@ -22,7 +22,7 @@ import time
 import traceback
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +48,13 @@ _THREAD_REFUSED = "can't start new thread"
 
 @dataclass(frozen=True)
 class SandboxLimits:
+    """One pool's limits, and the settings that set them (named in a failed document's reason)."""
+
     processes: int = 2
     memory_bytes: int = 1 << 30
     timeout_seconds: float = 120.0
-    timeouts: Mapping[str, float] = field(default_factory=dict)  # by media type, where it differs
-
-    def timeout_for(self, media_type: str) -> float:
-        return self.timeouts.get(base_type(media_type), self.timeout_seconds)
+    memory_setting: str = "extraction.memory_bytes"
+    timeout_setting: str = "extraction.timeout_seconds"
 
 
 def _die_with_parent() -> None:
@@ -76,7 +76,14 @@ def _worker_main(
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     loop = asyncio.new_event_loop()
     stack = AsyncExitStack()
-    extractors = loop.run_until_complete(_open(stack, adapters, requirements))
+    try:
+        extractors = loop.run_until_complete(_open(stack, adapters, requirements))
+    except MemoryError:
+        os._exit(_OUT_OF_MEMORY)
+    except RuntimeError as error:
+        if _THREAD_REFUSED in str(error):
+            os._exit(_OUT_OF_MEMORY)
+        raise
     try:
         connection.send(("ready", None))
     except OSError:  # the service stopped while this worker started
@@ -220,22 +227,20 @@ class SandboxedExtractor:
 
     async def _ask(self, worker: _Worker, source: Path, media_type: str, filename: str) -> Any:
         limits = self._limits
-        timeout = limits.timeout_for(media_type)
         started = time.monotonic()
-        worker.connection.send((str(source), media_type, filename, timeout))
+        worker.connection.send((str(source), media_type, filename, limits.timeout_seconds))
         try:
-            reply = await worker.receive(timeout)
+            reply = await worker.receive(limits.timeout_seconds)
         except TimeoutError:
             raise ExtractionFailed(
-                f"extraction took over {timeout:g} s (extraction.timeout_seconds"
-                f"{'' if timeout == limits.timeout_seconds else '_by_modality'})"
+                f"extraction took over {limits.timeout_seconds:g} s ({limits.timeout_setting})"
             ) from None
         except (EOFError, OSError):
             await asyncio.to_thread(worker.process.join, 1)
             code = worker.process.exitcode
             if code == _OUT_OF_MEMORY:
                 raise ExtractionFailed(
-                    f"extraction ran out of memory (extraction.memory_bytes: {limits.memory_bytes})"
+                    f"extraction ran out of memory ({limits.memory_setting}: {limits.memory_bytes})"
                 ) from None
             cause = "its CPU time ran out" if code == -signal.SIGXCPU else f"it died (exit code {code})"
             raise ExtractionFailed(
@@ -257,6 +262,11 @@ class SandboxedExtractor:
             ready = await worker.receive(60)
         except (TimeoutError, EOFError, OSError) as error:
             await asyncio.to_thread(worker.kill)
+            if worker.process.exitcode == _OUT_OF_MEMORY:
+                raise ExtractionFailed(
+                    "the extraction process ran out of memory loading its models "
+                    f"({self._limits.memory_setting}: {self._limits.memory_bytes})"
+                ) from None
             raise ExtractionFailed(f"the extraction process did not start: {type(error).__name__}") from None
         if ready[0] != "ready":
             await asyncio.to_thread(worker.kill)

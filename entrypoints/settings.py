@@ -75,12 +75,15 @@ class IngestSettings(_Section):
 
 
 class ExtractionSettings(_Section):
-    """Where originals are parsed: in sandboxed worker processes (the default) or in the service."""
+    """Where originals are parsed: in sandboxed worker processes (the default) or in the service.
+    Each modality has its own pool of `processes` workers, with its own limits."""
 
     sandbox: bool = True
     processes: int = Field(2, ge=1, le=64, description="worker processes extracting at once")
-    memory_bytes: int = Field(
-        2 << 30, ge=64 << 20, description="address space of one worker (a transcriber needs ~1.5 GiB)"
+    memory_bytes: int = Field(1 << 30, ge=64 << 20, description="address space of one worker")
+    memory_bytes_by_modality: dict[Modality, Annotated[int, Field(ge=64 << 20)]] = Field(
+        default_factory=lambda: {Modality.AUDIO: 2 << 30, Modality.VIDEO: 2 << 30},
+        description="address space of one worker of these modalities (a transcriber needs ~1.5 GiB)",
     )
     timeout_seconds: float = Field(120, gt=0, le=24 * 3600, description="wall time of one document")
     timeout_seconds_by_modality: dict[Modality, Annotated[float, Field(gt=0, le=24 * 3600)]] = Field(

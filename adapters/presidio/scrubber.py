@@ -1,7 +1,9 @@
 """PresidioScrubber: Presidio's analyzer finds personal data; core.masking replaces it.
 
-The analyzer is loaded once per process (spaCy's model is read-only) and runs on one worker thread,
-off the event loop. Nothing is downloaded: the spaCy model comes from an installed package and
+Short texts (a question and its dialogue) are analysed on a thread of this process, at once. Long
+ones (a document: a 400,000-character page takes spaCy some 20 s) go to a helper process started on
+first need, so they neither hold up questions nor grow this process's memory. The analyzer is loaded
+once per process. Nothing is downloaded: the spaCy model comes from an installed package and
 tldextract is told not to fetch its suffix list.
 """
 
@@ -10,14 +12,16 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import multiprocessing
 import os
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from typing import Any
 
 from ragloom.core.errors import ProviderUnavailable
-from ragloom.core.masking import Finding, masked
+from ragloom.core.masking import Finding, masked, windows
 from ragloom.core.models import Scrubbed, TenantId
 
 from .settings import PresidioSettings
@@ -44,6 +48,27 @@ def _analyzer(model: str, language: str) -> Any:
     return AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
 
 
+def findings(analyzer: Any, settings: PresidioSettings, text: str) -> list[Finding]:
+    """Findings over the whole text, analysed window by window (spaCy's memory grows with the
+    length of what it is given)."""
+    found: list[Finding] = []
+    for offset, piece in windows(str(text), settings.window_chars):
+        results = analyzer.analyze(
+            text=piece,
+            language=settings.language,
+            entities=settings.entities,
+            score_threshold=settings.score_threshold,
+        )
+        found += [Finding(offset + r.start, offset + r.end, r.entity_type, r.score) for r in results]
+    return found
+
+
+def _findings_in_helper(settings: PresidioSettings, texts: list[str]) -> list[list[Finding]]:
+    """In the helper process: the analyzer is loaded on its first call and kept."""
+    analyzer = _analyzer(settings.model, settings.language)
+    return [findings(analyzer, settings, text) for text in texts]
+
+
 class PresidioScrubber:
     def __init__(self, analyzer: Any, settings: PresidioSettings) -> None:
         self._analyzer = analyzer
@@ -54,29 +79,37 @@ class PresidioScrubber:
             else None
         )
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="presidio")
+        self._helper: ProcessPoolExecutor | None = None
 
     def findings(self, text: str) -> list[Finding]:
-        results = self._analyzer.analyze(
-            text=str(text),  # spaCy takes exact str, not subclasses
-            language=self._settings.language,
-            entities=self._settings.entities,
-            score_threshold=self._settings.score_threshold,
-        )
-        return [Finding(r.start, r.end, r.entity_type, r.score) for r in results]
-
-    def _scrub(self, tenant: TenantId, texts: Sequence[str]) -> list[Scrubbed]:
-        return [
-            masked(t, self.findings(t), tenant=tenant, pseudonym_key=self._key) if t.strip() else Scrubbed(t)
-            for t in texts
-        ]
+        return findings(self._analyzer, self._settings, text)
 
     async def scrub(self, tenant: TenantId, texts: Sequence[str]) -> Sequence[Scrubbed]:
-        return await asyncio.get_running_loop().run_in_executor(
-            self._thread, self._scrub, tenant, list(texts)
-        )
+        texts = [str(text) for text in texts]
+        found = await self._find(texts)
+        return [
+            masked(text, hits, tenant=tenant, pseudonym_key=self._key) if text.strip() else Scrubbed(text)
+            for text, hits in zip(texts, found, strict=True)
+        ]
+
+    async def _find(self, texts: list[str]) -> list[list[Finding]]:
+        loop = asyncio.get_running_loop()
+        if sum(len(text) for text in texts) <= self._settings.inline_chars:
+            return await loop.run_in_executor(
+                self._thread, lambda: [self.findings(t) if t.strip() else [] for t in texts]
+            )
+        if self._helper is None:
+            self._helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return await loop.run_in_executor(self._helper, _findings_in_helper, self._settings, texts)
+        except BrokenProcessPool as error:  # killed (out of memory, say): a fresh one next time
+            self._helper = None
+            raise ProviderUnavailable(f"the PII analysis process died: {error}", retryable=True) from error
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)
+        if self._helper is not None:
+            self._helper.shutdown(wait=True, cancel_futures=True)
 
 
 @asynccontextmanager

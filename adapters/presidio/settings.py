@@ -35,6 +35,12 @@ class PresidioSettings(BaseModel):
         "tag", pattern="^(tag|pseudonym)$", description="<TYPE> tags, or per-tenant pseudonyms"
     )
     pseudonym_key: SecretStr | None = Field(None, description="HMAC key of the pseudonyms (style: pseudonym)")
+    inline_chars: int = Field(
+        4_000, ge=0, description="texts up to this size are analysed in the service process at once"
+    )
+    window_chars: int = Field(
+        20_000, ge=1_000, le=1_000_000, description="text analysed at once (memory grows with it)"
+    )
 
     @model_validator(mode="after")
     def _key_for_pseudonyms(self) -> PresidioSettings:

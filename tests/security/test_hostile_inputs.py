@@ -173,7 +173,7 @@ def test_a_hostile_file_ends_bounded_while_other_tenants_are_served(server, case
     assert final["status"] == outcome, final
     if limit:
         assert limit in final["error"]
-    assert all(seconds < 5 for seconds in answered), answered
+    assert max(answered) < 5, f"slowest of {len(answered)} answers: {max(answered):.1f} s"
     assert server.peak_rss_mib() < SERVER_MEMORY_BOUND_MIB
     print(
         f"{case}: {len(data)} bytes -> {outcome} in {elapsed:.1f} s; {len(answered)} other queries answered"
