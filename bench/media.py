@@ -1,0 +1,147 @@
+"""Speech-to-text real-time factor through the whole ingestion pipeline, and PII scrubbing throughput.
+
+    .venv/bin/python bench/media.py --clips 3 --seconds 60 --abstracts 300
+
+Speech: for each transcriber (faster-whisper tiny.en and base, whisper.cpp on a tiny.en file written
+by the project's converter) a runtime on the embedded profile (SQLite, qdrant-edge, the sentence
+embedder, Presidio, sandboxed extraction) in a fresh home ingests a short warm-up clip (model
+loading is not counted), then N clips of speech made by espeak-ng, each an mp3 of about `--seconds`.
+Each clip is timed from upload to `ready`: decoding, transcription, scrubbing, chunking, embedding
+and indexing. The real-time factor is audio seconds per second of that time.
+
+PII: the first N SciFact abstracts, scrubbed as one batch by Presidio (after a warm-up that starts
+its helper process) and by the regex-only scrubber, in characters per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, TenantId
+from ragloom.core.streams import IncomingFile
+from ragloom.entrypoints import model_commands
+from ragloom.entrypoints.bootstrap import open_runtime
+from ragloom.entrypoints.settings import load_settings
+from tests.helpers.media import RATE, encode, recording
+
+SENTENCES = [
+    "Our team will meet in the library on Friday to review the budget.",
+    "Please send the report to the office before lunch.",
+    "The river flows past the old mill and into the lake.",
+    "The museum opens at nine in the morning and closes at five in the evening.",
+    "The delivery truck carries fresh bread to the village every morning.",
+    "The lighthouse keeper painted the door bright green last summer.",
+]
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact"
+
+
+def clips(folder: Path, count: int, seconds: float) -> list[tuple[bytes, float]]:
+    """`count` different mp3 clips of about `seconds` of speech each, and their lengths."""
+    made = []
+    for n in range(count + 1):
+        order = SENTENCES[n % len(SENTENCES) :] + SENTENCES[: n % len(SENTENCES)]
+        samples, _ = recording(order, gap_seconds=0.7)
+        while len(samples) / RATE < seconds:
+            more, _ = recording(order, gap_seconds=0.7)
+            samples = np.concatenate([samples, more])
+        samples = samples[: int(seconds * RATE)] if n else samples[: 5 * RATE]  # clip 0: warm-up
+        made.append((encode(samples, folder / f"clip{n}.mp3").read_bytes(), len(samples) / RATE))
+    return made
+
+
+async def ingest(runtime, name: str, data: bytes) -> float:
+    documents = await runtime.documents()
+    began = time.perf_counter()
+    created = await documents.upload(DEFAULT_TENANT, IncomingFile.from_bytes(name, data))
+    while (document := await documents.get(DEFAULT_TENANT, created.document.id)).status not in (
+        DocumentStatus.READY,
+        DocumentStatus.FAILED,
+    ):
+        await asyncio.sleep(0.02)
+    if document.status != DocumentStatus.READY:
+        raise SystemExit(f"{name} failed: {document.error}")
+    return time.perf_counter() - began
+
+
+async def speech(label: str, adapter: dict, made: list[tuple[bytes, float]]) -> None:
+    with tempfile.TemporaryDirectory(prefix="ragloom-bench-") as home:
+        settings = load_settings(environ={"RAGLOOM_HOME": home}, overrides=adapter)
+        async with open_runtime(settings) as runtime:
+            await runtime.start_all()
+            await ingest(runtime, "warm-up.mp3", made[0][0])
+            audio = spent = 0.0
+            for n, (data, seconds) in enumerate(made[1:], start=1):
+                elapsed = await ingest(runtime, f"clip{n}.mp3", data)
+                audio, spent = audio + seconds, spent + elapsed
+                print(f"  {label}: clip {n}: {seconds:.1f} s of audio in {elapsed:.2f} s", flush=True)
+    print(
+        f"| {label} | {len(made) - 1} | {audio:.0f} s | {spent:.1f} s | **{audio / spent:.1f}** |", flush=True
+    )
+
+
+async def pii(count: int) -> None:
+    from ragloom.adapters.presidio.scrubber import open_presidio_scrubber
+    from ragloom.adapters.presidio.settings import PresidioSettings
+    from ragloom.adapters.regex_pii.scrubber import RegexPiiSettings, open_regex_scrubber
+
+    with (DATA / "corpus.jsonl").open() as corpus:
+        texts = [
+            f"{row['title']}\n{row['text']}" for row in map(json.loads, (next(corpus) for _ in range(count)))
+        ]
+    characters = sum(len(text) for text in texts)
+    tenant = TenantId("bench")
+    print("\n| scrubber | texts | characters | time | characters/s |\n| --- | --- | --- | --- | --- |")
+    async with open_presidio_scrubber(PresidioSettings()) as presidio:
+        await presidio.scrub(tenant, texts[:5] * 10)  # starts and loads the helper process
+        began = time.perf_counter()
+        await presidio.scrub(tenant, texts)
+        spent = time.perf_counter() - began
+    print(f"| presidio | {count} | {characters:,} | {spent:.1f} s | **{characters / spent:,.0f}** |")
+    async with open_regex_scrubber(RegexPiiSettings()) as regex:
+        began = time.perf_counter()
+        await regex.scrub(tenant, texts)
+        spent = time.perf_counter() - began
+    print(f"| regex | {count} | {characters:,} | {spent:.2f} s | **{characters / spent:,.0f}** |")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--abstracts", type=int, default=300)
+    parser.add_argument("--skip", nargs="*", default=[], help="labels to skip")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ragloom-media-") as folder:
+        made = clips(Path(folder), args.clips, args.seconds)
+        ggml = model_commands.whisper_cpp("tiny.en", Path(folder) / "ggml-tiny.en.bin")
+        runs = {
+            "faster-whisper tiny.en": {"adapters": {"speech_to_text": "faster_whisper"}},
+            "faster-whisper base": {
+                "adapters": {"speech_to_text": "faster_whisper"},
+                "plugins": {"speech_to_text": {"faster_whisper": {"model": "base"}}},
+            },
+            "whisper.cpp tiny.en": {
+                "adapters": {"speech_to_text": "whisper_cpp"},
+                "plugins": {"speech_to_text": {"whisper_cpp": {"model": str(ggml)}}},
+            },
+        }
+        print("| transcriber | clips | audio | upload to ready | real-time factor |")
+        print("| --- | --- | --- | --- | --- |")
+        for label, overrides in runs.items():
+            if label not in args.skip:
+                await speech(label, overrides, made)
+    await pii(args.abstracts)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
