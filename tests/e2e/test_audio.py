@@ -3,6 +3,8 @@ or defect in an upload met with a clear answer while ingestion goes on."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,20 @@ async def test_a_name_said_in_a_recording_is_masked_before_it_is_indexed(client,
     quoted = " ".join(c["text"] for c in done["citations"]) + done["answer"]
     assert "Rotterdam" in quoted and "<PERSON>" in quoted
     assert "John" not in quoted and "Smith" not in quoted
+
+
+async def test_questions_are_answered_while_a_recording_is_transcribed(client, meeting):
+    note = await upload(client, "otters.txt", b"Otters hold hands while they sleep.", "text/plain")
+    await wait_for_status(client, note.json()["id"])
+    mp3, _, _ = meeting
+    created = await upload(client, "meeting.mp3", mp3, "audio/mpeg")
+    during = []
+    while (await client.get(f"/v1/documents/{created.json()['id']}")).json()["status"] != "ready":
+        began = time.monotonic()
+        done = await ask(client, "What do otters hold while they sleep?")
+        status = (await client.get(f"/v1/documents/{created.json()['id']}")).json()["status"]
+        if status == "processing":
+            during.append(time.monotonic() - began)
+        assert "hands" in done["answer"]
+    assert during, "no question was asked while the recording was being transcribed"
+    assert max(during) < 2, during

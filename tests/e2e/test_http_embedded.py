@@ -1,6 +1,7 @@
 """The HTTP API end to end on the embedded profile, and its answers to bad input."""
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -166,3 +167,23 @@ async def test_the_original_comes_back_through_a_time_limited_link(client):
         assert (await client.get(tampered)).status_code == 403
     finally:
         client.headers["authorization"] = unauthenticated
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../../tmp/ragloom-escape.txt",
+        "..\\..\\ragloom-escape.txt",
+        "/etc/ragloom-escape.txt",
+        "a\x00b\n.txt",
+    ],
+)
+async def test_a_file_name_never_reaches_the_file_system(client, embedded_settings, name):
+    created = await upload(client, name, f"Kestrels hover over the dunes ({name!r}).".encode(), "text/plain")
+    assert created.status_code == 201, created.text
+    stored = created.json()["filename"]
+    assert "/" not in stored and "\\" not in stored and "\x00" not in stored and "\n" not in stored
+    assert (await wait_for_status(client, created.json()["id"]))["status"] == "ready"
+    home = Path(embedded_settings.home)
+    assert not [p for p in home.rglob("*") if "escape" in p.name or p.stem == "ab"]
+    assert not Path("/tmp/ragloom-escape.txt").exists() and not Path("/etc/ragloom-escape.txt").exists()
