@@ -10,6 +10,7 @@ from typing import NewType
 
 TenantId = NewType("TenantId", str)
 DocumentId = NewType("DocumentId", str)
+ChatId = NewType("ChatId", str)
 
 DEFAULT_TENANT = TenantId("default")
 SYSTEM_CHAIN = "_system"  # the audit chain of events that belong to no tenant
@@ -285,8 +286,58 @@ class AnswerDelta:
 
 @dataclass(frozen=True, slots=True)
 class AnswerDone:
+    """The whole answer. `no_answer`: the documents do not answer the question, and the answer says
+    so. `chat_id`: the chat the exchange was appended to, if any."""
+
     answer: str
     citations: Sequence[Citation] = field(default_factory=tuple)
+    no_answer: bool = False
+    chat_id: ChatId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """A stored conversation of one tenant; its messages are read through the chat repository."""
+
+    id: ChatId
+    tenant_id: TenantId
+    created_at: datetime
+    updated_at: datetime
+    message_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What a stored answer cited: enough to find the passage again, not its text."""
+
+    marker: int
+    document_id: DocumentId
+    chunk: int
+    score: float
+    page: int | None = None
+    start_seconds: float | None = None
+    end_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One turn of a chat, numbered from 1 by `seq`. An assistant turn keeps what it cited, the model
+    that wrote it, how long it took, whether the cache answered, whether it abstained, and, when
+    the stream broke off (`finished` False), the partial text and the error."""
+
+    tenant_id: TenantId
+    chat_id: ChatId
+    role: str  # "user" or "assistant"
+    content: str
+    created_at: datetime
+    seq: int = 0
+    references: Sequence[Reference] = field(default_factory=tuple)
+    model: str | None = None
+    latency_ms: int | None = None
+    cached: bool = False
+    no_answer: bool = False
+    finished: bool = True
+    error: str | None = None
 
 
 AnswerEvent = AnswerDelta | AnswerDone

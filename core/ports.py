@@ -18,7 +18,10 @@ from .models import (
     ApiKey,
     AuditRecord,
     CachedAnswer,
+    Chat,
     ChatDelta,
+    ChatId,
+    ChatMessage,
     ChatRequest,
     Document,
     DocumentId,
@@ -174,6 +177,36 @@ class DocumentRepository(Protocol):
         """Delete every document row of the tenant; return how many."""
 
 
+class ChatRepository(Protocol):
+    """A tenant's chats and their messages (tenant scope only)."""
+
+    async def add(self, chat: Chat) -> Chat:
+        """Store a new chat; Conflict if the id exists."""
+
+    async def get(self, tenant: TenantId, chat_id: ChatId) -> Chat:
+        """The chat; NotFound if it does not exist or is another tenant's."""
+
+    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Chat]:
+        """The tenant's chats, newest first."""
+
+    async def append(self, tenant: TenantId, chat_id: ChatId, messages: Sequence[ChatMessage]) -> Chat:
+        """Add messages after the chat's last one, numbering them on; NotFound for an unknown chat."""
+
+    async def messages(
+        self, tenant: TenantId, chat_id: ChatId, *, limit: int = 100, offset: int = 0
+    ) -> Sequence[ChatMessage]:
+        """Messages in order (oldest first), paged; NotFound for an unknown chat."""
+
+    async def last_messages(self, tenant: TenantId, chat_id: ChatId, count: int) -> Sequence[ChatMessage]:
+        """The chat's last `count` messages, oldest first; NotFound for an unknown chat."""
+
+    async def delete(self, tenant: TenantId, chat_id: ChatId) -> None:
+        """Delete the chat and its messages; NotFound for an unknown chat."""
+
+    async def purge(self, tenant: TenantId) -> int:
+        """Delete every chat of the tenant with its messages; return how many chats."""
+
+
 class AuditRepository(Protocol):
     """Storage of the hash-chained audit records: one chain per tenant (`chain == tenant_id`) plus
     `SYSTEM_CHAIN`. Append-only: records are never updated or deleted, also not with their tenant."""
@@ -199,6 +232,7 @@ class UnitOfWork(Protocol):
     tenants: TenantRepository
     keys: ApiKeyRepository
     documents: DocumentRepository
+    chats: ChatRepository
     audit: AuditRepository
 
     async def __aenter__(self) -> UnitOfWork: ...

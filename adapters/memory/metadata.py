@@ -18,6 +18,9 @@ from ragloom.core.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
     AuditRecord,
+    Chat,
+    ChatId,
+    ChatMessage,
     Document,
     DocumentId,
     DocumentStatus,
@@ -43,10 +46,18 @@ class _State:
     documents: dict[DocumentId, Document] = field(default_factory=dict)
     by_hash: dict[tuple[TenantId, str], DocumentId] = field(default_factory=dict)
     audit: dict[str, tuple[AuditRecord, ...]] = field(default_factory=dict)
+    chats: dict[ChatId, Chat] = field(default_factory=dict)
+    messages: dict[ChatId, tuple[ChatMessage, ...]] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
-            dict(self.tenants), dict(self.keys), dict(self.documents), dict(self.by_hash), dict(self.audit)
+            dict(self.tenants),
+            dict(self.keys),
+            dict(self.documents),
+            dict(self.by_hash),
+            dict(self.audit),
+            dict(self.chats),
+            dict(self.messages),
         )
 
     def usage(self, tenant: TenantId) -> TenantUsage:
@@ -276,6 +287,76 @@ class _Documents:
         return len(doomed)
 
 
+class _Chats:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
+
+    async def add(self, chat: Chat) -> Chat:
+        self._u.scope.tenant_data(chat.tenant_id)
+        if chat.id in self._u.view.chats:
+            raise Conflict("a chat with this id already exists")
+        state = self._u.writable()
+        state.chats[chat.id] = chat
+        state.messages[chat.id] = ()
+        return chat
+
+    async def get(self, tenant: TenantId, chat_id: ChatId) -> Chat:
+        self._u.scope.tenant_data(tenant)
+        chat = self._u.view.chats.get(chat_id)
+        if chat is None or chat.tenant_id != tenant:
+            raise NotFound(f"chat {chat_id} not found")
+        return chat
+
+    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Chat]:
+        self._u.scope.tenant_data(tenant)
+        _check_page(limit, offset)
+        owned = [c for c in self._u.view.chats.values() if c.tenant_id == tenant]
+        owned.sort(key=lambda c: (c.created_at, c.id), reverse=True)
+        return owned[offset : offset + limit]
+
+    async def append(self, tenant: TenantId, chat_id: ChatId, messages: Sequence[ChatMessage]) -> Chat:
+        chat = await self.get(tenant, chat_id)
+        stored = self._u.view.messages.get(chat_id, ())
+        numbered = tuple(
+            dataclasses.replace(m, tenant_id=tenant, chat_id=chat_id, seq=len(stored) + i)
+            for i, m in enumerate(messages, start=1)
+        )
+        updated = dataclasses.replace(
+            chat, message_count=chat.message_count + len(numbered), updated_at=datetime.now(UTC)
+        )
+        state = self._u.writable()
+        state.messages[chat_id] = stored + numbered
+        state.chats[chat_id] = updated
+        return updated
+
+    async def messages(
+        self, tenant: TenantId, chat_id: ChatId, *, limit: int = 100, offset: int = 0
+    ) -> Sequence[ChatMessage]:
+        await self.get(tenant, chat_id)
+        _check_page(limit, offset)
+        return self._u.view.messages.get(chat_id, ())[offset : offset + limit]
+
+    async def last_messages(self, tenant: TenantId, chat_id: ChatId, count: int) -> Sequence[ChatMessage]:
+        await self.get(tenant, chat_id)
+        return self._u.view.messages.get(chat_id, ())[-count:] if count > 0 else ()
+
+    async def delete(self, tenant: TenantId, chat_id: ChatId) -> None:
+        await self.get(tenant, chat_id)
+        state = self._u.writable()
+        del state.chats[chat_id]
+        state.messages.pop(chat_id, None)
+
+    async def purge(self, tenant: TenantId) -> int:
+        self._u.scope.tenant_data(tenant)
+        doomed = [c.id for c in self._u.view.chats.values() if c.tenant_id == tenant]
+        if doomed:
+            state = self._u.writable()
+            for chat_id in doomed:
+                del state.chats[chat_id]
+                state.messages.pop(chat_id, None)
+        return len(doomed)
+
+
 class _Audit:
     def __init__(self, unit: _Unit) -> None:
         self._u = unit
@@ -310,6 +391,7 @@ class InMemoryUnitOfWork:
         self.tenants = _Tenants(self._unit)
         self.keys = _Keys(self._unit)
         self.documents = _Documents(self._unit)
+        self.chats = _Chats(self._unit)
         self.audit = _Audit(self._unit)
         self._locked = False
 

@@ -9,17 +9,21 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 
 from ragloom.core.audit import GENESIS_HASH, canonical_details
 from ragloom.core.errors import InvalidInput, NotFound, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
     AuditRecord,
+    Chat,
+    ChatId,
+    ChatMessage,
     Document,
     DocumentId,
     DocumentStatus,
     Quotas,
+    Reference,
     Tenant,
     TenantId,
     TenantStatus,
@@ -28,7 +32,7 @@ from ragloom.core.models import (
 from ragloom.core.quotas import quota_breach
 
 from .database import translated
-from .tables import api_keys, audit_records, documents, tenants
+from .tables import api_keys, audit_records, chat_messages, chats, documents, tenants
 
 if TYPE_CHECKING:
     from .unit_of_work import SqlUnitOfWork
@@ -373,6 +377,153 @@ class SqlDocuments(_Repository):
     async def purge(self, tenant: TenantId) -> int:
         self._unit.scope.tenant_data(tenant)
         result = await self._run(documents.delete().where(documents.c.tenant_id == tenant))
+        return int(result.rowcount)
+
+
+def to_chat(row: Mapping[str, Any]) -> Chat:
+    return Chat(
+        id=ChatId(row["id"]),
+        tenant_id=TenantId(row["tenant_id"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        message_count=row["message_count"],
+    )
+
+
+def to_chat_message(row: Mapping[str, Any]) -> ChatMessage:
+    return ChatMessage(
+        tenant_id=TenantId(row["tenant_id"]),
+        chat_id=ChatId(row["chat_id"]),
+        role=row["role"],
+        content=row["content"],
+        created_at=row["created_at"],
+        seq=row["seq"],
+        references=tuple(
+            Reference(**{**ref, "document_id": DocumentId(ref["document_id"])})
+            for ref in json.loads(row["refs"])
+        ),
+        model=row["model"],
+        latency_ms=row["latency_ms"],
+        cached=bool(row["cached"]),
+        no_answer=bool(row["no_answer"]),
+        finished=bool(row["finished"]),
+        error=row["error"],
+    )
+
+
+def _message_row(message: ChatMessage, seq: int) -> dict[str, Any]:
+    return {
+        "chat_id": message.chat_id,
+        "seq": seq,
+        "tenant_id": message.tenant_id,
+        "role": message.role,
+        "content": message.content,
+        "created_at": message.created_at,
+        "refs": json.dumps([dataclasses.asdict(ref) for ref in message.references]),
+        "model": message.model,
+        "latency_ms": message.latency_ms,
+        "cached": int(message.cached),
+        "no_answer": int(message.no_answer),
+        "finished": int(message.finished),
+        "error": message.error,
+    }
+
+
+class SqlChats(_Repository):
+    async def add(self, chat: Chat) -> Chat:
+        self._unit.scope.tenant_data(chat.tenant_id)
+        row = {
+            "id": chat.id,
+            "tenant_id": chat.tenant_id,
+            "message_count": chat.message_count,
+            "created_at": chat.created_at,
+            "updated_at": chat.updated_at,
+        }
+        await self._run(insert(chats).values(row), conflict="a chat with this id already exists")
+        return chat
+
+    async def get(self, tenant: TenantId, chat_id: ChatId, *, for_update: bool = False) -> Chat:
+        self._unit.scope.tenant_data(tenant)
+        query = select(chats).where(chats.c.tenant_id == tenant, chats.c.id == chat_id)
+        if for_update and self._unit.connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = await self._row(query)
+        if row is None:
+            raise NotFound(f"chat {chat_id} not found")
+        return to_chat(row)
+
+    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Chat]:
+        self._unit.scope.tenant_data(tenant)
+        _check_page(limit, offset)
+        query = (
+            select(chats)
+            .where(chats.c.tenant_id == tenant)
+            .order_by(chats.c.created_at.desc(), chats.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [to_chat(row) for row in await self._rows(query)]
+
+    async def append(self, tenant: TenantId, chat_id: ChatId, messages: Sequence[ChatMessage]) -> Chat:
+        chat = await self.get(tenant, chat_id, for_update=True)  # appends to one chat take turns
+        rows = [
+            _message_row(dataclasses.replace(m, tenant_id=tenant, chat_id=chat_id), chat.message_count + i)
+            for i, m in enumerate(messages, start=1)
+        ]
+        if rows:
+            await self._run(insert(chat_messages), rows)
+        updated = dataclasses.replace(
+            chat, message_count=chat.message_count + len(rows), updated_at=datetime.now(UTC)
+        )
+        await self._run(
+            update(chats)
+            .where(chats.c.tenant_id == tenant, chats.c.id == chat_id)
+            .values(message_count=updated.message_count, updated_at=updated.updated_at)
+        )
+        return updated
+
+    async def messages(
+        self, tenant: TenantId, chat_id: ChatId, *, limit: int = 100, offset: int = 0
+    ) -> Sequence[ChatMessage]:
+        await self.get(tenant, chat_id)
+        _check_page(limit, offset)
+        query = (
+            select(chat_messages)
+            .where(chat_messages.c.tenant_id == tenant, chat_messages.c.chat_id == chat_id)
+            .order_by(chat_messages.c.seq)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [to_chat_message(row) for row in await self._rows(query)]
+
+    async def last_messages(self, tenant: TenantId, chat_id: ChatId, count: int) -> Sequence[ChatMessage]:
+        chat = await self.get(tenant, chat_id)
+        if count <= 0:
+            return []
+        query = (
+            select(chat_messages)
+            .where(
+                chat_messages.c.tenant_id == tenant,
+                chat_messages.c.chat_id == chat_id,
+                chat_messages.c.seq > chat.message_count - count,
+            )
+            .order_by(chat_messages.c.seq)
+        )
+        return [to_chat_message(row) for row in await self._rows(query)]
+
+    async def delete(self, tenant: TenantId, chat_id: ChatId) -> None:
+        await self.get(tenant, chat_id)
+        await self._run(
+            delete(chat_messages).where(
+                chat_messages.c.tenant_id == tenant, chat_messages.c.chat_id == chat_id
+            )
+        )
+        await self._run(delete(chats).where(chats.c.tenant_id == tenant, chats.c.id == chat_id))
+
+    async def purge(self, tenant: TenantId) -> int:
+        self._unit.scope.tenant_data(tenant)
+        await self._run(delete(chat_messages).where(chat_messages.c.tenant_id == tenant))
+        result = await self._run(delete(chats).where(chats.c.tenant_id == tenant))
         return int(result.rowcount)
 
 

@@ -95,6 +95,38 @@ api_keys = Table(
     Index("ix_api_keys_tenant_id", "tenant_id"),
 )
 
+chats = Table(
+    "chats",
+    metadata,
+    Column("id", String(36), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("message_count", Integer, nullable=False, server_default="0"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("id", name="pk_chats"),
+    Index("ix_chats_tenant_created", "tenant_id", "created_at", "id"),
+)
+
+chat_messages = Table(
+    "chat_messages",
+    metadata,
+    Column("chat_id", String(36), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("refs", Text, nullable=False, server_default="[]"),  # JSON list of references
+    Column("model", Text, nullable=True),
+    Column("latency_ms", Integer, nullable=True),
+    Column("cached", Integer, nullable=False, server_default="0"),
+    Column("no_answer", Integer, nullable=False, server_default="0"),
+    Column("finished", Integer, nullable=False, server_default="1"),
+    Column("error", Text, nullable=True),
+    PrimaryKeyConstraint("chat_id", "seq", name="pk_chat_messages"),
+    Index("ix_chat_messages_tenant", "tenant_id"),
+)
+
 # Append-only: triggers refuse UPDATE, DELETE (and TRUNCATE on PostgreSQL), see migration 0002.
 audit_records = Table(
     "audit_records",

@@ -19,7 +19,7 @@ from ragloom.core.models import TenantId
 from ragloom.core.scope import Scope
 
 from .database import WRITE_OPTION, opened_engine, translated
-from .repositories import SqlApiKeys, SqlAuditRecords, SqlDocuments, SqlTenants
+from .repositories import SqlApiKeys, SqlAuditRecords, SqlChats, SqlDocuments, SqlTenants
 from .settings import SqlAlchemySettings
 
 _SET_SCOPE = text(
@@ -35,6 +35,7 @@ class SqlUnitOfWork:
         self.tenants = SqlTenants(self)
         self.keys = SqlApiKeys(self)
         self.documents = SqlDocuments(self)
+        self.chats = SqlChats(self)
         self.audit = SqlAuditRecords(self)
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None

@@ -23,10 +23,14 @@ import pytest
 from ragloom.core.errors import Conflict, InvalidInput, NotFound, OutOfScope, QuotaExceeded
 from ragloom.core.models import (
     ApiKey,
+    Chat,
+    ChatId,
+    ChatMessage,
     Document,
     DocumentId,
     DocumentStatus,
     Quotas,
+    Reference,
     Tenant,
     TenantId,
     TenantStatus,
@@ -82,6 +86,32 @@ def make_api_key(tenant: TenantId = TENANT_A, **overrides: Any) -> ApiKey:
     }
     values.update(overrides)
     return ApiKey(**values)
+
+
+def make_chat(tenant: TenantId = TENANT_A, **overrides: Any) -> Chat:
+    """An empty chat with a fresh id; override any field."""
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "id": ChatId(str(uuid.uuid4())),
+        "tenant_id": tenant,
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(overrides)
+    return Chat(**values)
+
+
+def make_message(role: str, content: str, tenant: TenantId = TENANT_A, **overrides: Any) -> ChatMessage:
+    """A message for `append` (the repository sets its chat and number)."""
+    values: dict[str, Any] = {
+        "tenant_id": tenant,
+        "chat_id": ChatId(""),
+        "role": role,
+        "content": content,
+        "created_at": datetime.now(UTC),
+    }
+    values.update(overrides)
+    return ChatMessage(**values)
 
 
 async def _add_both_tenants(store: Any) -> None:
@@ -142,6 +172,27 @@ class StoreCalls:
             }
 
         return await self._write(tenant, purge)
+
+    async def add_chat(self, chat: Chat) -> Chat:
+        return await self._write(chat.tenant_id, lambda u: u.chats.add(chat))
+
+    async def get_chat(self, tenant: TenantId, chat_id: ChatId) -> Chat:
+        return await self._read(tenant, lambda u: u.chats.get(tenant, chat_id))
+
+    async def list_chats(self, tenant: TenantId, **paging: int) -> Any:
+        return await self._read(tenant, lambda u: u.chats.list(tenant, **paging))
+
+    async def append(self, chat_id: ChatId, messages: Any, tenant: TenantId = TENANT_A) -> Chat:
+        return await self._write(tenant, lambda u: u.chats.append(tenant, chat_id, messages))
+
+    async def messages(self, chat_id: ChatId, tenant: TenantId = TENANT_A, **paging: int) -> Any:
+        return await self._read(tenant, lambda u: u.chats.messages(tenant, chat_id, **paging))
+
+    async def last_messages(self, chat_id: ChatId, count: int, tenant: TenantId = TENANT_A) -> Any:
+        return list(await self._read(tenant, lambda u: u.chats.last_messages(tenant, chat_id, count)))
+
+    async def delete_chat(self, chat_id: ChatId, tenant: TenantId = TENANT_A) -> None:
+        await self._write(tenant, lambda u: u.chats.delete(tenant, chat_id))
 
     async def add_api_key(self, key: ApiKey) -> ApiKey:
         return await self._write(key.tenant_id, lambda u: u.keys.add(key))
@@ -660,3 +711,80 @@ class MetadataStoreContract:
             await unit.commit()
         assert held.status is TenantStatus.ACTIVE
         assert (await store.get_tenant(TENANT_A)).status is TenantStatus.DELETED
+
+    # ----- chats ---------------------------------------------------------------------------------
+
+    async def test_chats_keep_their_messages_in_order_with_what_answers_cited(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        chat = await store.add_chat(make_chat())
+        answer = make_message(
+            "assistant",
+            "Built in 1871 [1].",
+            references=(
+                Reference(1, DocumentId("d1"), 3, 0.5, page=2, start_seconds=None, end_seconds=None),
+            ),
+            model="extractive",
+            latency_ms=42,
+            no_answer=False,
+        )
+        after = await store.append(chat.id, [make_message("user", "When was it built?"), answer])
+        assert after.message_count == 2 and after.updated_at >= chat.updated_at
+        stored = await store.messages(chat.id)
+        assert [(m.seq, m.role, m.content) for m in stored] == [
+            (1, "user", "When was it built?"),
+            (2, "assistant", "Built in 1871 [1]."),
+        ]
+        assert stored[1].references == answer.references
+        assert (stored[1].model, stored[1].latency_ms, stored[1].cached, stored[1].finished) == (
+            "extractive",
+            42,
+            False,
+            True,
+        )
+        await store.append(
+            chat.id,
+            [make_message("user", "Who?"), make_message("assistant", "", finished=False, error="timeout")],
+        )
+        last = await store.last_messages(chat.id, 3)
+        assert [m.seq for m in last] == [2, 3, 4]
+        assert (last[-1].finished, last[-1].error) == (False, "timeout")
+        assert [m.seq for m in await store.messages(chat.id, limit=2, offset=1)] == [2, 3]
+        assert await store.last_messages(chat.id, 0) == []
+
+    async def test_chats_are_listed_newest_first_and_deleted_with_their_messages(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        base = datetime.now(UTC)
+        made = [await store.add_chat(make_chat(created_at=base + timedelta(seconds=i))) for i in range(3)]
+        await store.append(made[0].id, [make_message("user", "hello")])
+        assert [c.id for c in await store.list_chats(TENANT_A)] == [c.id for c in reversed(made)]
+        assert [c.id for c in await store.list_chats(TENANT_A, limit=1, offset=1)] == [made[1].id]
+        await store.delete_chat(made[0].id)
+        with pytest.raises(NotFound):
+            await store.messages(made[0].id)
+        with pytest.raises(NotFound):
+            await store.delete_chat(made[0].id)
+        assert len(await store.list_chats(TENANT_A)) == 2
+
+    async def test_another_tenants_chat_is_not_found(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        chat = await store.add_chat(make_chat(TENANT_A))
+        for call in (
+            lambda u: u.chats.get(TENANT_B, chat.id),
+            lambda u: u.chats.messages(TENANT_B, chat.id),
+            lambda u: u.chats.append(TENANT_B, chat.id, [make_message("user", "x", tenant=TENANT_B)]),
+            lambda u: u.chats.delete(TENANT_B, chat.id),
+        ):
+            with pytest.raises(NotFound):
+                await store._write(TENANT_B, call)
+        assert list(await store.list_chats(TENANT_B)) == []
+        assert (await store.get_chat(TENANT_A, chat.id)).message_count == 0
+
+    async def test_purge_removes_the_tenants_chats_only(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        mine = await store.add_chat(make_chat(TENANT_A))
+        theirs = await store.add_chat(make_chat(TENANT_B))
+        await store.append(mine.id, [make_message("user", "a")])
+        await store.append(theirs.id, [make_message("user", "b", tenant=TENANT_B)], tenant=TENANT_B)
+        assert await store._write(TENANT_A, lambda u: u.chats.purge(TENANT_A)) == 1
+        assert list(await store.list_chats(TENANT_A)) == []
+        assert [m.content for m in await store.messages(theirs.id, tenant=TENANT_B)] == ["b"]

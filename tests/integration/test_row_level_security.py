@@ -22,7 +22,9 @@ from ragloom.contracts.testing.metadata_store import (
     TENANT_B,
     StoreCalls,
     make_api_key,
+    make_chat,
     make_document,
+    make_message,
     make_tenant,
 )
 from ragloom.core.models import AuditEvent
@@ -30,14 +32,21 @@ from tests.conftest import PostgresDatabase
 
 pytestmark = pytest.mark.postgres
 
-TABLES = ("documents", "api_keys", "tenants", "audit_records")
-EVERYTHING = {"documents": 3, "api_keys": 3, "tenants": 2, "audit_records": 4}
+TABLES = ("documents", "api_keys", "tenants", "audit_records", "chats", "chat_messages")
+EVERYTHING = {
+    "documents": 3,
+    "api_keys": 3,
+    "tenants": 2,
+    "audit_records": 4,
+    "chats": 3,
+    "chat_messages": 3,
+}
 
 
 @pytest.fixture
 async def database(postgres_database: PostgresDatabase) -> PostgresDatabase:
-    """Tenant A: 2 documents, 1 key, 2 audit records; tenant B: 1 document, 2 keys, 1 record;
-    plus 1 system-chain record."""
+    """Tenant A: 2 documents, 1 key, 2 audit records, 1 chat with 2 messages; tenant B: 1 document,
+    2 keys, 1 record, 2 chats with 1 message; plus 1 system-chain record."""
     settings = SqlAlchemySettings(url=postgres_database.url, pool_size=1, max_overflow=0)
     async with open_metadata_store(settings) as opened:
         store = StoreCalls(opened)
@@ -47,6 +56,14 @@ async def database(postgres_database: PostgresDatabase) -> PostgresDatabase:
             await store.add_document(make_document(tenant))
         for tenant in (TENANT_A, TENANT_B, TENANT_B):
             await store.add_api_key(make_api_key(tenant))
+        chats = {
+            t: [await store.add_chat(make_chat(t)) for _ in range(n)]
+            for t, n in ((TENANT_A, 1), (TENANT_B, 2))
+        }
+        await store.append(chats[TENANT_A][0].id, [make_message("user", "a"), make_message("assistant", "b")])
+        await store.append(
+            chats[TENANT_B][0].id, [make_message("user", "c", tenant=TENANT_B)], tenant=TENANT_B
+        )
         log = AuditCalls(opened, HmacSigner())
         for tenant in (TENANT_A, TENANT_A, TENANT_B, None):
             await log.append(AuditEvent(tenant, "test", "seed", "-"))
@@ -111,8 +128,16 @@ async def test_a_tenant_setting_shows_only_that_tenants_rows(app_connection: asy
             "api_keys": 1,
             "tenants": 1,
             "audit_records": 2,
+            "chats": 1,
+            "chat_messages": 2,
         }
-        for table, column in (("documents", "tenant_id"), ("api_keys", "tenant_id"), ("tenants", "id")):
+        for table, column in (
+            ("documents", "tenant_id"),
+            ("api_keys", "tenant_id"),
+            ("tenants", "id"),
+            ("chats", "tenant_id"),
+            ("chat_messages", "tenant_id"),
+        ):
             seen = await app_connection.fetch(f"SELECT DISTINCT {column} FROM {table}")
             assert [row[0] for row in seen] == [TENANT_A]
     async with app_connection.transaction():
@@ -122,6 +147,8 @@ async def test_a_tenant_setting_shows_only_that_tenants_rows(app_connection: asy
             "api_keys": 2,
             "tenants": 1,
             "audit_records": 1,
+            "chats": 2,
+            "chat_messages": 1,
         }
     # set_config(..., true) lasts one transaction: a pooled connection carries no scope over.
     assert await _counts(app_connection) == dict.fromkeys(TABLES, 0)
@@ -132,7 +159,7 @@ async def test_the_system_scope_opens_the_directory_but_not_documents(
 ) -> None:
     async with app_connection.transaction():
         await _scope(app_connection, system=True)
-        assert await _counts(app_connection) == {**EVERYTHING, "documents": 0}
+        assert await _counts(app_connection) == {**EVERYTHING, "documents": 0, "chats": 0, "chat_messages": 0}
 
 
 async def test_writing_another_tenants_rows_is_refused(app_connection: asyncpg.Connection) -> None:
@@ -165,6 +192,7 @@ async def test_writing_another_tenants_rows_is_refused(app_connection: asyncpg.C
         await _scope(app_connection, TENANT_A)
         assert await app_connection.execute("UPDATE documents SET title = 'mine'") == "UPDATE 2"
         assert await app_connection.execute("DELETE FROM api_keys") == "DELETE 1"
+        assert await app_connection.execute("DELETE FROM chat_messages") == "DELETE 2"
         assert (
             await app_connection.execute("DELETE FROM documents WHERE tenant_id = $1", TENANT_B) == "DELETE 0"
         )
@@ -176,6 +204,8 @@ async def test_writing_another_tenants_rows_is_refused(app_connection: asyncpg.C
             "documents": 1,
             "api_keys": 2,
             "tenants": 1,
+            "chats": 2,
+            "chat_messages": 1,
             "audit_records": 1,
         }
 
