@@ -67,9 +67,14 @@ SCHEMAS: dict[str, Any] = {
         "required": ["question"],
         "properties": {
             "question": {"type": "string", "minLength": 1},
+            "chat_id": {
+                "type": "string",
+                "description": "continue this chat: its last messages are the context, and the "
+                "question and answer are added to it (not with `history`)",
+            },
             "history": {
                 "type": "array",
-                "description": "earlier turns; the last 10 are used",
+                "description": "earlier turns, for clients that keep the dialogue; the last 10 are used",
                 "items": {
                     "type": "object",
                     "required": ["role", "content"],
@@ -79,6 +84,70 @@ SCHEMAS: dict[str, Any] = {
                     },
                 },
             },
+        },
+    },
+    "Done": {
+        "type": "object",
+        "description": "the data of the stream's last event, `done`",
+        "required": ["answer", "citations", "no_answer", "chat_id"],
+        "properties": {
+            "answer": {"type": "string"},
+            "citations": {"type": "array", "items": _ref("Citation")},
+            "no_answer": {
+                "type": "boolean",
+                "description": "the documents do not answer the question (and the answer says so)",
+            },
+            "chat_id": {"type": ["string", "null"]},
+        },
+    },
+    "Chat": {
+        "type": "object",
+        "required": ["id", "created_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "message_count": {"type": "integer"},
+        },
+    },
+    "ChatList": {
+        "type": "object",
+        "required": ["chats"],
+        "properties": {
+            "chats": {"type": "array", "items": _ref("Chat")},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+        },
+    },
+    "ChatMessage": {
+        "type": "object",
+        "required": ["seq", "role", "content"],
+        "properties": {
+            "seq": {"type": "integer"},
+            "role": {"type": "string", "enum": ["user", "assistant"]},
+            "content": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "references": {
+                "type": "array",
+                "description": "what the answer cited (assistant turns)",
+                "items": {"type": "object"},
+            },
+            "model": {"type": ["string", "null"]},
+            "latency_ms": {"type": ["integer", "null"]},
+            "cached": {"type": "boolean"},
+            "no_answer": {"type": "boolean"},
+            "finished": {"type": "boolean", "description": "false: the stream broke off (see error)"},
+            "error": {"type": ["string", "null"]},
+        },
+    },
+    "ChatMessages": {
+        "type": "object",
+        "required": ["chat_id", "messages"],
+        "properties": {
+            "chat_id": {"type": "string"},
+            "messages": {"type": "array", "items": _ref("ChatMessage")},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
         },
     },
     "Citation": {
@@ -199,6 +268,7 @@ def _admin(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, A
 
 
 _DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_CHAT_ID = {"name": "chat_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _PAGING = [
     {
         "name": "limit",
@@ -257,14 +327,45 @@ PATHS: dict[str, Any] = {
     "/v1/query": {
         "post": {
             "summary": "Ask a question; the answer streams as Server-Sent Events",
-            "description": "Events: `delta` {text}, then `done` {answer, citations}; `error` on failure.",
+            "description": "Events: `delta` {text}, then `done` (schema Done); `error` {error: {code, "
+            "message}} if it fails midway, after which the partial answer is stored as unfinished.",
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Query")}}},
             "responses": {
                 "200": {
                     "description": "the answer stream",
                     "content": {"text/event-stream": {"schema": {"type": "string"}}},
                 },
-                "400": _error("missing, empty or too long question, or malformed JSON"),
+                "400": _error("missing, empty or too long question, malformed JSON, or chat_id with history"),
+                "404": _error("unknown chat_id"),
+            },
+        }
+    },
+    "/v1/chats": {
+        "post": {
+            "summary": "Start a chat",
+            "responses": {"201": _json(_ref("Chat"), "the new chat")},
+        },
+        "get": {
+            "summary": "List chats, newest first",
+            "parameters": _PAGING,
+            "responses": {"200": _json(_ref("ChatList"), "chats"), "400": _error("bad paging")},
+        },
+    },
+    "/v1/chats/{chat_id}": {
+        "delete": {
+            "summary": "Delete a chat and its messages",
+            "parameters": [_CHAT_ID],
+            "responses": {"204": {"description": "deleted"}, "404": _error("unknown chat")},
+        },
+    },
+    "/v1/chats/{chat_id}/messages": {
+        "get": {
+            "summary": "A chat's messages, oldest first, with what each answer cited",
+            "parameters": [_CHAT_ID, *_PAGING],
+            "responses": {
+                "200": _json(_ref("ChatMessages"), "messages"),
+                "400": _error("bad paging"),
+                "404": _error("unknown chat"),
             },
         }
     },

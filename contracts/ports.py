@@ -31,6 +31,7 @@ PORTS: Mapping[Port, PortInfo] = {
     Port.SPEECH_TO_TEXT: PortInfo(ports.SpeechToText, required=False),
     Port.PII_SCRUBBER: PortInfo(ports.PiiScrubber, required=False),
     Port.CHAT_MODEL: PortInfo(ports.ChatModel, required=True),
+    Port.QUERY_REWRITER: PortInfo(ports.QueryRewriter, required=False),
     Port.SEMANTIC_CACHE: PortInfo(ports.SemanticCache, required=False),
     Port.JOB_QUEUE: PortInfo(ports.JobQueue, required=True),
 }

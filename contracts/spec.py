@@ -27,6 +27,7 @@ class Port(enum.StrEnum):
     SPEECH_TO_TEXT = "speech_to_text"
     PII_SCRUBBER = "pii_scrubber"
     CHAT_MODEL = "chat_model"
+    QUERY_REWRITER = "query_rewriter"
     SEMANTIC_CACHE = "semantic_cache"
     JOB_QUEUE = "job_queue"
 

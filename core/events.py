@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from .models import Caller, DocumentId, TenantId
+from .models import Caller, ChatId, DocumentId, TenantId
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,11 +204,37 @@ class AdminAuthenticationFailed(_Refusal):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChatStarted(DomainEvent):
+    action = "chat.create"
+    chat_id: ChatId
+
+    @property
+    def target(self) -> str:
+        return self.chat_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChatDeleted(DomainEvent):
+    action = "chat.delete"
+    chat_id: ChatId
+    messages: int
+
+    @property
+    def target(self) -> str:
+        return self.chat_id
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"messages": self.messages}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QuestionAnswered(DomainEvent):
     action = "query.answer"
     question_digest: str
     answer_chars: int
     cited_documents: Sequence[str] = field(default_factory=tuple)
+    no_answer: bool = False
+    chat_id: ChatId | None = None
 
     @property
     def target(self) -> str:
@@ -218,6 +244,8 @@ class QuestionAnswered(DomainEvent):
         return {
             "question_hmac": self.question_digest,
             "answer_chars": self.answer_chars,
+            "no_answer": self.no_answer,
+            "chat_id": self.chat_id,
             "cited_documents": sorted(set(self.cited_documents)),
         }
 

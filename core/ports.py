@@ -28,6 +28,7 @@ from .models import (
     DocumentStatus,
     Extraction,
     IngestJob,
+    Message,
     Modality,
     Quotas,
     Scrubbed,
@@ -388,6 +389,14 @@ class ChatModel(Protocol):
         `finish_reason` ('stop', or 'length' when `options.max_tokens` cut it). Closing the iterator
         early (the client left) stops generation. ProviderUnavailable (`retryable` as the provider
         says) when the model cannot answer; raised before the first delta where it can be known."""
+
+
+class QueryRewriter(Protocol):
+    """Turns a follow-up question into a standalone search query using the dialogue before it."""
+
+    async def rewrite(self, question: str, history: Sequence[Message]) -> str:
+        """The query to search with: the question itself when it stands alone. ProviderUnavailable
+        if a model it relies on fails (the answering service then searches with the question)."""
 
 
 class SemanticCache(Protocol):

@@ -22,9 +22,10 @@ from ragloom.core.chunking import ChunkingPolicy
 from ragloom.core.events import DomainEvent, TenantResumed
 from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, Tenant, TenantId, TenantStatus
 from ragloom.core.ports import AuditSigner, HealthCheck, TextEmbedder, VectorIndex
-from ragloom.core.services.answer import AnswerService
+from ragloom.core.services.answer import AnswerPolicy, AnswerService
 from ragloom.core.services.audit import AuditRecorder, AuditTrail
 from ragloom.core.services.batching import CoalescingEmbedder
+from ragloom.core.services.chats import ChatService
 from ragloom.core.services.corpus import bump_corpus_version
 from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService, retrying_runner
@@ -285,6 +286,9 @@ def build_container(
         reranker=c.reranker,
         units=c.units,
     )
+    c.chats = providers.Singleton(
+        ChatService, units=c.units, context_messages=settings.answers.history_messages
+    )
     c.answer = providers.Singleton(
         AnswerService,
         retriever=c.retriever,
@@ -292,6 +296,14 @@ def build_container(
         units=c.units,
         digest=providers.Callable(lambda signer: signer.keyed_digest, c.audit_signer),
         scrubber=c.pii_scrubber,
+        rewriter=c.query_rewriter,
+        chats=c.chats,
+        policy=providers.Object(
+            AnswerPolicy(
+                min_similarity=settings.answers.min_similarity,
+                history_messages=settings.answers.history_messages,
+            )
+        ),
     )
 
     c.janitor = providers.Singleton(
@@ -329,6 +341,9 @@ class Runtime:
 
     async def answer(self) -> AnswerService:
         return await self.get("answer")
+
+    async def chats(self) -> ChatService:
+        return await self.get("chats")
 
     async def retriever(self) -> Retriever:
         return await self.get("retriever")

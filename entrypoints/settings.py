@@ -68,6 +68,14 @@ class RetrievalSettings(_Section):
     top_n: int = Field(5, ge=1, le=100)
 
 
+class AnswerSettings(_Section):
+    """Answering: how much of a chat is context, and when the documents are taken not to hold the
+    answer (the cosine similarity of the question and the closest chunk; 0 never abstains)."""
+
+    history_messages: int = Field(10, ge=0, le=200, description="a chat's last messages used as context")
+    min_similarity: float = Field(0.0, ge=0, le=1, description="below it the answer is no_answer")
+
+
 class IngestSettings(_Section):
     embed_batch: int = Field(256, ge=1, le=8192)
     max_attempts: int = Field(3, ge=1, le=20)
@@ -146,6 +154,7 @@ class Settings(_Section):
     http: HttpSettings = HttpSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    answers: AnswerSettings = AnswerSettings()
     ingest: IngestSettings = IngestSettings()
     quotas: QuotaSettings = QuotaSettings()
     maintenance: MaintenanceSettings = MaintenanceSettings()

@@ -15,4 +15,5 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.local_queue",
     "ragloom.plugins.pii",
     "ragloom.plugins.audio",
+    "ragloom.plugins.query_rewrite",
 )

@@ -5,8 +5,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
+from ..errors import InvalidInput, RagloomError
 from ..events import QuestionAnswered, QuestionUnfinished
 from ..models import (
     SYSTEM_CALLER,
@@ -14,17 +19,21 @@ from ..models import (
     AnswerDone,
     AnswerEvent,
     Caller,
+    ChatId,
+    ChatMessage,
     ChatRequest,
     Citation,
     Grounding,
     Message,
     Passage,
+    Reference,
     SearchHit,
     TenantId,
 )
-from ..ports import ChatModel, PiiScrubber
+from ..ports import ChatModel, PiiScrubber, QueryRewriter
 from ..prompting import render_messages
-from .retrieval import Retriever
+from .chats import ChatService
+from .retrieval import Retrieved, Retriever
 from .transactions import UnitsOfWork
 
 NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
@@ -53,6 +62,16 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    """How answers are given. `min_similarity`: below this cosine similarity between the question
+    and the closest ready chunk, the documents are taken not to hold the answer, and the answer
+    says so (`no_answer`) whatever the chat model would have written. 0 turns abstention off."""
+
+    min_similarity: float = 0.0
+    history_messages: int = HISTORY_MESSAGES
+
+
 class AnswerService:
     def __init__(
         self,
@@ -62,15 +81,24 @@ class AnswerService:
         units: UnitsOfWork,
         digest: Callable[[str], str] = lambda text: hashlib.sha256(text.encode()).hexdigest(),
         scrubber: PiiScrubber | None = None,
+        rewriter: QueryRewriter | None = None,
+        chats: ChatService | None = None,
+        policy: AnswerPolicy = AnswerPolicy(),
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`digest` names a question in the audit trail: a keyed hash (the audit signer's), so a short
         question cannot be found by hashing guesses. `scrubber` masks personal data in the question
-        and the dialogue as ingestion masks documents, before anything sees them."""
+        and the dialogue as ingestion masks documents, before anything sees them. `rewriter` turns a
+        follow-up into a standalone search query using the dialogue."""
         self._digest = digest
         self._scrubber = scrubber
         self._retriever = retriever
         self._chat = chat_model
         self._units = units
+        self._rewriter = rewriter
+        self._chats = chats
+        self._policy = policy
+        self._clock = clock
 
     def validate(self, question: str) -> str:
         """The stripped question; InvalidInput if empty or too long (check before streaming)."""
@@ -82,56 +110,128 @@ class AnswerService:
         question: str,
         history: Sequence[Message] = (),
         *,
+        chat_id: ChatId | None = None,
         caller: Caller = SYSTEM_CALLER,
     ) -> AsyncIterator[AnswerEvent]:
-        """Stream the answer; the last event is AnswerDone with the full text and citations.
+        """Stream the answer; the last event is AnswerDone with the full text, citations and
+        whether the documents hold no answer.
 
+        With `chat_id`, the chat's last messages are the dialogue and the question and answer are
+        appended to it; `history` is for clients that keep the dialogue themselves (not both).
         The audit record holds the question's keyed digest and the cited documents, never the text.
         With a scrubber, the question and dialogue are masked first: they reach the retriever, the
-        chat model and the record masked, and a pseudonym in the question finds the same pseudonym
-        in the index.
+        chat model, the chat and the record masked, and a pseudonym in the question finds the same
+        pseudonym in the index. If the chat model fails mid-stream, the partial answer is stored as
+        unfinished and the error raised.
         """
+        if chat_id is not None and history:
+            raise InvalidInput("send either chat_id or history, not both")
+        if chat_id is not None:
+            if self._chats is None:
+                raise InvalidInput("chats are not available here")
+            history = await self._chats.context(tenant, chat_id)
+        started = self._clock()
         question, history = await self._masked(tenant, question, history)
-        hits = await self._retriever.retrieve(tenant, question)
-        if not hits:
-            await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, ())
+        history = tuple(history)[-self._policy.history_messages :]
+        search = await self._search_query(question, history)
+        retrieved = await self._retriever.search(tenant, search)
+        if not retrieved.hits or not self._answerable(retrieved):
+            await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, (), chat_id, started, True)
             yield AnswerDelta(NO_CONTEXT_ANSWER)
-            yield AnswerDone(NO_CONTEXT_ANSWER, ())
+            yield AnswerDone(NO_CONTEXT_ANSWER, (), no_answer=True, chat_id=chat_id)
             return
+        hits = retrieved.hits
         passages = [Passage(i, hit.payload.text, hit.payload.title) for i, hit in enumerate(hits, start=1)]
-        grounding = Grounding(question.strip(), passages, tuple(history)[-HISTORY_MESSAGES:])
+        grounding = Grounding(question.strip(), passages, history)
         parts: list[str] = []
-        async for delta in self._chat.stream(ChatRequest(render_messages(grounding), grounding)):
-            if delta.text:
-                parts.append(delta.text)
-                yield AnswerDelta(delta.text)
+        try:
+            async for delta in self._chat.stream(ChatRequest(render_messages(grounding), grounding)):
+                if delta.text:
+                    parts.append(delta.text)
+                    yield AnswerDelta(delta.text)
+        except Exception as error:
+            reason = error.code if isinstance(error, RagloomError) else "internal_error"
+            await self.record_unfinished(
+                tenant, question, caller, reason, chat_id=chat_id, partial="".join(parts)
+            )
+            raise
         answer = "".join(parts)
         citations = tuple(citations_for(answer, hits))
-        await self._record(tenant, caller, question, answer, citations)
-        yield AnswerDone(answer, citations)
+        await self._record(tenant, caller, question, answer, citations, chat_id, started, False)
+        yield AnswerDone(answer, citations, no_answer=False, chat_id=chat_id)
+
+    def _answerable(self, retrieved: Retrieved) -> bool:
+        if retrieved.similarity is None or self._policy.min_similarity <= 0:
+            return True
+        return retrieved.similarity >= self._policy.min_similarity
+
+    async def _search_query(self, question: str, history: Sequence[Message]) -> str:
+        if self._rewriter is None or not history:
+            return question
+        try:
+            rewritten = (await self._rewriter.rewrite(question, history)).strip()
+        except RagloomError:  # a rewriter that cannot help leaves the question as it is
+            return question
+        return rewritten[: self._retriever.max_question_chars] or question
 
     async def _masked(
         self, tenant: TenantId, question: str, history: Sequence[Message]
     ) -> tuple[str, Sequence[Message]]:
         if self._scrubber is None:
             return question, history
-        history = tuple(history)[-HISTORY_MESSAGES:]
+        history = tuple(history)[-self._policy.history_messages :]
         masked = await self._scrubber.scrub(tenant, [question, *(m.content for m in history)])
         return masked[0].text, [
             dataclasses.replace(message, content=result.text)
             for message, result in zip(history, masked[1:], strict=True)
         ]
 
-    async def record_unfinished(self, tenant: TenantId, question: str, caller: Caller, reason: str) -> None:
-        """Audit a question whose answer never completed (an error, or the client went away)."""
-        await self._units.publish(
-            QuestionUnfinished(
-                tenant_id=tenant, caller=caller, question_digest=self._digest(question), reason=reason
-            )
+    async def record_unfinished(
+        self,
+        tenant: TenantId,
+        question: str,
+        caller: Caller,
+        reason: str,
+        *,
+        chat_id: ChatId | None = None,
+        partial: str = "",
+    ) -> None:
+        """Audit a question whose answer never completed (an error, or the client went away); in a
+        chat, store the question and the partial answer, marked unfinished with the reason."""
+        event = QuestionUnfinished(
+            tenant_id=tenant, caller=caller, question_digest=self._digest(question), reason=reason
         )
+        async with self._units(tenant) as transaction:
+            if chat_id is not None:
+                await transaction.chats.append(
+                    tenant,
+                    chat_id,
+                    [
+                        _message(tenant, chat_id, "user", question),
+                        _message(
+                            tenant,
+                            chat_id,
+                            "assistant",
+                            partial,
+                            model=self._chat.name,
+                            finished=False,
+                            error=reason,
+                        ),
+                    ],
+                )
+            transaction.publish(event)
+            await transaction.commit()
 
     async def _record(
-        self, tenant: TenantId, caller: Caller, question: str, answer: str, citations: Sequence[Citation]
+        self,
+        tenant: TenantId,
+        caller: Caller,
+        question: str,
+        answer: str,
+        citations: Sequence[Citation],
+        chat_id: ChatId | None,
+        started: float,
+        no_answer: bool,
     ) -> None:
         event = QuestionAnswered(
             tenant_id=tenant,
@@ -139,5 +239,41 @@ class AnswerService:
             question_digest=self._digest(question),
             answer_chars=len(answer),
             cited_documents=tuple(c.document_id for c in citations),
+            no_answer=no_answer,
+            chat_id=chat_id,
         )
-        await self._units.publish(event)
+        async with self._units(tenant) as transaction:
+            if chat_id is not None:
+                reply = _message(
+                    tenant,
+                    chat_id,
+                    "assistant",
+                    answer,
+                    references=tuple(_reference(c) for c in citations),
+                    model=self._chat.name,
+                    latency_ms=round((self._clock() - started) * 1000),
+                    no_answer=no_answer,
+                )
+                await transaction.chats.append(
+                    tenant, chat_id, [_message(tenant, chat_id, "user", question), reply]
+                )
+            transaction.publish(event)
+            await transaction.commit()
+
+
+def _message(tenant: TenantId, chat_id: ChatId, role: str, content: str, **details: Any) -> ChatMessage:
+    return ChatMessage(
+        tenant_id=tenant, chat_id=chat_id, role=role, content=content, created_at=datetime.now(UTC), **details
+    )
+
+
+def _reference(citation: Citation) -> Reference:
+    return Reference(
+        marker=citation.marker,
+        document_id=citation.document_id,
+        chunk=citation.chunk,
+        score=citation.score,
+        page=citation.page,
+        start_seconds=citation.start_seconds,
+        end_seconds=citation.end_seconds,
+    )

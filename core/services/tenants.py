@@ -228,6 +228,7 @@ class TenantService:
         async with self._units(tenant_id) as transaction:
             receipt["documents_rows"] = await transaction.documents.purge(tenant_id)
             receipt["api_keys_rows"] = await transaction.keys.purge(tenant_id)
+            receipt["chats_rows"] = await transaction.chats.purge(tenant_id)
             transaction.publish(TenantDeleted(tenant_id=tenant_id, caller=caller, receipt=dict(receipt)))
             await transaction.commit()
         return receipt

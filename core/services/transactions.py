@@ -12,7 +12,14 @@ from contextvars import ContextVar
 
 from ..events import DomainEvent
 from ..models import TenantId
-from ..ports import ApiKeyRepository, AuditRepository, DocumentRepository, MetadataStore, TenantRepository
+from ..ports import (
+    ApiKeyRepository,
+    AuditRepository,
+    ChatRepository,
+    DocumentRepository,
+    MetadataStore,
+    TenantRepository,
+)
 from ..ports import UnitOfWork as UnitOfWorkPort
 
 log = logging.getLogger(__name__)
@@ -72,6 +79,10 @@ class Transaction:
     @property
     def documents(self) -> DocumentRepository:
         return self._unit.documents
+
+    @property
+    def chats(self) -> ChatRepository:
+        return self._unit.chats
 
     @property
     def audit(self) -> AuditRepository:

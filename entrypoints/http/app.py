@@ -17,7 +17,7 @@ from ragloom.core.services.tenants import Onboarded
 
 from ..bootstrap import open_runtime
 from ..settings import Settings
-from . import admin, audit, auth, documents, health, query
+from . import admin, audit, auth, chats, documents, health, query
 from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
@@ -30,6 +30,10 @@ ROUTES = [
     Route("/v1/documents/{document_id}/original", documents.original, methods=["GET"]),
     Route("/files/{tenant}/{key:path}", documents.signed_file, methods=["GET"]),
     Route("/v1/query", query.query, methods=["POST"]),
+    Route("/v1/chats", chats.create_chat, methods=["POST"]),
+    Route("/v1/chats", chats.list_chats, methods=["GET"]),
+    Route("/v1/chats/{chat_id}", chats.delete_chat, methods=["DELETE"]),
+    Route("/v1/chats/{chat_id}/messages", chats.chat_messages, methods=["GET"]),
     Route("/v1/audit", audit.export, methods=["GET"]),
     Route("/v1/tenant", documents.current_tenant, methods=["GET"]),
     Route("/auth/verify", auth.verify, methods=["GET"]),

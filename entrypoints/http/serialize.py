@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ragloom.core.models import ApiKey, AuditRecord, Citation, Document, Tenant, TenantUsage
+from ragloom.core.models import (
+    AnswerDone,
+    ApiKey,
+    AuditRecord,
+    Chat,
+    ChatMessage,
+    Citation,
+    Document,
+    Reference,
+    Tenant,
+    TenantUsage,
+)
 
 
 def document_json(document: Document) -> dict[str, Any]:
@@ -37,6 +48,58 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "end_seconds": citation.end_seconds,
         "text": citation.text,
     }
+
+
+def done_json(done: AnswerDone) -> dict[str, Any]:
+    """The `done` event: the whole answer, its citations, whether the documents hold no answer,
+    and the chat it was added to (null without one)."""
+    return {
+        "answer": done.answer,
+        "citations": [citation_json(c) for c in done.citations],
+        "no_answer": done.no_answer,
+        "chat_id": done.chat_id,
+    }
+
+
+def chat_json(chat: Chat) -> dict[str, Any]:
+    return {
+        "id": chat.id,
+        "created_at": chat.created_at.isoformat(),
+        "updated_at": chat.updated_at.isoformat(),
+        "message_count": chat.message_count,
+    }
+
+
+def reference_json(reference: Reference) -> dict[str, Any]:
+    return {
+        "marker": reference.marker,
+        "document_id": reference.document_id,
+        "chunk": reference.chunk,
+        "score": round(reference.score, 6),
+        "page": reference.page,
+        "start_seconds": reference.start_seconds,
+        "end_seconds": reference.end_seconds,
+    }
+
+
+def message_json(message: ChatMessage) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "seq": message.seq,
+        "role": message.role,
+        "content": message.content,
+        "created_at": message.created_at.isoformat(),
+    }
+    if message.role == "assistant":
+        body |= {
+            "references": [reference_json(r) for r in message.references],
+            "model": message.model,
+            "latency_ms": message.latency_ms,
+            "cached": message.cached,
+            "no_answer": message.no_answer,
+            "finished": message.finished,
+            "error": message.error,
+        }
+    return body
 
 
 def tenant_json(tenant: Tenant) -> dict[str, Any]:

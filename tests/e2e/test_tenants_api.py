@@ -105,9 +105,12 @@ async def test_tenant_lifecycle_keys_and_deletion_receipt(client):
     assert (await client.get("/v1/documents", headers=key)).status_code == 401
     assert (await client.get("/v1/documents", headers=second)).status_code == 200
 
+    for _ in range(2):
+        assert (await client.post("/v1/chats", headers=second)).status_code == 201
     receipt = await client.delete(f"/admin/tenants/{tenant}", auth=BASIC)
     assert receipt.status_code == 200
     removed = receipt.json()["removed"]
+    assert removed["chats_rows"] == 2
     assert removed["blobs"] == 1 and removed["documents_rows"] == 1 and removed["vectors"] >= 1
     assert removed["api_keys_rows"] == 2
     assert (await client.get("/v1/documents", headers=second)).status_code == 401

@@ -62,7 +62,10 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
             {"http": {"prot": 1}},
             r"http.prot: unknown key; valid keys: auth_failure_window_seconds, .*, host, .*, port",
         ),
-        ({"colour": "blue"}, r"colour: unknown key; valid keys: adapters, admin, chunking, extraction, home"),
+        (
+            {"colour": "blue"},
+            r"colour: unknown key; valid keys: adapters, admin, answers, chunking, extraction, home",
+        ),
         ({"adapters": {"vectors": "x"}}, r"adapters.vectors: unknown port; valid ports: .*vector_index"),
         ({"adapters": {"chat_model": ["a", "b"]}}, r"adapters.chat_model: takes one adapter name"),
         ({"chunking": {"max_words": 50, "overlap_words": 60}}, r"chunking.overlap_words must be .* below"),

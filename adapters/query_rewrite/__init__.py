@@ -1,0 +1,1 @@
+"""Query rewriters: follow-up questions made standalone for search."""
