@@ -26,7 +26,10 @@ from tests.helpers.server import free_port
 from tests.helpers.tenants import ADMIN
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SERVER_MEMORY_BOUND_MIB = 600  # the service process itself; each extraction worker has its own limit
+# The service process may grow this much over its footprint at start while it serves hostile files
+# (each extraction worker has its own limit). The footprint itself (about 590 MiB here with the
+# hashing embedder: spaCy, which loads torch, and the Whisper model) is not what these tests judge.
+SERVER_GROWTH_BOUND_MIB = 150
 RAGLOOM = [sys.executable, "-m", "ragloom.entrypoints.cli"]
 
 
@@ -47,6 +50,7 @@ class Server:
     def __init__(self, process: subprocess.Popen, url: str, home: Path) -> None:
         self.process, self.url, self.home = process, url, home
         self.client = httpx.Client(base_url=url, timeout=60)
+        self.footprint_kib = _status_kib(process.pid, "VmRSS")
 
     def key(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {(self.home / 'default-api-key').read_text().strip()}"}
@@ -74,8 +78,9 @@ class Server:
                 return body
             time.sleep(0.1)
 
-    def peak_rss_mib(self) -> float:
-        return _status_kib(self.process.pid, "VmHWM") / 1024
+    def growth_mib(self) -> float:
+        """How far the process's peak resident memory rose over its footprint once ready."""
+        return (_status_kib(self.process.pid, "VmHWM") - self.footprint_kib) / 1024
 
     def extraction_workers(self) -> list[int]:
         """The sandbox's workers: grandchildren of the server (through the fork server)."""
@@ -174,9 +179,10 @@ def test_a_hostile_file_ends_bounded_while_other_tenants_are_served(server, case
     if limit:
         assert limit in final["error"]
     assert max(answered) < 5, f"slowest of {len(answered)} answers: {max(answered):.1f} s"
-    assert server.peak_rss_mib() < SERVER_MEMORY_BOUND_MIB
+    assert server.growth_mib() < SERVER_GROWTH_BOUND_MIB
     print(
-        f"{case}: {len(data)} bytes -> {outcome} in {elapsed:.1f} s; {len(answered)} other queries answered"
+        f"{case}: {len(data)} bytes -> {outcome} in {elapsed:.1f} s; {len(answered)} other queries answered; "
+        f"server grew {server.growth_mib():.0f} MiB"
     )
 
 
@@ -248,7 +254,7 @@ def test_the_memory_and_time_limits_of_an_extraction_name_themselves(tmp_path):
         timed = server.settle(key, slow["id"], 60)
         assert memory["status"] == "failed" and "extraction.memory_bytes" in memory["error"], memory
         assert timed["status"] == "failed" and "extraction.timeout_seconds" in timed["error"], timed
-        assert server.peak_rss_mib() < SERVER_MEMORY_BOUND_MIB
+        assert server.growth_mib() < SERVER_GROWTH_BOUND_MIB
 
 
 def test_deleting_a_document_stops_its_extraction_at_once(server):
