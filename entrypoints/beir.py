@@ -155,7 +155,7 @@ def score(run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]]) ->
 Progress = Callable[[str, int, int], None]
 
 
-def _doc_ranking(hits: Any, beir_id: dict[str, str]) -> dict[str, float]:
+def doc_ranking(hits: Any, beir_id: dict[str, str]) -> dict[str, float]:
     ranking: dict[str, float] = {}
     for rank, hit in enumerate(hits):
         doc_id = beir_id.get(hit.payload.document_id)
@@ -176,7 +176,6 @@ async def evaluate(
     await runtime.start_all()
     tenants = await runtime.tenants()
     await tenants.ensure(tenant, "BEIR evaluation")
-    documents = await runtime.documents()
     retriever = await runtime.retriever()
     beir_id: dict[str, str] = {}
     modes = [(mode.value, mode, False) for mode in retriever.modes()]
@@ -185,23 +184,8 @@ async def evaluate(
     default = modes[0][0] if retriever.reranks else (modes[-1][0])
     results: dict[str, dict[str, ModeResult]] = {}
     try:
-        start = time.perf_counter()
-        for i, doc in enumerate(data.corpus, start=1):
-            result = await documents.upload(
-                tenant, IncomingFile.from_bytes(f"{doc['_id']}.md", as_markdown(doc))
-            )
-            beir_id[result.document.id] = doc["_id"]
-            if i % 50 == 0 or i == len(data.corpus):
-                report("upload", i, len(data.corpus))
-        phases["upload"] = time.perf_counter() - start
-        start = time.perf_counter()
-        failed = await _wait_ingested(documents, tenant, len(beir_id), report)
-        phases["ingest"] = time.perf_counter() - start
-        optimize = getattr(await runtime.get("vector_index"), "optimize", None)
-        if optimize is not None:  # what an index looks like after its optimizer has run
-            start = time.perf_counter()
-            await optimize()
-            phases["optimize"] = time.perf_counter() - start
+        beir_id.update(await ingest_corpus(runtime, tenant, data.corpus, report, phases))
+        failed = phases.pop("failed", 0)
         for split_name, split in data.splits.items():
             start = time.perf_counter()
             results[split_name] = {}
@@ -214,7 +198,7 @@ async def evaluate(
                         tenant, text, top_n=CHUNK_DEPTH, mode=mode, rerank=rerank, with_text=False
                     )
                     latencies.append((time.perf_counter() - began) * 1000)
-                    run[query_id] = _doc_ranking(hits, beir_id)
+                    run[query_id] = doc_ranking(hits, beir_id)
                     if i % 25 == 0 or i == len(split.queries):
                         report(f"{split_name} {name}", i, len(split.queries))
                 results[split_name][name] = ModeResult(score(run, split.qrels), latencies)
@@ -224,7 +208,36 @@ async def evaluate(
         await runtime.wait_idle()
         await tenants.delete(tenant)
         phases["cleanup"] = time.perf_counter() - start
-    return EvalReport(default, results, len(data.corpus), phases, failed)
+    return EvalReport(default, results, len(data.corpus), phases, int(failed))
+
+
+async def ingest_corpus(
+    runtime: Runtime,
+    tenant: TenantId,
+    corpus: list[dict[str, Any]],
+    report: Progress,
+    phases: dict[str, float],
+) -> dict[str, str]:
+    """Upload every document through the real pipeline and wait for all; return {ragloom id:
+    BEIR id}. Phase times go into `phases`, the count of failed documents as `phases["failed"]`."""
+    documents = await runtime.documents()
+    beir_id: dict[str, str] = {}
+    start = time.perf_counter()
+    for i, doc in enumerate(corpus, start=1):
+        result = await documents.upload(tenant, IncomingFile.from_bytes(f"{doc['_id']}.md", as_markdown(doc)))
+        beir_id[result.document.id] = doc["_id"]
+        if i % 50 == 0 or i == len(corpus):
+            report("upload", i, len(corpus))
+    phases["upload"] = time.perf_counter() - start
+    start = time.perf_counter()
+    phases["failed"] = await _wait_ingested(documents, tenant, len(beir_id), report)
+    phases["ingest"] = time.perf_counter() - start
+    optimize = getattr(await runtime.get("vector_index"), "optimize", None)
+    if optimize is not None:  # what an index looks like after its optimizer has run
+        start = time.perf_counter()
+        await optimize()
+        phases["optimize"] = time.perf_counter() - start
+    return beir_id
 
 
 async def _wait_ingested(documents: Any, tenant: TenantId, total: int, report: Progress) -> int:

@@ -112,26 +112,49 @@ def ask(
     raise typer.Exit(_run(commands.ask(load_settings(config), question, as_json, url, api_key)))
 
 
-eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure retrieval and answer quality.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+BeirFolder = Annotated[
+    Path, typer.Argument(help="a BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/)")
+]
+QueryLimit = Annotated[
+    int | None, typer.Option(help="first N queries, their judged documents and 10 x N others", min=1)
+]
 
 
 @eval_app.command("beir")
 def eval_beir(
-    folder: Annotated[
-        Path, typer.Argument(help="a BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/)")
-    ],
+    folder: BeirFolder,
     split: Annotated[str, typer.Option(help="the qrels split: test, train, or several: test,train")] = "test",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
-    limit: Annotated[
-        int | None, typer.Option(help="first N queries, their judged documents and 10 x N others", min=1)
-    ] = None,
+    limit: QueryLimit = None,
     config: ConfigOption = None,
 ) -> None:
     """Score retrieval on a BEIR dataset: nDCG@10, recall@100, MRR@10 and query latency.
 
     The corpus goes through the real ingestion pipeline into a fresh tenant, removed afterwards."""
     raise typer.Exit(_run(commands.eval_beir(load_settings(config), folder, split, as_json, limit)))
+
+
+@eval_app.command("answerability")
+def eval_answerability(
+    folder: BeirFolder,
+    split: Annotated[
+        str, typer.Option(help="splits, the first chooses the threshold: train,test (or test alone)")
+    ] = "train,test",
+    target: Annotated[
+        float, typer.Option(help="share of answerable queries the chosen threshold must answer", min=0, max=1)
+    ] = 0.9,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    limit: QueryLimit = None,
+    config: ConfigOption = None,
+) -> None:
+    """Measure abstention: a seeded half of the queries lose their relevant documents; report how
+    many of those abstain (no_answer) and how many of the rest are answered, at the configured
+    threshold and over every threshold. The corpus goes into a fresh tenant, removed afterwards."""
+    raise typer.Exit(
+        _run(commands.eval_answerability(load_settings(config), folder, split, as_json, limit, target))
+    )
 
 
 @app.command()

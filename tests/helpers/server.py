@@ -20,6 +20,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_ok(url: str, process: subprocess.Popen, timeout: float, what: str = "server") -> None:
+    """Poll `url` until it answers 200; fail if the process exits or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, f"the {what} did not start"
+        time.sleep(0.3)
+
+
 @contextmanager
 def running_server(env: dict[str, str], timeout: float = 120) -> Iterator[str]:
     """Yield the server's URL once /readyz answers 200; stop it with SIGINT afterwards."""
@@ -27,15 +40,7 @@ def running_server(env: dict[str, str], timeout: float = 120) -> Iterator[str]:
     server = subprocess.Popen([*RAGLOOM, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-            time.sleep(0.5)
+        wait_until_ok(f"{url}/readyz", server, timeout)
         yield url
     finally:
         server.send_signal(subprocess.signal.SIGINT)

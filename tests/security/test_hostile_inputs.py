@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.helpers.hostile import docx_bomb, html_flat, html_nested, pdf_shared_stream
-from tests.helpers.server import free_port
+from tests.helpers.server import free_port, wait_until_ok
 from tests.helpers.tenants import ADMIN
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -114,15 +114,7 @@ def serving(home: Path, **settings: str) -> Iterator[Server]:
         [*RAGLOOM, "serve", "--port", str(port)], env=_env(home, **settings), stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.2)
+    wait_until_ok(f"{url}/readyz", process, 120)
     server = Server(process, url, home)
     try:
         yield server
