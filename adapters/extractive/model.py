@@ -1,4 +1,4 @@
-"""Pick the sentences of the retrieved passages that best match the question; cite each one."""
+"""Pick the sentences (or table rows) of the retrieved passages that answer the question; cite each one."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ragloom.core.text import split_sentences, words
 STOPWORDS = ENGLISH_STOPWORDS | {"also"}
 
 MIN_WORDS = 4  # shorter "sentences" are headings or labels, not answers
+RELATIVE_FLOOR = 0.5  # a sentence scoring under half the best one's does not answer the question
 
 
 class ExtractiveSettings(BaseModel):
@@ -66,6 +67,8 @@ class ExtractiveChatModel:
             candidates.append(_Candidate(weight / (1 + 0.15 * rank), rank, position, marker, sentence))
         best = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.position))
         substantial = [c for c in best if c.score > 0 and not _is_heading(c.text)]
+        if substantial:  # the answering sentence, and those nearly as close to the question
+            substantial = [c for c in substantial if c.score >= RELATIVE_FLOOR * substantial[0].score]
         chosen = substantial[: self._max] or [best[0]]
         return sorted(chosen, key=lambda c: (c.passage_rank, c.position))
 

@@ -24,6 +24,7 @@ from ragloom.core.models import Extraction, Segment
 from ragloom.core.text import normalize_space
 
 from .media_types import TextExtractSettings
+from .tables import table_lines
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -82,21 +83,33 @@ def plain_text(text: str, budget: Budget) -> Extraction:
 
 
 def markdown(text: str, budget: Budget) -> Extraction:
-    tokens = MarkdownIt("commonmark").parse(text)
+    """Blocks of text; a table's rows as lines with their headers; the first `#` heading is the title."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
     blocks: list[str] = []
     title: str | None = None
     heading = False
+    rows: list[list[str]] | None = None
     for token in tokens:
         if token.type == "heading_open":
             heading = token.tag == "h1"
+        elif token.type == "table_open":
+            rows = []
+        elif token.type == "table_close" and rows is not None:
+            blocks.extend(table_lines(rows))
+            rows = None
+        elif token.type == "tr_open" and rows is not None:
+            rows.append([])
         elif token.type in {"inline", "code_block", "fence"}:
             text = "".join(
                 child.content for child in token.children or [] if child.type in {"text", "code_inline"}
             )
             text = text or token.content
+            budget.add_text(text)
+            if rows is not None and rows:
+                rows[-1].append(text)
+                continue
             if heading and title is None:
                 title = text.strip() or None
-            budget.add_text(text)
             blocks.append(text)
             heading = False
     return Extraction([Segment(normalize_space("\n\n".join(blocks)))], title=title)
@@ -133,13 +146,27 @@ _BLOCKS = frozenset(
         "th",
     }
 )
+MAX_TABLE_NESTING = 4  # a table in a cell is folded into that cell; deeper ones are plain text
 _HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+
+
+@dataclass
+class _Table:
+    rows: list[list[str]]
+    cell: list[str] | None = None
+
+    def close_cell(self) -> None:
+        if self.cell is not None:
+            if not self.rows:
+                self.rows.append([])
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
 
 
 class _HtmlText(HTMLParser):
     """Text of an HTML page in one pass: block elements break paragraphs; scripts and styles are
-    dropped; the first <title> (else <h1>) is the title. No tree is built, so nesting depth costs
-    nothing and time is linear in the input."""
+    dropped; a table's rows become lines with their headers; the first <title> (else <h1>) is the
+    title. No tree is built, so nesting depth costs nothing and time is linear in the input."""
 
     def __init__(self, budget: Budget) -> None:
         super().__init__(convert_charrefs=True)
@@ -151,6 +178,45 @@ class _HtmlText(HTMLParser):
         self.in_h1 = False
         self.title: list[str] = []
         self.h1: list[str] = []
+        self.tables: list[_Table] = []
+        self.untracked_tables = 0
+
+    def _cell(self) -> list[str] | None:
+        return self.tables[-1].cell if self.tables else None
+
+    def _break(self) -> None:
+        cell = self._cell()
+        if cell is not None:
+            cell.append(" ")
+        else:
+            self.parts.append("\n\n")
+
+    def _table_tag(self, tag: str, opening: bool) -> None:
+        if tag == "table" and (self.untracked_tables or len(self.tables) == MAX_TABLE_NESTING):
+            self.untracked_tables += 1 if opening else -1  # deeper tables read as their outer cell's text
+        elif tag == "table" and opening:
+            self.tables.append(_Table([]))
+        elif not self.tables:
+            return
+        elif tag == "table":
+            self._end_table()
+        elif tag == "tr" and opening:
+            self.tables[-1].close_cell()
+            self.tables[-1].rows.append([])
+        elif tag in ("td", "th"):
+            self.tables[-1].close_cell()
+            if opening:
+                self.tables[-1].cell = []
+
+    def _end_table(self) -> None:
+        table = self.tables.pop()
+        table.close_cell()
+        lines = table_lines(table.rows)
+        cell = self._cell()
+        if cell is not None:
+            cell.append(" ".join(lines))
+        else:
+            self.parts.append("\n\n" + "\n\n".join(lines) + "\n\n")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements += 1
@@ -165,13 +231,14 @@ class _HtmlText(HTMLParser):
             self.hidden += 1
         elif tag == "h1" and not self.h1:
             self.in_h1 = True
+        self._table_tag(tag, opening=True)
         if tag in _BLOCKS:
-            self.parts.append("\n\n")
+            self._break()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements += 1
         if tag in _BLOCKS:
-            self.parts.append("\n\n")
+            self._break()
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -180,8 +247,9 @@ class _HtmlText(HTMLParser):
             self.hidden = max(0, self.hidden - 1)
         elif tag == "h1":
             self.in_h1 = False
+        self._table_tag(tag, opening=False)
         if tag in _BLOCKS:
-            self.parts.append("\n\n")
+            self._break()
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
@@ -190,7 +258,13 @@ class _HtmlText(HTMLParser):
             if self.in_h1:
                 self.h1.append(data)
             self.budget.add_text(data)
-            self.parts.append(data)
+            cell = self._cell()
+            (cell if cell is not None else self.parts).append(data)
+
+    def close(self) -> None:
+        super().close()
+        while self.tables:  # tables left open by the page
+            self._end_table()
 
 
 def html(text: str, budget: Budget) -> Extraction:
@@ -212,18 +286,45 @@ def pdf(data: bytes, budget: Budget) -> Extraction:
                 f"the PDF has {len(reader.pages)} pages, over the limit of {limits.max_pages} "
                 "(plugins.media_extractor.text.max_pages)"
             )
-        segments = []
-        for number, page in enumerate(reader.pages, start=1):
+        texts = []
+        for page in reader.pages:
             text = page.extract_text() or ""
             budget.add_text(text)  # checked page by page: a shared content stream cannot amplify
-            segments.append(Segment(normalize_space(text), page=number))
+            texts.append(text)
         metadata = reader.metadata
         title = str(metadata.title) if metadata and metadata.title else None
     except ExtractionFailed:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise ExtractionFailed(f"the PDF could not be read: {error}") from error
+    tables = _pdf_tables(data, budget) if limits.pdf_tables else {}
+    segments = [
+        Segment(normalize_space("\n\n".join([text, *tables.get(number, [])])), page=number)
+        for number, text in enumerate(texts, start=1)
+    ]
     return Extraction([s for s in segments if s.text], title=title)
+
+
+def _pdf_tables(data: bytes, budget: Budget) -> dict[int, list[str]]:
+    """The ruled tables of each page, as lines with their headers (pdfplumber finds them; the text
+    pypdf read stays as it is). A page whose tables cannot be read keeps its text."""
+    import pdfplumber
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.psexceptions import PSException
+
+    found: dict[int, list[str]] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            for number, page in enumerate(document.pages, start=1):
+                lines = [line for table in page.extract_tables() for line in table_lines(table)]
+                for line in lines:
+                    budget.add_text(line)
+                if lines:
+                    found[number] = lines
+                page.close()
+    except (PDFException, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        logging.getLogger(__name__).warning("tables of a PDF could not be read: %s", error)
+    return found
 
 
 def _check_archive(data: bytes, limits: TextExtractSettings) -> None:
@@ -248,7 +349,8 @@ def _check_archive(data: bytes, limits: TextExtractSettings) -> None:
 
 
 def word(data: bytes, budget: Budget) -> Extraction:
-    """Paragraphs, then table rows, of a .docx; the title from its properties or a Title/Heading 1."""
+    """Paragraphs, then table rows with their headers, of a .docx; the title from its properties or
+    a Title/Heading 1."""
     _check_archive(data, budget.settings)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -265,10 +367,7 @@ def word(data: bytes, budget: Budget) -> Extraction:
         budget.add_text(text)
         blocks.append(text)
     for table in document.tables:
-        for row in table.rows:
-            cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
-            if cells:
-                line = " | ".join(cells)
-                budget.add_text(line)
-                blocks.append(line)
+        for line in table_lines([[cell.text for cell in row.cells] for row in table.rows]):
+            budget.add_text(line)
+            blocks.append(line)
     return Extraction([Segment(normalize_space("\n\n".join(blocks)))], title=title)

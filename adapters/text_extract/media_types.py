@@ -22,3 +22,6 @@ class TextExtractSettings(BaseModel):
         256 * 1024 * 1024, ge=1, description="the parts of a Word document, decompressed, together"
     )
     max_archive_members: int = Field(10_000, ge=1, description="parts of a Word document")
+    pdf_tables: bool = Field(
+        True, description="find ruled tables in PDFs and index their rows with their headers (slower)"
+    )

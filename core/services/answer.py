@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import InvalidInput, RagloomError
+from ..errors import InvalidInput, NotFound, RagloomError
 from ..events import QuestionAnswered, QuestionUnfinished
 from ..models import (
     SYSTEM_CALLER,
@@ -23,6 +23,7 @@ from ..models import (
     ChatMessage,
     ChatRequest,
     Citation,
+    DocumentId,
     Grounding,
     Message,
     Passage,
@@ -33,12 +34,14 @@ from ..models import (
 from ..ports import ChatModel, PiiScrubber, QueryRewriter
 from ..prompting import render_messages
 from .chats import ChatService
+from .disagreement import disagreements, note
 from .retrieval import Retrieved, Retriever
 from .transactions import UnitsOfWork
 
 NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
 HISTORY_MESSAGES = 10
 _MARKER = re.compile(r"\[(\d+)\]")
+_SPACED_MARKER = re.compile(r" ?\[(\d+)\]")
 
 
 def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
@@ -60,6 +63,11 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
         )
         for i in chosen
     ]
+
+
+def without_dangling_markers(answer: str, passages: int) -> str:
+    """The answer without the markers that point to no passage (a model may invent [7] of five)."""
+    return _SPACED_MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= passages else "", answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +149,13 @@ class AnswerService:
             yield AnswerDone(NO_CONTEXT_ANSWER, (), no_answer=True, chat_id=chat_id)
             return
         hits = retrieved.hits
-        passages = [Passage(i, hit.payload.text, hit.payload.title) for i, hit in enumerate(hits, start=1)]
+        conflicts = await disagreements(hits, lambda ids: self._created(tenant, ids))
+        superseded = {d.older for d in conflicts}
+        passages = [
+            Passage(i, hit.payload.text, hit.payload.title)
+            for i, hit in enumerate(hits, start=1)
+            if i not in superseded
+        ]
         grounding = Grounding(question.strip(), passages, history)
         parts: list[str] = []
         try:
@@ -155,10 +169,24 @@ class AnswerService:
                 tenant, question, caller, reason, chat_id=chat_id, partial="".join(parts)
             )
             raise
-        answer = "".join(parts)
+        if conflicts:
+            parts.append(note(conflicts))
+            yield AnswerDelta(parts[-1])
+        answer = without_dangling_markers("".join(parts), len(hits))
         citations = tuple(citations_for(answer, hits))
         await self._record(tenant, caller, question, answer, citations, chat_id, started, False)
         yield AnswerDone(answer, citations, no_answer=False, chat_id=chat_id)
+
+    async def _created(self, tenant: TenantId, ids: set[DocumentId]) -> dict[DocumentId, datetime]:
+        """When each of the documents was added (a document deleted meanwhile is left out)."""
+        created = {}
+        async with self._units(tenant, read_only=True) as transaction:
+            for document_id in ids:
+                try:
+                    created[document_id] = (await transaction.documents.get(tenant, document_id)).created_at
+                except NotFound:
+                    continue
+        return created
 
     def _answerable(self, retrieved: Retrieved) -> bool:
         if retrieved.similarity is None or self._policy.min_similarity <= 0:

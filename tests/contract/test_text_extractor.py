@@ -136,7 +136,7 @@ async def test_unknown_media_type(extractor):
 async def test_word_documents_keep_paragraphs_tables_and_the_title(extractor):
     result = await extract_bytes(extractor, make_docx(), DOCX, "r.docx")
     assert result.title == "Harbour Report"
-    assert result.segments[0].text == "Harbour Report\n\nThe harbour was dredged in March.\n\ndepth | 12 m"
+    assert result.segments[0].text == "Harbour Report\n\nThe harbour was dredged in March.\n\ndepth: 12 m."
     assert (await extract_bytes(extractor, make_docx("Annual"), DOCX, "r.docx")).title == "Annual"
 
 
@@ -153,3 +153,76 @@ async def test_an_original_over_the_input_limit_fails_before_it_is_read(tmp_path
     with pytest.raises(ExtractionFailed, match=r"101 bytes, over the text extractor's limit of 100"):
         await extract_bytes(extractor, b"x" * 101, "text/plain", "big.txt")
     assert (await extract_bytes(extractor, b"y" * 100, "text/plain", "ok.txt")).segments[0].text == "y" * 100
+
+
+SPECS = [["Property", "Value"], ["Primary mirror diameter", "2.71 m"], ["Focal ratio", "f/8"]]
+ROWS = ["Property: Value.", "Primary mirror diameter: 2.71 m.", "Focal ratio: f/8."]
+WIDE = [["Instrument", "Band", "Pixels"], ["WFC3", "200-1700 nm", "16.8 million"]]
+
+
+def _docx_with_tables() -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The telescope at a glance.")
+    for rows in (SPECS, WIDE):
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for row, values in zip(table.rows, rows, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _html_table(rows: list[list[str]]) -> str:
+    head, *body = rows
+    cells = "".join(f"<th>{h}</th>" for h in head)
+    lines = "".join("<tr>" + "".join(f"<td><p>{v}</p></td>" for v in row) + "</tr>" for row in body)
+    return f"<table><thead><tr>{cells}</tr></thead><tbody>{lines}</tbody></table>"
+
+
+def _markdown_table(rows: list[list[str]]) -> str:
+    head, *body = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in body])
+
+
+@pytest.mark.parametrize("media_type", ["text/markdown", "text/html", DOCX, "application/pdf"])
+async def test_each_table_row_is_a_line_with_its_headers(extractor, media_type):
+    wide_row = "Instrument: WFC3; Band: 200-1700 nm; Pixels: 16.8 million."
+    if media_type == "text/markdown":
+        data = (
+            f"# Specs\n\nThe telescope at a glance.\n\n{_markdown_table(SPECS)}\n\n{_markdown_table(WIDE)}\n"
+        )
+    elif media_type == "text/html":
+        data = f"<h1>Specs</h1><p>The telescope at a glance.</p>{_html_table(SPECS)}{_html_table(WIDE)}"
+    elif media_type == DOCX:
+        data = _docx_with_tables()
+    else:
+        data = make_pdf(["The telescope at a glance."], tables={0: SPECS})
+        wide_row = None
+    raw = data.encode() if isinstance(data, str) else data
+    text = (await extract_bytes(extractor, raw, media_type, "specs")).segments[0].text
+    lines = text.split("\n\n")
+    assert "The telescope at a glance." in text
+    assert all(row in lines for row in ROWS), lines
+    assert wide_row is None or wide_row in lines, lines
+
+
+async def test_a_table_inside_a_table_cell_stays_in_that_cell(extractor):
+    page = "<table><tr><td>Outer</td><td>" + _html_table(WIDE) + "</td></tr></table><p>After."
+    text = (await extract_bytes(extractor, page.encode(), "text/html", "t.html")).segments[0].text
+    assert text.split("\n\n") == [
+        "Outer: Instrument: WFC3; Band: 200-1700 nm; Pixels: 16.8 million.",
+        "After.",
+    ]
+
+
+async def test_tables_nested_a_hundred_thousand_deep_cost_linear_time(extractor):
+    depth = 100_000
+    page = b"<table><tr><td>" * depth + b"core" + b"</td></tr></table>" * depth
+    text = (await extract_bytes(extractor, page, "text/html", "deep.html")).segments[0].text
+    assert text == "core."

@@ -1,0 +1,80 @@
+"""Evidence that disagrees with itself: two documents that say nearly the same thing with different
+values (an older and a newer notice). The answer takes the newer one and names the older one."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..models import DocumentId, SearchHit
+from ..text import split_sentences, words
+
+NEAR_DUPLICATE = 0.6  # share of distinct words two passages have in common (Jaccard)
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Passage `older` (a marker) is superseded by passage `newer`; `older_says` is what it says instead."""
+
+    newer: int
+    older: int
+    older_title: str
+    older_says: str
+
+
+def _only_in(text: str, other: str) -> list[str]:
+    theirs = set(split_sentences(other))
+    return [sentence for sentence in split_sentences(text) if sentence not in theirs]
+
+
+def near_duplicates(a: str, b: str) -> bool:
+    first, second = set(words(a)), set(words(b))
+    union = first | second
+    return bool(union) and len(first & second) / len(union) >= NEAR_DUPLICATE
+
+
+def note(disagreements: Sequence[Disagreement]) -> str:
+    """The words that tell the reader the sources disagree, citing the older ones."""
+    return "".join(
+        f' Note: an older document, "{d.older_title}" [{d.older}], says otherwise: "{d.older_says}"'
+        for d in disagreements
+    )
+
+
+async def disagreements(
+    hits: Sequence[SearchHit], created: Callable[[set[DocumentId]], Awaitable[dict[DocumentId, datetime]]]
+) -> list[Disagreement]:
+    """The superseded passages among `hits` (markers count from 1). Two passages of different
+    documents disagree when they are near-duplicates and each has a sentence the other lacks; the
+    document created later wins. `created` gives the creation times of the documents asked for."""
+    pairs = []
+    for i, first in enumerate(hits, start=1):
+        for j, second in enumerate(hits[i:], start=i + 1):
+            a, b = first.payload, second.payload
+            if a.document_id == b.document_id or not near_duplicates(a.text, b.text):
+                continue
+            if _only_in(a.text, b.text) and _only_in(b.text, a.text):
+                pairs.append((i, j))
+    if not pairs:
+        return []
+    times = await created({hits[k - 1].payload.document_id for pair in pairs for k in pair})
+    found: dict[int, Disagreement] = {}
+    for i, j in pairs:
+        ids = hits[i - 1].payload.document_id, hits[j - 1].payload.document_id
+        if ids[0] not in times or ids[1] not in times or times[ids[0]] == times[ids[1]]:
+            continue
+        newer, older = (i, j) if times[ids[0]] > times[ids[1]] else (j, i)
+        if older in found:
+            continue
+        older_text, newer_text = hits[older - 1].payload.text, hits[newer - 1].payload.text
+        found[older] = Disagreement(
+            newer, older, hits[older - 1].payload.title, _counterpart(older_text, newer_text)
+        )
+    return sorted(found.values(), key=lambda d: d.older)
+
+
+def _counterpart(older: str, newer: str) -> str:
+    """The older passage's sentence that most resembles what only the newer one says."""
+    changed = set(words(" ".join(_only_in(newer, older))))
+    return max(_only_in(older, newer), key=lambda sentence: len(changed & set(words(sentence))))
