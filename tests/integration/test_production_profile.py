@@ -18,6 +18,7 @@ from ragloom.entrypoints.http.app import create_app
 from ragloom.entrypoints.settings import load_settings
 from ragloom.entrypoints.worker.consumer import consume
 from tests.conftest import REDIS_URL
+from tests.e2e.chat_scenario import run_chat_scenario
 from tests.e2e.scenario import run_scenario
 from tests.helpers.tenants import ADMIN, new_signing_key, onboard
 
@@ -76,6 +77,30 @@ async def test_production_profile_end_to_end(production_settings, postgres_admin
     left = await client.xlen(streams[0])
     await client.aclose()
     assert pending["pending"] == 0 and left == 0  # every job acknowledged and removed
+
+
+async def test_chats_on_the_production_profile(production_settings, postgres_admin_url):
+    """Chats in PostgreSQL (row-level security on), a follow-up searched with its chat's context."""
+    app = create_app(production_settings)
+    async with app.router.lifespan_context(app):
+        worker = asyncio.create_task(consume(app.state.runtime, Modality.TEXT))
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as client:
+                tenant, headers = await onboard(client, "Chatty")
+                client.headers.update(headers)
+                await run_chat_scenario(client)
+        finally:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+    engine = create_async_engine(postgres_admin_url)
+    async with engine.connect() as conn:
+        chats = (await conn.execute(text("select tenant_id, message_count from chats"))).all()
+        messages = (await conn.execute(text("select count(*) from chat_messages"))).scalar_one()
+    await engine.dispose()
+    assert [(row.tenant_id, row.message_count) for row in chats] == [(tenant, 0)]  # the second, empty chat
+    assert messages == 0  # the first chat's four messages went with it
 
 
 async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp_path, postgres_url):
