@@ -82,11 +82,14 @@ class ExtractiveChatModel:
         prompt_words = sum(len(message.content.split()) for message in request.messages)
         used = 0
         for i, candidate in enumerate(self._select(request.grounding)):
-            words_in = len(candidate.text.split())
-            if budget is not None and used + words_in > budget and i > 0:
+            words_in = candidate.text.split()
+            if budget is not None and used + len(words_in) > budget:
+                if i == 0:  # even the first sentence is over the budget: its first words, cited
+                    yield ChatDelta(f"{' '.join(words_in[:budget])} [{candidate.marker}]")
+                    used = budget
                 yield ChatDelta(finish_reason="length", usage=Usage(prompt_words, used))
                 return
-            used += words_in
+            used += len(words_in)
             yield ChatDelta(("" if i == 0 else " ") + f"{candidate.text} [{candidate.marker}]")
         yield ChatDelta(finish_reason="stop", usage=Usage(prompt_words, used))
 

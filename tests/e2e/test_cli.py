@@ -62,6 +62,10 @@ def test_ingest_then_ask_json_with_citations(env, tmp_path):
     assert citation["title"] == "The Brightwater Lighthouse"
     assert citation["source"] == "brightwater-lighthouse.md"
     assert {"document_id", "title", "source", "score"} <= set(citation)
+    assert body["no_answer"] is False
+    result = ragloom(env, "ask", "--json", "What is the capital of France?")
+    body = json.loads(result.stdout)
+    assert body["no_answer"] is True and body["citations"] == []
 
 
 def test_ingest_exits_non_zero_when_a_document_fails(env, tmp_path):
@@ -82,6 +86,10 @@ def test_plugins_lists_adapters_with_secrets_redacted(env):
         **env,
         "RAGLOOM_ADAPTERS__JOB_QUEUE": "redis",
         "RAGLOOM_PLUGINS__JOB_QUEUE__REDIS__URL": "redis://:s3cret@h:6379/0",
+        "RAGLOOM_ADAPTERS__CHAT_MODEL": "openai",
+        "RAGLOOM_PLUGINS__CHAT_MODEL__OPENAI__BASE_URL": "http://127.0.0.1:9/v1",
+        "RAGLOOM_PLUGINS__CHAT_MODEL__OPENAI__MODEL": "smollm2",
+        "RAGLOOM_PLUGINS__CHAT_MODEL__OPENAI__API_KEY": "sk-s3cret-key",
     }
     result = ragloom(env, "plugins", "--json")
     assert result.returncode == 0, result.stderr
@@ -89,6 +97,8 @@ def test_plugins_lists_adapters_with_secrets_redacted(env):
     report = json.loads(result.stdout)
     adapters = {(a["port"], a["name"]): a for p in report["plugins"] for a in p["adapters"]}
     assert adapters[("job_queue", "redis")]["settings"]["url"] == "**********"
+    assert adapters[("chat_model", "openai")]["settings"]["api_key"] == "**********"
+    assert adapters[("chat_model", "openai")]["selected"]
     assert adapters[("vector_index", "qdrant_edge")]["selected"]
     table = ragloom(env, "plugins")
     assert table.returncode == 0 and "qdrant_edge" in table.stdout
@@ -161,6 +171,26 @@ def test_eval_beir_on_a_small_scifact_subset(env):
     assert result.returncode == 2 and "unknown split" in result.stderr
 
 
+@pytest.mark.skipif(
+    not SCIFACT.is_dir() and os.environ.get("CI") != "true", reason="SciFact data not present"
+)
+def test_eval_answerability_on_a_small_scifact_subset(env):
+    result = ragloom(
+        env, "eval", "answerability", str(SCIFACT), "--split", "train,test", "--limit", "8", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["threshold_chosen_on"]["split"] == "train"
+    for split in ("train", "test"):
+        report = body[split]
+        assert report["unanswerable"] == 4 and report["answerable"] + report["excluded"] == 4
+        curve = report["curve"]
+        assert [point["threshold"] for point in curve] == sorted(point["threshold"] for point in curve)
+        abstained = [point["abstained"] for point in curve]
+        assert abstained == sorted(abstained)  # a higher threshold never abstains less
+        assert 0 <= report["at_configured"]["abstained"] <= 1
+
+
 def _json(result):
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -168,8 +198,9 @@ def _json(result):
 
 @pytest.fixture
 def light_env(env):
-    """The embedded profile with the hashing embedder: every command starts in about a second."""
-    return {**env, "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing"}
+    """The embedded profile with the hashing embedder: every command starts in about a second. Its
+    similarities are not calibrated, so it never abstains."""
+    return {**env, "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing", "RAGLOOM_ANSWERS__MIN_SIMILARITY": "0"}
 
 
 def test_admin_commands_onboard_and_retire_a_tenant_in_process(light_env, tmp_path):

@@ -6,6 +6,7 @@ import pytest
 from ragloom.core.models import DEFAULT_TENANT, AnswerDone
 from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
+from ragloom.entrypoints.settings import AnswerSettings
 from tests.helpers.runtime import memory_settings
 
 T = DEFAULT_TENANT
@@ -40,7 +41,11 @@ NEWER_NOTICE = (
 )
 
 ANSWERABLE = [
-    ("What is the diameter of the primary mirror?", "Primary mirror diameter: 2.71 m.", "telescope.md"),
+    (
+        "What is the diameter of the telescope's primary mirror?",
+        "Primary mirror diameter: 2.71 m.",
+        "telescope.md",
+    ),
     ("How long does a worker bee live in summer?", "about six weeks", "bees.html"),
     ("How often should I feed the sourdough starter?", "every day", "bread.txt"),
 ]
@@ -54,7 +59,8 @@ UNANSWERABLE = [
 @pytest.fixture
 async def runtime(tmp_path):
     adapters = {"text_embedder": "sentence_transformers", "pii_scrubber": "regex"}
-    async with open_runtime(memory_settings(tmp_path, adapters=adapters)) as runtime:
+    shipped = {"min_similarity": AnswerSettings().min_similarity}  # the default, tuned for this embedder
+    async with open_runtime(memory_settings(tmp_path, adapters=adapters, answers=shipped)) as runtime:
         await runtime.start_all()
         documents = await runtime.documents()
         for name, text in CORPUS.items():

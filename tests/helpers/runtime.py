@@ -19,7 +19,8 @@ MEMORY_ADAPTERS = {
 
 def memory_settings(home: Path, **overrides: Any) -> Settings:
     """The embedded profile with in-memory stores and the hashing embedder (fast, no model)."""
-    data: dict[str, Any] = {"adapters": dict(MEMORY_ADAPTERS)}
+    # The hashing embedder's similarities are not calibrated: it never abstains unless a test says so.
+    data: dict[str, Any] = {"adapters": dict(MEMORY_ADAPTERS), "answers": {"min_similarity": 0.0}}
     for key, value in overrides.items():
         data[key] = value if not isinstance(value, dict) else {**data.get(key, {}), **value}
     return load_settings(environ={"RAGLOOM_HOME": str(home)}, overrides=data)

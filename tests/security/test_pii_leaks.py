@@ -27,6 +27,9 @@ from tests.conftest import REDIS_URL, PostgresDatabase
 from tests.helpers.runtime import bearer, default_key, memory_settings, parse_sse, wait_for_status
 from tests.helpers.tenants import ADMIN, new_signing_key, onboard
 
+# What answers reveal is the question here, not whether they abstain: a short question about a
+# file that is mostly masks sits near the abstention threshold (0.43 against 0.48).
+ALWAYS_ANSWER = {"RAGLOOM_ANSWERS__MIN_SIMILARITY": "0"}
 SEEDED = (
     "Personnel file. Dr. John Smith joined the harbour office in Rotterdam in 1998 and works with "
     "Mary Jones. "
@@ -72,7 +75,7 @@ async def _ingest_and_ask(client: httpx.AsyncClient) -> dict:
 
 async def test_no_personal_data_in_the_embedded_data_folder(tmp_path):
     home = tmp_path / "home"
-    settings = load_settings(environ={"RAGLOOM_HOME": str(home)})
+    settings = load_settings(environ={"RAGLOOM_HOME": str(home), **ALWAYS_ANSWER})
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -107,6 +110,7 @@ async def test_no_personal_data_in_postgres_redis_or_the_index(
         "RAGLOOM_AUDIT_SIGNING_KEY": new_signing_key(),
         "RAGLOOM_ADMIN_USER": ADMIN[0],
         "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
+        **ALWAYS_ANSWER,
     }
     index_folder = tmp_path / "qdrant-local"
     overrides = {
