@@ -24,6 +24,13 @@ _BY_SUFFIX = {
     ".oga": "audio/ogg",
     ".flac": "audio/flac",
     ".opus": "audio/opus",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
 }
 KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)  # what a folder given to `ragloom ingest` is searched for
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,6 +44,8 @@ _ALIASES = {
     "audio/x-m4a": "audio/mp4",
     "audio/m4a": "audio/mp4",
     "text/x-markdown": "text/markdown",
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
 }
 # Containers a sniffed signature cannot tell apart from the claimed type: the claim stands.
 _SAME_CONTAINER = {
@@ -131,6 +140,10 @@ def sniff_media_type(head: bytes) -> str | None:
         return "image/jpeg"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
     if head.startswith(b"\x7fELF") or head.startswith(b"MZ"):
         return "application/x-executable"
     return None

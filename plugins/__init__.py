@@ -15,6 +15,7 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.local_queue",
     "ragloom.plugins.pii",
     "ragloom.plugins.audio",
+    "ragloom.plugins.image",
     "ragloom.plugins.query_rewrite",
     "ragloom.plugins.llm",
 )

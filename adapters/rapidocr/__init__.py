@@ -1,0 +1,1 @@
+"""Images read by OCR (RapidOCR, PP-OCR models shipped in its wheel)."""

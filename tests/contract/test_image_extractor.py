@@ -1,0 +1,66 @@
+"""The OCR image extractor on images rendered here: large, small and rotated text in every declared
+format, a decompression bomb refused before decoding, broken files failed with a reason."""
+
+import resource
+
+import pytest
+
+from ragloom.adapters.rapidocr.image import ImageExtractor, open_image_extractor
+from ragloom.adapters.rapidocr.settings import ImageSettings
+from ragloom.contracts.testing.media_extractor import MediaExtractorContract, extract_bytes
+from ragloom.core.errors import ExtractionFailed
+from tests.helpers.images import encoded, png_bomb, sign
+
+SIGN = sign(["Harbour crane", "lifts 40 tonnes."], small="Gate code 7731", rotated="KEEP CLEAR")
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from rapidocr_onnxruntime import RapidOCR
+
+    return ImageExtractor(RapidOCR(), ImageSettings())  # the models load once for the module
+
+
+async def test_the_factory_opens_an_extractor_of_images():
+    async with open_image_extractor(ImageSettings(min_confidence=0.9)) as adapter:
+        assert "image/webp" in adapter.media_types
+
+
+class TestImageExtractor(MediaExtractorContract):
+    @pytest.fixture
+    def adapter(self, extractor):
+        return extractor
+
+    @pytest.fixture
+    def samples(self):
+        return {
+            f"image/{kind}": (encoded(SIGN, kind.upper()), "lifts 40 tonnes")
+            for kind in ("png", "jpeg", "webp", "gif", "tiff")
+        }
+
+
+async def test_large_small_and_rotated_text_is_read_in_order(extractor):
+    text = (await extract_bytes(extractor, encoded(SIGN, "PNG"), "image/png")).segments[0].text
+    assert text.split("\n") == ["Harbour crane", "lifts 40 tonnes.", "Gate code 7731", "KEEP CLEAR"]
+
+
+async def test_a_decompression_bomb_fails_before_it_is_decoded(extractor):
+    bomb = png_bomb(30_000, 30_000)  # under a megabyte; 900 MB of pixels
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ExtractionFailed, match=r"over .*pixels.*max_pixels"):
+        await extract_bytes(extractor, bomb, "image/png")
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 50, grown_mib
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (encoded(SIGN, "PNG")[:2000], "corrupt or truncated"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "could not be read|corrupt"),
+        (encoded(sign([""]), "PNG"), "no text was found"),
+    ],
+)
+async def test_broken_or_empty_images_fail_with_a_reason(extractor, data, reason):
+    with pytest.raises(ExtractionFailed, match=reason):
+        await extract_bytes(extractor, data, "image/png")
