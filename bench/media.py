@@ -1,6 +1,7 @@
-"""Speech-to-text real-time factor through the whole ingestion pipeline, and PII scrubbing throughput.
+"""Speech-to-text real-time factor through the whole ingestion pipeline, OCR and PII scrubbing throughput.
 
-    .venv/bin/python bench/media.py --clips 3 --seconds 60 --abstracts 300
+    .venv/bin/python bench/media.py --clips 3 --seconds 60 --abstracts 300 --images 10
+    .venv/bin/python bench/media.py --skip speech pii     # OCR only
 
 Speech: for each transcriber (faster-whisper tiny.en and base, whisper.cpp on a tiny.en file written
 by the project's converter) a runtime on the embedded profile (SQLite, qdrant-edge, the sentence
@@ -8,6 +9,9 @@ embedder, Presidio, sandboxed extraction) in a fresh home ingests a short warm-u
 loading is not counted), then N clips of speech made by espeak-ng, each an mp3 of about `--seconds`.
 Each clip is timed from upload to `ready`: decoding, transcription, scrubbing, chunking, embedding
 and indexing. The real-time factor is audio seconds per second of that time.
+
+OCR: N slides (1280 x 720, rendered here) read by the image extractor alone, then uploaded one at
+a time through the whole pipeline, in images per second.
 
 PII: the first N SciFact abstracts, scrubbed as one batch by Presidio (after a warm-up that starts
 its helper process) and by the regex-only scrubber, in characters per second.
@@ -114,33 +118,71 @@ async def pii(count: int) -> None:
     print(f"| regex | {count} | {characters:,} | {spent:.2f} s | **{characters / spent:,.0f}** |")
 
 
+async def ocr(count: int) -> None:
+    """Slides (1280 x 720, five lines of text) read by OCR: the extractor alone, then upload to ready
+    through the whole pipeline (the sandbox's image pool, scrubbing, embedding, indexing)."""
+    from ragloom.adapters.rapidocr.image import open_image_extractor
+    from ragloom.adapters.rapidocr.settings import ImageSettings
+    from tests.helpers.images import encoded, slide
+
+    images = [encoded(slide(n), "PNG") for n in range(count + 1)]
+    async with open_image_extractor(ImageSettings()) as extractor:
+        with tempfile.TemporaryDirectory(prefix="ragloom-ocr-") as folder:
+            paths = []
+            for n, data in enumerate(images):
+                paths.append(Path(folder) / f"slide{n}.png")
+                paths[-1].write_bytes(data)
+            await extractor.extract(paths[0], "image/png", "warm-up.png")
+            began = time.perf_counter()
+            for path in paths[1:]:
+                await extractor.extract(path, "image/png", path.name)
+            alone = time.perf_counter() - began
+    with tempfile.TemporaryDirectory(prefix="ragloom-bench-") as home:
+        async with open_runtime(load_settings(environ={"RAGLOOM_HOME": home})) as runtime:
+            await runtime.start_all()
+            await ingest(runtime, "warm-up.png", images[0])
+            spent = sum(
+                [await ingest(runtime, f"slide{n}.png", data) for n, data in enumerate(images[1:], 1)]
+            )
+    print("\n| OCR, 1280 x 720 slides | images | time | images/s |\n| --- | --- | --- | --- |")
+    print(f"| extractor alone | {count} | {alone:.1f} s | **{count / alone:.2f}** |")
+    print(f"| upload to ready, one at a time | {count} | {spent:.1f} s | **{count / spent:.2f}** |")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--abstracts", type=int, default=300)
-    parser.add_argument("--skip", nargs="*", default=[], help="labels to skip")
+    parser.add_argument("--images", type=int, default=10)
+    parser.add_argument(
+        "--skip", nargs="*", default=[], help="parts (speech, ocr, pii) or transcriber labels to skip"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ragloom-media-") as folder:
-        made = clips(Path(folder), args.clips, args.seconds)
-        ggml = model_commands.whisper_cpp("tiny.en", Path(folder) / "ggml-tiny.en.bin")
-        runs = {
-            "faster-whisper tiny.en": {"adapters": {"speech_to_text": "faster_whisper"}},
-            "faster-whisper base": {
-                "adapters": {"speech_to_text": "faster_whisper"},
-                "plugins": {"speech_to_text": {"faster_whisper": {"model": "base"}}},
-            },
-            "whisper.cpp tiny.en": {
-                "adapters": {"speech_to_text": "whisper_cpp"},
-                "plugins": {"speech_to_text": {"whisper_cpp": {"model": str(ggml)}}},
-            },
-        }
-        print("| transcriber | clips | audio | upload to ready | real-time factor |")
-        print("| --- | --- | --- | --- | --- |")
-        for label, overrides in runs.items():
-            if label not in args.skip:
-                await speech(label, overrides, made)
-    await pii(args.abstracts)
+    if "speech" not in args.skip:
+        with tempfile.TemporaryDirectory(prefix="ragloom-media-") as folder:
+            made = clips(Path(folder), args.clips, args.seconds)
+            ggml = model_commands.whisper_cpp("tiny.en", Path(folder) / "ggml-tiny.en.bin")
+            runs = {
+                "faster-whisper tiny.en": {"adapters": {"speech_to_text": "faster_whisper"}},
+                "faster-whisper base": {
+                    "adapters": {"speech_to_text": "faster_whisper"},
+                    "plugins": {"speech_to_text": {"faster_whisper": {"model": "base"}}},
+                },
+                "whisper.cpp tiny.en": {
+                    "adapters": {"speech_to_text": "whisper_cpp"},
+                    "plugins": {"speech_to_text": {"whisper_cpp": {"model": str(ggml)}}},
+                },
+            }
+            print("| transcriber | clips | audio | upload to ready | real-time factor |")
+            print("| --- | --- | --- | --- | --- |")
+            for label, overrides in runs.items():
+                if label not in args.skip:
+                    await speech(label, overrides, made)
+    if "ocr" not in args.skip:
+        await ocr(args.images)
+    if "pii" not in args.skip:
+        await pii(args.abstracts)
 
 
 if __name__ == "__main__":

@@ -58,3 +58,20 @@ def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def slide(number: int) -> Image.Image:
+    """A 1280 x 720 presentation slide: a title and four bullet lines that differ with `number`."""
+    image = Image.new("RGB", (1280, 720), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((80, 60), f"Quarterly review, part {number}", fill="black", font=_font(54))
+    for i, line in enumerate(
+        [
+            f"Harbour traffic grew by {number + 3} percent",
+            f"Crane {number} was serviced in week {number + 10}",
+            "Dredging of the north basin continues",
+            f"Next review on day {number + 20} of the quarter",
+        ]
+    ):
+        draw.text((110, 220 + 100 * i), f"- {line}", fill="black", font=_font(38))
+    return image
