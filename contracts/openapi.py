@@ -162,6 +162,7 @@ SCHEMAS: dict[str, Any] = {
             "page": {"type": ["integer", "null"]},
             "start_seconds": {"type": ["number", "null"], "description": "where a recording says it"},
             "end_seconds": {"type": ["number", "null"]},
+            "media_type": {"type": ["string", "null"], "description": "the cited document's media type"},
             "text": {"type": "string"},
         },
     },

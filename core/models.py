@@ -277,6 +277,7 @@ class Citation:
     page: int | None = None
     start_seconds: float | None = None
     end_seconds: float | None = None
+    media_type: str | None = None  # the cited document's (None if it was deleted meanwhile)
 
 
 @dataclass(frozen=True, slots=True)

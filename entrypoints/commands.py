@@ -25,7 +25,7 @@ from ragloom.core.media import KNOWN_SUFFIXES
 
 from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
 from .client import forget_server, open_client, record_server, show_new_key
-from .console import err, out
+from .console import citation_place, err, out
 from .settings import Settings
 
 
@@ -201,9 +201,8 @@ async def ask(settings: Settings, question: str, as_json: bool, url: str | None,
                 else:
                     print()
                     for citation in data["citations"]:
-                        where = f", page {citation['page']}" if citation.get("page") else ""
                         out.print(
-                            f"  [{citation['marker']}] {citation['title']} ({citation['source']}{where})"
+                            f"  [{citation['marker']}] {citation['title']} ({citation_place(citation)})"
                         )
     return 0
 

@@ -23,6 +23,7 @@ from ..models import (
     ChatMessage,
     ChatRequest,
     Citation,
+    Document,
     DocumentId,
     Grounding,
     Message,
@@ -173,20 +174,34 @@ class AnswerService:
             parts.append(note(conflicts))
             yield AnswerDelta(parts[-1])
         answer = without_dangling_markers("".join(parts), len(hits))
-        citations = tuple(citations_for(answer, hits))
+        citations = await self._with_media_types(tenant, citations_for(answer, hits))
         await self._record(tenant, caller, question, answer, citations, chat_id, started, False)
         yield AnswerDone(answer, citations, no_answer=False, chat_id=chat_id)
 
-    async def _created(self, tenant: TenantId, ids: set[DocumentId]) -> dict[DocumentId, datetime]:
-        """When each of the documents was added (a document deleted meanwhile is left out)."""
-        created = {}
+    async def _documents(self, tenant: TenantId, ids: set[DocumentId]) -> dict[DocumentId, Document]:
+        """The documents of these ids (one deleted meanwhile is left out)."""
+        found = {}
         async with self._units(tenant, read_only=True) as transaction:
             for document_id in ids:
                 try:
-                    created[document_id] = (await transaction.documents.get(tenant, document_id)).created_at
+                    found[document_id] = await transaction.documents.get(tenant, document_id)
                 except NotFound:
                     continue
-        return created
+        return found
+
+    async def _created(self, tenant: TenantId, ids: set[DocumentId]) -> dict[DocumentId, datetime]:
+        return {i: document.created_at for i, document in (await self._documents(tenant, ids)).items()}
+
+    async def _with_media_types(
+        self, tenant: TenantId, citations: Sequence[Citation]
+    ) -> tuple[Citation, ...]:
+        documents = await self._documents(tenant, {c.document_id for c in citations})
+        return tuple(
+            dataclasses.replace(c, media_type=documents[c.document_id].media_type)
+            if c.document_id in documents
+            else c
+            for c in citations
+        )
 
     def _answerable(self, retrieved: Retrieved) -> bool:
         if retrieved.similarity is None or self._policy.min_similarity <= 0:

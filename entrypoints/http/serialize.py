@@ -46,6 +46,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "page": citation.page,
         "start_seconds": citation.start_seconds,
         "end_seconds": citation.end_seconds,
+        "media_type": citation.media_type,
         "text": citation.text,
     }
 

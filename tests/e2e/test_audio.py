@@ -48,6 +48,7 @@ async def test_a_fact_said_only_in_a_recording_is_answered_and_cited_to_its_seco
     top = done["citations"][0]
     assert top["source"] == "meeting.mp3" and top["page"] is None
     river = spoken[2]
+    assert top["media_type"] == "audio/mpeg"
     assert top["start_seconds"] <= river.start + 1.0 and top["end_seconds"] >= river.end - 1.0
     assert top["start_seconds"] >= spoken[0].end  # not the first sentence's part of the recording
     assert top["end_seconds"] <= river.end + 1.0

@@ -151,6 +151,7 @@ def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
         assert events[0] == "event: delta" and events[-1] == "event: done"
         result = ragloom_process(env, "ask", "How often should a starter be fed?")
         assert result.returncode == 0 and "once a day" in result.stdout
+        assert "(sourdough.txt)" in result.stdout  # where the citation is: no page or seconds in a text
     assert not (Path(env["RAGLOOM_HOME"]) / "server.json").exists()
 
 

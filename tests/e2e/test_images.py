@@ -23,6 +23,7 @@ async def test_a_fact_written_only_in_an_image_is_answered_and_cited(client):
     done = parse_sse(response.text)[-1][1]
     assert "40 tonnes" in done["answer"] and not done["no_answer"]
     assert done["citations"][0]["source"] == "crane-notice.webp"
+    assert done["citations"][0]["media_type"] == "image/webp"
 
 
 async def test_a_decompression_bomb_fails_naming_the_limit(client):

@@ -15,3 +15,17 @@ def test_near_duplicates_share_most_of_their_words():
     newer = "Notice: from 1 March the reading room opens at 10:00 on weekdays."
     assert near_duplicates(older, newer)
     assert not near_duplicates(older, "Honey bees live in colonies with one queen.")
+
+
+def test_a_citation_says_where_to_look_in_its_source():
+    from ragloom.entrypoints.console import citation_place
+
+    assert citation_place({"source": "report.pdf", "page": 2}) == "report.pdf p.2"
+    assert (
+        citation_place({"source": "call.mp3", "start_seconds": 13.4, "end_seconds": 18.9})
+        == "call.mp3 0:13-0:18"
+    )
+    assert citation_place({"source": "long.mp3", "start_seconds": 3725.0, "end_seconds": 3790.0}) == (
+        "long.mp3 1:02:05-1:03:10"
+    )
+    assert citation_place({"source": "notes.txt", "page": None, "start_seconds": None}) == "notes.txt"
