@@ -31,6 +31,11 @@ _BY_SUFFIX = {
     ".gif": "image/gif",
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".mkv": "video/x-matroska",
+    ".mov": "video/quicktime",
 }
 KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)  # what a folder given to `ragloom ingest` is searched for
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -53,6 +58,8 @@ _SAME_CONTAINER = {
     ("audio/ogg", "audio/opus"),
     ("audio/opus", "audio/ogg"),
     (DOCX, "application/zip"),
+    ("video/x-matroska", "video/webm"),
+    ("video/quicktime", "video/mp4"),
 }
 SNIFF_BYTES = 4096  # how much of the head of a file `sniff_media_type` looks at
 
@@ -131,7 +138,9 @@ def sniff_media_type(head: bytes) -> str | None:
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "audio/mpeg"
     if head[4:8] == b"ftyp":
-        return "audio/mp4" if head[8:11] in (b"M4A", b"M4B") else "video/mp4"
+        if head[8:11] in (b"M4A", b"M4B"):
+            return "audio/mp4"
+        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "video/webm"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

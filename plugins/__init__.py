@@ -16,6 +16,7 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.pii",
     "ragloom.plugins.audio",
     "ragloom.plugins.image",
+    "ragloom.plugins.video",
     "ragloom.plugins.query_rewrite",
     "ragloom.plugins.llm",
 )

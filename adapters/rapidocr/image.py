@@ -87,6 +87,17 @@ def reading_order(lines: Sequence[tuple[Sequence[Sequence[float]], str, float]])
     return ordered + [text for *_, text in sorted(down, key=lambda item: item[2])]
 
 
+def read_lines(engine: Any, pixels: np.ndarray, min_confidence: float) -> list[str]:
+    """The text lines RapidOCR reads in `pixels`, spaced and in reading order."""
+    found, _ = engine(pixels, return_word_box=True)
+    lines = [
+        (line[0], spaced(line[4], line[3]) if len(line) > 4 and line[4] else line[1], float(line[2]))
+        for line in found or []
+        if float(line[2]) >= min_confidence
+    ]
+    return reading_order(lines)
+
+
 class ImageExtractor:
     def __init__(self, engine: Any, settings: ImageSettings) -> None:
         self._engine = engine
@@ -97,14 +108,9 @@ class ImageExtractor:
         return IMAGE_MEDIA_TYPES
 
     def _read(self, source: Path) -> list[str]:
-        pixels = decode(source, self._settings.max_pixels)
-        found, _ = self._engine(pixels, return_word_box=True)
-        lines = [
-            (line[0], spaced(line[4], line[3]) if len(line) > 4 and line[4] else line[1], float(line[2]))
-            for line in found or []
-            if float(line[2]) >= self._settings.min_confidence
-        ]
-        return reading_order(lines)
+        return read_lines(
+            self._engine, decode(source, self._settings.max_pixels), self._settings.min_confidence
+        )
 
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
         if base_type(media_type) not in IMAGE_MEDIA_TYPES:

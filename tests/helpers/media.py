@@ -8,6 +8,7 @@ import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import jiwer
@@ -106,3 +107,43 @@ def word_error_rate(reference: str, heard: str) -> float:
         [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(), jiwer.Strip()]
     )
     return jiwer.wer(clean(reference), clean(heard))
+
+
+def make_video(
+    path: Path,
+    scenes: list[tuple[Any, float]],
+    speech: np.ndarray | None = None,
+    fps: int = 10,
+    size: tuple[int, int] = (640, 360),
+) -> Path:
+    """An H.264 video of `scenes` (a PIL image shown for so many seconds, each), with `speech` (mono
+    at RATE) as an AAC track if given, in the container `path`'s suffix names (.mp4, .mkv, .mov)."""
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = size[0], size[1], "yuv420p"
+        audio = container.add_stream("aac", rate=RATE, layout="mono") if speech is not None else None
+        frames = 0
+        for image, seconds in scenes:
+            picture = av.VideoFrame.from_image(image.convert("RGB").resize(size))
+            for _ in range(round(seconds * fps)):
+                picture.pts = frames
+                frames += 1
+                for packet in video.encode(picture):
+                    container.mux(packet)
+        for packet in video.encode(None):
+            container.mux(packet)
+        if audio is not None:
+            source = av.AudioFrame.from_ndarray(
+                speech.reshape(1, -1).astype(np.float32), format="flt", layout="mono"
+            )
+            source.sample_rate = RATE
+            resampler = av.AudioResampler(format=audio.format.name, layout="mono", rate=RATE)
+            fifo = av.AudioFifo()
+            for converted in resampler.resample(source) + resampler.resample(None):
+                fifo.write(converted)
+            while fifo.samples:
+                for packet in audio.encode(fifo.read(min(1024, fifo.samples))):
+                    container.mux(packet)
+            for packet in audio.encode(None):
+                container.mux(packet)
+    return path

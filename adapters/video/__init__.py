@@ -1,0 +1,1 @@
+"""Videos: the audio track transcribed, keyframes read by OCR, each with its time range."""

@@ -1,0 +1,148 @@
+"""VideoExtractor: a video's audio track through the speech adapter, and its keyframes through OCR.
+
+Frames are looked at every `sample_seconds`; one becomes a keyframe when the picture changed
+(`scene_change`) or `floor_seconds` passed, at most `max_keyframes_per_minute`. A keyframe's text
+covers the time until the next keyframe. Every segment keeps its time range, so a citation says
+when something was said or shown. A video without an audio track still ingests from its frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+from ragloom.adapters.pyav.audio import decode as decode_audio
+from ragloom.adapters.rapidocr.image import read_lines
+from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
+from ragloom.core.media import base_type
+from ragloom.core.models import Extraction, Segment
+from ragloom.core.ports import SpeechToText
+
+from .settings import VIDEO_MEDIA_TYPES, VideoSettings
+
+_THUMB = 64  # side of the grey thumbnail two looked-at frames are compared on
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    seconds: float
+    pixels: np.ndarray  # RGB
+
+
+def keyframes(source: Path, settings: VideoSettings) -> tuple[list[Keyframe], float]:
+    """The keyframes of the first video stream, and the video's length in seconds."""
+    chosen: list[Keyframe] = []
+    last_look = last_thumb = None
+    seconds = 0.0
+    try:
+        with av.open(str(source)) as container:
+            if not container.streams.video:
+                return [], _duration(container)
+            stream = container.streams.video[0]
+            for frame in container.decode(stream):
+                if frame.time is None:
+                    continue
+                seconds = float(frame.time)
+                if seconds > settings.max_seconds:
+                    raise ExtractionFailed(
+                        f"the video is longer than {settings.max_seconds:g} s "
+                        "(plugins.media_extractor.video.max_seconds)"
+                    )
+                if last_look is not None and seconds - last_look < settings.sample_seconds:
+                    continue
+                last_look = seconds
+                thumb = np.asarray(frame.to_image().convert("L").resize((_THUMB, _THUMB)), np.float32) / 255
+                changed = last_thumb is None or _changed_share(thumb, last_thumb) >= settings.scene_change
+                due = not chosen or seconds - chosen[-1].seconds >= settings.floor_seconds
+                if (changed or due) and _room(chosen, seconds, settings.max_keyframes_per_minute):
+                    chosen.append(Keyframe(seconds, frame.to_ndarray(format="rgb24")))
+                last_thumb = thumb
+            length = max(seconds, _duration(container))
+    except ExtractionFailed:
+        raise
+    except av.error.InvalidDataError as error:
+        raise ExtractionFailed("the video is corrupt or truncated") from error
+    except (av.error.FFmpegError, OSError, ValueError) as error:
+        raise ExtractionFailed(f"the video could not be decoded: {type(error).__name__}") from error
+    return chosen, length
+
+
+def _changed_share(thumb: np.ndarray, before: np.ndarray) -> float:
+    """The share of thumbnail pixels whose brightness moved by more than 0.15 (codec noise stays under)."""
+    return float((np.abs(thumb - before) > 0.15).mean())
+
+
+def _room(chosen: list[Keyframe], seconds: float, per_minute: int) -> bool:
+    return sum(1 for k in chosen if seconds - k.seconds < 60) < per_minute
+
+
+def _duration(container: Any) -> float:
+    return float(container.duration / av.time_base) if container.duration else 0.0
+
+
+class VideoExtractor:
+    def __init__(self, speech: SpeechToText, ocr: Any, settings: VideoSettings) -> None:
+        self._speech = speech
+        self._ocr = ocr
+        self._settings = settings
+
+    @property
+    def media_types(self) -> frozenset[str]:
+        return VIDEO_MEDIA_TYPES
+
+    def _read(self, keyframe: Keyframe) -> str:
+        return "\n".join(read_lines(self._ocr, keyframe.pixels, self._settings.min_confidence))
+
+    async def _frames(self, source: Path) -> list[Segment]:
+        chosen, length = await asyncio.to_thread(keyframes, source, self._settings)
+        segments = []
+        for i, keyframe in enumerate(chosen):
+            text = await asyncio.to_thread(self._read, keyframe)
+            end = chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds)
+            if text and not (segments and segments[-1].text == text):
+                segments.append(
+                    Segment(text, start_seconds=round(keyframe.seconds, 2), end_seconds=round(end, 2))
+                )
+            elif text:  # the same slide still showing: its time range grows
+                segments[-1] = Segment(
+                    text, start_seconds=segments[-1].start_seconds, end_seconds=round(end, 2)
+                )
+        return segments
+
+    async def _speech_segments(self, source: Path) -> list[Segment]:
+        try:
+            audio = await asyncio.to_thread(decode_audio, source, self._settings.max_seconds)
+        except ExtractionFailed as error:
+            if "no audio stream" in error.message or "holds no audio" in error.message:
+                return []
+            raise
+        return list(await self._speech.transcribe(audio))
+
+    async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
+        if base_type(media_type) not in VIDEO_MEDIA_TYPES:
+            raise UnsupportedMedia(f"{media_type} is not a video format")
+        frames = await self._frames(source)
+        spoken = await self._speech_segments(source)
+        segments = sorted(frames + spoken, key=lambda s: (s.start_seconds or 0.0, s.end_seconds or 0.0))
+        if not segments:
+            raise ExtractionFailed(f"nothing was said or written in {filename!r}")
+        return Extraction(segments)
+
+
+@asynccontextmanager
+async def open_video_extractor(
+    settings: VideoSettings, speech_to_text: Any = None
+) -> AsyncIterator[VideoExtractor]:
+    if speech_to_text is None:
+        raise ExtractionFailed("the video extractor needs a speech_to_text adapter (adapters.speech_to_text)")
+    from rapidocr_onnxruntime import RapidOCR
+
+    engine = await asyncio.to_thread(RapidOCR)
+    yield VideoExtractor(speech_to_text, engine, settings)

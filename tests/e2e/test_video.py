@@ -1,0 +1,66 @@
+"""Videos end to end on the shipped embedded profile: a fact shown only on a slide of a silent video
+is answered with seconds inside that slide's window; a fact only said is answered from the audio
+track; a truncated video fails with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.scenario import upload
+from tests.helpers.images import sign
+from tests.helpers.media import make_video, recording
+from tests.helpers.runtime import parse_sse, wait_for_status
+
+WELCOME = sign(["Welcome to the harbour tour"])
+CRANE = sign(["The harbour crane lifts", "at most 40 tonnes."])
+THANKS = sign(["Thank you for visiting"])
+SIZE = (960, 540)
+
+
+async def ask(client, question):
+    response = await client.post("/v1/query", json={"question": question})
+    assert response.status_code == 200, response.text
+    return parse_sse(response.text)[-1][1]
+
+
+async def ingested(client, name, data):
+    created = await upload(client, name, data)
+    assert created.status_code == 201, created.text
+    document = await wait_for_status(client, created.json()["id"], timeout=180)
+    assert document["status"] == "ready", document.get("error")
+    return created.json()
+
+
+async def test_a_slide_shown_only_in_a_silent_video_is_answered_within_its_seconds(client, tmp_path):
+    video = make_video(tmp_path / "tour.mp4", [(WELCOME, 20), (CRANE, 20), (THANKS, 20)], fps=5, size=SIZE)
+    created = await ingested(client, "tour.mp4", video.read_bytes())
+    assert created["media_type"] == "video/mp4"
+    done = await ask(client, "How many tonnes can the harbour crane lift?")
+    assert "40 tonnes" in done["answer"] and not done["no_answer"], done["answer"]
+    top = done["citations"][0]
+    assert top["source"] == "tour.mp4" and top["media_type"] == "video/mp4"
+    assert 20 <= top["start_seconds"] < top["end_seconds"] <= 40, top
+
+
+async def test_a_fact_only_said_in_a_video_is_answered_from_its_audio_track(client, tmp_path):
+    said = "Please send the report to the office before lunch."
+    samples, spoken = recording(["Good morning everyone.", said], gap_seconds=6.0)
+    seconds = len(samples) / 16_000
+    video = make_video(
+        tmp_path / "briefing.mkv", [(WELCOME, seconds / 2), (THANKS, seconds / 2)], samples, fps=5, size=SIZE
+    )
+    created = await ingested(client, "briefing.mkv", video.read_bytes())
+    assert created["media_type"] == "video/x-matroska"
+    done = await ask(client, "Where should the report be sent before lunch?")
+    assert "office" in done["answer"], done["answer"]
+    top = done["citations"][0]
+    assert top["start_seconds"] <= spoken[1].start + 1.0 and top["end_seconds"] >= spoken[1].end - 1.0
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.05])
+async def test_a_truncated_video_fails_with_a_reason(client, tmp_path, cut):
+    whole = make_video(tmp_path / "whole.mp4", [(WELCOME, 4), (CRANE, 4)], fps=5, size=SIZE).read_bytes()
+    created = await upload(client, "cut.mp4", whole[: int(len(whole) * cut)])
+    assert created.status_code == 201, created.text
+    failed = await wait_for_status(client, created.json()["id"])
+    assert failed["status"] == "failed" and "video" in failed["error"], failed
