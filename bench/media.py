@@ -121,12 +121,16 @@ async def pii(count: int) -> None:
 async def ocr(count: int) -> None:
     """Slides (1280 x 720, five lines of text) read by OCR: the extractor alone, then upload to ready
     through the whole pipeline (the sandbox's image pool, scrubbing, embedding, indexing)."""
-    from ragloom.adapters.rapidocr.image import open_image_extractor
-    from ragloom.adapters.rapidocr.settings import ImageSettings
+    from ragloom.adapters.images.extractor import open_image_extractor
+    from ragloom.adapters.images.settings import ImageSettings
+    from ragloom.adapters.rapidocr.recognizer import RapidOcrSettings, open_rapidocr
     from tests.helpers.images import encoded, slide
 
     images = [encoded(slide(n), "PNG") for n in range(count + 1)]
-    async with open_image_extractor(ImageSettings()) as extractor:
+    async with (
+        open_rapidocr(RapidOcrSettings()) as recognizer,
+        open_image_extractor(ImageSettings(), text_recognizer=recognizer) as extractor,
+    ):
         with tempfile.TemporaryDirectory(prefix="ragloom-ocr-") as folder:
             paths = []
             for n, data in enumerate(images):

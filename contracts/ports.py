@@ -29,6 +29,7 @@ PORTS: Mapping[Port, PortInfo] = {
     Port.RERANKER: PortInfo(ports.Reranker, required=False),
     Port.MEDIA_EXTRACTOR: PortInfo(ports.MediaExtractor, required=True, multiple=True),
     Port.SPEECH_TO_TEXT: PortInfo(ports.SpeechToText, required=False),
+    Port.TEXT_RECOGNIZER: PortInfo(ports.TextRecognizer, required=False),
     Port.PII_SCRUBBER: PortInfo(ports.PiiScrubber, required=False),
     Port.CHAT_MODEL: PortInfo(ports.ChatModel, required=True),
     Port.QUERY_REWRITER: PortInfo(ports.QueryRewriter, required=False),

@@ -25,6 +25,7 @@ class Port(enum.StrEnum):
     RERANKER = "reranker"
     MEDIA_EXTRACTOR = "media_extractor"
     SPEECH_TO_TEXT = "speech_to_text"
+    TEXT_RECOGNIZER = "text_recognizer"
     PII_SCRUBBER = "pii_scrubber"
     CHAT_MODEL = "chat_model"
     QUERY_REWRITER = "query_rewriter"

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, C
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from .models import (
     ApiKey,
@@ -351,6 +351,14 @@ class MediaExtractor(Protocol):
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
         """Segments in reading order from the file at `source`. UnsupportedMedia for a type not in
         `media_types`; ExtractionFailed with the reason if the bytes are unusable."""
+
+
+class TextRecognizer(Protocol):
+    """Reads the text written in a picture (OCR); the model runs off the event loop."""
+
+    async def recognize(self, pixels: Any) -> Sequence[str]:
+        """Text lines in reading order from an RGB image (a height x width x 3 uint8 array); none
+        if nothing is written. ProviderUnavailable if the model cannot run."""
 
 
 Samples = Sequence[float]  # mono audio at SPEECH_SAMPLE_RATE; adapters may pass numpy arrays

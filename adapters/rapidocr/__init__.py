@@ -1,1 +1,1 @@
-"""Images read by OCR (RapidOCR, PP-OCR models shipped in its wheel)."""
+"""Text in pictures read by RapidOCR (PP-OCR models shipped in its wheel)."""

@@ -5,8 +5,9 @@ import resource
 
 import pytest
 
-from ragloom.adapters.rapidocr.image import ImageExtractor, open_image_extractor
-from ragloom.adapters.rapidocr.settings import ImageSettings
+from ragloom.adapters.images.extractor import ImageExtractor, open_image_extractor
+from ragloom.adapters.images.settings import ImageSettings
+from ragloom.adapters.rapidocr.recognizer import RapidOcrRecognizer, RapidOcrSettings
 from ragloom.contracts.testing.media_extractor import MediaExtractorContract, extract_bytes
 from ragloom.core.errors import ExtractionFailed
 from tests.helpers.images import encoded, png_bomb, sign
@@ -18,11 +19,15 @@ SIGN = sign(["Harbour crane", "lifts 40 tonnes."], small="Gate code 7731", rotat
 def extractor():
     from rapidocr_onnxruntime import RapidOCR
 
-    return ImageExtractor(RapidOCR(), ImageSettings())  # the models load once for the module
+    recognizer = RapidOcrRecognizer(RapidOCR(), RapidOcrSettings())  # the models load once for the module
+    return ImageExtractor(recognizer, ImageSettings())
 
 
-async def test_the_factory_opens_an_extractor_of_images():
-    async with open_image_extractor(ImageSettings(min_confidence=0.9)) as adapter:
+async def test_the_factory_needs_a_text_recognizer(extractor):
+    with pytest.raises(ExtractionFailed, match="text_recognizer"):
+        async with open_image_extractor(ImageSettings()):
+            pass
+    async with open_image_extractor(ImageSettings(), text_recognizer=object()) as adapter:
         assert "image/webp" in adapter.media_types
 
 

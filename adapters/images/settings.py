@@ -13,4 +13,3 @@ class ImageSettings(BaseModel):
     max_pixels: int = Field(
         40_000_000, ge=1, description="larger images fail before they are decoded (decompression bombs)"
     )
-    min_confidence: float = Field(0.5, ge=0, le=1, description="OCR lines read with less are dropped")

@@ -18,14 +18,13 @@ from typing import Any
 import av
 import numpy as np
 
-from ragloom.adapters.pyav.audio import decode as decode_audio
-from ragloom.adapters.rapidocr.image import read_lines
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
 from ragloom.core.models import Extraction, Segment
-from ragloom.core.ports import SpeechToText
+from ragloom.core.ports import SpeechToText, TextRecognizer
 
-from .settings import VIDEO_MEDIA_TYPES, VideoSettings
+from .audio import decode as decode_audio
+from .video_settings import VIDEO_MEDIA_TYPES, VideoSettings
 
 _THUMB = 64  # side of the grey thumbnail two looked-at frames are compared on
 
@@ -88,23 +87,20 @@ def _duration(container: Any) -> float:
 
 
 class VideoExtractor:
-    def __init__(self, speech: SpeechToText, ocr: Any, settings: VideoSettings) -> None:
+    def __init__(self, speech: SpeechToText, recognizer: TextRecognizer, settings: VideoSettings) -> None:
         self._speech = speech
-        self._ocr = ocr
+        self._recognizer = recognizer
         self._settings = settings
 
     @property
     def media_types(self) -> frozenset[str]:
         return VIDEO_MEDIA_TYPES
 
-    def _read(self, keyframe: Keyframe) -> str:
-        return "\n".join(read_lines(self._ocr, keyframe.pixels, self._settings.min_confidence))
-
     async def _frames(self, source: Path) -> list[Segment]:
         chosen, length = await asyncio.to_thread(keyframes, source, self._settings)
         segments = []
         for i, keyframe in enumerate(chosen):
-            text = await asyncio.to_thread(self._read, keyframe)
+            text = "\n".join(await self._recognizer.recognize(keyframe.pixels))
             end = chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds)
             if text and not (segments and segments[-1].text == text):
                 segments.append(
@@ -138,11 +134,11 @@ class VideoExtractor:
 
 @asynccontextmanager
 async def open_video_extractor(
-    settings: VideoSettings, speech_to_text: Any = None
+    settings: VideoSettings, speech_to_text: Any = None, text_recognizer: Any = None
 ) -> AsyncIterator[VideoExtractor]:
-    if speech_to_text is None:
-        raise ExtractionFailed("the video extractor needs a speech_to_text adapter (adapters.speech_to_text)")
-    from rapidocr_onnxruntime import RapidOCR
-
-    engine = await asyncio.to_thread(RapidOCR)
-    yield VideoExtractor(speech_to_text, engine, settings)
+    if speech_to_text is None or text_recognizer is None:
+        raise ExtractionFailed(
+            "the video extractor needs speech_to_text and text_recognizer adapters "
+            "(adapters.speech_to_text, adapters.text_recognizer)"
+        )
+    yield VideoExtractor(speech_to_text, text_recognizer, settings)

@@ -21,4 +21,3 @@ class VideoSettings(BaseModel):
     scene_change: float = Field(
         0.01, gt=0, le=1, description="share of a frame's pixels that must change to start a new scene"
     )
-    min_confidence: float = Field(0.5, ge=0, le=1, description="OCR lines read with less are dropped")

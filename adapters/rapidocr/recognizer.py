@@ -1,0 +1,80 @@
+"""RapidOcrRecognizer: the TextRecognizer port on RapidOCR, with spaces and reading order restored."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+WORD_GAP = 0.3  # a gap between two characters wider than this share of the line's height is a space
+
+
+class RapidOcrSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_confidence: float = Field(0.5, ge=0, le=1, description="lines read with less are dropped")
+
+
+def spaced(characters: Sequence[str], boxes: Sequence[Sequence[Sequence[float]]]) -> str:
+    """A recognised line with the spaces the recogniser dropped put back. (PP-OCR's multilingual
+    model often runs English words together; the gaps between its character boxes show where
+    they end.) Lines that run down the image are measured along their length."""
+    xs = [[point[0] for point in box] for box in boxes]
+    ys = [[point[1] for point in box] for box in boxes]
+    wide = max(map(max, xs)) - min(map(min, xs)) >= max(map(max, ys)) - min(map(min, ys))
+    along, across = (xs, ys) if wide else (ys, xs)
+    height = max(max(a) - min(a) for a in across) or 1
+    out = characters[0]
+    for i in range(1, len(characters)):
+        gap = min(along[i]) - max(along[i - 1])
+        if gap > WORD_GAP * height and not out.endswith(" ") and characters[i] != " ":
+            out += " "
+        out += characters[i]
+    return out
+
+
+def reading_order(lines: Sequence[tuple[Sequence[Sequence[float]], str, float]]) -> list[str]:
+    """OCR lines top to bottom; lines whose middles sit within half a line's height of each other
+    share a band, read left to right. Lines that run up or down the image come last, each alone."""
+    across, down = [], []
+    for box, text, _ in lines:
+        xs, ys = [p[0] for p in box], [p[1] for p in box]
+        height = max(max(ys) - min(ys), 1.0)
+        placed = ((min(ys) + max(ys)) / 2, height, min(xs), text)
+        (down if height > max(xs) - min(xs) else across).append(placed)
+    bands: list[list[tuple[float, float, float, str]]] = []
+    for line in sorted(across):
+        if bands and abs(line[0] - bands[-1][0][0]) < 0.5 * min(line[1], bands[-1][0][1]):
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+    ordered = [" ".join(text for *_, text in sorted(band, key=lambda item: item[2])) for band in bands]
+    return ordered + [text for *_, text in sorted(down, key=lambda item: item[2])]
+
+
+class RapidOcrRecognizer:
+    def __init__(self, engine: Any, settings: RapidOcrSettings) -> None:
+        self._engine = engine
+        self._settings = settings
+
+    def _read(self, pixels: Any) -> list[str]:
+        found, _ = self._engine(pixels, return_word_box=True)
+        lines = [
+            (line[0], spaced(line[4], line[3]) if len(line) > 4 and line[4] else line[1], float(line[2]))
+            for line in found or []
+            if float(line[2]) >= self._settings.min_confidence
+        ]
+        return reading_order(lines)
+
+    async def recognize(self, pixels: Any) -> Sequence[str]:
+        return await asyncio.to_thread(self._read, pixels)
+
+
+@asynccontextmanager
+async def open_rapidocr(settings: RapidOcrSettings) -> AsyncIterator[RapidOcrRecognizer]:
+    from rapidocr_onnxruntime import RapidOCR
+
+    yield RapidOcrRecognizer(await asyncio.to_thread(RapidOCR), settings)

@@ -1,1 +1,0 @@
-"""Videos: the audio track transcribed, keyframes read by OCR, each with its time range."""
