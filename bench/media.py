@@ -1,7 +1,7 @@
 """Speech-to-text real-time factor through the whole ingestion pipeline, OCR and PII scrubbing throughput.
 
     .venv/bin/python bench/media.py --clips 3 --seconds 60 --abstracts 300 --images 10
-    .venv/bin/python bench/media.py --skip speech pii     # OCR only
+    .venv/bin/python bench/media.py --skip speech pii     # OCR and video only
 
 Speech: for each transcriber (faster-whisper tiny.en and base, whisper.cpp on a tiny.en file written
 by the project's converter) a runtime on the embedded profile (SQLite, qdrant-edge, the sentence
@@ -9,6 +9,9 @@ embedder, Presidio, sandboxed extraction) in a fresh home ingests a short warm-u
 loading is not counted), then N clips of speech made by espeak-ng, each an mp3 of about `--seconds`.
 Each clip is timed from upload to `ready`: decoding, transcription, scrubbing, chunking, embedding
 and indexing. The real-time factor is audio seconds per second of that time.
+
+Video: a minute of 1280 x 720, 30 fps slides over speech, upload to ready, in seconds of processing
+per minute of video.
 
 OCR: N slides (1280 x 720, rendered here) read by the image extractor alone, then uploaded one at
 a time through the whole pipeline, in images per second.
@@ -153,14 +156,47 @@ async def ocr(count: int) -> None:
     print(f"| upload to ready, one at a time | {count} | {spent:.1f} s | **{count / spent:.2f}** |")
 
 
+async def video(minutes: float) -> None:
+    """A 1280 x 720, 30 fps video of slides (a new one every 10 s) over speech, timed from upload to
+    ready through the whole pipeline: keyframes and OCR, the audio track through tiny.en, scrubbing,
+    embedding, indexing. The issue's target: at most 60 s of processing per minute of video."""
+    from tests.helpers.images import slide
+    from tests.helpers.media import make_video
+
+    seconds = 60 * minutes
+    sentences = [
+        f"Item {n}: the harbour master will review berth {n + 3} on Monday."
+        for n in range(int(seconds // 10))
+    ]
+    samples, _ = recording(sentences, gap_seconds=10.0 - 3.5)
+    scenes = [(slide(n), 10.0) for n in range(int(seconds // 10))]
+    with tempfile.TemporaryDirectory(prefix="ragloom-video-") as folder:
+        warm = make_video(
+            Path(folder) / "warm.mp4", scenes[:1], samples[: 16_000 * 5], fps=30, size=(1280, 720)
+        )
+        made = make_video(
+            Path(folder) / "talk.mp4", scenes, samples[: int(16_000 * seconds)], fps=30, size=(1280, 720)
+        )
+        with tempfile.TemporaryDirectory(prefix="ragloom-bench-") as home:
+            async with open_runtime(load_settings(environ={"RAGLOOM_HOME": home})) as runtime:
+                await runtime.start_all()
+                await ingest(runtime, "warm-up.mp4", warm.read_bytes())
+                spent = await ingest(runtime, "talk.mp4", made.read_bytes())
+    print("\n| video, 1280 x 720, 30 fps | length | upload to ready | seconds per minute |")
+    print("| --- | --- | --- | --- |")
+    row = f"{seconds:.0f} s | {spent:.1f} s | **{spent / minutes:.1f}**"
+    print(f"| slides every 10 s over speech (tiny.en, OCR) | {row} |")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--abstracts", type=int, default=300)
     parser.add_argument("--images", type=int, default=10)
+    parser.add_argument("--video-minutes", type=float, default=1.0)
     parser.add_argument(
-        "--skip", nargs="*", default=[], help="parts (speech, ocr, pii) or transcriber labels to skip"
+        "--skip", nargs="*", default=[], help="parts (speech, ocr, video, pii) or transcriber labels to skip"
     )
     args = parser.parse_args()
     if "speech" not in args.skip:
@@ -185,6 +221,8 @@ async def main() -> None:
                     await speech(label, overrides, made)
     if "ocr" not in args.skip:
         await ocr(args.images)
+    if "video" not in args.skip:
+        await video(args.video_minutes)
     if "pii" not in args.skip:
         await pii(args.abstracts)
 

@@ -96,7 +96,7 @@ class ExtractionSettings(_Section):
     processes: int = Field(2, ge=1, le=64, description="worker processes extracting at once")
     memory_bytes: int = Field(1 << 30, ge=64 << 20, description="address space of one worker")
     memory_bytes_by_modality: dict[Modality, Annotated[int, Field(ge=64 << 20)]] = Field(
-        default_factory=lambda: {Modality.AUDIO: 2 << 30, Modality.IMAGE: 2 << 30, Modality.VIDEO: 2 << 30},
+        default_factory=lambda: {Modality.AUDIO: 2 << 30, Modality.IMAGE: 2 << 30, Modality.VIDEO: 4 << 30},
         description="address space of one worker of these modalities (a transcriber or OCR needs over 1 GiB)",
     )
     timeout_seconds: float = Field(120, gt=0, le=24 * 3600, description="wall time of one document")
