@@ -163,6 +163,8 @@ SCHEMAS: dict[str, Any] = {
             "start_seconds": {"type": ["number", "null"], "description": "where a recording says it"},
             "end_seconds": {"type": ["number", "null"]},
             "media_type": {"type": ["string", "null"], "description": "the cited document's media type"},
+            "track": {"type": ["string", "null"], "description": "in a video: speech or frame"},
+            "frame": {"type": ["integer", "null"], "description": "in a video: the keyframe shown"},
             "text": {"type": "string"},
         },
     },
@@ -407,6 +409,22 @@ PATHS: dict[str, Any] = {
                     "the link; Location carries it too",
                 ),
                 "404": _error("unknown document"),
+            },
+        }
+    },
+    "/v1/documents/{document_id}/frames/{frame}": {
+        "get": {
+            "summary": "The JPEG thumbnail of a video's keyframe (a citation's `frame`)",
+            "parameters": [
+                _DOCUMENT_ID,
+                {"name": "frame", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "the thumbnail",
+                    "content": {"image/jpeg": {"schema": {"type": "string"}}},
+                },
+                "404": _error("unknown document, or a frame it does not have"),
             },
         }
     },

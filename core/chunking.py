@@ -79,6 +79,8 @@ def _chunk(
     page: int | None = None,
     start_seconds: float | None = None,
     end_seconds: float | None = None,
+    track: str | None = None,
+    frame: int | None = None,
 ) -> Chunk:
     embed_text = f"{title}\n{text}" if policy.include_title and title else text
     return Chunk(
@@ -88,6 +90,8 @@ def _chunk(
         page=page,
         start_seconds=start_seconds,
         end_seconds=end_seconds,
+        track=track,
+        frame=frame,
     )
 
 
@@ -97,7 +101,8 @@ def _seconds(value: float | None) -> float:
 
 def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolicy) -> list[Chunk]:
     """Transcript segments packed whole into chunks of up to `max_words`, each chunk spanning from its
-    first segment's start to its last segment's end (overlap: trailing segments carried over)."""
+    first segment's start to its last segment's end (overlap: trailing segments carried over). A
+    chunk holds one track of a video: what was said, or what was shown (named by its first frame)."""
     chunks: list[Chunk] = []
     current: list[Segment] = []
     size = 0
@@ -112,6 +117,8 @@ def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolic
                 policy,
                 start_seconds=current[0].start_seconds,
                 end_seconds=current[-1].end_seconds,
+                track=current[0].track,
+                frame=current[0].frame,
             )
         )
 
@@ -120,6 +127,9 @@ def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolic
 
     for segment in (s for s in segments if s.text.strip()):
         words = word_count(segment.text)
+        if current and segment.track != current[-1].track:  # a video's speech and frames apart
+            emit()
+            current, size = [], 0
         if current and (size + words > policy.max_words or too_long(current[0], segment)):
             emit()
             carried: list[Segment] = []
@@ -141,7 +151,8 @@ def chunk_segments(segments: Sequence[Segment], title: str, policy: ChunkingPoli
     """Chunks in reading order. A chunk never spans two pages, so pages stay exact; timed segments
     (a transcript) are packed whole, so each chunk keeps the seconds it spans."""
     if segments and all(segment.start_seconds is not None for segment in segments):
-        return _timed_chunks(segments, title, policy)
+        by_track = sorted(segments, key=lambda segment: segment.track or "")  # stable: time order stays
+        return _timed_chunks(by_track, title, policy)
     chunks: list[Chunk] = []
     for segment in segments:
         sentences = list(_bounded_sentences(segment.text, policy.max_words))

@@ -91,6 +91,15 @@ class Document:
     pii_entities: Mapping[str, int] = field(default_factory=dict)  # masked before indexing, per type
 
 
+def frames_prefix(document_id: DocumentId) -> str:
+    """Where a video's keyframe thumbnails are kept in the blob store, beside its original."""
+    return f"documents/{document_id}/frames/"
+
+
+def frame_key(document_id: DocumentId, frame: int) -> str:
+    return f"{frames_prefix(document_id)}{frame}.jpg"
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A run of extracted text and where it sits in the original (page, or seconds of media)."""
@@ -99,14 +108,18 @@ class Segment:
     page: int | None = None
     start_seconds: float | None = None
     end_seconds: float | None = None
+    track: str | None = None  # in a video: "speech" (the audio track) or "frame" (text shown)
+    frame: int | None = None  # in a video: the keyframe (from 1) whose text this is
 
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What an extractor found in an original: an optional title and ordered segments."""
+    """What an extractor found in an original: an optional title, ordered segments, and small JPEG
+    thumbnails of the keyframes its segments name."""
 
     segments: Sequence[Segment]
     title: str | None = None
+    thumbnails: Mapping[int, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +132,8 @@ class Chunk:
     page: int | None = None
     start_seconds: float | None = None
     end_seconds: float | None = None
+    track: str | None = None
+    frame: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +154,8 @@ class ChunkPayload:
     page: int | None = None
     start_seconds: float | None = None
     end_seconds: float | None = None
+    track: str | None = None
+    frame: int | None = None
 
     KEYS_WITHOUT_TEXT = (
         "document_id",
@@ -148,6 +165,8 @@ class ChunkPayload:
         "page",
         "start_seconds",
         "end_seconds",
+        "track",
+        "frame",
         "point_id",
     )
 
@@ -161,6 +180,8 @@ class ChunkPayload:
             "page": self.page,
             "start_seconds": self.start_seconds,
             "end_seconds": self.end_seconds,
+            "track": self.track,
+            "frame": self.frame,
         }
 
     @classmethod
@@ -168,6 +189,7 @@ class ChunkPayload:
         page = data.get("page")
         start = data.get("start_seconds")
         end = data.get("end_seconds")
+        track, frame = data.get("track"), data.get("frame")
         return cls(
             document_id=DocumentId(str(data["document_id"])),
             title=str(data.get("title") or ""),
@@ -177,6 +199,8 @@ class ChunkPayload:
             page=int(page) if page is not None else None,  # type: ignore[call-overload]
             start_seconds=float(start) if start is not None else None,  # type: ignore[arg-type]
             end_seconds=float(end) if end is not None else None,  # type: ignore[arg-type]
+            track=str(track) if track is not None else None,
+            frame=int(frame) if frame is not None else None,  # type: ignore[call-overload]
         )
 
 
@@ -278,6 +302,8 @@ class Citation:
     start_seconds: float | None = None
     end_seconds: float | None = None
     media_type: str | None = None  # the cited document's (None if it was deleted meanwhile)
+    track: str | None = None  # in a video: "speech" or "frame"
+    frame: int | None = None  # in a video: the keyframe, its thumbnail at /v1/documents/{id}/frames/{n}
 
 
 @dataclass(frozen=True, slots=True)

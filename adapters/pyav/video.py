@@ -9,6 +9,8 @@ when something was said or shown. A video without an audio track still ingests f
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from typing import Any
 
 import av
 import numpy as np
+from PIL import Image
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
@@ -27,6 +30,7 @@ from .audio import decode as decode_audio
 from .video_settings import VIDEO_MEDIA_TYPES, VideoSettings
 
 _THUMB = 64  # side of the grey thumbnail two looked-at frames are compared on
+THUMBNAIL = 320  # longer side of a keyframe's stored JPEG
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,15 @@ def keyframes(source: Path, settings: VideoSettings) -> tuple[list[Keyframe], fl
     return chosen, length
 
 
+def _thumbnail(pixels: np.ndarray) -> bytes:
+    """A small JPEG of a keyframe (at most THUMBNAIL pixels on its longer side)."""
+    image = Image.fromarray(pixels)
+    image.thumbnail((THUMBNAIL, THUMBNAIL))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=70)
+    return buffer.getvalue()
+
+
 def _changed_share(thumb: np.ndarray, before: np.ndarray) -> float:
     """The share of thumbnail pixels whose brightness moved by more than 0.15 (codec noise stays under)."""
     return float((np.abs(thumb - before) > 0.15).mean())
@@ -96,21 +109,24 @@ class VideoExtractor:
     def media_types(self) -> frozenset[str]:
         return VIDEO_MEDIA_TYPES
 
-    async def _frames(self, source: Path) -> list[Segment]:
+    async def _frames(self, source: Path) -> tuple[list[Segment], dict[int, bytes]]:
+        """The text shown, a segment per slide (frame: the keyframe it was first read in, from 1),
+        and a thumbnail of each of those keyframes."""
         chosen, length = await asyncio.to_thread(keyframes, source, self._settings)
-        segments = []
+        segments: list[Segment] = []
+        thumbnails: dict[int, bytes] = {}
         for i, keyframe in enumerate(chosen):
             text = "\n".join(await self._recognizer.recognize(keyframe.pixels))
-            end = chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds)
-            if text and not (segments and segments[-1].text == text):
+            end = round(chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds), 2)
+            if text and segments and segments[-1].text == text:  # the same slide still showing
+                segments[-1] = dataclasses.replace(segments[-1], end_seconds=end)
+            elif text:
+                start = round(keyframe.seconds, 2)
                 segments.append(
-                    Segment(text, start_seconds=round(keyframe.seconds, 2), end_seconds=round(end, 2))
+                    Segment(text, start_seconds=start, end_seconds=end, track="frame", frame=i + 1)
                 )
-            elif text:  # the same slide still showing: its time range grows
-                segments[-1] = Segment(
-                    text, start_seconds=segments[-1].start_seconds, end_seconds=round(end, 2)
-                )
-        return segments
+                thumbnails[i + 1] = await asyncio.to_thread(_thumbnail, keyframe.pixels)
+        return segments, thumbnails
 
     async def _speech_segments(self, source: Path) -> list[Segment]:
         try:
@@ -119,17 +135,17 @@ class VideoExtractor:
             if "no audio stream" in error.message or "holds no audio" in error.message:
                 return []
             raise
-        return list(await self._speech.transcribe(audio))
+        return [dataclasses.replace(s, track="speech") for s in await self._speech.transcribe(audio)]
 
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
         if base_type(media_type) not in VIDEO_MEDIA_TYPES:
             raise UnsupportedMedia(f"{media_type} is not a video format")
-        frames = await self._frames(source)
+        frames, thumbnails = await self._frames(source)
         spoken = await self._speech_segments(source)
         segments = sorted(frames + spoken, key=lambda s: (s.start_seconds or 0.0, s.end_seconds or 0.0))
         if not segments:
             raise ExtractionFailed(f"nothing was said or written in {filename!r}")
-        return Extraction(segments)
+        return Extraction(segments, thumbnails=thumbnails)
 
 
 @asynccontextmanager

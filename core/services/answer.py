@@ -61,6 +61,8 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
             page=hits[i - 1].payload.page,
             start_seconds=hits[i - 1].payload.start_seconds,
             end_seconds=hits[i - 1].payload.end_seconds,
+            track=hits[i - 1].payload.track,
+            frame=hits[i - 1].payload.frame,
         )
         for i in chosen
     ]

@@ -30,6 +30,8 @@ from ..models import (
     TenantId,
     TenantStatus,
     TenantUsage,
+    frame_key,
+    frames_prefix,
 )
 from ..ports import BlobStore, JobQueue, VectorIndex
 from ..streams import IncomingFile, measure
@@ -173,6 +175,12 @@ class DocumentService:
         document = await self.get(tenant, document_id)
         return document, await self._blobs.presigned_url(tenant, document.blob_key, expires_in)
 
+    async def frame(self, tenant: TenantId, document_id: DocumentId, frame: int) -> AsyncIterator[bytes]:
+        """The JPEG thumbnail of a video's keyframe; NotFound for another tenant's document or a
+        frame the video does not have (when the iterator is first read)."""
+        await self.get(tenant, document_id)
+        return self._blobs.read(tenant, frame_key(document_id, frame))
+
     def read_blob(self, tenant: TenantId, key: str) -> AsyncIterator[bytes]:
         """The bytes of one of the tenant's blobs (for a link the edge signed and has verified)."""
         return self._blobs.read(tenant, key)
@@ -202,9 +210,12 @@ class DocumentService:
         await self.finish_delete(document, caller=caller)
 
     async def finish_delete(self, document: Document, *, caller: Caller = SYSTEM_CALLER) -> None:
-        """Remove a `deleting` document's vectors, original and row (idempotent)."""
+        """Remove a `deleting` document's vectors, keyframe thumbnails, original and row (idempotent)."""
         tenant = document.tenant_id
         await self._index.delete_document(tenant, document.id)
+        frames = [key async for key, _ in self._blobs.keys(tenant, frames_prefix(document.id))]
+        for key in frames:
+            await self._blobs.delete(tenant, key)
         await self._blobs.delete(tenant, document.blob_key)
         try:
             async with self._units(tenant) as transaction:

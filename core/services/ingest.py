@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 
 from ..chunking import ChunkingPolicy, chunk_segments
 from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError, UnsupportedMedia
@@ -23,6 +23,7 @@ from ..models import (
     Segment,
     TenantStatus,
     VectorPoint,
+    frame_key,
 )
 from ..ports import (
     BlobStore,
@@ -231,6 +232,8 @@ class IngestService:
                     page=chunk.page,
                     start_seconds=chunk.start_seconds,
                     end_seconds=chunk.end_seconds,
+                    track=chunk.track,
+                    frame=chunk.frame,
                 ),
             )
             for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
@@ -239,6 +242,10 @@ class IngestService:
         if replace:
             await self._index.delete_document(document.tenant_id, document.id)
         await self._index.upsert(document.tenant_id, points)
+        for frame, jpeg in extraction.thumbnails.items():
+            await self._blobs.put(
+                document.tenant_id, frame_key(document.id, frame), _once(jpeg), "image/jpeg"
+            )
         return len(points), entities
 
     async def _check_still_wanted(self, document: Document) -> None:
@@ -251,6 +258,10 @@ class IngestService:
                 raise _Abandoned from None
         if current.status != DocumentStatus.PROCESSING:
             raise _Abandoned
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 class _Abandoned(Exception):

@@ -28,6 +28,7 @@ ROUTES = [
     Route("/v1/documents/{document_id}", documents.get_document, methods=["GET"]),
     Route("/v1/documents/{document_id}", documents.delete_document, methods=["DELETE"]),
     Route("/v1/documents/{document_id}/original", documents.original, methods=["GET"]),
+    Route("/v1/documents/{document_id}/frames/{frame}", documents.frame, methods=["GET"]),
     Route("/files/{tenant}/{key:path}", documents.signed_file, methods=["GET"]),
     Route("/v1/query", query.query, methods=["POST"]),
     Route("/v1/chats", chats.create_chat, methods=["POST"]),

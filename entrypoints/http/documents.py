@@ -84,6 +84,29 @@ async def original(request: Request) -> Response:
     return JSONResponse(body, status_code=307, headers={"Location": url, "Cache-Control": "no-store"})
 
 
+async def frame(request: Request) -> Response:
+    """GET /v1/documents/{id}/frames/{n}: the JPEG thumbnail of a video's keyframe n (from 1), which
+    a citation names in `frame`; to the document's own tenant only."""
+    raw = request.path_params["frame"]
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        raise NotFound(f"frame {raw[:80]!r} not found")
+    service = await request.app.state.runtime.documents()
+    chunks = await service.frame(tenant_of(request), _document_id(request), int(raw))
+    try:
+        first = await anext(chunks, b"")
+    except NotFound:
+        raise NotFound(f"frame {raw} not found") from None
+
+    async def body() -> AsyncIterator[bytes]:
+        yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return StreamingResponse(
+        body(), media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"}
+    )
+
+
 async def signed_file(request: Request) -> Response:
     """GET /files/{tenant}/{key}: the bytes a signed link names, to whoever holds the link."""
     file = request.app.state.links.verify(

@@ -47,6 +47,8 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "start_seconds": citation.start_seconds,
         "end_seconds": citation.end_seconds,
         "media_type": citation.media_type,
+        "track": citation.track,
+        "frame": citation.frame,
         "text": citation.text,
     }
 

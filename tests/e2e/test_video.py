@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from ragloom.core.models import DEFAULT_TENANT
 from tests.e2e.scenario import upload
 from tests.helpers.images import sign
 from tests.helpers.media import make_video, recording
 from tests.helpers.runtime import parse_sse, wait_for_status
+from tests.helpers.tenants import onboard
 
 WELCOME = sign(["Welcome to the harbour tour"])
 CRANE = sign(["The harbour crane lifts", "at most 40 tonnes."])
@@ -40,6 +42,21 @@ async def test_a_slide_shown_only_in_a_silent_video_is_answered_within_its_secon
     top = done["citations"][0]
     assert top["source"] == "tour.mp4" and top["media_type"] == "video/mp4"
     assert 20 <= top["start_seconds"] < top["end_seconds"] <= 40, top
+    assert top["track"] == "frame" and top["frame"] > 1
+
+    frames = f"/v1/documents/{created['id']}/frames"
+    thumbnail = await client.get(f"{frames}/{top['frame']}")
+    assert thumbnail.status_code == 200 and thumbnail.headers["content-type"] == "image/jpeg"
+    assert thumbnail.content.startswith(b"\xff\xd8") and len(thumbnail.content) < 60_000
+    for missing in ("999", "0", "abc", "-1"):
+        assert (await client.get(f"{frames}/{missing}")).status_code == 404
+    _, other = await onboard(client, "Other")
+    assert (await client.get(f"{frames}/{top['frame']}", headers=other)).status_code == 404
+    assert (await client.delete(f"/v1/documents/{created['id']}")).status_code == 204
+    assert (await client.get(f"{frames}/{top['frame']}")).status_code == 404
+    runtime = client.app.state.runtime
+    blobs = await runtime.get("blob_store")
+    assert [key async for key, _ in blobs.keys(DEFAULT_TENANT, f"documents/{created['id']}/")] == []
 
 
 async def test_a_fact_only_said_in_a_video_is_answered_from_its_audio_track(client, tmp_path):
@@ -55,6 +72,7 @@ async def test_a_fact_only_said_in_a_video_is_answered_from_its_audio_track(clie
     assert "office" in done["answer"], done["answer"]
     top = done["citations"][0]
     assert top["start_seconds"] <= spoken[1].start + 1.0 and top["end_seconds"] >= spoken[1].end - 1.0
+    assert top["track"] == "speech" and top["frame"] is None
 
 
 @pytest.mark.parametrize("cut", [0.5, 0.05])

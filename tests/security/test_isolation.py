@@ -19,7 +19,6 @@ from ragloom.entrypoints.settings import load_settings
 from tests.helpers.runtime import parse_sse, wait_for_status
 from tests.helpers.tenants import ADMIN, new_signing_key, onboard
 
-
 # Isolation, not masking, is what these tests judge: spaCy's small model sometimes takes a random
 # canary like "CANARYALPHAeffc5cfb5d-7731" for a PERSON, so the regex scrubber keeps them deterministic.
 SCRUBBER = {"RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex"}
@@ -160,6 +159,7 @@ async def test_the_original_is_linked_to_its_owner_only(world):
     client, a, b = world
     for document_id in a.documents:
         await _assert_same_as_a_missing_id(client, "GET", document_id, b, "/original")
+        await _assert_same_as_a_missing_id(client, "GET", document_id, b, "/frames/1")
     link = await client.get(f"/v1/documents/{a.documents[0]}/original", headers=a.headers)
     assert link.status_code == 307
     assert a.marker.encode() in (await client.get(link.headers["location"])).content

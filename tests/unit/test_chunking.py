@@ -91,3 +91,18 @@ def test_a_transcript_chunk_spans_at_most_max_seconds_even_when_words_would_fit(
     assert chunks[1].text == "fact 1 said fact 2 said fact 3 said"
     with pytest.raises(ValueError, match="max_seconds"):
         ChunkingPolicy(max_seconds=0)
+
+
+def test_a_videos_speech_and_frames_are_chunked_apart_and_keep_their_frame():
+    segments = [
+        Segment("Welcome to the tour", start_seconds=0.0, end_seconds=10.0, track="frame", frame=1),
+        Segment("Good morning everyone.", start_seconds=1.0, end_seconds=3.0, track="speech"),
+        Segment("The crane lifts 40 tonnes", start_seconds=10.0, end_seconds=20.0, track="frame", frame=3),
+        Segment("Please send the report.", start_seconds=12.0, end_seconds=15.0, track="speech"),
+    ]
+    chunks = chunk_segments(segments, "tour", ChunkingPolicy(max_words=50, overlap_words=0, max_seconds=30))
+    assert [(c.track, c.frame, c.start_seconds, c.end_seconds) for c in chunks] == [
+        ("frame", 1, 0.0, 20.0),
+        ("speech", None, 1.0, 15.0),
+    ]
+    assert chunks[0].text == "Welcome to the tour The crane lifts 40 tonnes"

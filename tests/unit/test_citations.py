@@ -29,3 +29,7 @@ def test_a_citation_says_where_to_look_in_its_source():
         "long.mp3 1:02:05-1:03:10"
     )
     assert citation_place({"source": "notes.txt", "page": None, "start_seconds": None}) == "notes.txt"
+    assert (
+        citation_place({"source": "tour.mp4", "start_seconds": 65.0, "frame": 6})
+        == "tour.mp4 frame 6 at 1:05"
+    )
