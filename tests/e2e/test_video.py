@@ -4,6 +4,8 @@ track; a truncated video fails with a reason."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from ragloom.core.models import DEFAULT_TENANT
@@ -82,3 +84,26 @@ async def test_a_truncated_video_fails_with_a_reason(client, tmp_path, cut):
     assert created.status_code == 201, created.text
     failed = await wait_for_status(client, created.json()["id"])
     assert failed["status"] == "failed" and "video" in failed["error"], failed
+
+
+async def test_a_video_deleted_while_it_is_processed_leaves_nothing_behind(client, tmp_path):
+    samples, _ = recording(["The night ferry leaves at eleven."] * 6, gap_seconds=8.0)
+    seconds = len(samples) / 16_000
+    scenes = [(WELCOME, seconds / 3), (CRANE, seconds / 3), (THANKS, seconds / 3)]
+    video = make_video(tmp_path / "long.mp4", scenes, samples, fps=10, size=SIZE)
+    created = await upload(client, "long.mp4", video.read_bytes())
+    assert created.status_code == 201, created.text
+    document_id = created.json()["id"]
+    status = "queued"
+    while status == "queued":
+        await asyncio.sleep(0.05)
+        status = (await client.get(f"/v1/documents/{document_id}")).json()["status"]
+    assert status == "processing"  # deleted mid-way, not after
+    assert (await client.delete(f"/v1/documents/{document_id}")).status_code == 204
+    runtime = client.app.state.runtime
+    await runtime.wait_idle()
+    assert (await client.get(f"/v1/documents/{document_id}")).status_code == 404
+    index = await runtime.get("vector_index")
+    blobs = await runtime.get("blob_store")
+    assert await index.count(DEFAULT_TENANT, document_id) == 0
+    assert [key async for key, _ in blobs.keys(DEFAULT_TENANT, f"documents/{document_id}/")] == []
