@@ -165,6 +165,11 @@ SCHEMAS: dict[str, Any] = {
             "media_type": {"type": ["string", "null"], "description": "the cited document's media type"},
             "track": {"type": ["string", "null"], "description": "in a video: speech or frame"},
             "frame": {"type": ["integer", "null"], "description": "in a video: the keyframe shown"},
+            "boxes": {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4},
+                "description": "in a picture or keyframe: [left, top, right, bottom] of each line read",
+            },
             "text": {"type": "string"},
         },
     },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .models import Chunk, Segment
+from .models import Box, Chunk, Segment
 from .text import split_sentences, word_count
 
 
@@ -81,6 +81,7 @@ def _chunk(
     end_seconds: float | None = None,
     track: str | None = None,
     frame: int | None = None,
+    boxes: Sequence[Box] = (),
 ) -> Chunk:
     embed_text = f"{title}\n{text}" if policy.include_title and title else text
     return Chunk(
@@ -92,6 +93,7 @@ def _chunk(
         end_seconds=end_seconds,
         track=track,
         frame=frame,
+        boxes=tuple(boxes),
     )
 
 
@@ -119,6 +121,7 @@ def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolic
                 end_seconds=current[-1].end_seconds,
                 track=current[0].track,
                 frame=current[0].frame,
+                boxes=[box for segment in current for box in segment.boxes],
             )
         )
 
@@ -159,7 +162,13 @@ def chunk_segments(segments: Sequence[Segment], title: str, policy: ChunkingPoli
         for text in _pack(sentences, policy):
             chunks.append(
                 _chunk(
-                    len(chunks), text, title, policy, page=segment.page, start_seconds=segment.start_seconds
+                    len(chunks),
+                    text,
+                    title,
+                    policy,
+                    page=segment.page,
+                    start_seconds=segment.start_seconds,
+                    boxes=segment.boxes,
                 )
             )
     return chunks

@@ -91,6 +91,22 @@ class Document:
     pii_entities: Mapping[str, int] = field(default_factory=dict)  # masked before indexing, per type
 
 
+Box = tuple[int, int, int, int]  # a line of text in a picture: left, top, right, bottom, in pixels
+
+
+def _box(values: Sequence[object]) -> Box:
+    left, top, right, bottom = (int(v) for v in values)  # type: ignore[call-overload]
+    return (left, top, right, bottom)
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A line of text read in a picture, and where it is."""
+
+    text: str
+    box: Box
+
+
 def frames_prefix(document_id: DocumentId) -> str:
     """Where a video's keyframe thumbnails are kept in the blob store, beside its original."""
     return f"documents/{document_id}/frames/"
@@ -110,6 +126,7 @@ class Segment:
     end_seconds: float | None = None
     track: str | None = None  # in a video: "speech" (the audio track) or "frame" (text shown)
     frame: int | None = None  # in a video: the keyframe (from 1) whose text this is
+    boxes: Sequence[Box] = ()  # in a picture: where its lines of text are
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +151,7 @@ class Chunk:
     end_seconds: float | None = None
     track: str | None = None
     frame: int | None = None
+    boxes: Sequence[Box] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +174,7 @@ class ChunkPayload:
     end_seconds: float | None = None
     track: str | None = None
     frame: int | None = None
+    boxes: Sequence[Box] = ()
 
     KEYS_WITHOUT_TEXT = (
         "document_id",
@@ -167,6 +186,7 @@ class ChunkPayload:
         "end_seconds",
         "track",
         "frame",
+        "boxes",
         "point_id",
     )
 
@@ -182,6 +202,7 @@ class ChunkPayload:
             "end_seconds": self.end_seconds,
             "track": self.track,
             "frame": self.frame,
+            "boxes": [list(box) for box in self.boxes],
         }
 
     @classmethod
@@ -201,6 +222,7 @@ class ChunkPayload:
             end_seconds=float(end) if end is not None else None,  # type: ignore[arg-type]
             track=str(track) if track is not None else None,
             frame=int(frame) if frame is not None else None,  # type: ignore[call-overload]
+            boxes=tuple(_box(b) for b in data.get("boxes") or ()),  # type: ignore[attr-defined]
         )
 
 
@@ -304,6 +326,7 @@ class Citation:
     media_type: str | None = None  # the cited document's (None if it was deleted meanwhile)
     track: str | None = None  # in a video: "speech" or "frame"
     frame: int | None = None  # in a video: the keyframe, its thumbnail at /v1/documents/{id}/frames/{n}
+    boxes: Sequence[Box] = ()  # in a picture or keyframe: where the cited text is
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from .models import (
     TenantId,
     TenantStatus,
     TenantUsage,
+    TextLine,
     Vector,
     VectorPoint,
 )
@@ -356,9 +357,9 @@ class MediaExtractor(Protocol):
 class TextRecognizer(Protocol):
     """Reads the text written in a picture (OCR); the model runs off the event loop."""
 
-    async def recognize(self, pixels: Any) -> Sequence[str]:
-        """Text lines in reading order from an RGB image (a height x width x 3 uint8 array); none
-        if nothing is written. ProviderUnavailable if the model cannot run."""
+    async def recognize(self, pixels: Any) -> Sequence[TextLine]:
+        """Text lines and their boxes, in reading order, from an RGB image (a height x width x 3
+        uint8 array); none if nothing is written. ProviderUnavailable if the model cannot run."""
 
 
 Samples = Sequence[float]  # mono audio at SPEECH_SAMPLE_RATE; adapters may pass numpy arrays

@@ -62,7 +62,9 @@ class ImageExtractor:
         lines = await self._recognizer.recognize(pixels)
         if not lines:
             raise ExtractionFailed("no text was found in the image")
-        return Extraction([Segment("\n".join(lines))])
+        return Extraction(
+            [Segment("\n".join(line.text for line in lines), boxes=[line.box for line in lines])]
+        )
 
 
 @asynccontextmanager

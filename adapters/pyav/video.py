@@ -116,14 +116,22 @@ class VideoExtractor:
         segments: list[Segment] = []
         thumbnails: dict[int, bytes] = {}
         for i, keyframe in enumerate(chosen):
-            text = "\n".join(await self._recognizer.recognize(keyframe.pixels))
+            lines = await self._recognizer.recognize(keyframe.pixels)
+            text = "\n".join(line.text for line in lines)
             end = round(chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds), 2)
             if text and segments and segments[-1].text == text:  # the same slide still showing
                 segments[-1] = dataclasses.replace(segments[-1], end_seconds=end)
             elif text:
                 start = round(keyframe.seconds, 2)
                 segments.append(
-                    Segment(text, start_seconds=start, end_seconds=end, track="frame", frame=i + 1)
+                    Segment(
+                        text,
+                        start_seconds=start,
+                        end_seconds=end,
+                        track="frame",
+                        frame=i + 1,
+                        boxes=[line.box for line in lines],
+                    )
                 )
                 thumbnails[i + 1] = await asyncio.to_thread(_thumbnail, keyframe.pixels)
         return segments, thumbnails

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ragloom.core.models import Box, TextLine
+
 WORD_GAP = 0.3  # a gap between two characters wider than this share of the line's height is a space
 
 
@@ -36,23 +38,40 @@ def spaced(characters: Sequence[str], boxes: Sequence[Sequence[Sequence[float]]]
     return out
 
 
-def reading_order(lines: Sequence[tuple[Sequence[Sequence[float]], str, float]]) -> list[str]:
+def _box(points: Sequence[Sequence[float]]) -> Box:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+
+
+def reading_order(lines: Sequence[tuple[Sequence[Sequence[float]], str, float]]) -> list[TextLine]:
     """OCR lines top to bottom; lines whose middles sit within half a line's height of each other
-    share a band, read left to right. Lines that run up or down the image come last, each alone."""
+    share a band, read left to right (one line, its box spanning theirs). Lines that run up or down
+    the image come last, each alone."""
     across, down = [], []
-    for box, text, _ in lines:
-        xs, ys = [p[0] for p in box], [p[1] for p in box]
-        height = max(max(ys) - min(ys), 1.0)
-        placed = ((min(ys) + max(ys)) / 2, height, min(xs), text)
-        (down if height > max(xs) - min(xs) else across).append(placed)
-    bands: list[list[tuple[float, float, float, str]]] = []
-    for line in sorted(across):
+    for points, text, _ in lines:
+        left, top, right, bottom = _box(points)
+        height = max(bottom - top, 1)
+        placed = ((top + bottom) / 2, height, left, TextLine(text, (left, top, right, bottom)))
+        (down if height > right - left else across).append(placed)
+    bands: list[list[tuple[float, int, int, TextLine]]] = []
+    for line in sorted(across, key=lambda item: item[:3]):
         if bands and abs(line[0] - bands[-1][0][0]) < 0.5 * min(line[1], bands[-1][0][1]):
             bands[-1].append(line)
         else:
             bands.append([line])
-    ordered = [" ".join(text for *_, text in sorted(band, key=lambda item: item[2])) for band in bands]
-    return ordered + [text for *_, text in sorted(down, key=lambda item: item[2])]
+    ordered = [_joined([item[3] for item in sorted(band, key=lambda item: item[2])]) for band in bands]
+    return ordered + [item[3] for item in sorted(down, key=lambda item: item[2])]
+
+
+def _joined(parts: Sequence[TextLine]) -> TextLine:
+    boxes = [part.box for part in parts]
+    box = (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+    return TextLine(" ".join(part.text for part in parts), box)
 
 
 class RapidOcrRecognizer:
@@ -60,7 +79,7 @@ class RapidOcrRecognizer:
         self._engine = engine
         self._settings = settings
 
-    def _read(self, pixels: Any) -> list[str]:
+    def _read(self, pixels: Any) -> list[TextLine]:
         found, _ = self._engine(pixels, return_word_box=True)
         lines = [
             (line[0], spaced(line[4], line[3]) if len(line) > 4 and line[4] else line[1], float(line[2]))
@@ -69,7 +88,7 @@ class RapidOcrRecognizer:
         ]
         return reading_order(lines)
 
-    async def recognize(self, pixels: Any) -> Sequence[str]:
+    async def recognize(self, pixels: Any) -> Sequence[TextLine]:
         return await asyncio.to_thread(self._read, pixels)
 
 

@@ -63,6 +63,7 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
             end_seconds=hits[i - 1].payload.end_seconds,
             track=hits[i - 1].payload.track,
             frame=hits[i - 1].payload.frame,
+            boxes=hits[i - 1].payload.boxes,
         )
         for i in chosen
     ]

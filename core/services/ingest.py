@@ -234,6 +234,7 @@ class IngestService:
                     end_seconds=chunk.end_seconds,
                     track=chunk.track,
                     frame=chunk.frame,
+                    boxes=chunk.boxes,
                 ),
             )
             for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))

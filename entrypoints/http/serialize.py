@@ -49,6 +49,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "media_type": citation.media_type,
         "track": citation.track,
         "frame": citation.frame,
+        "boxes": [list(box) for box in citation.boxes],
         "text": citation.text,
     }
 

@@ -45,8 +45,16 @@ class TestImageExtractor(MediaExtractorContract):
 
 
 async def test_large_small_and_rotated_text_is_read_in_order(extractor):
-    text = (await extract_bytes(extractor, encoded(SIGN, "PNG"), "image/png")).segments[0].text
-    assert text.split("\n") == ["Harbour crane", "lifts 40 tonnes.", "Gate code 7731", "KEEP CLEAR"]
+    segment = (await extract_bytes(extractor, encoded(SIGN, "PNG"), "image/png")).segments[0]
+    assert segment.text.split("\n") == ["Harbour crane", "lifts 40 tonnes.", "Gate code 7731", "KEEP CLEAR"]
+    assert len(segment.boxes) == 4  # one box per line, in the image's pixels
+    assert all(
+        0 <= left < right <= SIGN.width and 0 <= top < bottom <= SIGN.height
+        for left, top, right, bottom in segment.boxes
+    )
+    crane, lifts, _, rotated = segment.boxes
+    assert crane[3] <= lifts[1] + 5  # the first line sits above the second
+    assert rotated[3] - rotated[1] > rotated[2] - rotated[0]  # the rotated line runs down the image
 
 
 async def test_a_decompression_bomb_fails_before_it_is_decoded(extractor):

@@ -24,6 +24,8 @@ async def test_a_fact_written_only_in_an_image_is_answered_and_cited(client):
     assert "40 tonnes" in done["answer"] and not done["no_answer"]
     assert done["citations"][0]["source"] == "crane-notice.webp"
     assert done["citations"][0]["media_type"] == "image/webp"
+    boxes = done["citations"][0]["boxes"]
+    assert boxes and all(len(box) == 4 and box[0] < box[2] and box[1] < box[3] for box in boxes)
 
 
 async def test_a_decompression_bomb_fails_naming_the_limit(client):
