@@ -367,6 +367,9 @@ class Reference:
     page: int | None = None
     start_seconds: float | None = None
     end_seconds: float | None = None
+    media_type: str | None = None
+    track: str | None = None
+    frame: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -322,4 +322,7 @@ def _reference(citation: Citation) -> Reference:
         page=citation.page,
         start_seconds=citation.start_seconds,
         end_seconds=citation.end_seconds,
+        media_type=citation.media_type,
+        track=citation.track,
+        frame=citation.frame,
     )

@@ -83,6 +83,9 @@ def reference_json(reference: Reference) -> dict[str, Any]:
         "page": reference.page,
         "start_seconds": reference.start_seconds,
         "end_seconds": reference.end_seconds,
+        "media_type": reference.media_type,
+        "track": reference.track,
+        "frame": reference.frame,
     }
 
 

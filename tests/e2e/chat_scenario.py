@@ -60,7 +60,17 @@ async def run_chat_scenario(client: Any) -> None:
     assert answer["no_answer"] is False
     cited = answer["references"][0]
     assert cited["document_id"] == follow_up["citations"][0]["document_id"]
-    assert set(cited) >= {"marker", "chunk", "score", "page", "start_seconds", "end_seconds"}
+    assert set(cited) >= {
+        "marker",
+        "chunk",
+        "score",
+        "page",
+        "start_seconds",
+        "end_seconds",
+        "track",
+        "frame",
+    }
+    assert cited["media_type"] == "text/plain"
 
     second = (await client.post("/v1/chats")).json()["id"]
     listed = (await client.get("/v1/chats")).json()["chats"]
