@@ -84,6 +84,19 @@ async def original(request: Request) -> Response:
     return JSONResponse(body, status_code=307, headers={"Location": url, "Cache-Control": "no-store"})
 
 
+async def _streamed(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """A blob's bytes with the first chunk read now, so a missing blob is a NotFound (a 404)
+    before any byte is sent."""
+    first = await anext(chunks, b"")
+
+    async def body() -> AsyncIterator[bytes]:
+        yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return body()
+
+
 async def frame(request: Request) -> Response:
     """GET /v1/documents/{id}/frames/{n}: the JPEG thumbnail of a video's keyframe n (from 1), which
     a citation names in `frame`; to the document's own tenant only."""
@@ -93,17 +106,11 @@ async def frame(request: Request) -> Response:
     service = await request.app.state.runtime.documents()
     chunks = await service.frame(tenant_of(request), _document_id(request), int(raw))
     try:
-        first = await anext(chunks, b"")
+        body = await _streamed(chunks)
     except NotFound:
         raise NotFound(f"frame {raw} not found") from None
-
-    async def body() -> AsyncIterator[bytes]:
-        yield first
-        async for chunk in chunks:
-            yield chunk
-
     return StreamingResponse(
-        body(), media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"}
+        body, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"}
     )
 
 
@@ -113,16 +120,9 @@ async def signed_file(request: Request) -> Response:
         request.path_params["tenant"], request.path_params["key"], dict(request.query_params)
     )
     service = await request.app.state.runtime.documents()
-    chunks = service.read_blob(file.tenant, file.key)
-    first = await anext(chunks, b"")  # a missing blob is a 404 before any byte is sent
-
-    async def body() -> AsyncIterator[bytes]:
-        yield first
-        async for chunk in chunks:
-            yield chunk
-
+    body = await _streamed(service.read_blob(file.tenant, file.key))
     disposition = f"attachment; filename*=UTF-8''{quote(file.filename)}"
-    return StreamingResponse(body(), media_type=file.media_type, headers={"Content-Disposition": disposition})
+    return StreamingResponse(body, media_type=file.media_type, headers={"Content-Disposition": disposition})
 
 
 async def current_tenant(request: Request) -> Response:

@@ -80,24 +80,31 @@ FORMATS = {
 }
 
 
+def _write_audio(container: Any, stream: Any, samples: np.ndarray, rate: int, layout: str) -> None:
+    """Resample mono `samples` (at RATE) to the stream's format and mux them, then flush."""
+    resampler = av.AudioResampler(format=stream.format.name, layout=layout, rate=rate)
+    fifo = av.AudioFifo()
+    source = av.AudioFrame.from_ndarray(
+        samples.reshape(1, -1).astype(np.float32), format="flt", layout="mono"
+    )
+    source.sample_rate = RATE
+    for converted in resampler.resample(source) + resampler.resample(None):
+        fifo.write(converted)
+    step = stream.codec_context.frame_size or 1024
+    while fifo.samples:
+        for packet in stream.encode(fifo.read(min(step, fifo.samples))):
+            container.mux(packet)
+    for packet in stream.encode(None):
+        container.mux(packet)
+
+
 def encode(samples: np.ndarray, path: Path) -> Path:
     """The samples encoded by PyAV in the format `path`'s suffix names (see FORMATS)."""
     container_format, codec, rate, layout = FORMATS[path.suffix]
     with av.open(str(path), "w", format=container_format) as container:
         stream = container.add_stream(codec, rate=rate, layout=layout)
         stream.codec_context.options = {"strict": "experimental"}
-        resampler = av.AudioResampler(format=stream.format.name, layout=layout, rate=rate)
-        fifo = av.AudioFifo()
-        source = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
-        source.sample_rate = RATE
-        for converted in resampler.resample(source) + resampler.resample(None):
-            fifo.write(converted)
-        step = stream.codec_context.frame_size or 1024
-        while fifo.samples:
-            for packet in stream.encode(fifo.read(min(step, fifo.samples))):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+        _write_audio(container, stream, samples, rate, layout)
     return path
 
 
@@ -133,17 +140,5 @@ def make_video(
         for packet in video.encode(None):
             container.mux(packet)
         if audio is not None:
-            source = av.AudioFrame.from_ndarray(
-                speech.reshape(1, -1).astype(np.float32), format="flt", layout="mono"
-            )
-            source.sample_rate = RATE
-            resampler = av.AudioResampler(format=audio.format.name, layout="mono", rate=RATE)
-            fifo = av.AudioFifo()
-            for converted in resampler.resample(source) + resampler.resample(None):
-                fifo.write(converted)
-            while fifo.samples:
-                for packet in audio.encode(fifo.read(min(1024, fifo.samples))):
-                    container.mux(packet)
-            for packet in audio.encode(None):
-                container.mux(packet)
+            _write_audio(container, audio, speech, RATE, "mono")
     return path
