@@ -130,13 +130,24 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A small JPEG of what an original shows: the image itself, or one of a video's keyframes (with
+    its number and the time it covers). Pictures are what an image embedder sees; a keyframe's is
+    also kept as its thumbnail."""
+
+    jpeg: bytes
+    frame: int | None = None
+    start_seconds: float | None = None
+    end_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
-    """What an extractor found in an original: an optional title, ordered segments, and small JPEG
-    thumbnails of the keyframes its segments name."""
+    """What an extractor found in an original: an optional title, ordered segments, and pictures."""
 
     segments: Sequence[Segment]
     title: str | None = None
-    thumbnails: Mapping[int, bytes] = field(default_factory=dict)
+    pictures: Sequence[Picture] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,22 +239,26 @@ class ChunkPayload:
 
 @dataclass(frozen=True, slots=True)
 class VectorPoint:
-    """One chunk as the vector index stores it."""
+    """One chunk as the vector index stores it: a text chunk has a dense (and maybe a sparse)
+    vector; a picture has only an `image` vector (its `dense` is empty)."""
 
     id: str
     dense: Vector
     payload: ChunkPayload
     sparse: SparseVector | None = None
+    image: Vector | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """`with_text=False` leaves `ChunkPayload.text` empty: cheaper when only the ranking matters."""
+    """`with_text=False` leaves `ChunkPayload.text` empty: cheaper when only the ranking matters.
+    `image`: the query in the image embedder's space, searched against pictures and fused in."""
 
     dense: Vector
     limit: int = 10
     sparse: SparseVector | None = None
     with_text: bool = True
+    image: Vector | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -280,12 +280,18 @@ class VectorIndex(Protocol):
     def dense_dimension(self) -> int:
         """Length of the dense vectors the index stores (checked against the embedder at start)."""
 
+    @property
+    def image_dimension(self) -> int | None:
+        """Length of the picture vectors it stores (checked against the image embedder at start);
+        None: it stores no pictures."""
+
     async def upsert(self, tenant: TenantId, points: Sequence[VectorPoint]) -> None:
         """Insert or replace points by id (idempotent); each is stamped with `tenant`. InvalidInput
         (and nothing written) if any vector has the wrong dimension."""
 
     async def search(self, tenant: TenantId, query: SearchQuery) -> Sequence[SearchHit]:
-        """At most `query.limit` of the tenant's points, best first (dense, sparse or hybrid)."""
+        """At most `query.limit` of the tenant's points, best first: dense, sparse, or several of
+        dense, sparse and image fused into one ranking."""
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
         """Remove every point of the tenant's document. Idempotent."""

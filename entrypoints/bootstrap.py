@@ -21,7 +21,7 @@ from ragloom.contracts.spec import AdapterFactory, AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
 from ragloom.core.events import DomainEvent, TenantResumed
 from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, Tenant, TenantId, TenantStatus
-from ragloom.core.ports import AuditSigner, HealthCheck, TextEmbedder, VectorIndex
+from ragloom.core.ports import AuditSigner, HealthCheck, ImageEmbedder, TextEmbedder, VectorIndex
 from ragloom.core.services.answer import AnswerPolicy, AnswerService
 from ragloom.core.services.audit import AuditRecorder, AuditTrail
 from ragloom.core.services.batching import CoalescingEmbedder
@@ -181,6 +181,21 @@ def checked_embedder(embedder: TextEmbedder, index: VectorIndex) -> TextEmbedder
     return embedder
 
 
+def checked_image_embedder(images: ImageEmbedder | None, index: VectorIndex) -> ImageEmbedder | None:
+    """The image embedder, once its vectors are known to fit the index's pictures; ConfigError
+    naming both sizes. None when no image embedder is configured."""
+    if images is None:
+        return None
+    if index.image_dimension != images.dimension:
+        stored = f"{index.image_dimension}-dimensional pictures" if index.image_dimension else "no pictures"
+        raise ConfigError(
+            f"the image embedder makes {images.dimension}-dimensional vectors but the vector index "
+            f"stores {stored}: set the index's image_dimension to {images.dimension} (a new index "
+            "or collection)"
+        )
+    return images
+
+
 def event_bus(signer: AuditSigner) -> EventBus:
     """The handlers of every domain event: the audit record and the corpus version, both inside the
     event's own transaction."""
@@ -245,6 +260,7 @@ def build_container(
         refusals=c.refusals,
     )
     c.embedder = providers.Singleton(checked_embedder, c.text_embedder, c.vector_index)
+    c.images = providers.Singleton(checked_image_embedder, c.image_embedder, c.vector_index)
     c.batched_embedder = providers.Singleton(
         CoalescingEmbedder, c.embedder, max_batch=settings.ingest.embed_batch
     )
@@ -268,6 +284,7 @@ def build_container(
         chunking=providers.Object(ChunkingPolicy(**settings.chunking.model_dump())),
         sparse=c.sparse_encoder,
         scrubber=c.pii_scrubber,
+        images=c.images,
         max_attempts=settings.ingest.max_attempts,
     )
     c.retriever = providers.Singleton(
@@ -285,6 +302,7 @@ def build_container(
         sparse=c.sparse_encoder,
         reranker=c.reranker,
         units=c.units,
+        images=c.images,
     )
     c.chats = providers.Singleton(
         ChatService, units=c.units, context_messages=settings.answers.history_messages
@@ -371,6 +389,7 @@ class Runtime:
         """Open everything ingestion needs and hand the queue the job runner."""
         queue = await self.get(Port.JOB_QUEUE.value)
         ingest = await self.get("ingest")
+        await self._say_if_pictures_are_read_only()
         queue.attach(
             retrying_runner(
                 ingest,
@@ -378,6 +397,20 @@ class Runtime:
                 backoff_seconds=self.settings.ingest.retry_backoff_seconds,
             )
         )
+
+    async def _say_if_pictures_are_read_only(self) -> None:
+        """Once at start: pictures will be indexed by their text only, with no image embedder."""
+        if await self.get("images") is not None:
+            return
+        extractors = await self.get(Port.MEDIA_EXTRACTOR.value)
+        kinds = {t.split("/")[0] for extractor in extractors for t in extractor.media_types}
+        if kinds & {"image", "video"}:
+            log.warning(
+                "no image embedder is configured: images and video keyframes are indexed by the text "
+                "read in them (OCR) only. To search them by what they show, set "
+                "adapters.image_embedder: open_clip with plugins.image_embedder.open_clip.weights, "
+                "and the vector index's image_dimension"
+            )
 
     async def start_all(self, *, ingestion: bool = True) -> Onboarded | None:
         """Open every adapter and create the default tenant when configured (its onboarding, with

@@ -17,6 +17,7 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.audio",
     "ragloom.plugins.image",
     "ragloom.plugins.video",
+    "ragloom.plugins.clip",
     "ragloom.plugins.query_rewrite",
     "ragloom.plugins.llm",
 )

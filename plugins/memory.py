@@ -29,6 +29,10 @@ class DimensionSettings(BaseModel):
     dense_dimension: int = Field(384, ge=1)
 
 
+class IndexSettings(DimensionSettings):
+    image_dimension: int | None = Field(None, ge=1, description="length of picture vectors; unset: none")
+
+
 class ImageDimensionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -66,8 +70,8 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.VECTOR_INDEX,
             "memory",
-            _yielding(lambda s: InMemoryVectorIndex(s.dense_dimension)),
-            DimensionSettings,
+            _yielding(lambda s: InMemoryVectorIndex(s.dense_dimension, image_dimension=s.image_dimension)),
+            IndexSettings,
             NOTE,
         ),
         AdapterSpec(

@@ -1,4 +1,5 @@
-"""ImageExtractor: an image's written text, read by the text_recognizer adapter (OCR).
+"""ImageExtractor: an image's written text, read by the text_recognizer adapter (OCR), and a small
+JPEG of it for the image embedder (an image without text still has its picture).
 
 The image's size is read from its header and checked before any pixel is decoded, so a small file
 that claims 30000 x 30000 pixels fails at once. GIFs give their first frame, TIFFs their first page.
@@ -7,6 +8,7 @@ that claims 30000 x 30000 pixels fails at once. GIFs give their first frame, TIF
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,10 +19,12 @@ from PIL import Image, UnidentifiedImageError
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
-from ragloom.core.models import Extraction, Segment
+from ragloom.core.models import Extraction, Picture, Segment
 from ragloom.core.ports import TextRecognizer
 
 from .settings import IMAGE_MEDIA_TYPES, ImageSettings
+
+PICTURE_SIDE = 448  # longer side of the JPEG kept for the image embedder (CLIP looks at 224 or so)
 
 
 def decode(source: Path, max_pixels: int) -> np.ndarray:
@@ -46,6 +50,15 @@ def decode(source: Path, max_pixels: int) -> np.ndarray:
         raise ExtractionFailed(f"the image is corrupt or truncated: {error}") from error
 
 
+def small_jpeg(pixels: np.ndarray) -> bytes:
+    """The picture as a JPEG of at most PICTURE_SIDE pixels on its longer side."""
+    image = Image.fromarray(pixels)
+    image.thumbnail((PICTURE_SIDE, PICTURE_SIDE))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 class ImageExtractor:
     def __init__(self, recognizer: TextRecognizer, settings: ImageSettings) -> None:
         self._recognizer = recognizer
@@ -60,11 +73,11 @@ class ImageExtractor:
             raise UnsupportedMedia(f"{media_type} is not an image format")
         pixels = await asyncio.to_thread(decode, source, self._settings.max_pixels)
         lines = await self._recognizer.recognize(pixels)
+        picture = Picture(await asyncio.to_thread(small_jpeg, pixels))
         if not lines:
-            raise ExtractionFailed("no text was found in the image")
-        return Extraction(
-            [Segment("\n".join(line.text for line in lines), boxes=[line.box for line in lines])]
-        )
+            return Extraction([], pictures=[picture])
+        text = "\n".join(line.text for line in lines)
+        return Extraction([Segment(text, boxes=[line.box for line in lines])], pictures=[picture])
 
 
 @asynccontextmanager

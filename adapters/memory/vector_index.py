@@ -1,4 +1,5 @@
-"""In-memory VectorIndex: brute-force cosine, IDF-weighted sparse dot product, hybrid by RRF.
+"""In-memory VectorIndex: brute-force cosine (text and pictures), IDF-weighted sparse dot product,
+several signals fused by RRF.
 
 A fake for tests and tiny corpora that mirrors the Qdrant adapters' semantics: point ids are
 scoped by tenant, sparse IDF statistics are computed over the tenant's own points, and RRF scores
@@ -8,7 +9,7 @@ are `sum(1 / (k + rank))` with 0-based ranks, as Qdrant computes them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ragloom.core.errors import InvalidInput
@@ -27,8 +28,9 @@ from ragloom.core.vectors import checked_dense, checked_sparse
 
 @dataclass(frozen=True, slots=True)
 class _Stored:
-    unit: tuple[float, ...]
+    unit: tuple[float, ...] | None
     sparse: dict[int, float] | None
+    image: tuple[float, ...] | None
     payload: ChunkPayload
 
 
@@ -38,10 +40,18 @@ _Ranking = list[tuple[str, float]]
 class InMemoryVectorIndex:
     """A tenant-scoped VectorIndex held in a dict; stdlib only."""
 
-    def __init__(self, dimension: int, *, rrf_k: int = 60, prefetch_limit: int = 100) -> None:
-        if dimension < 1:
-            raise InvalidInput("the dense dimension must be at least 1")
+    def __init__(
+        self,
+        dimension: int,
+        *,
+        image_dimension: int | None = None,
+        rrf_k: int = 60,
+        prefetch_limit: int = 100,
+    ) -> None:
+        if dimension < 1 or (image_dimension is not None and image_dimension < 1):
+            raise InvalidInput("vector dimensions must be at least 1")
         self.dense_dimension = dimension
+        self.image_dimension = image_dimension
         self._rrf_k = rrf_k
         self._prefetch_limit = prefetch_limit
         self._points: dict[TenantId, dict[str, _Stored]] = {}
@@ -51,30 +61,32 @@ class InMemoryVectorIndex:
 
     async def upsert(self, tenant: TenantId, points: Sequence[VectorPoint]) -> None:
         """Insert or replace points by (tenant, id); all are validated before any is stored."""
-        staged = {
-            p.id: _Stored(_unit(self._dense(p.dense)), _sparse_dict(p.sparse), p.payload) for p in points
-        }
+        staged = {p.id: self._stored(p) for p in points}
         if staged:
             self._points.setdefault(tenant, {}).update(staged)
 
     async def search(self, tenant: TenantId, query: SearchQuery) -> Sequence[SearchHit]:
-        """Dense, sparse-only (empty dense) or hybrid (both) search over the tenant's points."""
+        """Dense, sparse or image search over the tenant's points; several of them fused by RRF."""
         if query.limit < 1:
             raise InvalidInput("the search limit must be at least 1")
+        if len(query.dense) == 0 and query.sparse is None and query.image is None:
+            raise InvalidInput("a search needs a dense, a sparse or an image vector")
         points = self._points.get(tenant, {})
-        if len(query.dense) == 0:
-            if query.sparse is None:
-                raise InvalidInput("a search needs a dense or a sparse vector")
-            ranking = _sparse_ranking(points, _sparse_dict(query.sparse) or {})
+        rankings = []
+        if len(query.dense):
+            rankings.append(_cosine_ranking(points, _unit(self._dense(query.dense)), lambda p: p.unit))
+        sparse = _sparse_dict(query.sparse)
+        if sparse:
+            rankings.append(_sparse_ranking(points, sparse))
+        if query.image is not None:
+            rankings.append(_cosine_ranking(points, _unit(self._image(query.image)), lambda p: p.image))
+        prefetch = max(self._prefetch_limit, query.limit)
+        if not rankings:
+            ranking: _Ranking = []
+        elif len(rankings) == 1:
+            ranking = rankings[0]
         else:
-            dense = _dense_ranking(points, _unit(self._dense(query.dense)))
-            sparse = _sparse_dict(query.sparse)
-            if sparse:
-                prefetch = max(self._prefetch_limit, query.limit)
-                sparse_ranking = _sparse_ranking(points, sparse)[:prefetch]
-                ranking = _rrf([dense[:prefetch], sparse_ranking], self._rrf_k)
-            else:
-                ranking = dense
+            ranking = _rrf([r[:prefetch] for r in rankings], self._rrf_k)
         return [
             SearchHit(
                 pid, score, points[pid].payload if query.with_text else replace(points[pid].payload, text="")
@@ -100,6 +112,18 @@ class InMemoryVectorIndex:
     def _dense(self, vector: Vector) -> list[float]:
         return checked_dense(vector, self.dense_dimension)
 
+    def _image(self, vector: Vector) -> list[float]:
+        if self.image_dimension is None:
+            raise InvalidInput("this vector index stores no pictures (its image_dimension is not set)")
+        return checked_dense(vector, self.image_dimension)
+
+    def _stored(self, point: VectorPoint) -> _Stored:
+        unit = _unit(self._dense(point.dense)) if len(point.dense) else None
+        image = _unit(self._image(point.image)) if point.image is not None else None
+        if unit is None and image is None:
+            raise InvalidInput(f"point {point.id!r} has neither a dense nor an image vector")
+        return _Stored(unit, _sparse_dict(point.sparse), image, point.payload)
+
 
 def _unit(values: list[float]) -> tuple[float, ...]:
     norm = math.sqrt(sum(x * x for x in values))
@@ -117,8 +141,18 @@ def _sorted(scores: dict[str, float]) -> _Ranking:
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _dense_ranking(points: dict[str, _Stored], unit: tuple[float, ...]) -> _Ranking:
-    return _sorted({pid: sum(a * b for a, b in zip(unit, p.unit, strict=True)) for pid, p in points.items()})
+def _cosine_ranking(
+    points: dict[str, _Stored],
+    unit: tuple[float, ...],
+    vector_of: Callable[[_Stored], tuple[float, ...] | None],
+) -> _Ranking:
+    """The points that have the vector, by cosine similarity to `unit`."""
+    scores = {}
+    for pid, point in points.items():
+        stored = vector_of(point)
+        if stored is not None:
+            scores[pid] = sum(a * b for a, b in zip(unit, stored, strict=True))
+    return _sorted(scores)
 
 
 def _sparse_ranking(points: dict[str, _Stored], query: dict[int, float]) -> _Ranking:

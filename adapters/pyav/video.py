@@ -2,7 +2,7 @@
 
 Frames are looked at every `sample_seconds`; one becomes a keyframe when the picture changed
 (`scene_change`) or `floor_seconds` passed, at most `max_keyframes_per_minute`. A keyframe's text
-covers the time until the next keyframe. Every segment keeps its time range, so a citation says
+and picture cover the time until the next keyframe. Every segment keeps its time range, so a citation says
 when something was said or shown. A video without an audio track still ingests from its frames.
 """
 
@@ -23,7 +23,7 @@ from PIL import Image
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
-from ragloom.core.models import Extraction, Segment
+from ragloom.core.models import Extraction, Picture, Segment
 from ragloom.core.ports import SpeechToText, TextRecognizer
 
 from .audio import decode as decode_audio
@@ -109,32 +109,31 @@ class VideoExtractor:
     def media_types(self) -> frozenset[str]:
         return VIDEO_MEDIA_TYPES
 
-    async def _frames(self, source: Path) -> tuple[list[Segment], dict[int, bytes]]:
+    async def _frames(self, source: Path) -> tuple[list[Segment], list[Picture]]:
         """The text shown, a segment per slide (frame: the keyframe it was first read in, from 1),
-        and a thumbnail of each of those keyframes."""
+        and a picture per keyframe (a slide still showing extends its first keyframe's picture)."""
         chosen, length = await asyncio.to_thread(keyframes, source, self._settings)
         segments: list[Segment] = []
-        thumbnails: dict[int, bytes] = {}
+        pictures: list[Picture] = []
         for i, keyframe in enumerate(chosen):
             lines = await self._recognizer.recognize(keyframe.pixels)
             text = "\n".join(line.text for line in lines)
+            start = round(keyframe.seconds, 2)
             end = round(chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds), 2)
-            if text and segments and segments[-1].text == text:  # the same slide still showing
+            if text and segments and segments[-1].text == text and segments[-1].end_seconds == start:
                 segments[-1] = dataclasses.replace(segments[-1], end_seconds=end)
-            elif text:
-                start = round(keyframe.seconds, 2)
+                pictures[-1] = dataclasses.replace(pictures[-1], end_seconds=end)
+                continue
+            if text:
+                boxes = [line.box for line in lines]
                 segments.append(
                     Segment(
-                        text,
-                        start_seconds=start,
-                        end_seconds=end,
-                        track="frame",
-                        frame=i + 1,
-                        boxes=[line.box for line in lines],
+                        text, start_seconds=start, end_seconds=end, track="frame", frame=i + 1, boxes=boxes
                     )
                 )
-                thumbnails[i + 1] = await asyncio.to_thread(_thumbnail, keyframe.pixels)
-        return segments, thumbnails
+            jpeg = await asyncio.to_thread(_thumbnail, keyframe.pixels)
+            pictures.append(Picture(jpeg, frame=i + 1, start_seconds=start, end_seconds=end))
+        return segments, pictures
 
     async def _speech_segments(self, source: Path) -> list[Segment]:
         try:
@@ -148,12 +147,12 @@ class VideoExtractor:
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
         if base_type(media_type) not in VIDEO_MEDIA_TYPES:
             raise UnsupportedMedia(f"{media_type} is not a video format")
-        frames, thumbnails = await self._frames(source)
+        frames, pictures = await self._frames(source)
         spoken = await self._speech_segments(source)
         segments = sorted(frames + spoken, key=lambda s: (s.start_seconds or 0.0, s.end_seconds or 0.0))
-        if not segments:
-            raise ExtractionFailed(f"nothing was said or written in {filename!r}")
-        return Extraction(segments, thumbnails=thumbnails)
+        if not segments and not pictures:
+            raise ExtractionFailed(f"nothing was said, written or shown in {filename!r}")
+        return Extraction(segments, pictures=pictures)
 
 
 @asynccontextmanager

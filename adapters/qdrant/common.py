@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import ChunkPayload, DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
@@ -18,6 +18,7 @@ from ragloom.core.vectors import checked_dense, checked_sparse
 
 DENSE = "dense"
 SPARSE = "sparse"
+IMAGE = "image"
 TENANT_KEY = "tenant_id"
 DOCUMENT_KEY = "document_id"
 _ID_NAMESPACE = uuid.UUID("5d1c0a8e-6f57-4c39-9a53-2b7e1f0c9d41")
@@ -26,6 +27,24 @@ _ID_NAMESPACE = uuid.UUID("5d1c0a8e-6f57-4c39-9a53-2b7e1f0c9d41")
 def storage_id(tenant: TenantId, point_id: str) -> uuid.UUID:
     """The id a point is stored under: unique per (tenant, id)."""
     return uuid.uuid5(_ID_NAMESPACE, f"{tenant}\x00{point_id}")
+
+
+def point_vectors(point: VectorPoint, dimension: int, image_dimension: int | None) -> dict[str, Any]:
+    """The point's named vectors, checked: dense and sparse for a text chunk, image for a picture
+    (as plain lists; sparse as (indices, values)). InvalidInput on a wrong size, a picture for an
+    index without an image vector, or a point with neither."""
+    vectors: dict[str, Any] = {}
+    if len(point.dense):
+        vectors[DENSE] = checked_dense(point.dense, dimension)
+    if point.sparse is not None:
+        vectors[SPARSE] = checked_sparse(point.sparse)
+    if point.image is not None:
+        if image_dimension is None:
+            raise InvalidInput("this vector index stores no pictures (its image_dimension is not set)")
+        vectors[IMAGE] = checked_dense(point.image, image_dimension)
+    if DENSE not in vectors and IMAGE not in vectors:
+        raise InvalidInput(f"point {point.id!r} has neither a dense nor an image vector")
+    return vectors
 
 
 def stamped_payload(tenant: TenantId, point: VectorPoint) -> dict[str, Any]:
@@ -44,37 +63,46 @@ def tenant_conditions(tenant: TenantId, document_id: DocumentId | None = None) -
 
 @dataclass(frozen=True, slots=True)
 class SearchPlan:
-    """A search as both adapters run it. `kind` 'nothing' means no query can match (no terms)."""
+    """A search as both adapters run it: one ranking per signal given (dense, sparse, image), fused
+    when there are several. No signal means no point can match (a sparse query of unknown terms)."""
 
-    kind: Literal["dense", "sparse", "hybrid", "nothing"]
     limit: int
     prefetch_limit: int
     dense: list[float] | None = None
     sparse: tuple[list[int], list[float]] | None = None
+    image: list[float] | None = None
     payload_keys: tuple[str, ...] | None = None  # None: the whole payload
 
+    @property
+    def signals(self) -> list[str]:
+        """The named vectors searched, in a fixed order."""
+        given = ((DENSE, self.dense), (SPARSE, self.sparse), (IMAGE, self.image))
+        return [name for name, vector in given if vector is not None]
 
-def plan_search(query: SearchQuery, dimension: int, prefetch_limit: int) -> SearchPlan:
-    """Validate the query and decide how to run it: dense, sparse only (empty dense), or hybrid."""
+
+def plan_search(
+    query: SearchQuery, dimension: int, prefetch_limit: int, image_dimension: int | None = None
+) -> SearchPlan:
+    """Validate the query and decide which signals to search: an empty dense vector or a sparse one
+    with no terms is left out; an image vector needs an index that stores pictures."""
     if query.limit < 1:
         raise InvalidInput("the search limit must be at least 1")
+    if len(query.dense) == 0 and query.sparse is None and query.image is None:
+        raise InvalidInput("a search needs a dense, a sparse or an image vector")
     sparse = checked_sparse(query.sparse) if query.sparse is not None else None
-    keys = None if query.with_text else tuple(ChunkPayload.KEYS_WITHOUT_TEXT)
-    common: dict[str, Any] = {
-        "limit": query.limit,
-        "prefetch_limit": max(prefetch_limit, query.limit),
-        "payload_keys": keys,
-    }
-    if len(query.dense) == 0:
-        if sparse is None:
-            raise InvalidInput("a search needs a dense or a sparse vector")
-        if not sparse[0]:
-            return SearchPlan("nothing", **common)
-        return SearchPlan("sparse", sparse=sparse, **common)
-    dense = checked_dense(query.dense, dimension)
-    if sparse is None or not sparse[0]:
-        return SearchPlan("dense", dense=dense, **common)
-    return SearchPlan("hybrid", dense=dense, sparse=sparse, **common)
+    image = None
+    if query.image is not None:
+        if image_dimension is None:
+            raise InvalidInput("this vector index stores no pictures (its image_dimension is not set)")
+        image = checked_dense(query.image, image_dimension)
+    return SearchPlan(
+        limit=query.limit,
+        prefetch_limit=max(prefetch_limit, query.limit),
+        dense=checked_dense(query.dense, dimension) if len(query.dense) else None,
+        sparse=sparse if sparse is not None and sparse[0] else None,
+        image=image,
+        payload_keys=None if query.with_text else tuple(ChunkPayload.KEYS_WITHOUT_TEXT),
+    )
 
 
 def to_hit(stored_id: object, score: float, payload: Mapping[str, Any] | None) -> SearchHit:

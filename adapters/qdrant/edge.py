@@ -16,15 +16,16 @@ import qdrant_edge as qe
 
 from ragloom.core.errors import ProviderUnavailable, StoreInUse
 from ragloom.core.models import DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
-from ragloom.core.vectors import checked_dense, checked_sparse
 
 from .common import (
     DENSE,
     DOCUMENT_KEY,
+    IMAGE,
     SPARSE,
     TENANT_KEY,
     SearchPlan,
     plan_search,
+    point_vectors,
     stamped_payload,
     storage_id,
     tenant_conditions,
@@ -48,6 +49,10 @@ class QdrantEdgeIndex:
     def dense_dimension(self) -> int:
         return self._settings.dense_dimension
 
+    @property
+    def image_dimension(self) -> int | None:
+        return self._settings.image_dimension
+
     async def health(self) -> None:
         """Return when the shard answers."""
         self._call(self._open().info)
@@ -68,9 +73,10 @@ class QdrantEdgeIndex:
                 await self._optimize()
 
     async def search(self, tenant: TenantId, query: SearchQuery) -> Sequence[SearchHit]:
-        """Dense, sparse-only (empty dense) or hybrid (both, fused) search inside the tenant filter."""
-        plan = plan_search(query, self._settings.dense_dimension, self._settings.prefetch_limit)
-        if plan.kind == "nothing":
+        """Dense, sparse or image search inside the tenant filter; several of them fused."""
+        settings = self._settings
+        plan = plan_search(query, settings.dense_dimension, settings.prefetch_limit, settings.image_dimension)
+        if not plan.signals:
             return []
         found = self._call(self._open().query, self._request(_tenant_filter(tenant), plan))
         return [to_hit(point.id, point.score, point.payload) for point in found]
@@ -115,25 +121,30 @@ class QdrantEdgeIndex:
         return self._shard
 
     def _point(self, tenant: TenantId, point: VectorPoint) -> qe.Point:
-        vectors: dict[str, Any] = {DENSE: checked_dense(point.dense, self._settings.dense_dimension)}
-        if point.sparse is not None:
-            vectors[SPARSE] = qe.SparseVector(*checked_sparse(point.sparse))
+        vectors = point_vectors(point, self._settings.dense_dimension, self._settings.image_dimension)
+        if SPARSE in vectors:
+            vectors[SPARSE] = qe.SparseVector(*vectors[SPARSE])
         return qe.Point(storage_id(tenant, point.id), vectors, stamped_payload(tenant, point))
 
     def _request(self, condition: qe.Filter, plan: SearchPlan) -> qe.QueryRequest:
         selection = True if plan.payload_keys is None else qe.PayloadSelector.Include(list(plan.payload_keys))
         common: dict[str, Any] = {"limit": plan.limit, "filter": condition, "with_payload": selection}
-        sparse_params = qe.SearchParams(idf=qe.IdfParams(corpus=condition))
-        dense_params = qe.SearchParams(hnsw_ef=self._settings.hnsw_ef)
-        sparse = qe.Query.Nearest(qe.SparseVector(*plan.sparse), using=SPARSE) if plan.sparse else None
-        dense = qe.Query.Nearest(plan.dense, using=DENSE) if plan.dense is not None else None
-        if plan.kind == "sparse":
-            return qe.QueryRequest(query=sparse, params=sparse_params, **common)
-        if plan.kind == "dense":
-            return qe.QueryRequest(query=dense, params=dense_params, **common)
+        nearest_params = qe.SearchParams(hnsw_ef=self._settings.hnsw_ef)
+        searches = {
+            DENSE: (lambda: qe.Query.Nearest(plan.dense, using=DENSE), nearest_params),
+            SPARSE: (
+                lambda: qe.Query.Nearest(qe.SparseVector(*plan.sparse), using=SPARSE),
+                qe.SearchParams(idf=qe.IdfParams(corpus=condition)),
+            ),
+            IMAGE: (lambda: qe.Query.Nearest(plan.image, using=IMAGE), nearest_params),
+        }
+        signals = plan.signals
+        if len(signals) == 1:
+            make, params = searches[signals[0]]
+            return qe.QueryRequest(query=make(), params=params, **common)
         prefetches = [
-            qe.Prefetch(limit=plan.prefetch_limit, query=dense, filter=condition, params=dense_params),
-            qe.Prefetch(limit=plan.prefetch_limit, query=sparse, filter=condition, params=sparse_params),
+            qe.Prefetch(limit=plan.prefetch_limit, query=make(), filter=condition, params=params)
+            for make, params in (searches[signal] for signal in signals)
         ]
         fusion = qe.Fusion.Rrf(k=self._settings.rrf_k) if self._settings.fusion == "rrf" else qe.Fusion.Dbsf()
         return qe.QueryRequest(query=fusion, prefetches=prefetches, **common)
@@ -161,8 +172,11 @@ async def open_vector_index(settings: QdrantEdgeSettings) -> AsyncIterator[Qdran
 
 
 def _config(settings: QdrantEdgeSettings) -> qe.EdgeConfig:
+    vectors = {DENSE: qe.EdgeVectorParams(size=settings.dense_dimension, distance=qe.Distance.Cosine)}
+    if settings.image_dimension is not None:
+        vectors[IMAGE] = qe.EdgeVectorParams(size=settings.image_dimension, distance=qe.Distance.Cosine)
     return qe.EdgeConfig(
-        vectors={DENSE: qe.EdgeVectorParams(size=settings.dense_dimension, distance=qe.Distance.Cosine)},
+        vectors=vectors,
         sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
     )
 
@@ -181,8 +195,13 @@ def _open_shard(settings: QdrantEdgeSettings) -> qe.EdgeShard:
                 f"the vector index at {folder} is open in another process or instance (its WAL is locked); "
                 "a running `ragloom serve` probably holds it: stop it, or use it over HTTP"
             ) from error
+        hint = (
+            "; it was created with other vectors (dense_dimension, image_dimension): use a new path"
+            if "incompatible" in message
+            else ""
+        )
         raise ProviderUnavailable(
-            f"cannot open the Qdrant Edge shard at {folder}: {message}", retryable=False
+            f"cannot open the Qdrant Edge shard at {folder}: {message}{hint}", retryable=False
         ) from error
 
 

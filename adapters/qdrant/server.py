@@ -11,15 +11,16 @@ from qdrant_client.http.exceptions import ApiException, UnexpectedResponse
 
 from ragloom.core.errors import ProviderUnavailable, StoreInUse
 from ragloom.core.models import DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
-from ragloom.core.vectors import checked_dense, checked_sparse
 
 from .common import (
     DENSE,
     DOCUMENT_KEY,
+    IMAGE,
     SPARSE,
     TENANT_KEY,
     SearchPlan,
     plan_search,
+    point_vectors,
     stamped_payload,
     storage_id,
     tenant_conditions,
@@ -44,6 +45,10 @@ class QdrantIndex:
     def dense_dimension(self) -> int:
         return self._settings.dense_dimension
 
+    @property
+    def image_dimension(self) -> int | None:
+        return self._settings.image_dimension
+
     async def health(self) -> None:
         """Return when the server answers and the collection exists."""
         await _call(self._client.get_collection(self._collection))
@@ -57,9 +62,10 @@ class QdrantIndex:
             await _call(self._client.upsert(self._collection, points=batch, wait=True))
 
     async def search(self, tenant: TenantId, query: SearchQuery) -> Sequence[SearchHit]:
-        """Dense, sparse-only (empty dense) or hybrid (both, fused) search inside the tenant filter."""
-        plan = plan_search(query, self._settings.dense_dimension, self._settings.prefetch_limit)
-        if plan.kind == "nothing":
+        """Dense, sparse or image search inside the tenant filter; several of them fused."""
+        settings = self._settings
+        plan = plan_search(query, settings.dense_dimension, settings.prefetch_limit, settings.image_dimension)
+        if not plan.signals:
             return []
         response = await _call(
             self._client.query_points(
@@ -90,9 +96,9 @@ class QdrantIndex:
         await _call(self._client.delete(self._collection, points_selector=selector, wait=True))
 
     def _point(self, tenant: TenantId, point: VectorPoint) -> models.PointStruct:
-        vectors: dict[str, Any] = {DENSE: checked_dense(point.dense, self._settings.dense_dimension)}
-        if point.sparse is not None:
-            indices, values = checked_sparse(point.sparse)
+        vectors = point_vectors(point, self._settings.dense_dimension, self._settings.image_dimension)
+        if SPARSE in vectors:
+            indices, values = vectors[SPARSE]
             vectors[SPARSE] = models.SparseVector(indices=indices, values=values)
         return models.PointStruct(
             id=str(storage_id(tenant, point.id)), vector=vectors, payload=stamped_payload(tenant, point)
@@ -101,29 +107,28 @@ class QdrantIndex:
     def _query(self, condition: models.Filter, plan: SearchPlan) -> dict[str, Any]:
         """The `query_points` arguments besides limit and payload."""
         idf = models.IdfCorpusParams(corpus=condition) if self._settings.tenant_idf else None
-        sparse_params = models.SearchParams(idf=idf)
-        dense_params = models.SearchParams(hnsw_ef=self._settings.hnsw_ef)
-        sparse = models.SparseVector(indices=plan.sparse[0], values=plan.sparse[1]) if plan.sparse else None
-        if plan.kind == "sparse":
-            return {
-                "query": sparse,
-                "using": SPARSE,
-                "query_filter": condition,
-                "search_params": sparse_params,
-            }
-        if plan.kind == "dense":
-            return {
-                "query": plan.dense,
-                "using": DENSE,
-                "query_filter": condition,
-                "search_params": dense_params,
-            }
-        limit = plan.prefetch_limit
+        nearest_params = models.SearchParams(hnsw_ef=self._settings.hnsw_ef)
+        searches: dict[str, tuple[Any, models.SearchParams]] = {
+            DENSE: (plan.dense, nearest_params),
+            SPARSE: (
+                models.SparseVector(indices=plan.sparse[0], values=plan.sparse[1]) if plan.sparse else None,
+                models.SearchParams(idf=idf),
+            ),
+            IMAGE: (plan.image, nearest_params),
+        }
+        signals = plan.signals
+        if len(signals) == 1:
+            query, params = searches[signals[0]]
+            return {"query": query, "using": signals[0], "query_filter": condition, "search_params": params}
         prefetch = [
             models.Prefetch(
-                query=plan.dense, using=DENSE, filter=condition, limit=limit, params=dense_params
-            ),
-            models.Prefetch(query=sparse, using=SPARSE, filter=condition, limit=limit, params=sparse_params),
+                query=searches[signal][0],
+                using=signal,
+                filter=condition,
+                limit=plan.prefetch_limit,
+                params=searches[signal][1],
+            )
+            for signal in signals
         ]
         fusion: models.RrfQuery | models.FusionQuery = (
             models.RrfQuery(rrf=models.Rrf(k=self._settings.rrf_k))
@@ -165,9 +170,7 @@ async def _ensure_collection(client: AsyncQdrantClient, settings: QdrantSettings
         try:
             await client.create_collection(
                 name,
-                vectors_config={
-                    DENSE: models.VectorParams(size=settings.dense_dimension, distance=models.Distance.COSINE)
-                },
+                vectors_config=_vector_params(settings),
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
             )
         except _VENDOR_ERRORS as error:  # another process may have created it meanwhile
@@ -175,13 +178,14 @@ async def _ensure_collection(client: AsyncQdrantClient, settings: QdrantSettings
                 raise _translate(error) from error
     info = await _call(client.get_collection(name))
     vectors = info.config.params.vectors
-    dense = vectors.get(DENSE) if isinstance(vectors, dict) else None
-    if dense is None or dense.size != settings.dense_dimension:
-        raise ProviderUnavailable(
-            f"collection {name!r} has no {settings.dense_dimension}-d vector named {DENSE!r}; "
-            "use another collection or recreate it",
-            retryable=False,
-        )
+    for vector, params in _vector_params(settings).items():
+        found = vectors.get(vector) if isinstance(vectors, dict) else None
+        if found is None or found.size != params.size:
+            raise ProviderUnavailable(
+                f"collection {name!r} has no {params.size}-d vector named {vector!r}; "
+                "use another collection or recreate it",
+                retryable=False,
+            )
     wanted = {
         TENANT_KEY: models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=True),
         DOCUMENT_KEY: models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD),
@@ -189,6 +193,16 @@ async def _ensure_collection(client: AsyncQdrantClient, settings: QdrantSettings
     for field, schema in wanted.items():
         if field not in (info.payload_schema or {}):
             await _call(client.create_payload_index(name, field, field_schema=schema, wait=True))
+
+
+def _vector_params(settings: QdrantSettings) -> dict[str, models.VectorParams]:
+    """The named dense vectors of the collection: text, and pictures when image_dimension is set."""
+    sizes = {DENSE: settings.dense_dimension, IMAGE: settings.image_dimension}
+    return {
+        name: models.VectorParams(size=size, distance=models.Distance.COSINE)
+        for name, size in sizes.items()
+        if size is not None
+    }
 
 
 async def _call(awaitable: Awaitable[_T]) -> _T:

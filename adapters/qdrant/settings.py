@@ -15,6 +15,12 @@ class _SearchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dense_dimension: int = Field(default=384, ge=1, description="Length of the dense vectors.")
+    image_dimension: int | None = Field(
+        default=None,
+        ge=1,
+        description="Length of the picture vectors (the image embedder's dimension); unset: no "
+        "pictures are stored. Set it before the index is first created.",
+    )
     fusion: Literal["rrf", "dbsf"] = Field(
         default="dbsf",
         description="How hybrid search fuses its two lists (DBSF measured best on SciFact train).",

@@ -1,8 +1,9 @@
 """Contract tests every VectorIndex adapter passes.
 
 Subclass `VectorIndexContract` in a `Test...` class and provide an async fixture `adapter` that
-yields a fresh, empty adapter whose dense dimension is 8 (`VectorIndexContract.DIMENSION`) and which
-has a `health()` coroutine. The tests are coroutines: run them with pytest-asyncio.
+yields a fresh, empty adapter whose dense dimension is 8 (`VectorIndexContract.DIMENSION`), whose
+image dimension is 4 (`VectorIndexContract.IMAGE_DIMENSION`) and which has a `health()` coroutine.
+The tests are coroutines: run them with pytest-asyncio.
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ def point(
     )
 
 
+def picture(weights: Sequence[float], document: DocumentId = DOC_1, ordinal: int = 100) -> VectorPoint:
+    """A picture point: only an image vector (4-d), no dense text vector."""
+    return VectorPoint(
+        id=str(uuid.uuid4()), dense=[], payload=payload(document, ordinal, frame=1), image=list(weights)
+    )
+
+
 def ids(hits: Sequence[SearchHit]) -> list[str]:
     return [hit.point_id for hit in hits]
 
@@ -83,6 +91,7 @@ class VectorIndexContract:
     """Mixin: the behaviour of `ragloom.core.ports.VectorIndex` (needs an `adapter` fixture, 8-d)."""
 
     DIMENSION = 8
+    IMAGE_DIMENSION = 4
     pytestmark = pytest.mark.asyncio
 
     async def test_health_answers(self, adapter: VectorIndex) -> None:
@@ -270,3 +279,48 @@ class VectorIndexContract:
     async def test_a_query_without_vectors_is_invalid_input(self, adapter: VectorIndex) -> None:
         with pytest.raises(InvalidInput):
             await adapter.search(A, SearchQuery(dense=[]))
+
+    async def test_pictures_are_found_by_their_image_vector_only(self, adapter: VectorIndex) -> None:
+        text = point(axis(0), sparse_vector=sparse(t1=1.0))
+        near, far = picture([1.0, 0.1, 0.0, 0.0], ordinal=101), picture([0.0, 0.0, 1.0, 0.0], ordinal=102)
+        await adapter.upsert(A, [text, far, near])
+
+        assert ids(await adapter.search(A, SearchQuery(dense=axis(0)))) == [text.id]
+        assert ids(await adapter.search(A, SearchQuery(dense=[], sparse=sparse(t1=1.0)))) == [text.id]
+        by_image = await adapter.search(A, SearchQuery(dense=[], image=[1.0, 0.0, 0.0, 0.0]))
+        assert ids(by_image) == [near.id, far.id]
+        assert by_image[0].payload == near.payload
+        assert by_image[0].score == pytest.approx(1 / math.sqrt(1.01), abs=1e-3)
+
+    async def test_an_image_query_is_fused_with_dense_and_sparse(self, adapter: VectorIndex) -> None:
+        text = point(axis(0), sparse_vector=sparse(t1=1.0))
+        other_text = point(axis(5), ordinal=1, sparse_vector=sparse(t2=1.0))
+        shown = picture([0.0, 1.0, 0.0, 0.0])
+        await adapter.upsert(A, [text, other_text, shown])
+
+        query = SearchQuery(dense=axis(0), sparse=sparse(t1=1.0), image=[0.0, 1.0, 0.0, 0.0], limit=10)
+        found = ids(await adapter.search(A, query))
+
+        assert set(found) == {text.id, other_text.id, shown.id}
+        assert found[0] == text.id and found.index(shown.id) < found.index(other_text.id)
+
+    async def test_image_search_sees_only_the_tenants_pictures(self, adapter: VectorIndex) -> None:
+        mine, theirs = picture([1.0, 0.0, 0.0, 0.0]), picture([1.0, 0.0, 0.0, 0.0])
+        await adapter.upsert(A, [mine])
+        await adapter.upsert(B, [theirs])
+
+        assert ids(await adapter.search(A, SearchQuery(dense=[], image=[1.0, 0.0, 0.0, 0.0]))) == [mine.id]
+        await adapter.delete_document(A, DOC_1)
+        assert await adapter.search(A, SearchQuery(dense=[], image=[1.0, 0.0, 0.0, 0.0])) == []
+        assert await adapter.count(B) == 1
+
+    async def test_bad_pictures_are_invalid_input(self, adapter: VectorIndex) -> None:
+        good = picture([1.0, 0.0, 0.0, 0.0])
+        wrong_size = VectorPoint(id="w", dense=[], payload=payload(), image=[1.0] * 5)
+        no_vector = VectorPoint(id="n", dense=[], payload=payload())
+        for bad in (wrong_size, no_vector):
+            with pytest.raises(InvalidInput):
+                await adapter.upsert(A, [good, bad])
+        assert await adapter.count(A) == 0
+        with pytest.raises(InvalidInput):
+            await adapter.search(A, SearchQuery(dense=[], image=[1.0] * 3))

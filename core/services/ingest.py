@@ -1,4 +1,5 @@
-"""Ingestion: extract -> scrub -> chunk -> embed -> upsert -> status. Idempotent, so a job may run twice."""
+"""Ingestion: extract -> scrub -> chunk -> embed (text, and pictures when an image embedder is
+configured) -> upsert -> status. Idempotent, so a job may run twice."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from ..events import DocumentFailed, DocumentIndexed, DomainEvent
 from ..media import base_type
 from ..models import (
     Caller,
+    Chunk,
     ChunkPayload,
     Document,
     DocumentStatus,
     Extraction,
     IngestJob,
+    Picture,
     Segment,
     TenantStatus,
     VectorPoint,
@@ -27,6 +30,7 @@ from ..models import (
 )
 from ..ports import (
     BlobStore,
+    ImageEmbedder,
     IngestRunner,
     MediaExtractor,
     PiiScrubber,
@@ -69,9 +73,11 @@ class IngestService:
         chunking: ChunkingPolicy,
         sparse: SparseEncoder | None = None,
         scrubber: PiiScrubber | None = None,
+        images: ImageEmbedder | None = None,
         max_attempts: int = 3,
     ) -> None:
         self._max_attempts = max_attempts
+        self._images = images
         self._units = units
         self._blobs = blobs
         self._extractors = extractors
@@ -208,17 +214,33 @@ class IngestService:
 
     async def _index_document(self, document: Document, *, replace: bool) -> tuple[int, dict[str, int]]:
         """Extract, scrub, chunk, embed and upsert; `replace` first removes points an earlier run left.
-        Returns the chunk count and the masked-entity counts."""
+        Returns the point count and the masked-entity counts."""
         extraction = await self._extract(document)
         await self._check_still_wanted(document)
         title, segments, entities = await self._scrubbed(document, extraction)
         chunks = chunk_segments(segments, title, self._chunking)
-        if not chunks:
+        pictures = list(extraction.pictures) if self._images is not None else []
+        if not chunks and not pictures:
             raise ExtractionFailed(f"no text found in {document.filename!r}")
+        points = await self._text_points(document, title, chunks) if chunks else []
+        points += await self._picture_points(document, title, pictures, segments, first=len(chunks))
+        await self._check_still_wanted(document)
+        if replace:
+            await self._index.delete_document(document.tenant_id, document.id)
+        await self._index.upsert(document.tenant_id, points)
+        for picture in extraction.pictures:
+            if picture.frame is not None:
+                key = frame_key(document.id, picture.frame)
+                await self._blobs.put(document.tenant_id, key, _once(picture.jpeg), "image/jpeg")
+        return len(points), entities
+
+    async def _text_points(
+        self, document: Document, title: str, chunks: Sequence[Chunk]
+    ) -> list[VectorPoint]:
         embed_texts = [chunk.embed_text for chunk in chunks]
         vectors = await self._embedder.embed_documents(embed_texts)
         sparse = self._sparse.encode_documents(embed_texts) if self._sparse is not None else None
-        points = [
+        return [
             VectorPoint(
                 id=point_id(document, chunk.ordinal),
                 dense=vector,
@@ -239,15 +261,40 @@ class IngestService:
             )
             for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
         ]
-        await self._check_still_wanted(document)
-        if replace:
-            await self._index.delete_document(document.tenant_id, document.id)
-        await self._index.upsert(document.tenant_id, points)
-        for frame, jpeg in extraction.thumbnails.items():
-            await self._blobs.put(
-                document.tenant_id, frame_key(document.id, frame), _once(jpeg), "image/jpeg"
+
+    async def _picture_points(
+        self,
+        document: Document,
+        title: str,
+        pictures: Sequence[Picture],
+        segments: Sequence[Segment],
+        *,
+        first: int,
+    ) -> list[VectorPoint]:
+        """A point per picture with only its image vector, numbered after the text chunks; its text
+        is the (scrubbed) text read in it, so a citation of it shows what the picture says."""
+        if not pictures or self._images is None:
+            return []
+        vectors = await self._images.embed_images([picture.jpeg for picture in pictures])
+        return [
+            VectorPoint(
+                id=point_id(document, first + i),
+                dense=[],
+                image=vector,
+                payload=ChunkPayload(
+                    document_id=document.id,
+                    title=title,
+                    source=document.filename,
+                    ordinal=first + i,
+                    text=_shown_text(picture, segments),
+                    start_seconds=picture.start_seconds,
+                    end_seconds=picture.end_seconds,
+                    track="frame" if picture.frame is not None else None,
+                    frame=picture.frame,
+                ),
             )
-        return len(points), entities
+            for i, (picture, vector) in enumerate(zip(pictures, vectors, strict=True))
+        ]
 
     async def _check_still_wanted(self, document: Document) -> None:
         """A checkpoint between the long steps: stop if the document was deleted (or is being), so a
@@ -259,6 +306,13 @@ class IngestService:
                 raise _Abandoned from None
         if current.status != DocumentStatus.PROCESSING:
             raise _Abandoned
+
+
+def _shown_text(picture: Picture, segments: Sequence[Segment]) -> str:
+    """The text read in a picture: its keyframe's segments in a video, every segment of an image."""
+    if picture.frame is None:
+        return "\n".join(segment.text for segment in segments)
+    return "\n".join(s.text for s in segments if s.track == "frame" and s.frame == picture.frame)
 
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:

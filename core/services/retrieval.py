@@ -1,14 +1,15 @@
-"""Retrieval: embed the question, search the tenant's index (dense or hybrid), rerank."""
+"""Retrieval: embed the question, search the tenant's index (dense, sparse or hybrid), rerank."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
 from ..models import SearchHit, SearchQuery, TenantId
-from ..ports import Reranker, SparseEncoder, TextEmbedder, VectorIndex
+from ..ports import ImageEmbedder, Reranker, SparseEncoder, TextEmbedder, VectorIndex
 from .transactions import UnitsOfWork
 
 
@@ -45,8 +46,10 @@ class Retriever:
         sparse: SparseEncoder | None = None,
         reranker: Reranker | None = None,
         units: UnitsOfWork | None = None,
+        images: ImageEmbedder | None = None,
     ) -> None:
         self._units = units
+        self._images = images
         self._embedder = embedder
         self._index = index
         self._policy = policy
@@ -96,7 +99,8 @@ class Retriever:
         """The tenant's best chunks for the question, best first.
 
         Hybrid (the default when a sparse encoder is configured) fuses dense and sparse search in
-        the index; with a reranker, `candidates` chunks are reranked down to `top_n`.
+        the index, and with an image embedder also the question's CLIP vector against pictures;
+        with a reranker, `candidates` chunks are reranked down to `top_n`.
         """
         retrieved = await self.search(
             tenant, question, top_n, mode=mode, rerank=rerank, with_text=with_text, similarity=False
@@ -123,17 +127,29 @@ class Retriever:
             raise InvalidInput(
                 f"search mode {chosen.value!r} needs a sparse encoder (adapters.sparse_encoder)"
             )
-        dense = await self._embedder.embed_query(text) if chosen != SearchMode.SPARSE else []
+        dense, image = await self._embedded(text, chosen)
         wants_sparse = self._sparse is not None and chosen != SearchMode.DENSE
         sparse = self._sparse.encode_query(text) if wants_sparse and self._sparse is not None else None
         use_reranker = rerank and self._reranker is not None
         limit = max(n, self._policy.candidates) if use_reranker else n
-        query = SearchQuery(dense=dense, sparse=sparse, limit=limit, with_text=with_text or use_reranker)
+        query = SearchQuery(
+            dense=dense, sparse=sparse, limit=limit, with_text=with_text or use_reranker, image=image
+        )
         hits = await self._searchable(tenant, await self._index.search(tenant, query))
         closest = await self._closest(tenant, dense, hits, chosen) if similarity and dense else None
         if use_reranker and hits and self._reranker is not None:
             return Retrieved(await self._reranker.rerank(text, hits, n), closest)
         return Retrieved(hits[:n], closest)
+
+    async def _embedded(self, text: str, mode: SearchMode) -> tuple[Sequence[float], Sequence[float] | None]:
+        """The question's dense vector (empty in sparse mode) and, in hybrid mode with an image
+        embedder, its vector in the picture space; both computed at once."""
+        if mode == SearchMode.SPARSE:
+            return [], None
+        if mode != SearchMode.HYBRID or self._images is None:
+            return await self._embedder.embed_query(text), None
+        dense, image = await asyncio.gather(self._embedder.embed_query(text), self._images.embed_text(text))
+        return dense, image
 
     async def _closest(
         self, tenant: TenantId, dense: Sequence[float], hits: Sequence[SearchHit], mode: SearchMode

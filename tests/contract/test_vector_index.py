@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import qdrant_edge
@@ -15,21 +17,32 @@ from ragloom.adapters.qdrant.edge import open_vector_index as open_edge
 from ragloom.adapters.qdrant.server import QdrantIndex
 from ragloom.adapters.qdrant.server import open_vector_index as open_qdrant
 from ragloom.adapters.qdrant.settings import QdrantEdgeSettings, QdrantSettings
-from ragloom.contracts.testing.vector_index import DOC_1, A, VectorIndexContract, axis, point, sparse
-from ragloom.core.errors import ProviderUnavailable, StoreInUse
+from ragloom.contracts.testing.vector_index import (
+    DOC_1,
+    A,
+    VectorIndexContract,
+    axis,
+    picture,
+    point,
+    sparse,
+)
+from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
 from ragloom.core.models import SearchQuery
 
 DIMENSION = VectorIndexContract.DIMENSION
+IMAGE_DIMENSION = VectorIndexContract.IMAGE_DIMENSION
 
 
-def edge_settings(tmp_path: Path) -> QdrantEdgeSettings:
-    return QdrantEdgeSettings(path=str(tmp_path / "shard"), dense_dimension=DIMENSION)
+def edge_settings(tmp_path: Path, image_dimension: int | None = IMAGE_DIMENSION) -> QdrantEdgeSettings:
+    return QdrantEdgeSettings(
+        path=str(tmp_path / "shard"), dense_dimension=DIMENSION, image_dimension=image_dimension
+    )
 
 
 class TestInMemoryVectorIndex(VectorIndexContract):
     @pytest.fixture
     async def adapter(self) -> AsyncIterator[InMemoryVectorIndex]:
-        yield InMemoryVectorIndex(DIMENSION)
+        yield InMemoryVectorIndex(DIMENSION, image_dimension=IMAGE_DIMENSION)
 
 
 class TestQdrantEdgeIndex(VectorIndexContract):
@@ -43,9 +56,38 @@ class TestQdrantEdgeIndex(VectorIndexContract):
 class TestQdrantIndex(VectorIndexContract):
     @pytest.fixture
     async def adapter(self, tmp_path: Path) -> AsyncIterator[QdrantIndex]:
-        settings = QdrantSettings(path=str(tmp_path / "qdrant"), dense_dimension=DIMENSION)
+        settings = QdrantSettings(
+            path=str(tmp_path / "qdrant"), dense_dimension=DIMENSION, image_dimension=IMAGE_DIMENSION
+        )
         async with open_qdrant(settings) as adapter:
             yield adapter
+
+
+@asynccontextmanager
+async def _without_pictures(kind: str, tmp_path: Path) -> AsyncIterator[Any]:
+    if kind == "memory":
+        yield InMemoryVectorIndex(DIMENSION)
+    elif kind == "edge":
+        async with open_edge(edge_settings(tmp_path, image_dimension=None)) as adapter:
+            yield adapter
+    else:
+        async with open_qdrant(
+            QdrantSettings(path=str(tmp_path / "q"), dense_dimension=DIMENSION)
+        ) as adapter:
+            yield adapter
+
+
+@pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
+@pytest.mark.parametrize("kind", ["memory", "edge", "qdrant"])
+async def test_an_index_without_an_image_dimension_refuses_pictures(kind: str, tmp_path: Path) -> None:
+    async with _without_pictures(kind, tmp_path) as adapter:
+        assert adapter.image_dimension is None
+        with pytest.raises(InvalidInput, match="image_dimension"):
+            await adapter.upsert(A, [picture([1.0, 0.0, 0.0, 0.0])])
+        with pytest.raises(InvalidInput, match="image_dimension"):
+            await adapter.search(A, SearchQuery(dense=axis(0), image=[1.0, 0.0, 0.0, 0.0]))
+        await adapter.upsert(A, [point(axis(0))])  # text still goes in
+        assert await adapter.count(A) == 1
 
 
 class TestQdrantEdgeSpecifics:
@@ -90,6 +132,13 @@ class TestQdrantEdgeSpecifics:
             async with open_edge(other):
                 pass
         assert caught.value.retryable is False
+
+    async def test_adding_pictures_to_a_shard_made_without_them_fails_clearly(self, tmp_path: Path) -> None:
+        async with open_edge(edge_settings(tmp_path, image_dimension=None)):
+            pass
+        with pytest.raises(ProviderUnavailable, match=r"image_dimension.*new path"):
+            async with open_edge(edge_settings(tmp_path)):
+                pass
 
     async def test_calls_after_close_are_provider_unavailable(self, tmp_path: Path) -> None:
         async with open_edge(edge_settings(tmp_path)) as adapter:

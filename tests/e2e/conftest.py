@@ -1,3 +1,5 @@
+from contextlib import asynccontextmanager
+
 import httpx
 import pytest
 
@@ -16,14 +18,22 @@ def embedded_settings(tmp_path):
     )
 
 
-@pytest.fixture
-async def client(embedded_settings):
-    app = create_app(embedded_settings)
+@asynccontextmanager
+async def app_client(settings):
+    """An HTTP client of the app started on `settings`, with the default tenant's key; `.app` is
+    the app (its runtime at `.app.state.runtime`)."""
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        headers = bearer(default_key(embedded_settings))
+        headers = bearer(default_key(settings))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://ragloom.test", headers=headers
         ) as http:
             http.app = app
             yield http
+
+
+@pytest.fixture
+async def client(embedded_settings):
+    async with app_client(embedded_settings) as http:
+        yield http

@@ -34,3 +34,9 @@ async def test_a_decompression_bomb_fails_naming_the_limit(client):
     failed = await wait_for_status(client, bomb.json()["id"])
     assert failed["status"] == "failed" and "max_pixels" in failed["error"], failed
     assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_without_an_image_embedder_ragloom_says_so_once_at_start(caplog, client):
+    said = [r for r in caplog.get_records("setup") if "no image embedder is configured" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelname == "WARNING"
+    assert "adapters.image_embedder: open_clip" in said[0].getMessage()
