@@ -89,6 +89,7 @@ class Document:
     chunk_count: int = 0
     attempts: int = 0  # ingestion runs started, kept across restarts
     pii_entities: Mapping[str, int] = field(default_factory=dict)  # masked before indexing, per type
+    progress: float = 0.0  # share of ingestion done while it runs, 0..1; 1 once ready
 
 
 Box = tuple[int, int, int, int]  # a line of text in a picture: left, top, right, bottom, in pixels

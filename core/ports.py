@@ -166,8 +166,12 @@ class DocumentRepository(Protocol):
         chunk_count: int | None = None,
         pii_entities: Mapping[str, int] | None = None,
     ) -> Document:
-        """Set the status (and the failure reason, chunk count or masked-entity counts); NotFound if
-        absent."""
+        """Set the status (and the failure reason, chunk count or masked-entity counts); `ready` sets
+        the progress to 1. NotFound if absent."""
+
+    async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:
+        """Record how far ingestion has come (0..1, clamped; `begin_attempt` resets it to 0);
+        NotFound if absent."""
 
     async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
         """Delete the document row; NotFound if absent."""

@@ -18,6 +18,7 @@ import multiprocessing.connection
 import os
 import resource
 import signal
+import threading
 import time
 import traceback
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -29,6 +30,7 @@ from typing import Any
 from ragloom.core.errors import ExtractionFailed, InvalidInput, RagloomError, UnsupportedMedia
 from ragloom.core.media import base_type
 from ragloom.core.models import Extraction
+from ragloom.core.progress import report_progress, reporting_to
 from ragloom.core.services.ingest import extractor_for
 
 Adapter = tuple[str, dict[str, Any]]  # a media extractor's adapter name and its settings
@@ -98,7 +100,8 @@ def _worker_main(
         resource.setrlimit(resource.RLIMIT_CPU, (int(spent + cpu_seconds) + 1, resource.RLIM_INFINITY))
         try:
             extractor = extractor_for(extractors, media_type)
-            result = loop.run_until_complete(extractor.extract(Path(source), media_type, filename))
+            with reporting_to(_ProgressSender(connection)):
+                result = loop.run_until_complete(extractor.extract(Path(source), media_type, filename))
             connection.send(("ok", result))
         except RagloomError as error:
             connection.send(("error", type(error).__name__, error.message))
@@ -119,6 +122,23 @@ def _worker_main(
             connection.send(
                 ("error", "ExtractionFailed", f"internal error in extraction: {type(error).__name__}")
             )
+
+
+class _ProgressSender:
+    """Sends the extraction's progress to the service, in steps of at least a hundredth; callable
+    from the extractor's threads."""
+
+    def __init__(self, connection: multiprocessing.connection.Connection) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self._sent = 0.0
+
+    def __call__(self, share: float) -> None:
+        with self._lock:
+            if share - self._sent >= 0.01:
+                self._sent = share
+                with contextlib.suppress(OSError):
+                    self._connection.send(("progress", share))
 
 
 async def _open(
@@ -226,11 +246,15 @@ class SandboxedExtractor:
         raise _ERRORS.get(reply[1], ExtractionFailed)(reply[2])
 
     async def _ask(self, worker: _Worker, source: Path, media_type: str, filename: str) -> Any:
+        """The worker's answer; its progress reports on the way are passed on to this context's."""
         limits = self._limits
         started = time.monotonic()
         worker.connection.send((str(source), media_type, filename, limits.timeout_seconds))
         try:
             reply = await worker.receive(limits.timeout_seconds)
+            while reply[0] == "progress":
+                report_progress(reply[1])
+                reply = await worker.receive(max(started + limits.timeout_seconds - time.monotonic(), 0))
         except TimeoutError:
             raise ExtractionFailed(
                 f"extraction took over {limits.timeout_seconds:g} s ({limits.timeout_setting})"

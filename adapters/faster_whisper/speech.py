@@ -4,6 +4,7 @@ worker thread (CTranslate2 uses its own threads inside), with voice-activity fil
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import os
 from collections.abc import AsyncIterator, Sequence
@@ -16,7 +17,8 @@ import platformdirs
 
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import Segment
-from ragloom.core.ports import Samples
+from ragloom.core.ports import SPEECH_SAMPLE_RATE, Samples
+from ragloom.core.progress import report_progress
 
 from .models import model_folder
 from .settings import FasterWhisperSettings
@@ -50,20 +52,21 @@ class FasterWhisperSpeech:
                 condition_on_previous_text=False,
                 word_timestamps=self._settings.word_timestamps,
             )
-            return [
-                Segment(
-                    s.text.strip(),
-                    start_seconds=round(float(s.start), 2),
-                    end_seconds=round(float(s.end), 2),
-                )
-                for s in found
-                if s.text.strip()
-            ]
+            seconds = len(samples) / SPEECH_SAMPLE_RATE
+            segments = []
+            for s in found:  # transcribed lazily, segment by segment
+                report_progress(float(s.end) / seconds if seconds else 1.0)
+                if s.text.strip():
+                    start, end = round(float(s.start), 2), round(float(s.end), 2)
+                    segments.append(Segment(s.text.strip(), start_seconds=start, end_seconds=end))
+            return segments
         except (RuntimeError, ValueError) as error:
             raise ProviderUnavailable(f"speech recognition failed: {error}", retryable=False) from error
 
     async def transcribe(self, samples: Samples) -> Sequence[Segment]:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, self._run, samples)
+        """The segments heard; reports progress by the seconds transcribed so far."""
+        context = contextvars.copy_context()  # the caller's progress reporter, in the model's thread
+        return await asyncio.get_running_loop().run_in_executor(self._thread, context.run, self._run, samples)
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)

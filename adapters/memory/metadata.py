@@ -239,6 +239,7 @@ class _Documents:
             error=error,
             chunk_count=current.chunk_count if chunk_count is None else chunk_count,
             pii_entities=current.pii_entities if pii_entities is None else dict(pii_entities),
+            progress=1.0 if status == DocumentStatus.READY else current.progress,
             updated_at=datetime.now(UTC),
         )
         self._u.writable().documents[document_id] = updated
@@ -261,10 +262,16 @@ class _Documents:
             current,
             status=DocumentStatus.PROCESSING,
             attempts=current.attempts + 1,
+            progress=0.0,
             updated_at=datetime.now(UTC),
         )
         self._u.writable().documents[document_id] = updated
         return updated
+
+    async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:
+        current = await self.get(tenant, document_id)
+        progress = min(max(share, 0.0), 1.0)
+        self._u.writable().documents[document_id] = dataclasses.replace(current, progress=progress)
 
     async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
         document = await self.get(tenant, document_id)

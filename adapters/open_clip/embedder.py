@@ -21,7 +21,6 @@ from ragloom.core.errors import InvalidInput, ProviderUnavailable
 from ragloom.core.models import Vector
 
 from .settings import OpenClipSettings
-from .torchvision_ops import declare_missing_operators
 
 _CHECKPOINT_SUFFIXES = (".safetensors", ".bin", ".pth", ".pt")
 
@@ -110,7 +109,6 @@ def load_model(settings: OpenClipSettings) -> tuple[Any, Any, Any]:
     else:
         raise ProviderUnavailable(f"the CLIP weights {settings.weights!r} do not exist", retryable=False)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    declare_missing_operators()
     import open_clip
 
     try:

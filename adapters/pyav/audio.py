@@ -19,6 +19,7 @@ from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
 from ragloom.core.models import Extraction
 from ragloom.core.ports import SPEECH_SAMPLE_RATE, SpeechToText
+from ragloom.core.progress import stage
 
 from .settings import AUDIO_MEDIA_TYPES, AudioSettings
 
@@ -78,7 +79,8 @@ class AudioExtractor:
         if base_type(media_type) not in AUDIO_MEDIA_TYPES:
             raise UnsupportedMedia(f"{media_type} is not an audio format")
         audio = await asyncio.to_thread(decode, source, self._settings.max_seconds)
-        segments = await self._speech.transcribe(audio)
+        with stage(0.05, 1.0):
+            segments = await self._speech.transcribe(audio)
         if not segments:
             raise ExtractionFailed(f"no speech was heard in {filename!r}")
         return Extraction(list(segments))

@@ -25,12 +25,14 @@ from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
 from ragloom.core.models import Extraction, Picture, Segment
 from ragloom.core.ports import SpeechToText, TextRecognizer
+from ragloom.core.progress import report_progress, stage
 
 from .audio import decode as decode_audio
 from .video_settings import VIDEO_MEDIA_TYPES, VideoSettings
 
 _THUMB = 64  # side of the grey thumbnail two looked-at frames are compared on
 THUMBNAIL = 320  # longer side of a keyframe's stored JPEG
+_SCANNED, _READ = 0.25, 0.4  # progress once the frames are scanned, and once keyframes are read
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def keyframes(source: Path, settings: VideoSettings) -> tuple[list[Keyframe], fl
             if not container.streams.video:
                 return [], _duration(container)
             stream = container.streams.video[0]
+            expected = _duration(container)
             for frame in container.decode(stream):
                 if frame.time is None:
                     continue
@@ -61,13 +64,15 @@ def keyframes(source: Path, settings: VideoSettings) -> tuple[list[Keyframe], fl
                 if last_look is not None and seconds - last_look < settings.sample_seconds:
                     continue
                 last_look = seconds
+                if expected:
+                    report_progress(seconds / expected)
                 thumb = np.asarray(frame.to_image().convert("L").resize((_THUMB, _THUMB)), np.float32) / 255
                 changed = last_thumb is None or _changed_share(thumb, last_thumb) >= settings.scene_change
                 due = not chosen or seconds - chosen[-1].seconds >= settings.floor_seconds
                 if (changed or due) and _room(chosen, seconds, settings.max_keyframes_per_minute):
                     chosen.append(Keyframe(seconds, frame.to_ndarray(format="rgb24")))
                 last_thumb = thumb
-            length = max(seconds, _duration(container))
+            length = max(seconds, expected)
     except ExtractionFailed:
         raise
     except av.error.InvalidDataError as error:
@@ -112,10 +117,12 @@ class VideoExtractor:
     async def _frames(self, source: Path) -> tuple[list[Segment], list[Picture]]:
         """The text shown, a segment per slide (frame: the keyframe it was first read in, from 1),
         and a picture per keyframe (a slide still showing extends its first keyframe's picture)."""
-        chosen, length = await asyncio.to_thread(keyframes, source, self._settings)
+        with stage(0.0, _SCANNED):
+            chosen, length = await asyncio.to_thread(keyframes, source, self._settings)
         segments: list[Segment] = []
         pictures: list[Picture] = []
         for i, keyframe in enumerate(chosen):
+            report_progress(_SCANNED + (_READ - _SCANNED) * i / len(chosen))
             lines = await self._recognizer.recognize(keyframe.pixels)
             text = "\n".join(line.text for line in lines)
             start = round(keyframe.seconds, 2)
@@ -148,7 +155,8 @@ class VideoExtractor:
         if base_type(media_type) not in VIDEO_MEDIA_TYPES:
             raise UnsupportedMedia(f"{media_type} is not a video format")
         frames, pictures = await self._frames(source)
-        spoken = await self._speech_segments(source)
+        with stage(_READ, 1.0):
+            spoken = await self._speech_segments(source)
         segments = sorted(frames + spoken, key=lambda s: (s.start_seconds or 0.0, s.end_seconds or 0.0))
         if not segments and not pictures:
             raise ExtractionFailed(f"nothing was said, written or shown in {filename!r}")

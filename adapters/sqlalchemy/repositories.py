@@ -94,6 +94,7 @@ def to_document(row: Mapping[str, Any]) -> Document:
         chunk_count=row["chunk_count"],
         attempts=row["attempts"],
         pii_entities=json.loads(row["pii_entities"] or "{}"),
+        progress=float(row["progress"]),
     )
 
 
@@ -322,6 +323,7 @@ class SqlDocuments(_Repository):
             .values(
                 status=DocumentStatus.PROCESSING.value,
                 attempts=documents.c.attempts + 1,
+                progress=0.0,
                 updated_at=datetime.now(UTC),
             )
             .returning(*documents.c)
@@ -349,6 +351,8 @@ class SqlDocuments(_Repository):
         }
         if chunk_count is not None:
             values["chunk_count"] = chunk_count
+        if status == DocumentStatus.READY:
+            values["progress"] = 1.0
         if pii_entities is not None:
             values["pii_entities"] = json.dumps(dict(pii_entities), sort_keys=True)
         statement = (
@@ -361,6 +365,16 @@ class SqlDocuments(_Repository):
         if row is None:
             raise NotFound(f"document {document_id} not found")
         return to_document(row)
+
+    async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:
+        self._unit.scope.tenant_data(tenant)
+        statement = (
+            documents.update()
+            .where(documents.c.tenant_id == tenant, documents.c.id == document_id)
+            .values(progress=min(max(share, 0.0), 1.0))
+        )
+        if (await self._run(statement)).rowcount == 0:
+            raise NotFound(f"document {document_id} not found")
 
     async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
         self._unit.scope.tenant_data(tenant)

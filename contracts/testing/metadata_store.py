@@ -232,6 +232,9 @@ class StoreCalls:
     async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
         return await self._write(tenant, lambda u: u.documents.begin_attempt(tenant, document_id))
 
+    async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:
+        return await self._write(tenant, lambda u: u.documents.set_progress(tenant, document_id, share))
+
 
 class MetadataStoreContract:
     """The semantics of `ragloom.core.ports.MetadataStore`, for any adapter."""
@@ -367,7 +370,9 @@ class MetadataStoreContract:
 
         failed = await store.update_status(TENANT_A, document.id, DocumentStatus.FAILED, error="corrupt")
         assert (failed.status, failed.error, failed.chunk_count) == (DocumentStatus.FAILED, "corrupt", 12)
-        unchanged = dataclasses.replace(failed, status=document.status, error=None, chunk_count=0)
+        unchanged = dataclasses.replace(
+            failed, status=document.status, error=None, chunk_count=0, progress=document.progress
+        )
         assert unchanged == dataclasses.replace(document, updated_at=failed.updated_at)
         assert await store.get_document(TENANT_A, document.id) == failed
 
@@ -701,6 +706,24 @@ class MetadataStoreContract:
         assert failed.attempts == 2  # a status change keeps the count
         with pytest.raises(NotFound):
             await store.begin_attempt(TENANT_B, document.id)
+
+    async def test_progress_runs_from_each_attempt_to_ready(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        document = await store.add_document(make_document())
+        assert document.progress == 0.0
+        await store.begin_attempt(TENANT_A, document.id)
+        await store.set_progress(TENANT_A, document.id, 0.4)
+        assert (await store.get_document(TENANT_A, document.id)).progress == pytest.approx(0.4)
+        await store.set_progress(TENANT_A, document.id, 7.0)  # clamped
+        assert (await store.get_document(TENANT_A, document.id)).progress == 1.0
+        assert (await store.begin_attempt(TENANT_A, document.id)).progress == 0.0  # a retry starts over
+        await store.set_progress(TENANT_A, document.id, 0.5)
+        failed = await store.update_status(TENANT_A, document.id, DocumentStatus.FAILED, error="x")
+        assert failed.progress == pytest.approx(0.5)  # where it stopped
+        ready = await store.update_status(TENANT_A, document.id, DocumentStatus.READY, chunk_count=1)
+        assert ready.progress == 1.0
+        with pytest.raises(NotFound):
+            await store.set_progress(TENANT_B, document.id, 0.1)
 
     async def test_a_tenant_row_can_be_held_for_the_unit(self, adapter: Any) -> None:
         store = StoreCalls(adapter)

@@ -4,11 +4,13 @@ configured) -> upsert -> status. Idempotent, so a job may run twice."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 
 from ..chunking import ChunkingPolicy, chunk_segments
 from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError, UnsupportedMedia
@@ -38,12 +40,14 @@ from ..ports import (
     TextEmbedder,
     VectorIndex,
 )
+from ..progress import report_progress, reporting_to, stage
 from .transactions import UnitsOfWork
 
 log = logging.getLogger(__name__)
 
 WORKER = Caller("worker")
 _UNFINISHED = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
+_EXTRACTED = 0.8  # the share of ingestion extraction counts for (the rest: scrub, embed, index)
 _POINT_NAMESPACE = uuid.UUID("5b1c8f5e-2f0e-4d56-9a57-7a0f3f4e2a10")
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -214,16 +218,12 @@ class IngestService:
 
     async def _index_document(self, document: Document, *, replace: bool) -> tuple[int, dict[str, int]]:
         """Extract, scrub, chunk, embed and upsert; `replace` first removes points an earlier run left.
-        Returns the point count and the masked-entity counts."""
-        extraction = await self._extract(document)
-        await self._check_still_wanted(document)
-        title, segments, entities = await self._scrubbed(document, extraction)
-        chunks = chunk_segments(segments, title, self._chunking)
-        pictures = list(extraction.pictures) if self._images is not None else []
-        if not chunks and not pictures:
-            raise ExtractionFailed(f"no text found in {document.filename!r}")
-        points = await self._text_points(document, title, chunks) if chunks else []
-        points += await self._picture_points(document, title, pictures, segments, first=len(chunks))
+        Returns the point count and the masked-entity counts. The progress reported meanwhile is
+        written to the document."""
+        progress = _ProgressWriter(self._units, document)
+        with reporting_to(progress.report):
+            async with progress.writing():
+                extraction, points, entities = await self._points(document)
         await self._check_still_wanted(document)
         if replace:
             await self._index.delete_document(document.tenant_id, document.id)
@@ -233,6 +233,23 @@ class IngestService:
                 key = frame_key(document.id, picture.frame)
                 await self._blobs.put(document.tenant_id, key, _once(picture.jpeg), "image/jpeg")
         return len(points), entities
+
+    async def _points(self, document: Document) -> tuple[Extraction, list[VectorPoint], dict[str, int]]:
+        """The extraction, the points to store and the masked-entity counts; extraction reports the
+        first 0.8 of the progress."""
+        with stage(0.0, _EXTRACTED):
+            extraction = await self._extract(document)
+        await self._check_still_wanted(document)
+        title, segments, entities = await self._scrubbed(document, extraction)
+        report_progress(_EXTRACTED + 0.05)
+        chunks = chunk_segments(segments, title, self._chunking)
+        pictures = list(extraction.pictures) if self._images is not None else []
+        if not chunks and not pictures:
+            raise ExtractionFailed(f"no text found in {document.filename!r}")
+        points = await self._text_points(document, title, chunks) if chunks else []
+        points += await self._picture_points(document, title, pictures, segments, first=len(chunks))
+        report_progress(_EXTRACTED + 0.15)
+        return extraction, points, entities
 
     async def _text_points(
         self, document: Document, title: str, chunks: Sequence[Chunk]
@@ -313,6 +330,46 @@ def _shown_text(picture: Picture, segments: Sequence[Segment]) -> str:
     if picture.frame is None:
         return "\n".join(segment.text for segment in segments)
     return "\n".join(s.text for s in segments if s.track == "frame" and s.frame == picture.frame)
+
+
+class _ProgressWriter:
+    """Keeps the latest share reported and writes it to the document about once a second while the
+    work runs (reports may come from threads: they only set a number)."""
+
+    def __init__(self, units: UnitsOfWork, document: Document, interval: float = 1.0) -> None:
+        self._units = units
+        self._document = document
+        self._interval = interval
+        self._latest = self._written = 0.0
+
+    def report(self, share: float) -> None:
+        self._latest = share
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        task = asyncio.create_task(self._write_every_interval())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _write_every_interval(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            share = self._latest
+            if share <= self._written:
+                continue
+            try:
+                async with self._units(self._document.tenant_id) as transaction:
+                    await transaction.documents.set_progress(
+                        self._document.tenant_id, self._document.id, share
+                    )
+                    await transaction.commit()
+            except NotFound:  # deleted meanwhile: the next checkpoint abandons the run
+                return
+            self._written = share
 
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:

@@ -30,6 +30,7 @@ def document_json(document: Document) -> dict[str, Any]:
         "error": document.error,
         "chunk_count": document.chunk_count,
         "pii_entities": dict(document.pii_entities),
+        "progress": round(document.progress, 3),
         "created_at": document.created_at.isoformat(),
         "updated_at": document.updated_at.isoformat(),
     }

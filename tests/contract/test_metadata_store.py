@@ -45,7 +45,7 @@ _TRIGGERS = {
     "postgresql": "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_records'::regclass "
     "AND NOT tgisinternal ORDER BY tgname",
 }
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 _TENANT_TABLES = ("api_keys", "audit_records", "chat_messages", "chats", "documents", "tenants")
 _RLS = (
     "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.policyname FROM pg_class c "

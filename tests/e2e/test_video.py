@@ -21,6 +21,14 @@ THANKS = sign(["Thank you for visiting"])
 SIZE = (960, 540)
 
 
+def long_video(tmp_path):
+    """About a minute of slides and speech: long enough to be watched while it is processed."""
+    samples, _ = recording(["The night ferry leaves at eleven."] * 6, gap_seconds=8.0)
+    seconds = len(samples) / 16_000
+    scenes = [(WELCOME, seconds / 3), (CRANE, seconds / 3), (THANKS, seconds / 3)]
+    return make_video(tmp_path / "long.mp4", scenes, samples, fps=10, size=SIZE)
+
+
 async def ask(client, question):
     response = await client.post("/v1/query", json={"question": question})
     assert response.status_code == 200, response.text
@@ -87,11 +95,7 @@ async def test_a_truncated_video_fails_with_a_reason(client, tmp_path, cut):
 
 
 async def test_a_video_deleted_while_it_is_processed_leaves_nothing_behind(client, tmp_path):
-    samples, _ = recording(["The night ferry leaves at eleven."] * 6, gap_seconds=8.0)
-    seconds = len(samples) / 16_000
-    scenes = [(WELCOME, seconds / 3), (CRANE, seconds / 3), (THANKS, seconds / 3)]
-    video = make_video(tmp_path / "long.mp4", scenes, samples, fps=10, size=SIZE)
-    created = await upload(client, "long.mp4", video.read_bytes())
+    created = await upload(client, "long.mp4", long_video(tmp_path).read_bytes())
     assert created.status_code == 201, created.text
     document_id = created.json()["id"]
     status = "queued"
@@ -107,3 +111,20 @@ async def test_a_video_deleted_while_it_is_processed_leaves_nothing_behind(clien
     blobs = await runtime.get("blob_store")
     assert await index.count(DEFAULT_TENANT, document_id) == 0
     assert [key async for key, _ in blobs.keys(DEFAULT_TENANT, f"documents/{document_id}/")] == []
+
+
+async def test_a_long_video_reports_its_progress_while_it_is_processed(client, tmp_path):
+    created = await upload(client, "long.mp4", long_video(tmp_path).read_bytes())
+    assert created.status_code == 201, created.text
+    seen = []
+    while True:
+        body = (await client.get(f"/v1/documents/{created.json()['id']}")).json()
+        if body["status"] != "processing" and seen:
+            break
+        if body["status"] == "processing":
+            seen.append(body["progress"])
+        await asyncio.sleep(0.1)
+    assert body["status"] == "ready" and body["progress"] == 1.0, body
+    assert seen == sorted(seen), seen  # it only moves forward
+    during = sorted({share for share in seen if 0 < share < 1})
+    assert len(during) >= 3, seen  # several steps between the start and the end

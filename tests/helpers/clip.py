@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ragloom.adapters.open_clip.torchvision_ops import declare_missing_operators
+import ragloom.adapters  # noqa: F401  (makes torchvision importable beside CPU torch)
 
 EMBED_DIM = 32
 CONFIG = {
@@ -20,7 +20,6 @@ PREPROCESS = {"mean": [0.48145466, 0.4578275, 0.40821073], "std": [0.26862954, 0
 def save_tiny_clip(folder: Path, seed: int = 0) -> tuple[Path, object]:
     """Write open_clip_config.json and open_clip_model.safetensors into `folder`; return the folder
     and the model as built (to compare what the adapter loads with what was saved)."""
-    declare_missing_operators()
     import open_clip
     import torch
     from safetensors.torch import save_file
