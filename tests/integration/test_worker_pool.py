@@ -133,12 +133,13 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
             doomed = [worker, *_descendants(worker)]
             os.kill(worker, signal.SIGKILL)
 
-            async with asyncio.timeout(180):
-                while (document := await _document(runtime, document_id)).status not in (
-                    DocumentStatus.READY,
-                    DocumentStatus.FAILED,
-                ):
-                    await asyncio.sleep(0.2)
+            deadline = time.monotonic() + 180
+            while (document := await _document(runtime, document_id)).status not in (
+                DocumentStatus.READY,
+                DocumentStatus.FAILED,
+            ):
+                assert time.monotonic() < deadline, f"not finished in 180 s: {document}"
+                await asyncio.sleep(0.2)
             assert document.status == DocumentStatus.READY, document.error
             assert document.attempts == 2  # the killed run, then the redelivered one
             [replacement] = _workers(pool.pid)
