@@ -20,6 +20,79 @@ def _error(description: str) -> dict[str, Any]:
 
 
 SCHEMAS: dict[str, Any] = {
+    "OpenAIError": {
+        "type": "object",
+        "description": "errors of the OpenAI-compatible routes, in OpenAI's shape",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["message", "type", "code"],
+                "properties": {
+                    "message": {"type": "string"},
+                    "type": {"type": "string"},
+                    "param": {"type": ["string", "null"]},
+                    "code": {"type": "string"},
+                },
+            }
+        },
+    },
+    "ChatCompletionRequest": {
+        "type": "object",
+        "required": ["messages"],
+        "properties": {
+            "model": {"type": "string", "default": "ragloom", "description": "a pipeline (GET /v1/models)"},
+            "messages": {
+                "type": "array",
+                "minItems": 1,
+                "description": "the last is the user's question; earlier user and assistant "
+                "messages are the dialogue; system and developer messages are ignored",
+                "items": {
+                    "type": "object",
+                    "required": ["role", "content"],
+                    "properties": {
+                        "role": {"type": "string", "enum": ["system", "developer", "user", "assistant"]},
+                        "content": {
+                            "oneOf": [
+                                {"type": "string"},
+                                {"type": "array", "items": {"type": "object"}},
+                            ]
+                        },
+                    },
+                },
+            },
+            "stream": {"type": "boolean"},
+            "stream_options": {"type": "object", "properties": {"include_usage": {"type": "boolean"}}},
+            "chat_id": {
+                "type": "string",
+                "description": "continue this stored chat (extra_body in the SDKs)",
+            },
+            "user": {"type": "string", "description": "`chat:<id>` continues that chat"},
+        },
+    },
+    "ChatCompletion": {
+        "type": "object",
+        "description": "OpenAI's chat.completion; the message also carries `citations` and "
+        "`no_answer`, and `ragloom` has both with the `chat_id`",
+        "required": ["id", "object", "created", "model", "choices", "usage"],
+        "properties": {
+            "id": {"type": "string"},
+            "object": {"type": "string", "enum": ["chat.completion"]},
+            "created": {"type": "integer"},
+            "model": {"type": "string"},
+            "choices": {"type": "array", "items": {"type": "object"}},
+            "usage": {"type": "object"},
+            "ragloom": {"type": "object"},
+        },
+    },
+    "ModelList": {
+        "type": "object",
+        "required": ["object", "data"],
+        "properties": {
+            "object": {"type": "string", "enum": ["list"]},
+            "data": {"type": "array", "items": {"type": "object"}},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -48,6 +121,12 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": {"type": "integer"},
                 "description": "values masked before indexing, per entity type",
+            },
+            "progress": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "share of ingestion done while it runs; 1 once ready",
             },
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
@@ -348,6 +427,34 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/v1/chat/completions": {
+        "post": {
+            "summary": "OpenAI-compatible chat completion over the tenant's documents, cited",
+            "description": "Streamed (`stream: true`) as OpenAI's chunks ending with `data: [DONE]`; the "
+            "last chunk's delta carries `citations` and `no_answer`.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("ChatCompletionRequest")}},
+            },
+            "responses": {
+                "200": {
+                    "description": "the completion, or its stream",
+                    "content": {
+                        "application/json": {"schema": _ref("ChatCompletion")},
+                        "text/event-stream": {"schema": {"type": "string"}},
+                    },
+                },
+                "400": _json(_ref("OpenAIError"), "malformed messages or body"),
+                "404": _json(_ref("OpenAIError"), "unknown model or chat"),
+            },
+        }
+    },
+    "/v1/models": {
+        "get": {
+            "summary": "OpenAI-compatible list of pipelines, usable as `model`",
+            "responses": {"200": _json(_ref("ModelList"), "the pipelines")},
+        }
+    },
     "/v1/chats": {
         "post": {
             "summary": "Start a chat",
@@ -598,10 +705,11 @@ PATHS: dict[str, Any] = {
 
 for _path, _operations in PATHS.items():
     if _path.startswith("/v1/"):
+        _shape = _ref("OpenAIError") if _path in ("/v1/chat/completions", "/v1/models") else _ref("Error")
         for _operation in _operations.values():
             _operation["security"] = BEARER
-            _operation["responses"]["401"] = _UNAUTHENTICATED
-            _operation["responses"]["403"] = _error("the tenant is suspended")
+            _operation["responses"]["401"] = _json(_shape, "no valid API key")
+            _operation["responses"]["403"] = _json(_shape, "the tenant is suspended")
 
 
 def openapi_document() -> dict[str, Any]:

@@ -353,12 +353,15 @@ class AnswerDelta:
 @dataclass(frozen=True, slots=True)
 class AnswerDone:
     """The whole answer. `no_answer`: the documents do not answer the question, and the answer says
-    so. `chat_id`: the chat the exchange was appended to, if any."""
+    so. `chat_id`: the chat the exchange was appended to, if any. `usage` and `finish_reason` are
+    the chat model's (no usage when no model was asked, or the model does not count)."""
 
     answer: str
     citations: Sequence[Citation] = field(default_factory=tuple)
     no_answer: bool = False
     chat_id: ChatId | None = None
+    usage: Usage | None = None
+    finish_reason: str = "stop"
 
 
 @dataclass(frozen=True, slots=True)

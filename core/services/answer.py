@@ -19,6 +19,7 @@ from ..models import (
     AnswerDone,
     AnswerEvent,
     Caller,
+    ChatDelta,
     ChatId,
     ChatMessage,
     ChatRequest,
@@ -162,8 +163,10 @@ class AnswerService:
         ]
         grounding = Grounding(question.strip(), passages, history)
         parts: list[str] = []
+        last = ChatDelta()
         try:
             async for delta in self._chat.stream(ChatRequest(render_messages(grounding), grounding)):
+                last = delta
                 if delta.text:
                     parts.append(delta.text)
                     yield AnswerDelta(delta.text)
@@ -179,7 +182,8 @@ class AnswerService:
         answer = without_dangling_markers("".join(parts), len(hits))
         citations = await self._with_media_types(tenant, citations_for(answer, hits))
         await self._record(tenant, caller, question, answer, citations, chat_id, started, False)
-        yield AnswerDone(answer, citations, no_answer=False, chat_id=chat_id)
+        finish = last.finish_reason or "stop"
+        yield AnswerDone(answer, citations, chat_id=chat_id, usage=last.usage, finish_reason=finish)
 
     async def _documents(self, tenant: TenantId, ids: set[DocumentId]) -> dict[DocumentId, Document]:
         """The documents of these ids (one deleted meanwhile is left out)."""

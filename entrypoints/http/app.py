@@ -17,7 +17,7 @@ from ragloom.core.services.tenants import Onboarded
 
 from ..bootstrap import open_runtime
 from ..settings import Settings
-from . import admin, audit, auth, chats, documents, health, query
+from . import admin, audit, auth, chats, documents, health, openai_compat, query
 from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
@@ -31,6 +31,8 @@ ROUTES = [
     Route("/v1/documents/{document_id}/frames/{frame}", documents.frame, methods=["GET"]),
     Route("/files/{tenant}/{key:path}", documents.signed_file, methods=["GET"]),
     Route("/v1/query", query.query, methods=["POST"]),
+    Route("/v1/chat/completions", openai_compat.chat_completions, methods=["POST"]),
+    Route("/v1/models", openai_compat.list_models, methods=["GET"]),
     Route("/v1/chats", chats.create_chat, methods=["POST"]),
     Route("/v1/chats", chats.list_chats, methods=["GET"]),
     Route("/v1/chats/{chat_id}", chats.delete_chat, methods=["DELETE"]),

@@ -1,4 +1,6 @@
-"""The one place where errors become HTTP status codes and JSON bodies {"error": {"code", "message"}}."""
+"""The one place where errors become HTTP status codes and JSON bodies: {"error": {"code",
+"message"}}, or OpenAI's {"error": {"message", "type", "param", "code"}} on the OpenAI-compatible
+routes, whose clients parse that shape."""
 
 from __future__ import annotations
 
@@ -44,8 +46,26 @@ def under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
+OPENAI_ROUTES = ("/v1/chat/completions", "/v1/models")
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
+
+
+def openai_error_body(code: str, message: str, status: int) -> dict[str, dict[str, str | None]]:
+    kinds = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}
+    kind = kinds.get(status, "invalid_request_error" if status < 500 else "api_error")
+    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+
+
+def error_response(
+    request: Request, code: str, message: str, status: int, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The error as the route's clients expect it."""
+    if any(under(request.url.path, route) for route in OPENAI_ROUTES):
+        return JSONResponse(openai_error_body(code, message, status), status_code=status, headers=headers)
+    return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
 def status_of(error: errors.RagloomError) -> int:
@@ -64,18 +84,18 @@ async def ragloom_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, errors.Unauthenticated):
         challenge = BASIC_CHALLENGE if under(request.url.path, "/admin") else BEARER_CHALLENGE
         headers = {"WWW-Authenticate": challenge}
-    return JSONResponse(error_body(exc.code, exc.message), status_code=status, headers=headers)
+    return error_response(request, exc.code, exc.message, status, headers)
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+    return error_response(request, code, str(exc.detail), exc.status_code, exc.headers)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
+    return error_response(request, "internal_error", "internal server error", 500)
 
 
 EXCEPTION_HANDLERS = {
