@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -60,7 +61,7 @@ def openai_error_body(code: str, message: str, status: int) -> dict[str, dict[st
 
 
 def error_response(
-    request: Request, code: str, message: str, status: int, headers: dict[str, str] | None = None
+    request: Request, code: str, message: str, status: int, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     """The error as the route's clients expect it."""
     if any(under(request.url.path, route) for route in OPENAI_ROUTES):

@@ -150,7 +150,7 @@ def _text(content: object, index: int) -> str:
     if isinstance(content, list) and all(isinstance(p, dict) for p in content):
         texts = [p.get("text") for p in content if p.get("type") == "text"]
         if texts and all(isinstance(t, str) for t in texts):
-            return "\n".join(texts)  # type: ignore[arg-type]
+            return "\n".join(texts)
     raise InvalidInput(f"messages[{index}].content must be a string or a list of text parts")
 
 
