@@ -177,6 +177,10 @@ SCHEMAS: dict[str, Any] = {
                 "description": "the documents do not answer the question (and the answer says so)",
             },
             "chat_id": {"type": ["string", "null"]},
+            "cached": {
+                "type": "boolean",
+                "description": "answered from the tenant's semantic cache (same meaning, corpus, pipeline)",
+            },
         },
     },
     "Chat": {

@@ -362,6 +362,7 @@ class AnswerDone:
     chat_id: ChatId | None = None
     usage: Usage | None = None
     finish_reason: str = "stop"
+    cached: bool = False  # from the semantic cache: no retrieval, no generation
 
 
 @dataclass(frozen=True, slots=True)

@@ -419,19 +419,24 @@ class QueryRewriter(Protocol):
 
 
 class SemanticCache(Protocol):
-    """Tenant-scoped answers keyed by query meaning and the corpus they were built on."""
+    """Tenant-scoped answers keyed by the meaning of the standalone question, the pipeline that
+    answered (`pipeline`: the chat model and retrieval settings) and the tenant's corpus version,
+    so a changed corpus or pipeline never gets an old answer. Entries expire after the adapter's
+    time to live. A cache that cannot be reached misses and forgets nothing it should not keep."""
 
-    async def get(self, tenant: TenantId, query: Vector, *, corpus_version: int) -> CachedAnswer | None:
-        """An answer cached for this tenant and corpus version whose query vector's cosine
-        similarity to `query` is at least the adapter's threshold; the closest one, or None."""
+    async def get(
+        self, tenant: TenantId, query: Vector, *, corpus_version: int, pipeline: str
+    ) -> CachedAnswer | None:
+        """The closest answer cached for this tenant, pipeline and corpus version whose query
+        vector's cosine similarity to `query` reaches the adapter's threshold; or None."""
 
     async def put(
-        self, tenant: TenantId, query: Vector, answer: CachedAnswer, *, corpus_version: int
+        self, tenant: TenantId, query: Vector, answer: CachedAnswer, *, corpus_version: int, pipeline: str
     ) -> None:
-        """Remember an answer for the tenant and corpus version."""
+        """Remember an answer for the tenant, pipeline and corpus version."""
 
-    async def invalidate(self, tenant: TenantId) -> None:
-        """Forget every answer of the tenant (its corpus changed, or it was deleted)."""
+    async def invalidate(self, tenant: TenantId) -> int:
+        """Forget every answer of the tenant (it was deleted); how many were forgotten."""
 
 
 IngestRunner = Callable[[IngestJob], Awaitable[object]]

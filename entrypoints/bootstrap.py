@@ -316,6 +316,7 @@ def build_container(
         scrubber=c.pii_scrubber,
         rewriter=c.query_rewriter,
         chats=c.chats,
+        cache=c.semantic_cache,
         policy=providers.Object(
             AnswerPolicy(
                 min_similarity=settings.answers.min_similarity,

@@ -12,6 +12,7 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.bm25",
     "ragloom.plugins.cross_encoder",
     "ragloom.plugins.redis_streams",
+    "ragloom.plugins.redis_cache",
     "ragloom.plugins.local_queue",
     "ragloom.plugins.pii",
     "ragloom.plugins.audio",

@@ -43,6 +43,8 @@ class CacheSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     threshold: float = Field(0.95, gt=0, le=1, description="cosine similarity a cached query must reach")
+    ttl_seconds: float = Field(86_400, gt=0, description="how long an answer is kept")
+    max_entries: int = Field(1_000, ge=1, description="answers kept per tenant (the oldest go first)")
 
 
 def _yielding(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -92,9 +94,13 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.SEMANTIC_CACHE,
             "memory",
-            _yielding(lambda s: InMemorySemanticCache(s.threshold)),
+            _yielding(
+                lambda s: InMemorySemanticCache(
+                    s.threshold, ttl_seconds=s.ttl_seconds, max_entries=s.max_entries
+                )
+            ),
             CacheSettings,
-            NOTE,
+            "in this process, lost at exit (the embedded profile)",
         ),
         AdapterSpec(
             Port.PII_SCRUBBER,

@@ -1,15 +1,17 @@
 """Contract tests every SemanticCache passes. Subclasses provide an async fixture `adapter` whose
-similarity threshold admits a cosine of 0.99 and refuses one of 0.5."""
+similarity threshold admits a cosine of 0.99 and refuses one of 0.5, and a fixture `expire` that
+makes the adapter's entries outlive their time to live (moves its clock, or waits)."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from ragloom.core.models import CachedAnswer, TenantId
+from ragloom.core.models import CachedAnswer, Citation, DocumentId, TenantId
 
 A = TenantId("tenant-a")
 B = TenantId("tenant-b")
+PIPELINE = "extractive/hybrid/top5"
 
 
 def _at(angle: float) -> list[float]:
@@ -17,36 +19,67 @@ def _at(angle: float) -> list[float]:
     return [math.cos(angle), math.sin(angle), 0.0, 0.0]
 
 
-ANSWER = CachedAnswer("Owls hunt at night. [1]", ())
+CITATION = Citation(
+    marker=1,
+    document_id=DocumentId("doc-1"),
+    title="Owls",
+    source="owls.mp4",
+    chunk=3,
+    score=0.83,
+    text="Owls hunt at night.",
+    start_seconds=12.5,
+    end_seconds=18.0,
+    media_type="video/mp4",
+    track="frame",
+    frame=4,
+    boxes=((10, 20, 300, 60),),
+)
+ANSWER = CachedAnswer("Owls hunt at night. [1]", (CITATION,))
 OTHER = CachedAnswer("Owls are birds. [1]", ())
+
+
+async def _put(adapter: Any, tenant: TenantId, vector: list[float], answer: CachedAnswer, **key: Any) -> None:
+    await adapter.put(tenant, vector, answer, **{"corpus_version": 1, "pipeline": PIPELINE, **key})
+
+
+async def _get(adapter: Any, tenant: TenantId, vector: list[float], **key: Any) -> CachedAnswer | None:
+    return await adapter.get(tenant, vector, **{"corpus_version": 1, "pipeline": PIPELINE, **key})
 
 
 class SemanticCacheContract:
     async def test_a_close_query_of_the_same_tenant_and_corpus_hits(self, adapter: Any) -> None:
-        await adapter.put(A, _at(0.0), ANSWER, corpus_version=1)
-        assert await adapter.get(A, _at(0.0), corpus_version=1) == ANSWER
-        assert await adapter.get(A, _at(math.acos(0.99)), corpus_version=1) == ANSWER
+        await _put(adapter, A, _at(0.0), ANSWER)
+        assert await _get(adapter, A, _at(0.0)) == ANSWER  # citations and all come back
+        assert await _get(adapter, A, _at(math.acos(0.99))) == ANSWER
 
     async def test_a_distant_query_misses(self, adapter: Any) -> None:
-        await adapter.put(A, _at(0.0), ANSWER, corpus_version=1)
-        assert await adapter.get(A, _at(math.acos(0.5)), corpus_version=1) is None
+        await _put(adapter, A, _at(0.0), ANSWER)
+        assert await _get(adapter, A, _at(math.acos(0.5))) is None
 
     async def test_another_tenant_never_hits(self, adapter: Any) -> None:
-        await adapter.put(A, _at(0.0), ANSWER, corpus_version=1)
-        assert await adapter.get(B, _at(0.0), corpus_version=1) is None
+        await _put(adapter, A, _at(0.0), ANSWER)
+        assert await _get(adapter, B, _at(0.0)) is None
 
-    async def test_another_corpus_version_misses(self, adapter: Any) -> None:
-        await adapter.put(A, _at(0.0), ANSWER, corpus_version=1)
-        assert await adapter.get(A, _at(0.0), corpus_version=2) is None
+    async def test_another_corpus_version_or_pipeline_misses(self, adapter: Any) -> None:
+        await _put(adapter, A, _at(0.0), ANSWER)
+        assert await _get(adapter, A, _at(0.0), corpus_version=2) is None
+        assert await _get(adapter, A, _at(0.0), pipeline="llama/hybrid/top5") is None
 
     async def test_the_closest_answer_wins(self, adapter: Any) -> None:
-        await adapter.put(A, _at(0.1), OTHER, corpus_version=1)
-        await adapter.put(A, _at(0.0), ANSWER, corpus_version=1)
-        assert await adapter.get(A, _at(0.01), corpus_version=1) == ANSWER
+        await _put(adapter, A, _at(0.1), OTHER)
+        await _put(adapter, A, _at(0.0), ANSWER)
+        assert await _get(adapter, A, _at(0.01)) == ANSWER
 
-    async def test_invalidate_forgets_that_tenant_only(self, adapter: Any) -> None:
-        await adapter.put(A, _at(0.0), ANSWER, corpus_version=1)
-        await adapter.put(B, _at(0.0), OTHER, corpus_version=1)
-        await adapter.invalidate(A)
-        assert await adapter.get(A, _at(0.0), corpus_version=1) is None
-        assert await adapter.get(B, _at(0.0), corpus_version=1) == OTHER
+    async def test_invalidate_forgets_that_tenant_only_and_counts(self, adapter: Any) -> None:
+        await _put(adapter, A, _at(0.0), ANSWER)
+        await _put(adapter, A, _at(1.0), OTHER, corpus_version=2)
+        await _put(adapter, B, _at(0.0), OTHER)
+        assert await adapter.invalidate(A) == 2
+        assert await _get(adapter, A, _at(0.0)) is None
+        assert await _get(adapter, B, _at(0.0)) == OTHER
+        assert await adapter.invalidate(A) == 0
+
+    async def test_entries_expire(self, adapter: Any, expire: Any) -> None:
+        await _put(adapter, A, _at(0.0), ANSWER)
+        await expire()
+        assert await _get(adapter, A, _at(0.0)) is None

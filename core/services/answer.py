@@ -18,6 +18,7 @@ from ..models import (
     AnswerDelta,
     AnswerDone,
     AnswerEvent,
+    CachedAnswer,
     Caller,
     ChatDelta,
     ChatId,
@@ -33,7 +34,7 @@ from ..models import (
     SearchHit,
     TenantId,
 )
-from ..ports import ChatModel, PiiScrubber, QueryRewriter
+from ..ports import ChatModel, PiiScrubber, QueryRewriter, SemanticCache
 from ..prompting import render_messages
 from .chats import ChatService
 from .disagreement import disagreements, note
@@ -98,11 +99,15 @@ class AnswerService:
         chats: ChatService | None = None,
         policy: AnswerPolicy = AnswerPolicy(),
         clock: Callable[[], float] = time.monotonic,
+        cache: SemanticCache | None = None,
     ) -> None:
         """`digest` names a question in the audit trail: a keyed hash (the audit signer's), so a short
         question cannot be found by hashing guesses. `scrubber` masks personal data in the question
         and the dialogue as ingestion masks documents, before anything sees them. `rewriter` turns a
-        follow-up into a standalone search query using the dialogue."""
+        follow-up into a standalone search query using the dialogue. `cache` answers a question
+        whose standalone form means the same as one answered before, for the same tenant, corpus
+        version and pipeline, without retrieval or generation."""
+        self._cache = cache
         self._digest = digest
         self._scrubber = scrubber
         self._retriever = retriever
@@ -147,7 +152,16 @@ class AnswerService:
         question, history = await self._masked(tenant, question, history)
         history = tuple(history)[-self._policy.history_messages :]
         search = await self._search_query(question, history)
-        retrieved = await self._retriever.search(tenant, search)
+        key = await self._cache_key(tenant, search)
+        cached = await self._cache.get(tenant, key[0], **key[1]) if self._cache and key else None
+        if cached is not None:
+            await self._record(
+                tenant, caller, question, cached.answer, cached.citations, chat_id, started, False
+            )
+            yield AnswerDelta(cached.answer)
+            yield AnswerDone(cached.answer, cached.citations, chat_id=chat_id, cached=True)
+            return
+        retrieved = await self._retriever.search(tenant, search, query_vector=key[0] if key else None)
         if not retrieved.hits or not self._answerable(retrieved):
             await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, (), chat_id, started, True)
             yield AnswerDelta(NO_CONTEXT_ANSWER)
@@ -182,6 +196,8 @@ class AnswerService:
         answer = without_dangling_markers("".join(parts), len(hits))
         citations = await self._with_media_types(tenant, citations_for(answer, hits))
         await self._record(tenant, caller, question, answer, citations, chat_id, started, False)
+        if self._cache is not None and key is not None and last.finish_reason in (None, "stop"):
+            await self._cache.put(tenant, key[0], CachedAnswer(answer, citations), **key[1])
         finish = last.finish_reason or "stop"
         yield AnswerDone(answer, citations, chat_id=chat_id, usage=last.usage, finish_reason=finish)
 
@@ -209,6 +225,22 @@ class AnswerService:
             else c
             for c in citations
         )
+
+    async def _cache_key(
+        self, tenant: TenantId, search: str
+    ) -> tuple[Sequence[float], dict[str, Any]] | None:
+        """The standalone question's vector and the rest of the cache key: the tenant's corpus
+        version and the pipeline (chat model, retrieval, abstention). None without a cache."""
+        if self._cache is None:
+            return None
+        vector = await self._retriever.query_vector(search)
+        async with self._units(tenant, read_only=True) as transaction:
+            try:
+                version = (await transaction.tenants.get(tenant)).corpus_version
+            except NotFound:  # no such tenant (a service caller's mistake): nothing to cache
+                return None
+        pipeline = f"{self._chat.name}|{self._retriever.fingerprint}|{self._policy.min_similarity}"
+        return vector, {"corpus_version": version, "pipeline": pipeline}
 
     def _answerable(self, retrieved: Retrieved) -> bool:
         if retrieved.similarity is None or self._policy.min_similarity <= 0:

@@ -86,6 +86,23 @@ class Retriever:
     def reranks(self) -> bool:
         return self._reranker is not None
 
+    @property
+    def fingerprint(self) -> str:
+        """What decides the results besides the question and the corpus: the adapters and policy."""
+        policy, mode = self._policy, self._policy.mode if self._sparse is not None else SearchMode.DENSE
+        parts = [
+            mode.value,
+            f"{type(self._embedder).__name__}:{self._embedder.dimension}",
+            f"top{policy.top_n}",
+            f"candidates{policy.candidates}" if self._reranker is not None else "no-rerank",
+            f"images:{self._images.dimension}" if self._images is not None else "no-images",
+        ]
+        return "/".join(parts)
+
+    async def query_vector(self, question: str) -> Sequence[float]:
+        """The dense vector a search for this question uses (pass it back to `search`)."""
+        return await self._embedder.embed_query(self.validate(question))
+
     async def retrieve(
         self,
         tenant: TenantId,
@@ -117,6 +134,7 @@ class Retriever:
         rerank: bool = True,
         with_text: bool = True,
         similarity: bool = True,
+        query_vector: Sequence[float] | None = None,
     ) -> Retrieved:
         """As `retrieve`, with the similarity of the closest ready chunk: the dense search's own
         best score, or in hybrid mode one more dense-only search (a millisecond in the index)."""
@@ -127,7 +145,7 @@ class Retriever:
             raise InvalidInput(
                 f"search mode {chosen.value!r} needs a sparse encoder (adapters.sparse_encoder)"
             )
-        dense, image = await self._embedded(text, chosen)
+        dense, image = await self._embedded(text, chosen, query_vector)
         wants_sparse = self._sparse is not None and chosen != SearchMode.DENSE
         sparse = self._sparse.encode_query(text) if wants_sparse and self._sparse is not None else None
         use_reranker = rerank and self._reranker is not None
@@ -141,15 +159,21 @@ class Retriever:
             return Retrieved(await self._reranker.rerank(text, hits, n), closest)
         return Retrieved(hits[:n], closest)
 
-    async def _embedded(self, text: str, mode: SearchMode) -> tuple[Sequence[float], Sequence[float] | None]:
-        """The question's dense vector (empty in sparse mode) and, in hybrid mode with an image
-        embedder, its vector in the picture space; both computed at once."""
+    async def _embedded(
+        self, text: str, mode: SearchMode, known: Sequence[float] | None
+    ) -> tuple[Sequence[float], Sequence[float] | None]:
+        """The question's dense vector (empty in sparse mode; `known` if given) and, in hybrid mode
+        with an image embedder, its vector in the picture space; both computed at once."""
         if mode == SearchMode.SPARSE:
             return [], None
+
+        async def dense() -> Sequence[float]:
+            return known if known is not None else await self._embedder.embed_query(text)
+
         if mode != SearchMode.HYBRID or self._images is None:
-            return await self._embedder.embed_query(text), None
-        dense, image = await asyncio.gather(self._embedder.embed_query(text), self._images.embed_text(text))
-        return dense, image
+            return await dense(), None
+        vector, image = await asyncio.gather(dense(), self._images.embed_text(text))
+        return vector, image
 
     async def _closest(
         self, tenant: TenantId, dense: Sequence[float], hits: Sequence[SearchHit], mode: SearchMode

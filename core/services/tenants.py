@@ -224,7 +224,7 @@ class TenantService:
         await self._index.delete_tenant(tenant_id)
         receipt["blobs"] = await self._blobs.delete_tenant(tenant_id)
         if self._cache is not None:
-            await self._cache.invalidate(tenant_id)
+            receipt["cache_entries"] = await self._cache.invalidate(tenant_id)
         async with self._units(tenant_id) as transaction:
             receipt["documents_rows"] = await transaction.documents.purge(tenant_id)
             receipt["api_keys_rows"] = await transaction.keys.purge(tenant_id)

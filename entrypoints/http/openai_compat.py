@@ -74,7 +74,7 @@ async def chat_completions(request: Request) -> Response:
         **_envelope(completion, str(model), "chat.completion"),
         "choices": [{"index": 0, "message": message, "finish_reason": done.finish_reason}],
         "usage": _usage(ask.question, done),
-        "ragloom": {**_extension(done), "chat_id": done.chat_id},
+        "ragloom": {**_extension(done), "chat_id": done.chat_id, "cached": done.cached},
     }
     return JSONResponse(body)
 
@@ -94,7 +94,9 @@ async def _chunks(ask: Asked, completion: str, model: str, with_usage: bool) -> 
             else:
                 last = {"content": sources(event.citations), **_extension(event)}
                 yield chunk(
-                    last, event.finish_reason, ragloom={**_extension(event), "chat_id": event.chat_id}
+                    last,
+                    event.finish_reason,
+                    ragloom={**_extension(event), "chat_id": event.chat_id, "cached": event.cached},
                 )
                 if with_usage:
                     yield _data({**envelope, "choices": [], "usage": _usage(ask.question, event)})

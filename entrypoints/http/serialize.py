@@ -63,6 +63,7 @@ def done_json(done: AnswerDone) -> dict[str, Any]:
         "citations": [citation_json(c) for c in done.citations],
         "no_answer": done.no_answer,
         "chat_id": done.chat_id,
+        "cached": done.cached,
     }
 
 

@@ -30,8 +30,19 @@ class TestExtractiveChatModel(ChatModelContract):
 
 class TestInMemorySemanticCache(SemanticCacheContract):
     @pytest.fixture
-    def adapter(self):
-        return InMemorySemanticCache(threshold=0.95)
+    def clock(self):
+        return [0.0]
+
+    @pytest.fixture
+    def adapter(self, clock):
+        return InMemorySemanticCache(threshold=0.95, ttl_seconds=60, clock=lambda: clock[0])
+
+    @pytest.fixture
+    def expire(self, clock):
+        async def later():
+            clock[0] += 61
+
+        return later
 
 
 class TestEmailScrubber(PiiScrubberContract):

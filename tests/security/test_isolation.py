@@ -16,6 +16,7 @@ import pytest
 
 from ragloom.entrypoints.http.app import create_app
 from ragloom.entrypoints.settings import load_settings
+from tests.conftest import REDIS_URL
 from tests.helpers.runtime import parse_sse, wait_for_status
 from tests.helpers.tenants import ADMIN, new_signing_key, onboard
 
@@ -36,13 +37,14 @@ def _embedded(tmp_path, request):
 
 def _postgres(tmp_path, request):
     postgres_url = request.getfixturevalue("postgres_url")
+    redis_prefix = request.getfixturevalue("redis_prefix")  # the semantic cache, on the real Redis
     env = {
         **SCRUBBER,
         "RAGLOOM_PROFILE": "production",
         "RAGLOOM_HOME": str(tmp_path / "home"),
         "RAGLOOM_DATABASE_URL": postgres_url,
         "RAGLOOM_QDRANT_URL": "unused",
-        "RAGLOOM_REDIS_URL": "unused",
+        "RAGLOOM_REDIS_URL": REDIS_URL,
         "RAGLOOM_AUDIT_SIGNING_KEY": new_signing_key(),
         "RAGLOOM_ADMIN_USER": ADMIN[0],
         "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
@@ -52,6 +54,7 @@ def _postgres(tmp_path, request):
         "plugins": {
             "vector_index": {"qdrant": {"url": None, "path": str(tmp_path / "qdrant-local")}},
             "metadata_store": {"sqlalchemy": {"pool_size": 5, "max_overflow": 5}},
+            "semantic_cache": {"redis": {"key_prefix": f"{redis_prefix}:cache"}},
         },
     }
     return load_settings(environ=env, overrides=overrides)
@@ -228,3 +231,21 @@ async def test_deleting_one_tenant_leaves_the_other_whole(world):
     assert {d["id"] for d in listed} == set(a.documents)
     answer = await client.post("/v1/query", json={"question": f"vault code of {a.marker}"}, headers=a.headers)
     assert f"{a.marker}-7731" in answer.text
+
+
+async def test_the_semantic_cache_never_answers_another_tenant(world):
+    client, a, b = world
+    question = f"What is the vault code of project {a.marker}?"
+    first = parse_sse((await client.post("/v1/query", json={"question": question}, headers=a.headers)).text)
+    again = parse_sse((await client.post("/v1/query", json={"question": question}, headers=a.headers)).text)
+    assert first[-1][1]["cached"] is False and again[-1][1]["cached"] is True
+    assert again[-1][1]["answer"] == first[-1][1]["answer"] and f"{a.marker}-7731" in again[-1][1]["answer"]
+    asked_by_b = await client.post("/v1/query", json={"question": question}, headers=b.headers)
+    _assert_no_trace_of(a, asked_by_b.text)
+    assert parse_sse(asked_by_b.text)[-1][1]["cached"] is False
+    messages = [{"role": "user", "content": question}]
+    completion = await client.post("/v1/chat/completions", json={"messages": messages}, headers=b.headers)
+    _assert_no_trace_of(a, completion.text)
+    assert completion.json()["ragloom"]["cached"] is True  # B's own answer of a moment ago, not A's
+    receipt = await client.delete(f"/admin/tenants/{a.id}", auth=httpx.BasicAuth(*ADMIN))
+    assert receipt.json()["removed"]["cache_entries"] == 1

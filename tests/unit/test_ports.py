@@ -90,30 +90,30 @@ def test_adapters_of_the_same_name_on_two_ports_keep_their_own_keys(tmp_path):
     _plugin(
         "twin_plugin",
         [
-            AdapterSpec(Port.SEMANTIC_CACHE, "redis", _nothing, _Knobs),
-            AdapterSpec(Port.RERANKER, "redis", _nothing, _Other),
+            AdapterSpec(Port.SEMANTIC_CACHE, "twin", _nothing, _Knobs),
+            AdapterSpec(Port.RERANKER, "twin", _nothing, _Other),
         ],
     )
     try:
         registry = PluginRegistry([*BUILTIN_PLUGINS, "twin_plugin"], load_entry_points=False)
         plugins = {
-            "semantic_cache": {"redis": {"colour": "blue"}},
-            "reranker": {"redis": {"size": 3}},
+            "semantic_cache": {"twin": {"colour": "blue"}},
+            "reranker": {"twin": {"size": 3}},
             "job_queue": {"redis": {"url": "redis://h:6379/0"}},
         }
         settings = memory_settings(
-            tmp_path, adapters={"semantic_cache": "redis", "reranker": "redis"}, plugins=plugins
+            tmp_path, adapters={"semantic_cache": "twin", "reranker": "twin"}, plugins=plugins
         )
         selected = select_adapters(settings, registry)
         assert selected[Port.SEMANTIC_CACHE][0].settings.colour == "blue"
         assert selected[Port.RERANKER][0].settings.size == 3
         swapped = memory_settings(
             tmp_path,
-            adapters={"semantic_cache": "redis", "reranker": "redis"},
-            plugins={"semantic_cache": {"redis": {"size": 3}}, "reranker": {"redis": {"size": 3}}},
+            adapters={"semantic_cache": "twin", "reranker": "twin"},
+            plugins={"semantic_cache": {"twin": {"size": 3}}, "reranker": {"twin": {"size": 3}}},
         )
         with pytest.raises(
-            ConfigError, match=r"plugins.semantic_cache.redis.size: unknown key; valid keys: colour"
+            ConfigError, match=r"plugins.semantic_cache.twin.size: unknown key; valid keys: colour"
         ):
             select_adapters(swapped, registry)
     finally:

@@ -1,0 +1,1 @@
+"""The semantic cache of the production profile, in Redis."""

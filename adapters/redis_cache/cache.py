@@ -1,0 +1,141 @@
+"""SemanticCache in Redis: one hash per (tenant, pipeline, corpus version), an entry per answer
+holding the question's vector (float32) and the answer with its citations as JSON.
+
+A lookup reads the hash and compares vectors here (plain Redis has no vector search; a hash holds
+at most `max_entries`). A new corpus version starts a new hash, so a changed corpus never gets an
+old answer, and the old hash expires with its time to live. When Redis cannot be reached, lookups
+miss and writes are dropped: answers keep flowing, with one warning until it answers again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import numpy as np
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from ragloom.core.errors import ProviderUnavailable
+from ragloom.core.models import CachedAnswer, Citation, DocumentId, TenantId, Vector
+
+from .settings import RedisCacheSettings
+
+log = logging.getLogger(__name__)
+_GLOB = re.compile(r"([*?\[\]\\])")
+
+
+class RedisSemanticCache:
+    def __init__(self, client: aioredis.Redis, settings: RedisCacheSettings) -> None:
+        self._client = client
+        self._settings = settings
+        self._unreachable = False
+
+    async def get(
+        self, tenant: TenantId, query: Vector, *, corpus_version: int, pipeline: str
+    ) -> CachedAnswer | None:
+        entries = await self._call(self._client.hgetall(self._key(tenant, pipeline, corpus_version)))
+        if not entries:
+            return None
+        probe = _unit(query)
+        best, best_similarity = None, self._settings.threshold
+        for raw in entries.values():
+            entry = json.loads(raw)
+            vector = np.frombuffer(bytes.fromhex(entry["vector"]), dtype=np.float32)
+            if vector.shape != probe.shape:
+                continue
+            similarity = float(vector @ probe)
+            if similarity >= best_similarity:
+                best, best_similarity = entry, similarity
+        return None if best is None else _answer(best)
+
+    async def put(
+        self, tenant: TenantId, query: Vector, answer: CachedAnswer, *, corpus_version: int, pipeline: str
+    ) -> None:
+        key = self._key(tenant, pipeline, corpus_version)
+        vector = _unit(query)
+        entry = json.dumps({"vector": vector.tobytes().hex(), **_answer_json(answer)})
+        field = hashlib.sha256(vector.tobytes()).hexdigest()[:32]
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.hlen(key)
+            pipe.hsetnx(key, field, entry)
+            pipe.expire(key, self._settings.ttl_seconds)
+            done = await self._call(pipe.execute())
+        if done and done[0] >= self._settings.max_entries and done[1]:
+            await self._call(self._client.hdel(key, field))  # full: keep the answers it has
+
+    async def invalidate(self, tenant: TenantId) -> int:
+        """Forget the tenant's answers; how many. Raises if Redis cannot be reached, so a tenant's
+        deletion says so rather than report a clean purge."""
+        escaped = _GLOB.sub(r"\\\1", str(tenant))  # the tenant id, literal in the pattern
+        pattern = f"{self._settings.key_prefix}:{escaped}:*"
+        forgotten = 0
+        async for key in self._client.scan_iter(match=pattern, count=500):
+            forgotten += int(await self._client.hlen(key))
+            await self._client.delete(key)
+        return forgotten
+
+    async def _call(self, awaitable: Any) -> Any:
+        try:
+            result = await awaitable
+        except (RedisError, OSError) as error:
+            if not self._unreachable:
+                self._unreachable = True
+                log.warning("the semantic cache (Redis) is unreachable, answering without it: %s", error)
+            return None
+        if self._unreachable:
+            self._unreachable = False
+            log.warning("the semantic cache (Redis) answers again")
+        return result
+
+    def _key(self, tenant: TenantId, pipeline: str, corpus_version: int) -> str:
+        digest = hashlib.sha256(pipeline.encode()).hexdigest()[:16]
+        return f"{self._settings.key_prefix}:{tenant}:{digest}:{corpus_version}"
+
+
+def _unit(vector: Sequence[float]) -> np.ndarray:
+    array = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm else array
+
+
+def _answer_json(answer: CachedAnswer) -> dict[str, Any]:
+    return {"answer": answer.answer, "citations": [dataclasses.asdict(c) for c in answer.citations]}
+
+
+def _answer(entry: dict[str, Any]) -> CachedAnswer:
+    citations = tuple(
+        Citation(
+            **{
+                **c,
+                "document_id": DocumentId(c["document_id"]),
+                "boxes": tuple(tuple(box) for box in c.get("boxes") or ()),
+            }
+        )
+        for c in entry["citations"]
+    )
+    return CachedAnswer(entry["answer"], citations)
+
+
+@asynccontextmanager
+async def open_redis_cache(settings: RedisCacheSettings) -> AsyncIterator[RedisSemanticCache]:
+    """Connects lazily: a Redis that is down at start only makes the cache miss."""
+    timeout = settings.timeout_seconds
+    try:
+        client = aioredis.Redis.from_url(
+            settings.url.get_secret_value(), socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+    except ValueError as error:  # a malformed URL is a configuration error, not an outage
+        raise ProviderUnavailable(
+            f"plugins.semantic_cache.redis.url is not a Redis URL: {error}", retryable=False
+        ) from error
+    try:
+        yield RedisSemanticCache(client, settings)
+    finally:
+        await client.aclose()

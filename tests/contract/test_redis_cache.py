@@ -1,0 +1,138 @@
+"""The Redis semantic cache on a real Redis: the SemanticCache contract, a bound on entries, and
+what happens when Redis goes away (a Redis server started and stopped by the test): lookups miss,
+answers keep flowing, one warning, and it serves again once Redis is back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from ragloom.adapters.redis_cache.cache import open_redis_cache
+from ragloom.adapters.redis_cache.settings import RedisCacheSettings
+from ragloom.contracts.testing.semantic_cache import ANSWER, OTHER, PIPELINE, A, SemanticCacheContract, _at
+from tests.conftest import REDIS_URL
+
+pytestmark = pytest.mark.redis
+
+
+class TestRedisSemanticCache(SemanticCacheContract):
+    @pytest.fixture
+    async def adapter(self, redis_prefix):
+        settings = RedisCacheSettings(url=REDIS_URL, key_prefix=f"{redis_prefix}:cache", ttl_seconds=1)
+        async with open_redis_cache(settings) as cache:
+            yield cache
+
+    @pytest.fixture
+    def expire(self):
+        return lambda: asyncio.sleep(1.5)
+
+
+async def test_a_full_key_keeps_the_answers_it_has(redis_prefix):
+    settings = RedisCacheSettings(url=REDIS_URL, key_prefix=f"{redis_prefix}:cache", max_entries=2)
+    async with open_redis_cache(settings) as cache:
+        for angle in (0.0, 1.0, 2.0):
+            await cache.put(A, _at(angle), ANSWER, corpus_version=1, pipeline=PIPELINE)
+        assert await cache.get(A, _at(2.0), corpus_version=1, pipeline=PIPELINE) is None
+        assert await cache.get(A, _at(1.0), corpus_version=1, pipeline=PIPELINE) == ANSWER
+        assert await cache.invalidate(A) == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_redis(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.05)
+    server.kill()
+    raise AssertionError("redis-server did not start")
+
+
+async def test_redis_going_away_bypasses_the_cache_with_one_warning(caplog):
+    port = _free_port()
+    server = _start_redis(port)
+    settings = RedisCacheSettings(url=f"redis://127.0.0.1:{port}/0", timeout_seconds=0.5)
+    try:
+        async with open_redis_cache(settings) as cache:
+            await cache.put(A, _at(0.0), ANSWER, corpus_version=1, pipeline=PIPELINE)
+            assert await cache.get(A, _at(0.0), corpus_version=1, pipeline=PIPELINE) == ANSWER
+            server.terminate()
+            server.wait(10)
+            with caplog.at_level(logging.WARNING, logger="ragloom.adapters.redis_cache.cache"):
+                for _ in range(3):
+                    assert await cache.get(A, _at(0.0), corpus_version=1, pipeline=PIPELINE) is None
+                    await cache.put(A, _at(1.0), OTHER, corpus_version=1, pipeline=PIPELINE)
+            warned = [r for r in caplog.records if "unreachable" in r.getMessage()]
+            assert len(warned) == 1
+            server = _start_redis(port)
+            await cache.put(A, _at(0.0), ANSWER, corpus_version=1, pipeline=PIPELINE)
+            assert await cache.get(A, _at(0.0), corpus_version=1, pipeline=PIPELINE) == ANSWER
+            assert any("answers again" in r.getMessage() for r in caplog.records)
+    finally:
+        server.kill()
+        server.wait(10)
+
+
+async def test_answers_keep_flowing_while_the_cache_redis_is_down(tmp_path, caplog):
+    from ragloom.core.models import DEFAULT_TENANT, AnswerDone
+    from ragloom.core.streams import IncomingFile
+    from ragloom.entrypoints.bootstrap import open_runtime
+    from tests.helpers.runtime import memory_settings
+
+    port = _free_port()
+    server = _start_redis(port)
+    settings = memory_settings(
+        tmp_path,
+        adapters={"semantic_cache": "redis"},
+        plugins={"semantic_cache": {"redis": {"url": f"redis://127.0.0.1:{port}/0"}}},
+    )
+    try:
+        async with open_runtime(settings) as runtime:
+            await runtime.start_all()
+            documents = await runtime.documents()
+            await documents.upload(
+                DEFAULT_TENANT, IncomingFile.from_bytes("owls.txt", b"Owls hunt at night.")
+            )
+            await runtime.wait_idle()
+            answers = await runtime.answer()
+
+            async def done(question):
+                return [e async for e in answers.answer(DEFAULT_TENANT, question)][-1]
+
+            assert not (await done("When do owls hunt?")).cached
+            assert (await done("When do owls hunt?")).cached
+            server.terminate()
+            server.wait(10)
+            with caplog.at_level(logging.WARNING, logger="ragloom.adapters.redis_cache.cache"):
+                for _ in range(3):
+                    answer = await done("When do owls hunt?")
+                    assert isinstance(answer, AnswerDone) and not answer.cached
+                    assert "Owls hunt at night" in answer.answer
+            assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1
+    finally:
+        server.kill()
+        server.wait(10)
