@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import os
 import signal
 from typing import Any
@@ -52,8 +53,10 @@ async def check_worker_config(settings: Settings, modality: str) -> None:
 
 async def run_worker(settings: Settings, modality: str, max_jobs: int | None = None) -> int:
     """Consume one modality's queue in this process, opening only the adapters (and loading only
-    the models) that modality's jobs need; SIGTERM stops it after its running jobs are cancelled."""
+    the models) that modality's jobs need; SIGTERM stops it after its running jobs are cancelled,
+    SIGUSR1 prints every thread's stack to stderr."""
     chosen = parse_modality(modality)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where is it stuck?
     async with open_runtime(settings, modality=chosen) as runtime:
         err.print(f"ragloom worker (pid {os.getpid()}) consuming {chosen.value} jobs")
         consuming = asyncio.create_task(consume(runtime, chosen, max_jobs))

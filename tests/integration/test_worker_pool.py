@@ -127,7 +127,7 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
             deadline = time.monotonic() + 120
             while (document := await _document(runtime, document_id)).status != DocumentStatus.PROCESSING:
                 assert pool.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, f"not started in 120 s: {document}\n{log.read_text()}"
+                assert time.monotonic() < deadline, f"not started in 120 s: {document}\n{_stacks(pool, log)}"
                 await asyncio.sleep(0.1)
             await asyncio.sleep(1.0)  # well into the transcription of a minute of speech
             assert (await _document(runtime, document_id)).status == DocumentStatus.PROCESSING
@@ -140,7 +140,7 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
                 DocumentStatus.READY,
                 DocumentStatus.FAILED,
             ):
-                assert time.monotonic() < deadline, f"not finished in 180 s: {document}\n{log.read_text()}"
+                assert time.monotonic() < deadline, f"not finished in 180 s: {document}\n{_stacks(pool, log)}"
                 await asyncio.sleep(0.2)
             assert document.status == DocumentStatus.READY, document.error
             assert document.attempts == 2  # the killed run, then the redelivered one
@@ -156,6 +156,14 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
         assert "exited with code -9" in errors and errors.count("started (pid") == 2
 
     await _assert_once(postgres_database, redis_prefix, index_folder, document_id, document.chunk_count)
+
+
+def _stacks(pool: subprocess.Popen, log: Path) -> str:
+    """The pool's output, after its workers printed their threads' stacks (SIGUSR1)."""
+    for pid in _workers(pool.pid):
+        os.kill(pid, signal.SIGUSR1)
+    time.sleep(2)
+    return log.read_text()
 
 
 async def _assert_once(database, prefix, index_folder, document_id, chunk_count):
