@@ -57,7 +57,8 @@ def admin_matches(admin: AdminSettings, credentials: tuple[str, str] | None) -> 
 
 
 class AccessMiddleware:
-    """Tags every request with an id; authenticates /v1 and /admin before routing."""
+    """Tags every request with an id; authenticates /v1 and /mcp (tenant keys) and /admin before
+    routing."""
 
     def __init__(self, app: ASGIApp, *, local_admin: bool = False) -> None:
         self.app = app
@@ -79,7 +80,7 @@ class AccessMiddleware:
             await send(message)
 
         try:
-            if under(scope["path"], "/v1"):
+            if under(scope["path"], "/v1") or under(scope["path"], "/mcp"):
                 await self._tenant(request, state, request_id)
             elif under(scope["path"], "/admin"):
                 await self._admin(request, state, request_id)

@@ -15,12 +15,13 @@ from starlette.routing import Route
 from ragloom.contracts.spec import Port
 from ragloom.core.services.tenants import Onboarded
 
-from ..bootstrap import open_runtime
+from ..bootstrap import Runtime, open_runtime
 from ..settings import Settings
 from . import admin, audit, auth, chats, documents, health, openai_compat, query
 from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
+from .mcp_server import build_mcp_server, mcp_app, serving_mcp
 
 ROUTES = [
     Route("/v1/documents", documents.upload_document, methods=["POST"]),
@@ -71,6 +72,10 @@ def create_app(
     to show its key once on the terminal (never in a log).
     """
 
+    opened: list[Runtime] = []  # the runtime, once the lifespan opened it
+    mcp = build_mcp_server(lambda: opened[0])
+    mcp_routes = [Route("/mcp", endpoint=mcp_app(mcp), methods=["GET", "POST", "DELETE"])]
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.upload_slots = asyncio.Semaphore(settings.http.max_concurrent_uploads)
@@ -83,12 +88,14 @@ def create_app(
             if onboarded is not None and on_new_key is not None:
                 on_new_key(onboarded)
             app.state.runtime = runtime
-            if on_ready is not None:
-                on_ready()
-            yield
+            opened.append(runtime)
+            async with serving_mcp(mcp):
+                if on_ready is not None:
+                    on_ready()
+                yield
 
     return Starlette(
-        routes=ROUTES,
+        routes=[*ROUTES, *mcp_routes],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
         middleware=[Middleware(AccessMiddleware, local_admin=local_admin)],

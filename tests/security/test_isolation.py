@@ -17,6 +17,7 @@ import pytest
 from ragloom.entrypoints.http.app import create_app
 from ragloom.entrypoints.settings import load_settings
 from tests.conftest import REDIS_URL
+from tests.helpers.mcp import mcp_session
 from tests.helpers.runtime import parse_sse, wait_for_status
 from tests.helpers.tenants import ADMIN, new_signing_key, onboard
 
@@ -249,3 +250,21 @@ async def test_the_semantic_cache_never_answers_another_tenant(world):
     assert completion.json()["ragloom"]["cached"] is True  # B's own answer of a moment ago, not A's
     receipt = await client.delete(f"/admin/tenants/{a.id}", auth=httpx.BasicAuth(*ADMIN))
     assert receipt.json()["removed"]["cache_entries"] == 1
+
+
+async def test_mcp_tools_never_reach_the_other_tenant(world):
+    client, a, b = world
+    async with mcp_session(client._transport.app, b.headers) as session:
+        results = [
+            await session.call_tool("list_documents", {}),
+            await session.call_tool("search", {"query": f"vault code of project {a.marker}", "top_n": 50}),
+            await session.call_tool("ask", {"question": f"What is the vault code of project {a.marker}?"}),
+        ]
+        missing = str(uuid.uuid4())
+        reference = await session.call_tool("get_document", {"document_id": missing})
+        for document_id in a.documents:  # answered exactly as an id that never existed
+            result = await session.call_tool("get_document", {"document_id": document_id})
+            assert result.is_error and reference.is_error
+            assert result.content[0].text.replace(document_id, missing) == reference.content[0].text
+    for result in results:
+        _assert_no_trace_of(a, json.dumps(result.model_dump(mode="json")))
