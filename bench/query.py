@@ -1,0 +1,185 @@
+"""Answer latency through HTTP: semantic cache misses and hits, and `/v1/query` against the
+OpenAI-compatible `/v1/chat/completions`.
+
+    .venv/bin/python bench/query.py --docs 500 --queries 100
+
+A real `ragloom serve` on the embedded profile (MiniLM, qdrant-edge, SQLite, the extractive chat
+model, the in-process cache) in a fresh home ingests the first N SciFact abstracts, then is asked
+SciFact test questions over HTTP, one at a time and 16 at once:
+
+- miss: each question the first time; hit: the same questions again (answered from the cache);
+- the two routes compared on misses only (the server restarted on the same home with answers kept
+  a microsecond), so both pay for the lookup, retrieval and generation.
+
+Time to first token is until the first piece of the answer arrives (`delta` event, or the first
+chunk with content); total is until the stream ends. Prints p50 and p95 of each, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.helpers.server import running_server
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact"
+
+
+def _corpus(count: int) -> list[tuple[str, bytes]]:
+    with (DATA / "corpus.jsonl").open() as lines:
+        rows = [json.loads(next(lines)) for _ in range(count)]
+    return [(f"{row['_id']}.txt", f"{row['title']}\n\n{row['text']}".encode()) for row in rows]
+
+
+def _questions(count: int) -> list[str]:
+    tested = {line.split("\t")[0] for line in (DATA / "qrels" / "test.tsv").read_text().splitlines()[1:]}
+    with (DATA / "queries.jsonl").open() as lines:
+        rows = [json.loads(line) for line in lines]
+    return [row["text"] for row in rows if row["_id"] in tested][:count]
+
+
+async def _ingest(url: str, key: str, documents: list[tuple[str, bytes]]) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
+        ids = []
+        for name, body in documents:
+            response = await http.post("/v1/documents", files={"file": (name, body, "text/plain")})
+            response.raise_for_status()
+            ids.append(response.json()["id"])
+        while True:
+            listed = (await http.get("/v1/documents", params={"limit": 1000})).json()["documents"]
+            if all(d["status"] in ("ready", "failed") for d in listed) and len(listed) >= len(ids):
+                return
+            await asyncio.sleep(1)
+
+
+def _is_first_piece(route: str, line: str) -> bool:
+    """Whether a line of the stream carries a piece of the answer's text."""
+    if route == "query":
+        return line.startswith("event: delta")
+    if not line.startswith("data: {"):
+        return False
+    choices = json.loads(line[6:]).get("choices") or [{}]
+    return bool(choices[0].get("delta", {}).get("content"))
+
+
+async def _one(http: httpx.AsyncClient, route: str, question: str) -> tuple[float, float]:
+    """(time to first token, total) in seconds for one streamed answer."""
+    if route == "query":
+        path, body = "/v1/query", {"question": question}
+    else:
+        path, body = (
+            "/v1/chat/completions",
+            {"messages": [{"role": "user", "content": question}], "stream": True},
+        )
+    began = time.perf_counter()
+    first = None
+    async with http.stream("POST", path, json=body) as response:
+        response.raise_for_status()
+        async for line in response.aiter_lines():
+            if first is None and _is_first_piece(route, line):
+                first = time.perf_counter() - began
+    total = time.perf_counter() - began
+    return first if first is not None else total, total
+
+
+async def _run(url: str, key: str, route: str, questions: list[str], concurrency: int) -> dict[str, float]:
+    headers = {"Authorization": f"Bearer {key}"}
+    limits = httpx.Limits(max_connections=concurrency)
+    gate = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120, limits=limits) as http:
+
+        async def timed(question: str) -> tuple[float, float]:
+            async with gate:
+                return await _one(http, route, question)
+
+        began = time.perf_counter()
+        results = await asyncio.gather(*(timed(q) for q in questions))
+        wall = time.perf_counter() - began
+    firsts = sorted(r[0] * 1000 for r in results)
+    totals = sorted(r[1] * 1000 for r in results)
+    return {
+        "ttft_p50": statistics.median(firsts),
+        "ttft_p95": firsts[int(0.95 * (len(firsts) - 1))],
+        "total_p50": statistics.median(totals),
+        "total_p95": totals[int(0.95 * (len(totals) - 1))],
+        "qps": len(questions) / wall,
+    }
+
+
+def _row(label: str, figures: dict[str, float]) -> str:
+    f = figures
+    return (
+        f"| {label} | {f['ttft_p50']:.1f} | {f['ttft_p95']:.1f} | {f['total_p50']:.1f} | "
+        f"{f['total_p95']:.1f} | {f['qps']:.1f} |"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=500)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--chat-model", default="extractive", help="e.g. llama_cpp (SmolLM2 in-process)")
+    args = parser.parse_args()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"cores {os.cpu_count()}, commit {commit}, "
+        f"{args.docs} SciFact abstracts, {args.queries} test questions, chat model {args.chat_model}"
+    )
+    questions = _questions(args.queries)
+    with tempfile.TemporaryDirectory(prefix="ragloom-query-") as home:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")}
+        env |= {"RAGLOOM_HOME": home, "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex"}
+        env["RAGLOOM_ADAPTERS__CHAT_MODEL"] = args.chat_model
+        header = (
+            "| run, ms | TTFT p50 | TTFT p95 | total p50 | total p95 | answers/s |\n" + "| --- " * 6 + "|"
+        )
+        with running_server(env, timeout=300) as url:
+            key = (Path(home) / "default-api-key").read_text().strip()
+            began = time.perf_counter()
+            await _ingest(url, key, _corpus(args.docs))
+            print(f"ingested {args.docs} abstracts in {time.perf_counter() - began:.0f} s\n")
+            print(header)
+            for concurrency in (1, 16):
+                half = (
+                    questions[: len(questions) // 2] if concurrency == 1 else questions[len(questions) // 2 :]
+                )
+                print(
+                    _row(
+                        f"/v1/query, miss, concurrency {concurrency}",
+                        await _run(url, key, "query", half, concurrency),
+                    ),
+                    flush=True,
+                )
+                print(
+                    _row(
+                        f"/v1/query, hit, concurrency {concurrency}",
+                        await _run(url, key, "query", half, concurrency),
+                    ),
+                    flush=True,
+                )
+        env["RAGLOOM_PLUGINS__SEMANTIC_CACHE__MEMORY__TTL_SECONDS"] = "0.000001"  # every lookup misses
+        with running_server(env, timeout=300) as url:
+            for concurrency in (1, 16):
+                for route in ("query", "chat"):
+                    label = "/v1/query" if route == "query" else "/v1/chat/completions"
+                    figures = await _run(url, key, route, questions, concurrency)
+                    print(_row(f"{label}, miss, concurrency {concurrency}", figures), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
