@@ -5,7 +5,7 @@ wheel on PyPI is built against CUDA torch, so beside the CPU build its compiled 
 load. torchvision tolerates that, except for two fake-tensor registrations of `torchvision::nms` and
 `qnms` that fail at import when those operators do not exist; and transformers (under
 sentence-transformers) imports torchvision whenever it is installed. A finder on `sys.meta_path`
-declares the two schemas just before torchvision is first imported. ragloom uses only torchvision's
+declares the two schemas when torchvision is first executed. ragloom uses only torchvision's
 image transforms (CLIP's preprocessing), never those operators; calling them would still fail, with
 torch's own error.
 """
@@ -13,7 +13,7 @@ torch's own error.
 from __future__ import annotations
 
 import importlib.abc
-import importlib.util
+import importlib.machinery
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,14 +21,11 @@ from typing import Any
 _DECLARED: list[Any] = []  # a torch Library unregisters its definitions when it is collected
 
 
-def _declare_torchvision_operators() -> None:
+def _declare_torchvision_operators(folder: Path) -> None:
     """Declare `torchvision::nms` and `qnms`, unless torchvision's compiled operators load."""
-    spec = importlib.util.find_spec("torchvision")
-    if spec is None or spec.origin is None:
-        return
     import torch
 
-    for extension in sorted(Path(spec.origin).parent.glob("_C*.so")):
+    for extension in sorted(folder.glob("_C*.so")):
         try:
             torch.ops.load_library(str(extension))
             return
@@ -40,19 +37,38 @@ def _declare_torchvision_operators() -> None:
     _DECLARED.append(library)
 
 
+class _DeclaringLoader(importlib.abc.Loader):
+    """torchvision's own loader, declaring the operators first when the module is executed (not
+    when a library merely asks whether torchvision exists): torchvision imports torch first thing
+    anyway, so this adds no import that could wait on another thread's."""
+
+    def __init__(self, loader: Any, folder: Path) -> None:
+        self._loader = loader
+        self._folder = folder
+
+    def create_module(self, spec: Any) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        if not _DECLARED:
+            _declare_torchvision_operators(self._folder)
+        self._loader.exec_module(module)
+
+    def __getattr__(self, name: str) -> Any:  # resources, source, is_package: the real loader's
+        return getattr(self._loader, name)
+
+
 class _TorchvisionOperators(importlib.abc.MetaPathFinder):
-    """Runs `_declare_torchvision_operators` once, when torchvision is about to be imported; finds
-    nothing itself (it stays in `sys.meta_path`: removing it while Python walks the list would make
-    the walk skip the next finder)."""
+    """Finds torchvision as the path finder does, with `_DeclaringLoader` around its loader."""
 
-    def __init__(self) -> None:
-        self._done = False
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name == "torchvision" and not self._done:
-            self._done = True
-            _declare_torchvision_operators()
-        return None
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "torchvision":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or spec.origin is None:
+            return spec
+        spec.loader = _DeclaringLoader(spec.loader, Path(spec.origin).parent)
+        return spec
 
 
 if "torchvision" not in sys.modules and not any(isinstance(f, _TorchvisionOperators) for f in sys.meta_path):

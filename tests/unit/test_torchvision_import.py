@@ -17,3 +17,17 @@ def test_torchvision_and_transformers_import_after_the_adapters_package():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "Normalize"
+
+
+def test_asking_whether_torchvision_exists_imports_nothing():
+    # transformers probes with find_spec from whichever thread loads it first; importing torch there
+    # deadlocked a worker whose other thread was importing torch for Presidio at the same moment.
+    code = (
+        "import importlib.util, sys\n"
+        "import ragloom.adapters\n"
+        "assert importlib.util.find_spec('torchvision') is not None\n"
+        "print(sorted(m for m in ('torch', 'torchvision') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
