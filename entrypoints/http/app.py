@@ -74,7 +74,7 @@ def create_app(
 
     opened: list[Runtime] = []  # the runtime, once the lifespan opened it
     mcp = build_mcp_server(lambda: opened[0])
-    mcp_routes = [Route("/mcp", endpoint=mcp_app(mcp), methods=["GET", "POST", "DELETE"])]
+    mcp_routes = [Route("/mcp", endpoint=mcp_app(mcp), methods=["POST"])]  # stateless: no GET stream
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

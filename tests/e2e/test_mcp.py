@@ -86,3 +86,25 @@ async def test_no_key_no_session(client):
             headers={"Accept": "application/json, text/event-stream"},
         )
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "content_type", "status"),
+    [
+        ("POST", b"", "application/json", 400),
+        ("POST", b"{not json", "application/json", 400),
+        ("POST", b"[]", "application/json", 400),
+        ("POST", b'{"jsonrpc": "2.0"}', "application/json", 400),
+        ("POST", b"{}", "text/plain", 400),
+        ("POST", b"x" * 5_000_000, "application/json", 413),
+        ("GET", b"", "application/json", 405),  # stateless: no stream is held open
+        ("DELETE", b"", "application/json", 405),
+    ],
+)
+async def test_malformed_oversized_and_wrong_requests_get_a_clear_4xx(
+    client, method, body, content_type, status
+):
+    headers = {"Accept": "application/json, text/event-stream", "Content-Type": content_type}
+    response = await client.request(method, "/mcp", content=body, headers=headers)
+    assert response.status_code == status, response.text
+    assert (await client.get("/readyz")).status_code == 200
