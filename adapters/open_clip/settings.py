@@ -21,7 +21,6 @@ class OpenClipSettings(BaseModel):
         "(unused with a folder, whose config names it).",
     )
     batch_size: int = Field(default=16, ge=1, description="Pictures per model call.")
-    threads: int = Field(default=1, ge=1, description="CPU threads torch uses for the model.")
     max_pixels: int = Field(
         default=40_000_000,
         ge=1,

@@ -130,21 +130,29 @@ class QdrantEdgeIndex:
         selection = True if plan.payload_keys is None else qe.PayloadSelector.Include(list(plan.payload_keys))
         common: dict[str, Any] = {"limit": plan.limit, "filter": condition, "with_payload": selection}
         nearest_params = qe.SearchParams(hnsw_ef=self._settings.hnsw_ef)
-        searches = {
-            DENSE: (lambda: qe.Query.Nearest(plan.dense, using=DENSE), nearest_params),
+        searches: dict[str, tuple[Any, qe.SearchParams]] = {
+            DENSE: (
+                qe.Query.Nearest(plan.dense, using=DENSE) if plan.dense is not None else None,
+                nearest_params,
+            ),
             SPARSE: (
-                lambda: qe.Query.Nearest(qe.SparseVector(*plan.sparse), using=SPARSE),
+                qe.Query.Nearest(qe.SparseVector(*plan.sparse), using=SPARSE)
+                if plan.sparse is not None
+                else None,
                 qe.SearchParams(idf=qe.IdfParams(corpus=condition)),
             ),
-            IMAGE: (lambda: qe.Query.Nearest(plan.image, using=IMAGE), nearest_params),
+            IMAGE: (
+                qe.Query.Nearest(plan.image, using=IMAGE) if plan.image is not None else None,
+                nearest_params,
+            ),
         }
         signals = plan.signals
         if len(signals) == 1:
-            make, params = searches[signals[0]]
-            return qe.QueryRequest(query=make(), params=params, **common)
+            query, params = searches[signals[0]]
+            return qe.QueryRequest(query=query, params=params, **common)
         prefetches = [
-            qe.Prefetch(limit=plan.prefetch_limit, query=make(), filter=condition, params=params)
-            for make, params in (searches[signal] for signal in signals)
+            qe.Prefetch(limit=plan.prefetch_limit, query=query, filter=condition, params=params)
+            for query, params in (searches[signal] for signal in signals)
         ]
         fusion = qe.Fusion.Rrf(k=self._settings.rrf_k) if self._settings.fusion == "rrf" else qe.Fusion.Dbsf()
         return qe.QueryRequest(query=fusion, prefetches=prefetches, **common)

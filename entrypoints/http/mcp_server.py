@@ -25,10 +25,9 @@ from ragloom.core.errors import InvalidInput, RagloomError
 from ragloom.core.models import AnswerDelta, DocumentId, SearchHit
 
 from ..bootstrap import Runtime
-from .chats import chat_id_of
-from .query import Asked, recorded_events
+from .query import asked, recorded_events
 from .serialize import document_json, done_json
-from .tenancy import caller_of, tenant_of
+from .tenancy import tenant_of
 
 INSTRUCTIONS = (
     "ragloom answers from this tenant's own documents. Use `ask` for a cited answer (it says "
@@ -101,14 +100,8 @@ def build_mcp_server(runtime: Callable[[], Runtime]) -> MCPServer:
         """A cited answer from this tenant's documents; `no_answer` is true when they do not hold
         one. With `chat_id` (from POST /v1/chats), the chat's last messages are the dialogue and the
         exchange is added to it."""
-        request = _request(ctx)
-        service = await runtime().answer()
-        tenant = tenant_of(request)
-        chat = chat_id_of(chat_id) if chat_id is not None else None
-        if chat is not None:
-            await (await runtime().chats()).get(tenant, chat)
-        asked = Asked(service, tenant, caller_of(request), service.validate(question), (), chat)
-        async for event in recorded_events(asked):
+        ask = await asked(_request(ctx), question, (), chat_id, runtime=runtime())
+        async for event in recorded_events(ask):
             if not isinstance(event, AnswerDelta):
                 return done_json(event)
         raise RagloomError("the answer ended without its last event")

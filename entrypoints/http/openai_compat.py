@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from ragloom.core.errors import InvalidInput, NotFound, RagloomError
 from ragloom.core.models import AnswerDelta, AnswerDone, Citation, Message, Usage
 
+from ..console import citation_place
 from .bodies import json_object
 from .errors import openai_error_body, status_of
 from .query import Asked, asked, event_stream, recorded_events
@@ -109,26 +110,12 @@ async def _chunks(ask: Asked, completion: str, model: str, with_usage: bool) -> 
 
 
 def sources(citations: Sequence[Citation]) -> str:
-    """The citations as text after the answer: one numbered line each, with where to look."""
+    """The citations as text after the answer, one numbered line each with where to look, as
+    `ragloom ask` prints them."""
     if not citations:
         return ""
-    lines = [f"[{c.marker}] {c.title or c.source}{_where(c)}" for c in citations]
+    lines = [f"[{c.marker}] {c.title or c.source} ({citation_place(citation_json(c))})" for c in citations]
     return "\n\nSources:\n" + "\n".join(lines)
-
-
-def _where(citation: Citation) -> str:
-    if citation.page is not None:
-        return f", p.{citation.page}"
-    if citation.frame is not None and citation.start_seconds is not None:
-        return f", frame {citation.frame} at {_clock(citation.start_seconds)}"
-    if citation.start_seconds is not None and citation.end_seconds is not None:
-        return f", {_clock(citation.start_seconds)}-{_clock(citation.end_seconds)}"
-    return ""
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _question_and_history(raw: object) -> tuple[str, list[Message]]:

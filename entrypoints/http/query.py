@@ -16,6 +16,7 @@ from ragloom.core.errors import InvalidInput, RagloomError
 from ragloom.core.models import AnswerDelta, AnswerEvent, Caller, ChatId, Message, TenantId
 from ragloom.core.services.answer import AnswerService
 
+from ..bootstrap import Runtime
 from .bodies import json_object
 from .chats import chat_id_of
 from .serialize import done_json
@@ -51,12 +52,20 @@ class Asked:
     chat_id: ChatId | None = None
 
 
-async def asked(request: Request, question: object, history: Sequence[Message], raw_chat_id: object) -> Asked:
+async def asked(
+    request: Request,
+    question: object,
+    history: Sequence[Message],
+    raw_chat_id: object,
+    *,
+    runtime: Runtime | None = None,
+) -> Asked:
     """Check what every answering route shares before its stream starts, so that a bad question or
-    an unknown chat is a plain 4xx."""
+    an unknown chat is a plain 4xx. `runtime`: the request's app's, unless the route is served by
+    an app of its own (MCP)."""
     if not isinstance(question, str):
         raise InvalidInput("field 'question' must be a string")
-    runtime = request.app.state.runtime
+    runtime = runtime or request.app.state.runtime
     service = await runtime.answer()
     tenant, caller = tenant_of(request), caller_of(request)
     chat_id = None

@@ -6,28 +6,33 @@ import subprocess
 import sys
 
 
-def test_torchvision_and_transformers_import_after_the_adapters_package():
-    code = (
-        "import ragloom.adapters\n"
-        "from torchvision import transforms\n"
-        "from transformers import PreTrainedModel\n"
-        "import open_clip\n"
-        "print(transforms.Normalize.__name__)\n"
+def printed_by_a_fresh_process(*lines: str) -> str:
+    """What `lines` of Python print when run in a new interpreter (which must exit cleanly)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "\n".join(lines)], capture_output=True, text=True, timeout=120
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "Normalize"
+    return done.stdout.strip()
+
+
+def test_torchvision_and_transformers_import_after_the_adapters_package():
+    printed = printed_by_a_fresh_process(
+        "import ragloom.adapters",
+        "from torchvision import transforms",
+        "from transformers import PreTrainedModel",
+        "import open_clip",
+        "print(transforms.Normalize.__name__)",
+    )
+    assert printed == "Normalize"
 
 
 def test_asking_whether_torchvision_exists_imports_nothing():
     # transformers probes with find_spec from whichever thread loads it first; importing torch there
     # deadlocked a worker whose other thread was importing torch for Presidio at the same moment.
-    code = (
-        "import importlib.util, sys\n"
-        "import ragloom.adapters\n"
-        "assert importlib.util.find_spec('torchvision') is not None\n"
-        "print(sorted(m for m in ('torch', 'torchvision') if m in sys.modules))\n"
+    printed = printed_by_a_fresh_process(
+        "import importlib.util, sys",
+        "import ragloom.adapters",
+        "assert importlib.util.find_spec('torchvision') is not None",
+        "print(sorted(m for m in ('torch', 'torchvision') if m in sys.modules))",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "[]"
+    assert printed == "[]"
