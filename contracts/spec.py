@@ -39,7 +39,7 @@ class NoSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-AdapterFactory = Callable[[Any], AbstractAsyncContextManager[Any]]
+AdapterFactory = Callable[..., AbstractAsyncContextManager[Any]]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,10 @@ class AdapterSpec:
     `modality` says which worker pool needs the adapter (media extractors); None: every pool.
     `requires` names ports whose configured adapters the factory is handed, by port value, as keyword
     arguments: `factory(settings, speech_to_text=...)` (an audio extractor needs a transcriber).
+    A vector index factory is also handed `space=`, the name of the embedding space (model and
+    dimension) it opens: each space's vectors must be kept apart (ragloom's own adapters use a
+    collection or folder named by it), since ragloom opens an earlier space beside the current one
+    while tenants are reindexed.
     """
 
     port: Port

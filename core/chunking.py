@@ -83,7 +83,7 @@ def _chunk(
     frame: int | None = None,
     boxes: Sequence[Box] = (),
 ) -> Chunk:
-    embed_text = f"{title}\n{text}" if policy.include_title and title else text
+    embed_text = embedding_text(title, text, policy)
     return Chunk(
         ordinal=ordinal,
         text=text,
@@ -95,6 +95,11 @@ def _chunk(
         frame=frame,
         boxes=tuple(boxes),
     )
+
+
+def embedding_text(title: str, text: str, policy: ChunkingPolicy) -> str:
+    """What a chunk's vectors are made from: its text, after its document's title when configured."""
+    return f"{title}\n{text}" if policy.include_title and title else text
 
 
 def _seconds(value: float | None) -> float:

@@ -107,6 +107,20 @@ class TenantResumed(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TenantReindexed(DomainEvent):
+    """The tenant's searches moved to another embedding space, every point re-embedded into it."""
+
+    action = "tenant.reindex"
+    corpus_changed = True
+    previous: str
+    space: str
+    points: int
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"from": self.previous, "to": self.space, "points": self.points}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TenantLimitsChanged(DomainEvent):
     action = "tenant.limits"
     max_documents: int | None

@@ -51,6 +51,8 @@ class Tenant:
     max_documents: int | None = None
     max_bytes: int | None = None
     corpus_version: int = 0
+    embedding_space: str | None = None  # the space its searches use (None: the configured one)
+    reindex_cursor: str | None = None  # where an unfinished `ragloom reindex` of it goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +250,28 @@ class VectorPoint:
     payload: ChunkPayload
     sparse: SparseVector | None = None
     image: Vector | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPoint:
+    """A point read back from the index: its id, payload and picture vector. Its text vectors are
+    left out: they belong to the embedding space they were made in."""
+
+    id: str
+    payload: ChunkPayload
+    image: Vector | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingSpaceRecord:
+    """An embedding space: the text embedder that made its vectors (adapter name and settings, so
+    it can be opened again to search the space) and their dimension. `name` is derived from the
+    model's name and the dimension, and names the space's collection."""
+
+    name: str
+    adapter: str
+    settings: Mapping[str, object]
+    dimension: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from .models import (
     Document,
     DocumentId,
     DocumentStatus,
+    EmbeddingSpaceRecord,
     Extraction,
     IngestJob,
     Message,
@@ -36,6 +37,7 @@ from .models import (
     SearchQuery,
     Segment,
     SparseVector,
+    StoredPoint,
     Tenant,
     TenantId,
     TenantStatus,
@@ -104,6 +106,27 @@ class TenantRepository(Protocol):
 
     async def bump_corpus_version(self, tenant_id: TenantId) -> int:
         """Increment and return the tenant's corpus version (what a cached answer was built on)."""
+
+    async def set_embedding_space(self, tenant_id: TenantId, space: str, *, cursor: str | None) -> Tenant:
+        """Record the embedding space the tenant's searches use, and where an unfinished reindex of
+        it into another space goes on (None: none is under way); NotFound if absent."""
+
+    async def adopt_space(self, space: str) -> int:
+        """Give every tenant with no embedding space recorded this one (system scope); how many."""
+
+
+class EmbeddingSpaceRepository(Protocol):
+    """The embedding spaces ever configured, so a space tenants still search can be opened with the
+    embedder that made it. System scope; holds no tenant data."""
+
+    async def register(self, space: EmbeddingSpaceRecord) -> EmbeddingSpaceRecord:
+        """Store the space unless one of its name exists; the stored record either way."""
+
+    async def get(self, name: str) -> EmbeddingSpaceRecord | None:
+        """The space of that name, if it was ever registered."""
+
+    async def in_use(self) -> Sequence[str]:
+        """The names of the spaces some tenant's searches use."""
 
 
 class ApiKeyRepository(Protocol):
@@ -240,6 +263,7 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     chats: ChatRepository
     audit: AuditRepository
+    spaces: EmbeddingSpaceRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -306,9 +330,33 @@ class VectorIndex(Protocol):
     async def count(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
         """How many points the tenant (or one of its documents) has."""
 
+    async def scroll(
+        self, tenant: TenantId, *, after: str | None = None, limit: int = 256
+    ) -> tuple[Sequence[StoredPoint], str | None]:
+        """A page of at most `limit` of the tenant's points in a stable order, starting at the cursor
+        `after` (None: the first page), and the cursor of the next page (None after the last)."""
+
+
+class PointRemover(Protocol):
+    """What deleting documents and tenants needs of the vector index (or of every embedding space)."""
+
+    async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
+        """Remove every point of the tenant's document. Idempotent."""
+
+    async def delete_tenant(self, tenant: TenantId) -> None:
+        """Remove every point of the tenant. Idempotent."""
+
+    async def count(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
+        """How many points the tenant (or one of its documents) has."""
+
 
 class TextEmbedder(Protocol):
     """Dense text embeddings; CPU-bound work runs off the event loop."""
+
+    @property
+    def name(self) -> str:
+        """The model's name: two embedders of one name and dimension make interchangeable vectors,
+        so a new name means a new embedding space (and a reindex)."""
 
     @property
     def dimension(self) -> int:

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ragloom.contracts.spec import Port
 from ragloom.core.errors import InvalidInput
+from ragloom.core.models import TenantId
+from ragloom.core.services.reindex import Reindexed
 
 from .bootstrap import open_runtime
 from .client import open_client
@@ -148,4 +151,39 @@ async def db_migrate(settings: Settings) -> int:
     async with open_runtime(settings) as runtime:
         await runtime.get(Port.METADATA_STORE.value)
     err.print("the database schema is up to date")
+    return 0
+
+
+async def reindex(settings: Settings, tenant: str | None, as_json: bool) -> int:
+    """Move tenants into the configured embedder's space, with a progress bar per tenant."""
+    moved: list[Reindexed] = []
+    async with open_runtime(settings) as runtime:
+        reindexer = await runtime.reindexer()
+        waiting = [TenantId(tenant)] if tenant else await reindexer.waiting()
+        columns = (
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err, transient=as_json) as progress:
+            for tenant_id in waiting:
+                task = progress.add_task(str(tenant_id)[:28], total=None)
+
+                def report(done: int, total: int, task: Any = task) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                moved.append(await reindexer.reindex(tenant_id, progress=report))
+    if as_json:
+        print(json.dumps({"tenants": [dataclasses.asdict(m) for m in moved]}, indent=2))
+        return 0
+    for m in moved:
+        if m.previous == m.space:
+            out.print(f"{m.tenant}: already searches {m.space}")
+        else:
+            out.print(
+                f"{m.tenant}: {m.points} points moved from {m.previous} to {m.space}; searches use it now"
+            )
+    if not moved:
+        out.print("every tenant already searches the configured embedding space")
     return 0

@@ -31,6 +31,7 @@ from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService, retrying_runner
 from ragloom.core.services.janitor import Janitor
 from ragloom.core.services.refusals import RefusalLedger
+from ragloom.core.services.reindex import Reindexer
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
 from ragloom.core.services.tenants import Onboarded, TenantService
 from ragloom.core.services.throttle import FailureThrottle
@@ -39,6 +40,7 @@ from ragloom.plugins import BUILTIN_PLUGINS
 
 from .sandbox import SandboxLimits, open_sandbox
 from .settings import Settings, validate_section
+from .spaces import open_space_index, open_spaces
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +167,9 @@ def _requirements(c: containers.DynamicContainer, spec: AdapterSpec) -> dict[str
     return {port.value: getattr(c, port.value) for port in spec.requires}
 
 
-# Ports whose adapters may require others' are built last, so those providers exist already.
-_BUILD_ORDER = sorted(Port, key=lambda port: port == Port.MEDIA_EXTRACTOR)
+# Ports whose adapters may require others' are built last, so those providers exist already; the
+# vector index opens the text embedder's space, so it comes after the embedder.
+_BUILD_ORDER = sorted(Port, key=lambda port: (port == Port.MEDIA_EXTRACTOR, port == Port.VECTOR_INDEX))
 
 
 def checked_embedder(embedder: TextEmbedder, index: VectorIndex) -> TextEmbedder:
@@ -207,8 +210,16 @@ def event_bus(signer: AuditSigner) -> EventBus:
     return bus
 
 
+def _chosen(selected: Mapping[Port, list[Selected]], port: Port) -> tuple[AdapterSpec, BaseModel] | None:
+    items = selected.get(port)
+    return (items[0].spec, items[0].settings) if items else None
+
+
 def build_container(
-    settings: Settings, selected: Mapping[Port, list[Selected]], overrides: Mapping[Port, Any] | None = None
+    settings: Settings,
+    selected: Mapping[Port, list[Selected]],
+    overrides: Mapping[Port, Any] | None = None,
+    registry: PluginRegistry | None = None,
 ) -> containers.DynamicContainer:
     """One provider per port (a Resource of the chosen adapter), then the use cases on top."""
     overrides = overrides or {}
@@ -227,6 +238,13 @@ def build_container(
                     )
                     for i in items
                 )
+            )
+        elif items and port == Port.VECTOR_INDEX:  # the configured embedder's space
+            provider = providers.Resource(
+                open_space_index,
+                _checked(port, items[0].spec.name, items[0].spec.factory),
+                items[0].settings,
+                embedder=c.text_embedder,
             )
         elif items:
             provider = providers.Resource(
@@ -250,25 +268,39 @@ def build_container(
         free_failures=settings.http.auth_free_failures,
         max_seconds=settings.http.auth_max_backoff_seconds,
     )
-    c.tenants = providers.Singleton(
-        TenantService,
-        units=c.units,
-        blobs=c.blob_store,
-        index=c.vector_index,
-        cache=c.semantic_cache,
-        queue=c.job_queue,
-        refusals=c.refusals,
-    )
     c.embedder = providers.Singleton(checked_embedder, c.text_embedder, c.vector_index)
     c.images = providers.Singleton(checked_image_embedder, c.image_embedder, c.vector_index)
     c.batched_embedder = providers.Singleton(
         CoalescingEmbedder, c.embedder, max_batch=settings.ingest.embed_batch
     )
+    c.spaces = providers.Resource(
+        open_spaces,
+        embedder=c.batched_embedder,
+        index=c.vector_index,
+        units=c.units,
+        registry=providers.Object(registry),
+        embedder_spec=providers.Object(
+            None if Port.TEXT_EMBEDDER in overrides else _chosen(selected, Port.TEXT_EMBEDDER)
+        ),
+        index_spec=providers.Object(
+            None if Port.VECTOR_INDEX in overrides else _chosen(selected, Port.VECTOR_INDEX)
+        ),
+    )
+    c.tenants = providers.Singleton(
+        TenantService,
+        units=c.units,
+        blobs=c.blob_store,
+        index=c.spaces,
+        cache=c.semantic_cache,
+        queue=c.job_queue,
+        refusals=c.refusals,
+        space=providers.Callable(lambda spaces: spaces.current.name, c.spaces),
+    )
     c.documents = providers.Singleton(
         DocumentService,
         units=c.units,
         blobs=c.blob_store,
-        index=c.vector_index,
+        index=c.spaces,
         queue=c.job_queue,
         modality_of=providers.Object(media.get),
         max_upload_bytes=settings.http.max_upload_bytes,
@@ -279,8 +311,7 @@ def build_container(
         units=c.units,
         blobs=c.blob_store,
         extractors=c.media_extractor,
-        embedder=c.batched_embedder,
-        index=c.vector_index,
+        spaces=c.spaces,
         chunking=providers.Object(ChunkingPolicy(**settings.chunking.model_dump())),
         sparse=c.sparse_encoder,
         scrubber=c.pii_scrubber,
@@ -289,8 +320,7 @@ def build_container(
     )
     c.retriever = providers.Singleton(
         Retriever,
-        embedder=c.embedder,
-        index=c.vector_index,
+        spaces=c.spaces,
         policy=providers.Object(
             RetrievalPolicy(
                 candidates=settings.retrieval.candidates,
@@ -325,6 +355,13 @@ def build_container(
         ),
     )
 
+    c.reindexer = providers.Singleton(
+        Reindexer,
+        spaces=c.spaces,
+        units=c.units,
+        chunking=providers.Object(ChunkingPolicy(**settings.chunking.model_dump())),
+        sparse=c.sparse_encoder,
+    )
     c.janitor = providers.Singleton(
         Janitor,
         units=c.units,
@@ -363,6 +400,9 @@ class Runtime:
 
     async def chats(self) -> ChatService:
         return await self.get("chats")
+
+    async def reindexer(self) -> Reindexer:
+        return await self.get("reindexer")
 
     async def retriever(self) -> Retriever:
         return await self.get("retriever")
@@ -525,8 +565,9 @@ async def open_runtime(
     overrides: Mapping[Port, Any] | None = None,
     modality: Modality | None = None,
 ) -> AsyncIterator[Runtime]:
-    selected = select_adapters(settings, registry or load_registry(), modality=modality)
-    container = build_container(settings, selected, overrides)
+    registry = registry or load_registry()
+    selected = select_adapters(settings, registry, modality=modality)
+    container = build_container(settings, selected, overrides, registry)
     runtime = Runtime(settings, container)
     try:
         yield runtime

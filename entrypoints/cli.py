@@ -348,6 +348,23 @@ def audit_export(
     raise typer.Exit(_run(admin_commands.audit_export(load_settings(config), tenant, output)))
 
 
+@app.command()
+def reindex(
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", help="one tenant (default: every tenant waiting)")
+    ] = None,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Re-embed stored chunks into the configured embedder's space, tenant by tenant.
+
+    After the embedding model changes, tenants keep searching their earlier space until this moves
+    them (no media is extracted again). Interrupted, it goes on where it stopped when run again.
+    On the embedded profile, stop `ragloom serve` first: its index opens in one process at a time.
+    """
+    raise typer.Exit(_run(admin_commands.reindex(load_settings(config), tenant, as_json)))
+
+
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

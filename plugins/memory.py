@@ -55,6 +55,14 @@ def _yielding(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return factory
 
 
+@asynccontextmanager
+async def _memory_index(
+    settings: IndexSettings, space: str | None = None
+) -> AsyncIterator[InMemoryVectorIndex]:
+    """Each opening is a new, empty index, whatever its embedding space."""
+    yield InMemoryVectorIndex(settings.dense_dimension, image_dimension=settings.image_dimension)
+
+
 @hookimpl
 def ragloom_adapters() -> list[AdapterSpec]:
     return [
@@ -72,7 +80,7 @@ def ragloom_adapters() -> list[AdapterSpec]:
         AdapterSpec(
             Port.VECTOR_INDEX,
             "memory",
-            _yielding(lambda s: InMemoryVectorIndex(s.dense_dimension, image_dimension=s.image_dimension)),
+            _memory_index,
             IndexSettings,
             NOTE,
         ),

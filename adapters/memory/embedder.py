@@ -15,6 +15,10 @@ class HashingEmbedder:
         self._dimension = dimension
 
     @property
+    def name(self) -> str:
+        return "hashing"
+
+    @property
     def dimension(self) -> int:
         return self._dimension
 

@@ -24,6 +24,7 @@ from ragloom.core.models import (
     Document,
     DocumentId,
     DocumentStatus,
+    EmbeddingSpaceRecord,
     Quotas,
     Tenant,
     TenantId,
@@ -48,6 +49,7 @@ class _State:
     audit: dict[str, tuple[AuditRecord, ...]] = field(default_factory=dict)
     chats: dict[ChatId, Chat] = field(default_factory=dict)
     messages: dict[ChatId, tuple[ChatMessage, ...]] = field(default_factory=dict)
+    spaces: dict[str, EmbeddingSpaceRecord] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -58,6 +60,7 @@ class _State:
             dict(self.audit),
             dict(self.chats),
             dict(self.messages),
+            dict(self.spaces),
         )
 
     def usage(self, tenant: TenantId) -> TenantUsage:
@@ -122,6 +125,16 @@ class _Tenants:
     async def bump_corpus_version(self, tenant_id: TenantId) -> int:
         current = await self.get(tenant_id)
         return (await self._update(tenant_id, corpus_version=current.corpus_version + 1)).corpus_version
+
+    async def set_embedding_space(self, tenant_id: TenantId, space: str, *, cursor: str | None) -> Tenant:
+        return await self._update(tenant_id, embedding_space=space, reindex_cursor=cursor)
+
+    async def adopt_space(self, space: str) -> int:
+        self._u.scope.directory("adopting an embedding space")
+        homeless = [t.id for t in self._u.view.tenants.values() if t.embedding_space is None]
+        for tenant_id in homeless:
+            await self._update(tenant_id, embedding_space=space)
+        return len(homeless)
 
     async def _update(self, tenant_id: TenantId, **changes: object) -> Tenant:
         current = await self.get(tenant_id)
@@ -392,6 +405,27 @@ class _Audit:
         return [r for r in records if r.seq > after_seq][:limit]
 
 
+class _Spaces:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
+
+    async def register(self, space: EmbeddingSpaceRecord) -> EmbeddingSpaceRecord:
+        self._u.scope.directory("registering an embedding space")
+        known = self._u.view.spaces.get(space.name)
+        if known is not None:
+            return known
+        self._u.writable().spaces[space.name] = space
+        return space
+
+    async def get(self, name: str) -> EmbeddingSpaceRecord | None:
+        self._u.scope.directory("reading embedding spaces")
+        return self._u.view.spaces.get(name)
+
+    async def in_use(self) -> Sequence[str]:
+        self._u.scope.directory("reading embedding spaces")
+        return sorted({t.embedding_space for t in self._u.view.tenants.values() if t.embedding_space})
+
+
 class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryMetadataStore, scope: Scope, read_only: bool) -> None:
         self._unit = _Unit(store, scope, read_only)
@@ -400,6 +434,7 @@ class InMemoryUnitOfWork:
         self.documents = _Documents(self._unit)
         self.chats = _Chats(self._unit)
         self.audit = _Audit(self._unit)
+        self.spaces = _Spaces(self._unit)
         self._locked = False
 
     async def __aenter__(self) -> InMemoryUnitOfWork:

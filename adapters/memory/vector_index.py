@@ -19,6 +19,7 @@ from ragloom.core.models import (
     SearchHit,
     SearchQuery,
     SparseVector,
+    StoredPoint,
     TenantId,
     Vector,
     VectorPoint,
@@ -109,6 +110,17 @@ class InMemoryVectorIndex:
         points = self._points.get(tenant, {}).values()
         return sum(1 for p in points if document_id is None or p.payload.document_id == document_id)
 
+    async def scroll(
+        self, tenant: TenantId, *, after: str | None = None, limit: int = 256
+    ) -> tuple[Sequence[StoredPoint], str | None]:
+        """The tenant's points in id order, from the id `after` on (inclusive)."""
+        if limit < 1:
+            raise InvalidInput("the page size must be at least 1")
+        points = self._points.get(tenant, {})
+        ids = sorted(pid for pid in points if after is None or pid >= after)
+        page = [StoredPoint(pid, points[pid].payload, _image_list(points[pid].image)) for pid in ids[:limit]]
+        return page, ids[limit] if len(ids) > limit else None
+
     def _dense(self, vector: Vector) -> list[float]:
         return checked_dense(vector, self.dense_dimension)
 
@@ -123,6 +135,10 @@ class InMemoryVectorIndex:
         if unit is None and image is None:
             raise InvalidInput(f"point {point.id!r} has neither a dense nor an image vector")
         return _Stored(unit, _sparse_dict(point.sparse), image, point.payload)
+
+
+def _image_list(image: tuple[float, ...] | None) -> list[float] | None:
+    return list(image) if image is not None else None
 
 
 def _unit(values: list[float]) -> tuple[float, ...]:

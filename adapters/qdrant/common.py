@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ragloom.core.errors import InvalidInput
-from ragloom.core.models import ChunkPayload, DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
+from ragloom.core.models import (
+    ChunkPayload,
+    DocumentId,
+    SearchHit,
+    SearchQuery,
+    StoredPoint,
+    TenantId,
+    VectorPoint,
+)
 from ragloom.core.vectors import checked_dense, checked_sparse
 
 DENSE = "dense"
@@ -108,3 +116,20 @@ def plan_search(
 def to_hit(stored_id: object, score: float, payload: Mapping[str, Any] | None) -> SearchHit:
     payload = payload or {}
     return SearchHit(str(payload.get("point_id", stored_id)), float(score), ChunkPayload.from_dict(payload))
+
+
+def checked_page(limit: int) -> int:
+    if limit < 1:
+        raise InvalidInput("the page size must be at least 1")
+    return limit
+
+
+def stored_point(stored_id: object, payload: Mapping[str, Any] | None, vectors: object) -> StoredPoint:
+    """A scrolled record as the core reads it: the caller's id, the payload and the picture vector."""
+    payload = payload or {}
+    image = vectors.get(IMAGE) if isinstance(vectors, Mapping) else None
+    return StoredPoint(
+        str(payload.get("point_id", stored_id)),
+        ChunkPayload.from_dict(payload),
+        list(image) if image is not None else None,
+    )

@@ -7,6 +7,7 @@ gets a turn between batches; searches (about a millisecond) run inline.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 import qdrant_edge as qe
 
 from ragloom.core.errors import ProviderUnavailable, StoreInUse
-from ragloom.core.models import DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
+from ragloom.core.models import DocumentId, SearchHit, SearchQuery, StoredPoint, TenantId, VectorPoint
 
 from .common import (
     DENSE,
@@ -24,10 +25,12 @@ from .common import (
     SPARSE,
     TENANT_KEY,
     SearchPlan,
+    checked_page,
     plan_search,
     point_vectors,
     stamped_payload,
     storage_id,
+    stored_point,
     tenant_conditions,
     to_hit,
 )
@@ -93,6 +96,21 @@ class QdrantEdgeIndex:
         """Exact count of the tenant's (or one document's) points."""
         request = qe.CountRequest(exact=True, filter=_tenant_filter(tenant, document_id))
         return self._call(self._open().count, request)
+
+    async def scroll(
+        self, tenant: TenantId, *, after: str | None = None, limit: int = 256
+    ) -> tuple[Sequence[StoredPoint], str | None]:
+        """The tenant's points in stored-id order from the cursor on, with payloads and pictures."""
+        request = qe.ScrollRequest(
+            offset=uuid.UUID(after) if after else None,
+            limit=checked_page(limit),
+            filter=_tenant_filter(tenant),
+            with_payload=True,
+            with_vector=[IMAGE] if self._settings.image_dimension else False,
+        )
+        records, following = self._call(self._open().scroll, request)
+        page = [stored_point(record.id, record.payload, record.vector) for record in records]
+        return page, str(following) if following is not None else None
 
     async def optimize(self) -> bool:
         """Merge segments and build the HNSW index; blocks the process while it runs."""
@@ -168,8 +186,14 @@ class QdrantEdgeIndex:
 
 
 @asynccontextmanager
-async def open_vector_index(settings: QdrantEdgeSettings) -> AsyncIterator[QdrantEdgeIndex]:
-    """Create or load the shard, ensure its payload indexes, yield the index; flush and close on exit."""
+async def open_vector_index(
+    settings: QdrantEdgeSettings, space: str | None = None
+) -> AsyncIterator[QdrantEdgeIndex]:
+    """Create or load the shard (of the embedding space `space`: a folder of that name inside
+    `path`), ensure its payload indexes, yield the index; flush and close on exit."""
+    if space is not None:
+        _refuse_unspaced_shard(Path(settings.path), space)
+        settings = settings.model_copy(update={"path": str(Path(settings.path) / space)})
     shard = await asyncio.to_thread(_open_shard, settings)
     index = QdrantEdgeIndex(shard, settings)
     try:
@@ -177,6 +201,21 @@ async def open_vector_index(settings: QdrantEdgeSettings) -> AsyncIterator[Qdran
         yield index
     finally:
         await index.aclose()
+
+
+def _refuse_unspaced_shard(folder: Path, space: str) -> None:
+    """A shard from before embedding spaces sits in `path` itself: say how to keep it."""
+    if _holds_shard(folder):
+        raise ProviderUnavailable(
+            f"the vector index at {folder} holds a shard made before ragloom kept one folder per "
+            f"embedding model; move its contents into {folder / space} (the folder of the configured "
+            "model) to keep it, or point `path` at a new folder",
+            retryable=False,
+        )
+
+
+def _holds_shard(folder: Path) -> bool:
+    return (folder / "edge_config.json").exists() or (folder / "segments").exists()
 
 
 def _config(settings: QdrantEdgeSettings) -> qe.EdgeConfig:
@@ -191,7 +230,7 @@ def _config(settings: QdrantEdgeSettings) -> qe.EdgeConfig:
 
 def _open_shard(settings: QdrantEdgeSettings) -> qe.EdgeShard:
     folder = Path(settings.path)
-    exists = (folder / "edge_config.json").exists() or (folder / "segments").exists()
+    exists = _holds_shard(folder)
     try:
         if exists:
             return qe.EdgeShard.load(str(folder), _config(settings))

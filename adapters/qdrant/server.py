@@ -10,7 +10,7 @@ from qdrant_client import AsyncQdrantClient, models
 from qdrant_client.http.exceptions import ApiException, UnexpectedResponse
 
 from ragloom.core.errors import ProviderUnavailable, StoreInUse
-from ragloom.core.models import DocumentId, SearchHit, SearchQuery, TenantId, VectorPoint
+from ragloom.core.models import DocumentId, SearchHit, SearchQuery, StoredPoint, TenantId, VectorPoint
 
 from .common import (
     DENSE,
@@ -19,10 +19,12 @@ from .common import (
     SPARSE,
     TENANT_KEY,
     SearchPlan,
+    checked_page,
     plan_search,
     point_vectors,
     stamped_payload,
     storage_id,
+    stored_point,
     tenant_conditions,
     to_hit,
 )
@@ -91,6 +93,23 @@ class QdrantIndex:
         result = await _call(self._client.count(self._collection, count_filter=condition, exact=True))
         return result.count
 
+    async def scroll(
+        self, tenant: TenantId, *, after: str | None = None, limit: int = 256
+    ) -> tuple[Sequence[StoredPoint], str | None]:
+        """The tenant's points in stored-id order from the cursor on, with payloads and pictures."""
+        records, following = await _call(
+            self._client.scroll(
+                self._collection,
+                scroll_filter=_tenant_filter(tenant),
+                limit=checked_page(limit),
+                offset=after,
+                with_payload=True,
+                with_vectors=[IMAGE] if self._settings.image_dimension else False,
+            )
+        )
+        page = [stored_point(record.id, record.payload, record.vector) for record in records]
+        return page, str(following) if following is not None else None
+
     async def _delete(self, condition: models.Filter) -> None:
         selector = models.FilterSelector(filter=condition)
         await _call(self._client.delete(self._collection, points_selector=selector, wait=True))
@@ -139,8 +158,11 @@ class QdrantIndex:
 
 
 @asynccontextmanager
-async def open_vector_index(settings: QdrantSettings) -> AsyncIterator[QdrantIndex]:
-    """Connect, create the collection and payload indexes if missing, yield the index; close on exit."""
+async def open_vector_index(settings: QdrantSettings, space: str | None = None) -> AsyncIterator[QdrantIndex]:
+    """Connect, create the collection (`collection`, suffixed by the embedding space `space`) and
+    its payload indexes if missing, yield the index; close on exit."""
+    if space is not None:
+        settings = settings.model_copy(update={"collection": f"{settings.collection}-{space}"})
     client = _client(settings)
     try:
         await _ensure_collection(client, settings)

@@ -14,7 +14,12 @@ class _SearchSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    dense_dimension: int = Field(default=384, ge=1, description="Length of the dense vectors.")
+    dense_dimension: int = Field(
+        default=384,
+        ge=1,
+        description="Length of the dense vectors; ragloom sets it from the text embedder, whose "
+        "vectors go to a collection (or folder) of their own named by model and dimension.",
+    )
     image_dimension: int | None = Field(
         default=None,
         ge=1,

@@ -64,6 +64,11 @@ class SentenceTransformerEmbedder:
         self._dimension = int(dimension())
 
     @property
+    def name(self) -> str:
+        """The model setting's last part: 'all-MiniLM-L6-v2', or the folder's name."""
+        return Path(self._settings.model.rstrip("/")).name or self._settings.model
+
+    @property
     def dimension(self) -> int:
         return self._dimension
 

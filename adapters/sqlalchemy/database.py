@@ -88,6 +88,7 @@ APP_GRANTS = (
     "GRANT USAGE ON SCHEMA public TO {role}",
     "GRANT SELECT, INSERT, UPDATE, DELETE ON documents, tenants, api_keys, chats, chat_messages TO {role}",
     "GRANT SELECT, INSERT ON audit_records TO {role}",
+    "GRANT SELECT, INSERT ON embedding_spaces TO {role}",
     "REVOKE UPDATE, DELETE, TRUNCATE ON audit_records FROM {role}",
     "GRANT SELECT ON alembic_version TO {role}",
 )

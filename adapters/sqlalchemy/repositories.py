@@ -22,6 +22,7 @@ from ragloom.core.models import (
     Document,
     DocumentId,
     DocumentStatus,
+    EmbeddingSpaceRecord,
     Quotas,
     Reference,
     Tenant,
@@ -32,7 +33,7 @@ from ragloom.core.models import (
 from ragloom.core.quotas import quota_breach
 
 from .database import translated
-from .tables import api_keys, audit_records, chat_messages, chats, documents, tenants
+from .tables import api_keys, audit_records, chat_messages, chats, documents, embedding_spaces, tenants
 
 if TYPE_CHECKING:
     from .unit_of_work import SqlUnitOfWork
@@ -64,6 +65,8 @@ def to_tenant(row: Mapping[str, Any]) -> Tenant:
         max_documents=row["max_documents"],
         max_bytes=row["max_bytes"],
         corpus_version=row["corpus_version"],
+        embedding_space=row["embedding_space"],
+        reindex_cursor=row["reindex_cursor"],
     )
 
 
@@ -145,6 +148,8 @@ class SqlTenants(_Repository):
             "created_at": tenant.created_at,
             "updated_at": tenant.updated_at,
             "corpus_version": tenant.corpus_version,
+            "embedding_space": tenant.embedding_space,
+            "reindex_cursor": tenant.reindex_cursor,
         }
         await self._run(insert(tenants).values(row), conflict=f"tenant {tenant.id} already exists")
         return tenant
@@ -179,6 +184,14 @@ class SqlTenants(_Repository):
         tenant = await self._update(tenant_id, corpus_version=tenants.c.corpus_version + 1)
         return tenant.corpus_version
 
+    async def set_embedding_space(self, tenant_id: TenantId, space: str, *, cursor: str | None) -> Tenant:
+        return await self._update(tenant_id, embedding_space=space, reindex_cursor=cursor)
+
+    async def adopt_space(self, space: str) -> int:
+        self._unit.scope.directory("adopting an embedding space")
+        statement = update(tenants).where(tenants.c.embedding_space.is_(None)).values(embedding_space=space)
+        return int((await self._run(statement)).rowcount or 0)
+
     async def _update(self, tenant_id: TenantId, **values: Any) -> Tenant:
         self._unit.scope.tenant_row(tenant_id)
         statement = (
@@ -191,6 +204,35 @@ class SqlTenants(_Repository):
         if row is None:
             raise NotFound(f"tenant {tenant_id} not found")
         return to_tenant(row)
+
+
+class SqlEmbeddingSpaces(_Repository):
+    async def register(self, space: EmbeddingSpaceRecord) -> EmbeddingSpaceRecord:
+        known = await self.get(space.name)
+        if known is not None:
+            return known
+        row = {
+            "name": space.name,
+            "adapter": space.adapter,
+            "settings": dict(space.settings),
+            "dimension": space.dimension,
+            "created_at": datetime.now(UTC),
+        }
+        await self._run(insert(embedding_spaces).values(row), conflict=f"space {space.name} already exists")
+        return space
+
+    async def get(self, name: str) -> EmbeddingSpaceRecord | None:
+        self._unit.scope.directory("reading embedding spaces")
+        row = await self._row(select(embedding_spaces).where(embedding_spaces.c.name == name))
+        if row is None:
+            return None
+        return EmbeddingSpaceRecord(row["name"], row["adapter"], row["settings"], row["dimension"])
+
+    async def in_use(self) -> Sequence[str]:
+        self._unit.scope.directory("reading embedding spaces")
+        column = tenants.c.embedding_space
+        query = select(column).where(column.is_not(None)).distinct().order_by(column)
+        return [row["embedding_space"] for row in await self._rows(query)]
 
 
 class SqlApiKeys(_Repository):

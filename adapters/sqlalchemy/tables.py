@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     DateTime,
@@ -82,7 +83,20 @@ tenants = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("corpus_version", BigInteger, nullable=False, server_default="0"),
+    Column("embedding_space", String(64), nullable=True),
+    Column("reindex_cursor", Text, nullable=True),
     PrimaryKeyConstraint("id", name="pk_tenants"),
+)
+
+embedding_spaces = Table(
+    "embedding_spaces",
+    metadata,
+    Column("name", String(64), nullable=False),
+    Column("adapter", String(128), nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("dimension", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("name", name="pk_embedding_spaces"),
 )
 
 api_keys = Table(

@@ -19,7 +19,14 @@ from ragloom.core.models import TenantId
 from ragloom.core.scope import Scope
 
 from .database import WRITE_OPTION, opened_engine, translated
-from .repositories import SqlApiKeys, SqlAuditRecords, SqlChats, SqlDocuments, SqlTenants
+from .repositories import (
+    SqlApiKeys,
+    SqlAuditRecords,
+    SqlChats,
+    SqlDocuments,
+    SqlEmbeddingSpaces,
+    SqlTenants,
+)
 from .settings import SqlAlchemySettings
 
 _SET_SCOPE = text(
@@ -37,6 +44,7 @@ class SqlUnitOfWork:
         self.documents = SqlDocuments(self)
         self.chats = SqlChats(self)
         self.audit = SqlAuditRecords(self)
+        self.spaces = SqlEmbeddingSpaces(self)
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 

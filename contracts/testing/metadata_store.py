@@ -29,6 +29,7 @@ from ragloom.core.models import (
     Document,
     DocumentId,
     DocumentStatus,
+    EmbeddingSpaceRecord,
     Quotas,
     Reference,
     Tenant,
@@ -667,6 +668,35 @@ class MetadataStoreContract:
                 await unit.commit()
         assert (await store.get_tenant(TENANT_A)).corpus_version == 2
         assert (await store.get_tenant(TENANT_B)).corpus_version == 0
+
+    async def test_embedding_spaces_per_tenant_and_in_the_registry(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await _add_both_tenants(store)
+        async with adapter.unit_of_work(None) as unit:
+            assert await unit.tenants.adopt_space("minilm-384") == 2
+            assert await unit.tenants.adopt_space("other-8") == 0  # only tenants with none
+            first = EmbeddingSpaceRecord("minilm-384", "sentence_transformers", {"model": "m", "n": [1]}, 384)
+            assert await unit.spaces.register(first) == first
+            again = EmbeddingSpaceRecord("minilm-384", "hashing", {}, 384)
+            assert await unit.spaces.register(again) == first  # the first record stays
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            moved = await unit.tenants.set_embedding_space(TENANT_A, "minilm-384", cursor="after-42")
+            assert (moved.embedding_space, moved.reindex_cursor) == ("minilm-384", "after-42")
+            await unit.tenants.set_embedding_space(TENANT_A, "hashing-8", cursor=None)
+            await unit.commit()
+        tenant_a, tenant_b = await store.get_tenant(TENANT_A), await store.get_tenant(TENANT_B)
+        assert (tenant_a.embedding_space, tenant_a.reindex_cursor) == ("hashing-8", None)
+        assert (tenant_b.embedding_space, tenant_b.reindex_cursor) == ("minilm-384", None)
+        async with adapter.unit_of_work(None, read_only=True) as unit:
+            assert await unit.spaces.get("minilm-384") == first
+            assert await unit.spaces.get("unknown-1") is None
+            assert sorted(await unit.spaces.in_use()) == ["hashing-8", "minilm-384"]
+        async with adapter.unit_of_work(TENANT_A, read_only=True) as unit:
+            with pytest.raises(OutOfScope):
+                await unit.spaces.get("minilm-384")
+            with pytest.raises(OutOfScope):
+                await unit.tenants.adopt_space("x-1")
 
     # Ingestion bookkeeping.
 

@@ -21,6 +21,7 @@ from ragloom.core.models import (
     SearchHit,
     SearchQuery,
     SparseVector,
+    StoredPoint,
     TenantId,
     VectorPoint,
 )
@@ -324,3 +325,33 @@ class VectorIndexContract:
         assert await adapter.count(A) == 0
         with pytest.raises(InvalidInput):
             await adapter.search(A, SearchQuery(dense=[], image=[1.0] * 3))
+
+    async def test_scroll_pages_through_the_tenants_points_only(self, adapter: VectorIndex) -> None:
+        mine = [point(axis(i % 8), ordinal=i) for i in range(7)]
+        shown = picture([0.0, 0.0, 1.0, 0.0])
+        await adapter.upsert(A, [*mine, shown])
+        await adapter.upsert(B, [point(axis(0), ordinal=50)])
+
+        seen: list[StoredPoint] = []
+        cursor: str | None = None
+        pages = 0
+        while True:
+            page, cursor = await adapter.scroll(A, after=cursor, limit=3)
+            assert len(page) <= 3
+            seen += page
+            pages += 1
+            if cursor is None:
+                break
+
+        assert pages == 3
+        assert sorted(p.id for p in seen) == sorted(p.id for p in [*mine, shown])
+        by_id = {p.id: p for p in seen}
+        assert by_id[mine[4].id].payload == mine[4].payload and by_id[mine[4].id].image is None
+        assert by_id[shown.id].image == pytest.approx([0.0, 0.0, 1.0, 0.0])
+        assert by_id[shown.id].payload == shown.payload
+
+    async def test_scroll_of_an_empty_tenant_and_bad_pages(self, adapter: VectorIndex) -> None:
+        await adapter.upsert(B, [point(axis(0))])
+        assert await adapter.scroll(A) == ([], None)
+        with pytest.raises(InvalidInput):
+            await adapter.scroll(B, limit=0)

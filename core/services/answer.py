@@ -38,7 +38,7 @@ from ..ports import ChatModel, PiiScrubber, QueryRewriter, SemanticCache
 from ..prompting import render_messages
 from .chats import ChatService
 from .disagreement import disagreements, note
-from .retrieval import Retrieved, Retriever
+from .retrieval import QueryVector, Retrieved, Retriever
 from .transactions import UnitsOfWork
 
 NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
@@ -153,7 +153,7 @@ class AnswerService:
         history = tuple(history)[-self._policy.history_messages :]
         search = await self._search_query(question, history)
         key = await self._cache_key(tenant, search)
-        cached = await self._cache.get(tenant, key[0], **key[1]) if self._cache and key else None
+        cached = await self._cache.get(tenant, key[0].vector, **key[1]) if self._cache and key else None
         if cached is not None:
             await self._record(
                 tenant, caller, question, cached.answer, cached.citations, chat_id, started, False
@@ -197,7 +197,7 @@ class AnswerService:
         citations = await self._with_media_types(tenant, citations_for(answer, hits))
         await self._record(tenant, caller, question, answer, citations, chat_id, started, False)
         if self._cache is not None and key is not None and last.finish_reason in (None, "stop"):
-            await self._cache.put(tenant, key[0], CachedAnswer(answer, citations), **key[1])
+            await self._cache.put(tenant, key[0].vector, CachedAnswer(answer, citations), **key[1])
         finish = last.finish_reason or "stop"
         yield AnswerDone(answer, citations, chat_id=chat_id, usage=last.usage, finish_reason=finish)
 
@@ -226,21 +226,20 @@ class AnswerService:
             for c in citations
         )
 
-    async def _cache_key(
-        self, tenant: TenantId, search: str
-    ) -> tuple[Sequence[float], dict[str, Any]] | None:
+    async def _cache_key(self, tenant: TenantId, search: str) -> tuple[QueryVector, dict[str, Any]] | None:
         """The standalone question's vector and the rest of the cache key: the tenant's corpus
         version and the pipeline (chat model, retrieval, abstention). None without a cache."""
         if self._cache is None:
             return None
-        vector = await self._retriever.query_vector(search)
         async with self._units(tenant, read_only=True) as transaction:
             try:
                 version = (await transaction.tenants.get(tenant)).corpus_version
             except NotFound:  # no such tenant (a service caller's mistake): nothing to cache
                 return None
-        pipeline = f"{self._chat.name}|{self._retriever.fingerprint}|{self._policy.min_similarity}"
-        return vector, {"corpus_version": version, "pipeline": pipeline}
+        query = await self._retriever.query_vector(tenant, search)
+        retrieval = f"{self._retriever.fingerprint}|{query.space}"
+        pipeline = f"{self._chat.name}|{retrieval}|{self._policy.min_similarity}"
+        return query, {"corpus_version": version, "pipeline": pipeline}
 
     def _answerable(self, retrieved: Retrieved) -> bool:
         if retrieved.similarity is None or self._policy.min_similarity <= 0:

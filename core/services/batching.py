@@ -24,6 +24,10 @@ class CoalescingEmbedder:
         self._runner: asyncio.Task[None] | None = None
 
     @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
     def dimension(self) -> int:
         return self._inner.dimension
 

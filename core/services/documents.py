@@ -33,7 +33,7 @@ from ..models import (
     frame_key,
     frames_prefix,
 )
-from ..ports import BlobStore, JobQueue, VectorIndex
+from ..ports import BlobStore, JobQueue, PointRemover
 from ..streams import IncomingFile, measure
 from .transactions import UnitsOfWork
 
@@ -52,7 +52,7 @@ class DocumentService:
         *,
         units: UnitsOfWork,
         blobs: BlobStore,
-        index: VectorIndex,
+        index: PointRemover,
         queue: JobQueue,
         modality_of: Callable[[str], Modality | None],
         max_upload_bytes: int,

@@ -38,9 +38,9 @@ from ..ports import (
     PiiScrubber,
     SparseEncoder,
     TextEmbedder,
-    VectorIndex,
 )
 from ..progress import report_progress, reporting_to, stage
+from .spaces import EmbeddingSpace, Spaces
 from .transactions import UnitsOfWork
 
 log = logging.getLogger(__name__)
@@ -72,8 +72,7 @@ class IngestService:
         units: UnitsOfWork,
         blobs: BlobStore,
         extractors: Sequence[MediaExtractor],
-        embedder: TextEmbedder,
-        index: VectorIndex,
+        spaces: Spaces,
         chunking: ChunkingPolicy,
         sparse: SparseEncoder | None = None,
         scrubber: PiiScrubber | None = None,
@@ -85,8 +84,7 @@ class IngestService:
         self._units = units
         self._blobs = blobs
         self._extractors = extractors
-        self._embedder = embedder
-        self._index = index
+        self._spaces = spaces
         self._chunking = chunking
         self._sparse = sparse
         self._scrubber = scrubber
@@ -131,20 +129,20 @@ class IngestService:
         try:
             count, entities = await self._index_document(document, replace=not fresh)
         except _Abandoned:
-            await self._index.delete_document(document.tenant_id, document.id)
+            await self._spaces.delete_document(document.tenant_id, document.id)
             return None
         except ProviderUnavailable as error:
-            await self._index.delete_document(document.tenant_id, document.id)
+            await self._spaces.delete_document(document.tenant_id, document.id)
             if error.retryable and not final_attempt:
                 await self._set_status(document, DocumentStatus.QUEUED, error=f"retrying: {error}")
                 raise
             return await self._fail(document, str(error))
         except RagloomError as error:
-            await self._index.delete_document(document.tenant_id, document.id)
+            await self._spaces.delete_document(document.tenant_id, document.id)
             return await self._fail(document, str(error))
         except Exception as error:
             log.exception("ingestion of %s failed", document.id)
-            await self._index.delete_document(document.tenant_id, document.id)
+            await self._spaces.delete_document(document.tenant_id, document.id)
             return await self._fail(document, f"internal error: {type(error).__name__}")
         indexed = DocumentIndexed(
             tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, chunks=count
@@ -153,7 +151,7 @@ class IngestService:
             document, DocumentStatus.READY, indexed, chunk_count=count, pii_entities=entities
         )
         if settled is None:  # deleted while it was being indexed
-            await self._index.delete_document(document.tenant_id, document.id)
+            await self._spaces.delete_document(document.tenant_id, document.id)
         return settled
 
     async def _set_status(self, document: Document, status: DocumentStatus, *, error: str) -> None:
@@ -221,22 +219,26 @@ class IngestService:
         Returns the point count and the masked-entity counts. The progress reported meanwhile is
         written to the document."""
         progress = _ProgressWriter(self._units, document)
+        spaces = await self._spaces.written(document.tenant_id)
         with reporting_to(progress.report):
             async with progress.writing():
-                extraction, points, entities = await self._points(document)
+                extraction, points, entities = await self._points(document, spaces)
         await self._check_still_wanted(document)
         if replace:
-            await self._index.delete_document(document.tenant_id, document.id)
-        await self._index.upsert(document.tenant_id, points)
+            await self._spaces.delete_document(document.tenant_id, document.id)
+        for space in spaces:
+            await space.index.upsert(document.tenant_id, points[space.name])
         for picture in extraction.pictures:
             if picture.frame is not None:
                 key = frame_key(document.id, picture.frame)
                 await self._blobs.put(document.tenant_id, key, _once(picture.jpeg), "image/jpeg")
-        return len(points), entities
+        return len(points[spaces[0].name]), entities
 
-    async def _points(self, document: Document) -> tuple[Extraction, list[VectorPoint], dict[str, int]]:
-        """The extraction, the points to store and the masked-entity counts; extraction reports the
-        first 0.8 of the progress."""
+    async def _points(
+        self, document: Document, spaces: Sequence[EmbeddingSpace]
+    ) -> tuple[Extraction, dict[str, list[VectorPoint]], dict[str, int]]:
+        """The extraction, the points to store in each space and the masked-entity counts;
+        extraction reports the first 0.8 of the progress."""
         with stage(0.0, _EXTRACTED):
             extraction = await self._extract(document)
         await self._check_still_wanted(document)
@@ -246,16 +248,21 @@ class IngestService:
         pictures = list(extraction.pictures) if self._images is not None else []
         if not chunks and not pictures:
             raise ExtractionFailed(f"no text found in {document.filename!r}")
-        points = await self._text_points(document, title, chunks) if chunks else []
-        points += await self._picture_points(document, title, pictures, segments, first=len(chunks))
+        picture_points = await self._picture_points(document, title, pictures, segments, first=len(chunks))
+        points = {
+            space.name: [*await self._text_points(document, title, chunks, space.embedder), *picture_points]
+            for space in spaces
+        }
         report_progress(_EXTRACTED + 0.15)
         return extraction, points, entities
 
     async def _text_points(
-        self, document: Document, title: str, chunks: Sequence[Chunk]
+        self, document: Document, title: str, chunks: Sequence[Chunk], embedder: TextEmbedder
     ) -> list[VectorPoint]:
+        if not chunks:
+            return []
         embed_texts = [chunk.embed_text for chunk in chunks]
-        vectors = await self._embedder.embed_documents(embed_texts)
+        vectors = await embedder.embed_documents(embed_texts)
         sparse = self._sparse.encode_documents(embed_texts) if self._sparse is not None else None
         return [
             VectorPoint(

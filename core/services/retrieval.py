@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from ..errors import InvalidInput
 from ..models import SearchHit, SearchQuery, TenantId
-from ..ports import ImageEmbedder, Reranker, SparseEncoder, TextEmbedder, VectorIndex
+from ..ports import ImageEmbedder, Reranker, SparseEncoder
+from .spaces import EmbeddingSpace, Spaces
 from .transactions import UnitsOfWork
 
 
@@ -29,6 +30,14 @@ class Retrieved:
 
 
 @dataclass(frozen=True, slots=True)
+class QueryVector:
+    """A question's dense vector and the embedding space it was made in."""
+
+    space: str
+    vector: Sequence[float]
+
+
+@dataclass(frozen=True, slots=True)
 class RetrievalPolicy:
     candidates: int = 20
     top_n: int = 5
@@ -40,8 +49,7 @@ class Retriever:
     def __init__(
         self,
         *,
-        embedder: TextEmbedder,
-        index: VectorIndex,
+        spaces: Spaces,
         policy: RetrievalPolicy,
         sparse: SparseEncoder | None = None,
         reranker: Reranker | None = None,
@@ -50,8 +58,7 @@ class Retriever:
     ) -> None:
         self._units = units
         self._images = images
-        self._embedder = embedder
-        self._index = index
+        self._spaces = spaces
         self._policy = policy
         self._sparse = sparse
         self._reranker = reranker
@@ -88,20 +95,21 @@ class Retriever:
 
     @property
     def fingerprint(self) -> str:
-        """What decides the results besides the question and the corpus: the adapters and policy."""
+        """What decides the results besides the question, the corpus and its embedding space: the
+        other adapters and the policy."""
         policy, mode = self._policy, self._policy.mode if self._sparse is not None else SearchMode.DENSE
         parts = [
             mode.value,
-            f"{type(self._embedder).__name__}:{self._embedder.dimension}",
             f"top{policy.top_n}",
             f"candidates{policy.candidates}" if self._reranker is not None else "no-rerank",
             f"images:{self._images.dimension}" if self._images is not None else "no-images",
         ]
         return "/".join(parts)
 
-    async def query_vector(self, question: str) -> Sequence[float]:
-        """The dense vector a search for this question uses (pass it back to `search`)."""
-        return await self._embedder.embed_query(self.validate(question))
+    async def query_vector(self, tenant: TenantId, question: str) -> QueryVector:
+        """The dense vector a search of the tenant for this question uses (pass it back to `search`)."""
+        space = await self._spaces.searched(tenant)
+        return QueryVector(space.name, await space.embedder.embed_query(self.validate(question)))
 
     async def retrieve(
         self,
@@ -134,7 +142,7 @@ class Retriever:
         rerank: bool = True,
         with_text: bool = True,
         similarity: bool = True,
-        query_vector: Sequence[float] | None = None,
+        query_vector: QueryVector | None = None,
     ) -> Retrieved:
         """As `retrieve`, with the similarity of the closest ready chunk: the dense search's own
         best score, or in hybrid mode one more dense-only search (a millisecond in the index)."""
@@ -145,7 +153,9 @@ class Retriever:
             raise InvalidInput(
                 f"search mode {chosen.value!r} needs a sparse encoder (adapters.sparse_encoder)"
             )
-        dense, image = await self._embedded(text, chosen, query_vector)
+        space = await self._spaces.searched(tenant)
+        known = query_vector.vector if query_vector is not None and query_vector.space == space.name else None
+        dense, image = await self._embedded(space, text, chosen, known)
         wants_sparse = self._sparse is not None and chosen != SearchMode.DENSE
         sparse = self._sparse.encode_query(text) if wants_sparse and self._sparse is not None else None
         use_reranker = rerank and self._reranker is not None
@@ -153,14 +163,14 @@ class Retriever:
         query = SearchQuery(
             dense=dense, sparse=sparse, limit=limit, with_text=with_text or use_reranker, image=image
         )
-        hits = await self._searchable(tenant, await self._index.search(tenant, query))
-        closest = await self._closest(tenant, dense, hits, chosen) if similarity and dense else None
+        hits = await self._searchable(tenant, await space.index.search(tenant, query))
+        closest = await self._closest(space, tenant, dense, hits, chosen) if similarity and dense else None
         if use_reranker and hits and self._reranker is not None:
             return Retrieved(await self._reranker.rerank(text, hits, n), closest)
         return Retrieved(hits[:n], closest)
 
     async def _embedded(
-        self, text: str, mode: SearchMode, known: Sequence[float] | None
+        self, space: EmbeddingSpace, text: str, mode: SearchMode, known: Sequence[float] | None
     ) -> tuple[Sequence[float], Sequence[float] | None]:
         """The question's dense vector (empty in sparse mode; `known` if given) and, in hybrid mode
         with an image embedder, its vector in the picture space; both computed at once."""
@@ -168,7 +178,7 @@ class Retriever:
             return [], None
 
         async def dense() -> Sequence[float]:
-            return known if known is not None else await self._embedder.embed_query(text)
+            return known if known is not None else await space.embedder.embed_query(text)
 
         if mode != SearchMode.HYBRID or self._images is None:
             return await dense(), None
@@ -176,9 +186,14 @@ class Retriever:
         return vector, image
 
     async def _closest(
-        self, tenant: TenantId, dense: Sequence[float], hits: Sequence[SearchHit], mode: SearchMode
+        self,
+        space: EmbeddingSpace,
+        tenant: TenantId,
+        dense: Sequence[float],
+        hits: Sequence[SearchHit],
+        mode: SearchMode,
     ) -> float | None:
         if mode == SearchMode.DENSE:
             return max((hit.score for hit in hits), default=None)
-        nearest = await self._index.search(tenant, SearchQuery(dense=dense, limit=3, with_text=False))
+        nearest = await space.index.search(tenant, SearchQuery(dense=dense, limit=3, with_text=False))
         return max((hit.score for hit in await self._searchable(tenant, nearest)), default=None)

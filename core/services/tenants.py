@@ -24,7 +24,7 @@ from ..events import (
     TenantSuspended,
 )
 from ..models import SYSTEM_CALLER, ApiKey, Caller, Tenant, TenantId, TenantStatus, TenantUsage
-from ..ports import BlobStore, JobQueue, SemanticCache, VectorIndex
+from ..ports import BlobStore, JobQueue, PointRemover, SemanticCache
 from .refusals import RefusalLedger
 from .transactions import Transaction, UnitsOfWork
 
@@ -104,11 +104,13 @@ class TenantService:
         *,
         units: UnitsOfWork,
         blobs: BlobStore,
-        index: VectorIndex,
+        index: PointRemover,
         cache: SemanticCache | None = None,
         queue: JobQueue | None = None,
         refusals: RefusalLedger | None = None,
+        space: str | None = None,
     ) -> None:
+        self._space = space  # the embedding space new tenants search
         self._queue = queue
         self._refusals = refusals
         self._units = units
@@ -135,6 +137,7 @@ class TenantService:
             updated_at=now,
             max_documents=_limit(max_documents, "max_documents"),
             max_bytes=_limit(max_bytes, "max_bytes"),
+            embedding_space=self._space,
         )
         key, token = new_api_key(tenant.id)
         async with self._units(tenant.id) as transaction:

@@ -17,6 +17,7 @@ from ..ports import (
     AuditRepository,
     ChatRepository,
     DocumentRepository,
+    EmbeddingSpaceRepository,
     MetadataStore,
     TenantRepository,
 )
@@ -87,6 +88,10 @@ class Transaction:
     @property
     def audit(self) -> AuditRepository:
         return self._unit.audit
+
+    @property
+    def spaces(self) -> EmbeddingSpaceRepository:
+        return self._unit.spaces
 
     def publish(self, event: DomainEvent) -> None:
         """Record that something happened; its handlers run at commit."""

@@ -45,8 +45,9 @@ _TRIGGERS = {
     "postgresql": "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_records'::regclass "
     "AND NOT tgisinternal ORDER BY tgname",
 }
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 _TENANT_TABLES = ("api_keys", "audit_records", "chat_messages", "chats", "documents", "tenants")
+_TABLES = sorted(("alembic_version", "embedding_spaces", *_TENANT_TABLES))
 _RLS = (
     "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.policyname FROM pg_class c "
     "LEFT JOIN pg_policies p ON p.tablename = c.relname WHERE c.relkind = 'r' "
@@ -72,14 +73,16 @@ async def _assert_migrations_idempotent(url: str) -> None:
     async with open_metadata_store(settings) as store:
         document = await StoreCalls(store).add_document(make_document())
         before = await _schema(store)
-        assert before["tables"] == ["alembic_version", *_TENANT_TABLES]
+        assert before["tables"] == _TABLES
         assert before["version"] == HEAD_REVISION
         assert {"ix_api_keys_tenant_id", "ix_documents_tenant_created"} <= set(before["indexes"])
         if url.startswith("postgresql"):
             assert before["triggers"] == ["audit_records_append_only", "audit_records_no_truncate"]
-            assert before["rls"] == [("alembic_version", False, False, None)] + [
-                (table, True, True, f"{table}_tenant_scope") for table in _TENANT_TABLES
-            ]
+            assert before["rls"] == sorted(
+                [("alembic_version", False, False, None)]
+                + [("embedding_spaces", True, True, "embedding_spaces_system_scope")]
+                + [(table, True, True, f"{table}_tenant_scope") for table in _TENANT_TABLES]
+            )
         else:
             assert before["triggers"] == ["audit_records_no_delete", "audit_records_no_update"]
         await migrate(store.engine)
@@ -149,7 +152,7 @@ async def _assert_downgrade_and_upgrade_keep_documents(url: str) -> None:
         async with store.engine.begin() as connection:
             await connection.run_sync(_to("head", down=False))
         schema = await _schema(store)
-        assert schema["version"] == HEAD_REVISION and schema["tables"] == ["alembic_version", *_TENANT_TABLES]
+        assert schema["version"] == HEAD_REVISION and schema["tables"] == _TABLES
         assert await StoreCalls(store).get_document(document.tenant_id, document.id) == document
 
 

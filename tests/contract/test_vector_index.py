@@ -62,6 +62,15 @@ class TestQdrantIndex(VectorIndexContract):
         async with open_qdrant(settings) as adapter:
             yield adapter
 
+    async def test_each_embedding_space_is_a_collection_of_its_own(self, tmp_path: Path) -> None:
+        settings = QdrantSettings(path=str(tmp_path / "spaces"), dense_dimension=DIMENSION)
+        async with open_qdrant(settings, space="model-a-8") as first:
+            await first.upsert(A, [point(axis(0))])
+        async with open_qdrant(settings, space="model-b-8") as second:
+            assert await second.count(A) == 0
+        async with open_qdrant(settings, space="model-a-8") as first:
+            assert await first.count(A) == 1
+
 
 @asynccontextmanager
 async def _without_pictures(kind: str, tmp_path: Path) -> AsyncIterator[Any]:
@@ -138,6 +147,25 @@ class TestQdrantEdgeSpecifics:
             pass
         with pytest.raises(ProviderUnavailable, match=r"image_dimension.*new path"):
             async with open_edge(edge_settings(tmp_path)):
+                pass
+
+    async def test_each_embedding_space_is_a_folder_of_its_own(self, tmp_path: Path) -> None:
+        settings = edge_settings(tmp_path)
+        async with (
+            open_edge(settings, space="model-a-8") as first,
+            open_edge(settings, space="model-b-8") as second,
+        ):
+            await first.upsert(A, [point(axis(0))])
+            assert await second.count(A) == 0
+        assert sorted(p.name for p in (tmp_path / "shard").iterdir()) == ["model-a-8", "model-b-8"]
+
+    async def test_a_shard_from_before_spaces_is_refused_with_the_way_to_keep_it(
+        self, tmp_path: Path
+    ) -> None:
+        async with open_edge(edge_settings(tmp_path)) as unspaced:
+            await unspaced.upsert(A, [point(axis(0))])
+        with pytest.raises(ProviderUnavailable, match=r"move its contents into .*shard/model-a-8"):
+            async with open_edge(edge_settings(tmp_path), space="model-a-8"):
                 pass
 
     async def test_calls_after_close_are_provider_unavailable(self, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import pytest
 from pydantic import BaseModel, ConfigDict
 
+from ragloom.adapters.memory.vector_index import InMemoryVectorIndex
 from ragloom.contracts import AdapterSpec, Port, hookimpl
 from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.ports import PORTS, REQUIRED_PORTS
@@ -120,12 +121,21 @@ def test_adapters_of_the_same_name_on_two_ports_keep_their_own_keys(tmp_path):
         sys.modules.pop("twin_plugin")
 
 
-async def test_an_embedder_that_does_not_fit_the_index_stops_the_start(tmp_path):
+async def test_the_index_takes_the_embedders_dimension_in_a_space_named_by_it(tmp_path):
     settings = memory_settings(
         tmp_path,
         plugins={"text_embedder": {"hashing": {"dense_dimension": 256}}, "vector_index": {"memory": {}}},
     )
     async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        spaces = await runtime.get("spaces")
+        assert spaces.current.name == "hashing-256" and spaces.current.index.dense_dimension == 256
+
+
+async def test_an_embedder_that_does_not_fit_a_given_index_stops_the_start(tmp_path):
+    settings = memory_settings(tmp_path, plugins={"text_embedder": {"hashing": {"dense_dimension": 256}}})
+    overrides = {Port.VECTOR_INDEX: InMemoryVectorIndex(384)}
+    async with open_runtime(settings, overrides=overrides) as runtime:
         with pytest.raises(
             ConfigError, match=r"makes 256-dimensional vectors but the vector index stores 384"
         ):
@@ -138,7 +148,7 @@ async def test_an_adapter_missing_a_member_of_its_port_is_refused_at_open(tmp_pa
             return []
 
     @asynccontextmanager
-    async def open_half(settings):
+    async def open_half(settings, space=None):
         yield HalfAnIndex()
 
     _plugin("half_plugin", [AdapterSpec(Port.VECTOR_INDEX, "half", open_half)])
