@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterSpec, Port
+from ragloom.core.errors import Conflict
 from ragloom.core.models import EmbeddingSpaceRecord
 from ragloom.core.ports import TextEmbedder, VectorIndex
 from ragloom.core.services.spaces import EmbeddingSpace, Spaces, space_name
@@ -49,15 +50,10 @@ async def open_spaces(
         embedder_spec[1].model_dump(mode="json") if embedder_spec else {},
         embedder.dimension,
     )
-    async with units(None) as transaction:
-        await transaction.spaces.register(record)
-        await transaction.tenants.adopt_space(name)
-        earlier = [
-            await transaction.spaces.get(space)
-            for space in await transaction.spaces.in_use()
-            if space != name
-        ]
-        await transaction.commit()
+    try:
+        earlier = await _register(units, record)
+    except Conflict:  # another process registered it at the same moment
+        earlier = await _register(units, record)
     current = EmbeddingSpace(name, embedder, index)
     async with AsyncExitStack() as stack:
         opened = {}
@@ -65,6 +61,17 @@ async def open_spaces(
             if space is not None:
                 opened[space.name] = await _open_earlier(stack, space, registry, index_spec)
         yield Spaces(current, units, opened)
+
+
+async def _register(units: UnitsOfWork, record: EmbeddingSpaceRecord) -> list[EmbeddingSpaceRecord | None]:
+    """Register the configured space, give it to tenants with none; the earlier spaces in use."""
+    async with units(None) as transaction:
+        await transaction.spaces.register(record)
+        await transaction.tenants.adopt_space(record.name)
+        in_use = [space for space in await transaction.spaces.in_use() if space != record.name]
+        earlier = [await transaction.spaces.get(space) for space in in_use]
+        await transaction.commit()
+    return earlier
 
 
 async def _open_earlier(
