@@ -37,17 +37,29 @@ from tests.helpers.server import running_server
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact"
 
 
-def _corpus(count: int) -> list[tuple[str, bytes]]:
+def _relevant() -> dict[str, set[str]]:
+    """The SciFact test questions' relevant abstracts, by question id."""
+    relevant: dict[str, set[str]] = {}
+    for line in (DATA / "qrels" / "test.tsv").read_text().splitlines()[1:]:
+        query_id, corpus_id, _ = line.split("\t")
+        relevant.setdefault(query_id, set()).add(corpus_id)
+    return relevant
+
+
+def _corpus(count: int, first: set[str]) -> list[tuple[str, bytes]]:
+    """`count` abstracts: those in `first`, then the corpus in order."""
     with (DATA / "corpus.jsonl").open() as lines:
-        rows = [json.loads(next(lines)) for _ in range(count)]
-    return [(f"{row['_id']}.txt", f"{row['title']}\n\n{row['text']}".encode()) for row in rows]
+        rows = [json.loads(line) for line in lines]
+    rows.sort(key=lambda row: row["_id"] not in first)  # stable: the rest keep their order
+    return [(f"{row['_id']}.txt", f"{row['title']}\n\n{row['text']}".encode()) for row in rows[:count]]
 
 
-def _questions(count: int) -> list[str]:
-    tested = {line.split("\t")[0] for line in (DATA / "qrels" / "test.tsv").read_text().splitlines()[1:]}
+def _questions(count: int) -> list[tuple[str, set[str]]]:
+    """The first `count` test questions with their relevant abstracts' ids."""
+    relevant = _relevant()
     with (DATA / "queries.jsonl").open() as lines:
         rows = [json.loads(line) for line in lines]
-    return [row["text"] for row in rows if row["_id"] in tested][:count]
+    return [(row["text"], relevant[row["_id"]]) for row in rows if row["_id"] in relevant][:count]
 
 
 async def _ingest(url: str, key: str, documents: list[tuple[str, bytes]]) -> None:
@@ -75,8 +87,16 @@ def _is_first_piece(route: str, line: str) -> bool:
     return bool(choices[0].get("delta", {}).get("content"))
 
 
-async def _one(http: httpx.AsyncClient, route: str, question: str) -> tuple[float, float]:
-    """(time to first token, total) in seconds for one streamed answer."""
+def _abstains(route: str, line: str) -> bool:
+    """Whether a line of the stream says the documents do not hold the answer."""
+    if not line.startswith("data: {"):
+        return False
+    data = json.loads(line[6:])
+    return bool(data.get("no_answer") if route == "query" else (data.get("ragloom") or {}).get("no_answer"))
+
+
+async def _one(http: httpx.AsyncClient, route: str, question: str) -> tuple[float, float, bool]:
+    """(time to first token, total) in seconds for one streamed answer, and whether it abstained."""
     if route == "query":
         path, body = "/v1/query", {"question": question}
     else:
@@ -86,13 +106,15 @@ async def _one(http: httpx.AsyncClient, route: str, question: str) -> tuple[floa
         )
     began = time.perf_counter()
     first = None
+    abstained = False
     async with http.stream("POST", path, json=body) as response:
         response.raise_for_status()
         async for line in response.aiter_lines():
             if first is None and _is_first_piece(route, line):
                 first = time.perf_counter() - began
+            abstained = abstained or _abstains(route, line)
     total = time.perf_counter() - began
-    return first if first is not None else total, total
+    return first if first is not None else total, total, abstained
 
 
 async def _run(url: str, key: str, route: str, questions: list[str], concurrency: int) -> dict[str, float]:
@@ -101,7 +123,7 @@ async def _run(url: str, key: str, route: str, questions: list[str], concurrency
     gate = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120, limits=limits) as http:
 
-        async def timed(question: str) -> tuple[float, float]:
+        async def timed(question: str) -> tuple[float, float, bool]:
             async with gate:
                 return await _one(http, route, question)
 
@@ -116,6 +138,7 @@ async def _run(url: str, key: str, route: str, questions: list[str], concurrency
         "total_p50": statistics.median(totals),
         "total_p95": totals[int(0.95 * (len(totals) - 1))],
         "qps": len(questions) / wall,
+        "abstained": sum(r[2] for r in results),
     }
 
 
@@ -123,7 +146,7 @@ def _row(label: str, figures: dict[str, float]) -> str:
     f = figures
     return (
         f"| {label} | {f['ttft_p50']:.1f} | {f['ttft_p95']:.1f} | {f['total_p50']:.1f} | "
-        f"{f['total_p95']:.1f} | {f['qps']:.1f} |"
+        f"{f['total_p95']:.1f} | {f['qps']:.1f} | {f['abstained']:.0f} |"
     )
 
 
@@ -132,26 +155,37 @@ async def main() -> None:
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--chat-model", default="extractive", help="e.g. llama_cpp (SmolLM2 in-process)")
+    parser.add_argument(
+        "--with-answers",
+        action="store_true",
+        help="ingest the questions' relevant abstracts first, so their answers are in the corpus",
+    )
+    parser.add_argument("--cache-only", action="store_true", help="skip the route comparison")
     args = parser.parse_args()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     print(
         f"cores {os.cpu_count()}, commit {commit}, "
-        f"{args.docs} SciFact abstracts, {args.queries} test questions, chat model {args.chat_model}"
+        f"{args.docs} SciFact abstracts{' (the relevant ones first)' if args.with_answers else ''}, "
+        f"{args.queries} test questions, chat model {args.chat_model}"
     )
-    questions = _questions(args.queries)
+    asked = _questions(args.queries)
+    questions = [text for text, _ in asked]
+    first = set().union(*(ids for _, ids in asked)) if args.with_answers else set()
     with tempfile.TemporaryDirectory(prefix="ragloom-query-") as home:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")}
         env |= {"RAGLOOM_HOME": home, "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex"}
         env["RAGLOOM_ADAPTERS__CHAT_MODEL"] = args.chat_model
         header = (
-            "| run, ms | TTFT p50 | TTFT p95 | total p50 | total p95 | answers/s |\n" + "| --- " * 6 + "|"
+            "| run, ms | TTFT p50 | TTFT p95 | total p50 | total p95 | answers/s | no_answer |\n"
+            + "| --- " * 7
+            + "|"
         )
         with running_server(env, timeout=300) as url:
             key = (Path(home) / "default-api-key").read_text().strip()
             began = time.perf_counter()
-            await _ingest(url, key, _corpus(args.docs))
+            await _ingest(url, key, _corpus(args.docs, first))
             print(f"ingested {args.docs} abstracts in {time.perf_counter() - began:.0f} s\n")
             print(header)
             for concurrency in (1, 16):
@@ -172,6 +206,8 @@ async def main() -> None:
                     ),
                     flush=True,
                 )
+        if args.cache_only:
+            return
         env["RAGLOOM_PLUGINS__SEMANTIC_CACHE__MEMORY__TTL_SECONDS"] = "0.000001"  # every lookup misses
         with running_server(env, timeout=300) as url:
             for concurrency in (1, 16):
