@@ -3,6 +3,7 @@
 BUILTIN_PLUGINS = (
     "ragloom.plugins.memory",
     "ragloom.plugins.local_blob",
+    "ragloom.plugins.s3",
     "ragloom.plugins.sqlalchemy",
     "ragloom.plugins.ed25519",
     "ragloom.plugins.qdrant",

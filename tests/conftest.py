@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -103,3 +103,33 @@ async def redis_prefix() -> AsyncIterator[str]:
         if keys:
             await client.delete(*keys)
         await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-compatible server (moto in server mode) on a free loopback port, for the session."""
+    from moto.server import ThreadedMotoServer
+
+    from tests.helpers.server import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_env(s3_endpoint: str) -> dict[str, str]:
+    """The production profile's S3 variables for a bucket of this test's own (created at start)."""
+    return {
+        "RAGLOOM_S3_BUCKET": f"ragloom-test-{uuid.uuid4().hex[:12]}",
+        "RAGLOOM_S3_ENDPOINT_URL": s3_endpoint,
+        "RAGLOOM_S3_REGION": "us-east-1",
+        "RAGLOOM_S3_ACCESS_KEY_ID": "test",
+        "RAGLOOM_S3_SECRET_ACCESS_KEY": "test",
+        "RAGLOOM_PLUGINS__BLOB_STORE__S3__CREATE_BUCKET": "true",
+        "RAGLOOM_PLUGINS__BLOB_STORE__S3__ADDRESSING_STYLE": "path",
+    }

@@ -48,6 +48,7 @@ def _as(url: str, role: str) -> str:
 def _migrate_with_the_cli(owner_url: str, role: str, tmp_path) -> None:
     env = {
         "RAGLOOM_PROFILE": "production",
+        "RAGLOOM_ADAPTERS__BLOB_STORE": "local",  # on disk, shared by the processes here
         "RAGLOOM_HOME": str(tmp_path),
         "RAGLOOM_DATABASE_URL": owner_url,
         "RAGLOOM_QDRANT_URL": "unused",

@@ -1,4 +1,5 @@
-"""The same end-to-end scenario on the production profile: PostgreSQL, Redis streams, the `qdrant` adapter.
+"""The same end-to-end scenario on the production profile: PostgreSQL, Redis streams, S3 (moto in
+server mode), the `qdrant` adapter.
 
 No Qdrant server exists here, so `qdrant` runs on qdrant-client's local mode; PostgreSQL and Redis
 are the real servers on this machine. The worker consumes the Redis stream in the same process.
@@ -26,8 +27,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 @pytest.fixture
-def production_settings(tmp_path, postgres_url, redis_prefix):
+def production_settings(tmp_path, postgres_url, redis_prefix, s3_env):
     env = {
+        **s3_env,
         "RAGLOOM_PROFILE": "production",
         "RAGLOOM_HOME": str(tmp_path / "home"),
         "RAGLOOM_DATABASE_URL": postgres_url,
@@ -103,8 +105,9 @@ async def test_chats_on_the_production_profile(production_settings, postgres_adm
     assert messages == 0  # the first chat's four messages went with it
 
 
-async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp_path, postgres_url):
+async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp_path, postgres_url, s3_env):
     env = {
+        **s3_env,
         "RAGLOOM_PROFILE": "production",
         "RAGLOOM_HOME": str(tmp_path / "home"),
         "RAGLOOM_DATABASE_URL": postgres_url,

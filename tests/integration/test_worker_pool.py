@@ -82,6 +82,7 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")},
         "RAGLOOM_PROFILE": "production",
+        "RAGLOOM_ADAPTERS__BLOB_STORE": "local",  # on disk, shared by the processes here
         "RAGLOOM_HOME": str(tmp_path / "home"),
         "RAGLOOM_CONFIG": str(config),
         "RAGLOOM_DATABASE_URL": postgres_database.url,

@@ -103,6 +103,7 @@ async def test_no_personal_data_in_postgres_redis_or_the_index(
 ):
     env = {
         "RAGLOOM_PROFILE": "production",
+        "RAGLOOM_ADAPTERS__BLOB_STORE": "local",  # on disk, shared by the processes here
         "RAGLOOM_HOME": str(tmp_path / "home"),
         "RAGLOOM_DATABASE_URL": postgres_database.url,
         "RAGLOOM_REDIS_URL": REDIS_URL,

@@ -47,6 +47,7 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
     s = settings(tmp_path, env)
     assert s.plugins["metadata_store"]["sqlalchemy"]["url"] == "postgresql+asyncpg://db/x"
     assert s.plugins["audit_signer"]["ed25519"] == {"signing_key": "c2lnbmluZy1rZXk="}
+    assert s.adapters["blob_store"] == "s3" and s.plugins["blob_store"]["s3"]["bucket"] == ""
     assert s.plugins["blob_store"]["local"]["root"] == f"{tmp_path}/blobs"
     with pytest.raises(
         ConfigError,
