@@ -704,6 +704,15 @@ PATHS: dict[str, Any] = {
     "/openapi.json": {
         "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}
     },
+    "/metrics": {
+        "get": {
+            "summary": "Prometheus metrics of this process (not routed by the gateway)",
+            "responses": {
+                "200": {"description": "Prometheus text format", "content": {"text/plain": {}}},
+                "404": {"description": "metrics are turned off (telemetry.metrics: false)"},
+            },
+        }
+    },
 }
 
 

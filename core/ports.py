@@ -516,3 +516,6 @@ class JobQueue(Protocol):
 
     async def wait_idle(self) -> None:
         """Return once no job of this process is queued or running (tests, graceful stop)."""
+
+    async def depth(self, modality: Modality) -> int:
+        """How many jobs of the modality are queued or running, over every tenant (for autoscaling)."""

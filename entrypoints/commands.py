@@ -26,6 +26,7 @@ from ragloom.core.media import KNOWN_SUFFIXES
 from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
 from .client import forget_server, open_client, record_server, show_new_key
 from .console import citation_place, err, out
+from .observability import configure_logging
 from .settings import Settings
 
 
@@ -53,6 +54,7 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
         auth = f'-H "Authorization: Bearer $(cat {key_file})" ' if key_file.exists() else ""
         err.print(f"  try: curl -N {url}/v1/query {auth}-H 'content-type: application/json' -d '{question}'")
 
+    configure_logging(settings.telemetry.log_format, settings.telemetry.log_level)
     faulthandler.enable()  # a fatal signal still leaves a traceback on stderr
     with home_lock(settings):
         err.print(f"ragloom is starting on {url} ...")

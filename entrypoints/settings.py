@@ -152,6 +152,18 @@ class TenancySettings(_Section):
     default_tenant: bool = False
 
 
+class TelemetrySettings(_Section):
+    """Logs, metrics and traces."""
+
+    log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    otlp_endpoint: str | None = Field(
+        None, description="OTLP/HTTP traces endpoint, e.g. http://otel-collector:4318/v1/traces; unset: off"
+    )
+    service_name: str = Field("ragloom", description="service.name of the traces")
+    metrics: bool = Field(True, description="serve Prometheus metrics at GET /metrics")
+
+
 class Settings(_Section):
     profile: Literal["embedded", "production"] = "embedded"
     home: str
@@ -167,6 +179,7 @@ class Settings(_Section):
     extraction: ExtractionSettings = ExtractionSettings()
     admin: AdminSettings = AdminSettings()
     tenancy: TenancySettings = TenancySettings()
+    telemetry: TelemetrySettings = TelemetrySettings()
 
     def adapter_names(self, port: Port) -> list[str]:
         value = self.adapters.get(port.value)

@@ -26,6 +26,7 @@ class FairJobQueue:
         self._runner: IngestRunner | None = None
         self._waiting: OrderedDict[TenantId, deque[IngestJob]] = OrderedDict()
         self._running: dict[TenantId, dict[DocumentId, asyncio.Task[None]]] = {}
+        self._running_modality: dict[DocumentId, Modality] = {}
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -87,6 +88,7 @@ class FairJobQueue:
                 task = asyncio.create_task(self._run(job))
                 task.add_done_callback(lambda _, job=job: self._finished(job))  # also if cancelled unstarted
                 running[job.document_id] = task
+                self._running_modality[job.document_id] = job.modality
                 started = True
 
     async def _run(self, job: IngestJob) -> None:
@@ -99,6 +101,7 @@ class FairJobQueue:
     def _finished(self, job: IngestJob) -> None:
         running = self._running.get(job.tenant_id, {})
         running.pop(job.document_id, None)
+        self._running_modality.pop(job.document_id, None)
         if not running:
             self._running.pop(job.tenant_id, None)
         self._pump()
@@ -113,6 +116,11 @@ class FairJobQueue:
 
     async def consume(self, modality: Modality, max_jobs: int | None = None) -> None:
         await asyncio.Event().wait()  # jobs already run in this process as they are queued
+
+    async def depth(self, modality: Modality) -> int:
+        """Jobs of the modality waiting or running in this process."""
+        waiting = sum(1 for jobs in self._waiting.values() for job in jobs if job.modality == modality)
+        return waiting + sum(1 for running in self._running_modality.values() if running == modality)
 
     async def wait_idle(self) -> None:
         """Until nothing runs here and nothing waits for a runner that is attached."""

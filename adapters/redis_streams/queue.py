@@ -221,6 +221,16 @@ class RedisStreamQueue:
                 if fields:
                     self._start(stream, entry_id, fields, running, consumer)
 
+    async def depth(self, modality: Modality) -> int:
+        """Entries in the modality's streams, over every tenant: queued, or running (a worker
+        deletes an entry once it is done)."""
+        tenants = await _call(self._client.smembers(self._tenants_key(modality)))
+        async with self._client.pipeline(transaction=False) as pipe:
+            for tenant in tenants:
+                pipe.xlen(self.stream(modality, TenantId(_text(tenant))))
+            lengths = await _call(pipe.execute())
+        return sum(int(length) for length in lengths)
+
     async def wait_idle(self) -> None:
         """Jobs run in the worker processes; nothing runs in this one."""
 

@@ -107,3 +107,18 @@ class JobQueueContract:
             else:
                 await runner.until(3)
         await adapter.wait_idle()
+
+    async def test_depth_counts_each_modalitys_jobs_until_they_are_done(self, adapter: Any) -> None:
+        for n in range(3):
+            await adapter.enqueue(job(n, Modality.AUDIO))
+        await adapter.enqueue(job(9, Modality.TEXT))
+        assert await adapter.depth(Modality.AUDIO) == 3  # no runner yet: all waiting
+        assert await adapter.depth(Modality.TEXT) == 1
+        assert await adapter.depth(Modality.VIDEO) == 0
+        runner = Recorder()
+        adapter.attach(runner)
+        async with consuming(adapter, Modality.AUDIO, Modality.TEXT):
+            await runner.until(4)
+            async with asyncio.timeout(20):
+                while await adapter.depth(Modality.AUDIO) or await adapter.depth(Modality.TEXT):
+                    await asyncio.sleep(0.05)

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..ports import ChatModel, PiiScrubber, QueryRewriter, SemanticCache
 from ..prompting import render_messages
+from ..telemetry import CACHE_LOOKUP, LLM_SECONDS, LLM_TOKENS, detached_span, record, span
 from .chats import ChatService
 from .disagreement import disagreements, note
 from .retrieval import QueryVector, Retrieved, Retriever
@@ -152,8 +153,11 @@ class AnswerService:
         question, history = await self._masked(tenant, question, history)
         history = tuple(history)[-self._policy.history_messages :]
         search = await self._search_query(question, history)
-        key = await self._cache_key(tenant, search)
-        cached = await self._cache.get(tenant, key[0].vector, **key[1]) if self._cache and key else None
+        with span("answer.cache", tenant_id=tenant):
+            key = await self._cache_key(tenant, search)
+            cached = await self._cache.get(tenant, key[0].vector, **key[1]) if self._cache and key else None
+        if self._cache is not None:
+            record(CACHE_LOOKUP, result="miss" if cached is None else "hit")
         if cached is not None:
             await self._record(
                 tenant, caller, question, cached.answer, cached.citations, chat_id, started, False
@@ -161,7 +165,8 @@ class AnswerService:
             yield AnswerDelta(cached.answer)
             yield AnswerDone(cached.answer, cached.citations, chat_id=chat_id, cached=True)
             return
-        retrieved = await self._retriever.search(tenant, search, query_vector=key[0] if key else None)
+        with span("answer.retrieve", tenant_id=tenant):
+            retrieved = await self._retriever.search(tenant, search, query_vector=key[0] if key else None)
         if not retrieved.hits or not self._answerable(retrieved):
             await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, (), chat_id, started, True)
             yield AnswerDelta(NO_CONTEXT_ANSWER)
@@ -178,12 +183,15 @@ class AnswerService:
         grounding = Grounding(question.strip(), passages, history)
         parts: list[str] = []
         last = ChatDelta()
+        began = time.perf_counter()
         try:
-            async for delta in self._chat.stream(ChatRequest(render_messages(grounding), grounding)):
-                last = delta
-                if delta.text:
-                    parts.append(delta.text)
-                    yield AnswerDelta(delta.text)
+            with detached_span("answer.generate", model=self._chat.name, passages=len(passages)):
+                async for delta in self._chat.stream(ChatRequest(render_messages(grounding), grounding)):
+                    last = delta
+                    if delta.text:
+                        parts.append(delta.text)
+                        yield AnswerDelta(delta.text)
+            self._measure(last, time.perf_counter() - began)
         except Exception as error:
             reason = error.code if isinstance(error, RagloomError) else "internal_error"
             await self.record_unfinished(
@@ -200,6 +208,14 @@ class AnswerService:
             await self._cache.put(tenant, key[0].vector, CachedAnswer(answer, citations), **key[1])
         finish = last.finish_reason or "stop"
         yield AnswerDone(answer, citations, chat_id=chat_id, usage=last.usage, finish_reason=finish)
+
+    def _measure(self, last: ChatDelta, seconds: float) -> None:
+        """The chat model's latency, and its tokens where it counts them."""
+        model = self._chat.name
+        record(LLM_SECONDS, seconds, model=model)
+        if last.usage is not None:
+            record(LLM_TOKENS, last.usage.prompt_tokens, model=model, kind="prompt")
+            record(LLM_TOKENS, last.usage.completion_tokens, model=model, kind="completion")
 
     async def _documents(self, tenant: TenantId, ids: set[DocumentId]) -> dict[DocumentId, Document]:
         """The documents of these ids (one deleted meanwhile is left out)."""

@@ -40,6 +40,7 @@ from ..ports import (
     TextEmbedder,
 )
 from ..progress import report_progress, reporting_to, stage
+from ..telemetry import INGESTION, record, span
 from .spaces import EmbeddingSpace, Spaces
 from .transactions import UnitsOfWork
 
@@ -90,6 +91,16 @@ class IngestService:
         self._scrubber = scrubber
 
     async def run(self, job: IngestJob) -> DocumentStatus | None:
+        """As `_run`, in a span, counting the outcome."""
+        with span(
+            "ingest", tenant_id=job.tenant_id, document_id=job.document_id, modality=job.modality.value
+        ):
+            status = await self._run(job)
+        if status in (DocumentStatus.READY, DocumentStatus.FAILED):
+            record(INGESTION, modality=job.modality.value, outcome=status.value)
+        return status
+
+    async def _run(self, job: IngestJob) -> DocumentStatus | None:
         """Ingest one document. Returns None, doing nothing, when the document is gone, no longer
         waiting for ingestion (being deleted, say) or its tenant is not active.
 
@@ -224,10 +235,11 @@ class IngestService:
             async with progress.writing():
                 extraction, points, entities = await self._points(document, spaces)
         await self._check_still_wanted(document)
-        if replace:
-            await self._spaces.delete_document(document.tenant_id, document.id)
-        for space in spaces:
-            await space.index.upsert(document.tenant_id, points[space.name])
+        with span("ingest.index", points=len(points[spaces[0].name]), spaces=len(spaces)):
+            if replace:
+                await self._spaces.delete_document(document.tenant_id, document.id)
+            for space in spaces:
+                await space.index.upsert(document.tenant_id, points[space.name])
         for picture in extraction.pictures:
             if picture.frame is not None:
                 key = frame_key(document.id, picture.frame)
@@ -239,20 +251,27 @@ class IngestService:
     ) -> tuple[Extraction, dict[str, list[VectorPoint]], dict[str, int]]:
         """The extraction, the points to store in each space and the masked-entity counts;
         extraction reports the first 0.8 of the progress."""
-        with stage(0.0, _EXTRACTED):
+        with stage(0.0, _EXTRACTED), span("ingest.extract", media_type=document.media_type):
             extraction = await self._extract(document)
         await self._check_still_wanted(document)
-        title, segments, entities = await self._scrubbed(document, extraction)
+        with span("ingest.scrub", segments=len(extraction.segments)):
+            title, segments, entities = await self._scrubbed(document, extraction)
         report_progress(_EXTRACTED + 0.05)
         chunks = chunk_segments(segments, title, self._chunking)
         pictures = list(extraction.pictures) if self._images is not None else []
         if not chunks and not pictures:
             raise ExtractionFailed(f"no text found in {document.filename!r}")
-        picture_points = await self._picture_points(document, title, pictures, segments, first=len(chunks))
-        points = {
-            space.name: [*await self._text_points(document, title, chunks, space.embedder), *picture_points]
-            for space in spaces
-        }
+        with span("ingest.embed", chunks=len(chunks), pictures=len(pictures)):
+            picture_points = await self._picture_points(
+                document, title, pictures, segments, first=len(chunks)
+            )
+            points = {
+                space.name: [
+                    *await self._text_points(document, title, chunks, space.embedder),
+                    *picture_points,
+                ]
+                for space in spaces
+            }
         report_progress(_EXTRACTED + 0.15)
         return extraction, points, entities
 

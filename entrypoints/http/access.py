@@ -21,6 +21,7 @@ from ragloom.core.events import AdminAuthenticationFailed
 from ragloom.core.models import ApiKey, Caller, Tenant
 from ragloom.core.services.throttle import FailureThrottle
 
+from ..observability import REQUEST_ID, TENANT_ID
 from ..passwords import verify_password
 from ..settings import AdminSettings
 from .errors import ragloom_error, under
@@ -73,6 +74,8 @@ class AccessMiddleware:
         request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        REQUEST_ID.set(request_id)  # for the log records written while the request runs
+        TENANT_ID.set(None)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -93,6 +96,7 @@ class AccessMiddleware:
     async def _tenant(self, request: Request, state: dict, request_id: str) -> None:
         tenant, key = await authenticate_tenant(request, Caller("anonymous", request_id))
         state["tenant"] = tenant.id
+        TENANT_ID.set(tenant.id)
         state["caller"] = Caller(f"key:{key.id}", request_id)
 
     async def _admin(self, request: Request, state: dict, request_id: str) -> None:

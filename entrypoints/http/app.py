@@ -16,12 +16,14 @@ from ragloom.contracts.spec import Port
 from ragloom.core.services.tenants import Onboarded
 
 from ..bootstrap import Runtime, open_runtime
+from ..observability import install_observability
 from ..settings import Settings
-from . import admin, audit, auth, chats, documents, health, openai_compat, query
+from . import admin, audit, auth, chats, documents, health, observed, openai_compat, query
 from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
 from .mcp_server import build_mcp_server, mcp_app, serving_mcp
+from .observed import ObservedMiddleware
 
 ROUTES = [
     Route("/v1/documents", documents.upload_document, methods=["POST"]),
@@ -53,6 +55,7 @@ ROUTES = [
     Route("/healthz", health.healthz, methods=["GET"]),
     Route("/readyz", health.readyz, methods=["GET"]),
     Route("/openapi.json", health.openapi, methods=["GET"]),
+    Route("/metrics", observed.metrics, methods=["GET"]),
 ]
 
 
@@ -72,6 +75,7 @@ def create_app(
     to show its key once on the terminal (never in a log).
     """
 
+    install_observability(settings.telemetry)
     opened: list[Runtime] = []  # the runtime, once the lifespan opened it
     mcp = build_mcp_server(lambda: opened[0])
     mcp_routes = [Route("/mcp", endpoint=mcp_app(mcp), methods=["POST"])]  # stateless: no GET stream
@@ -98,5 +102,5 @@ def create_app(
         routes=[*ROUTES, *mcp_routes],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
-        middleware=[Middleware(AccessMiddleware, local_admin=local_admin)],
+        middleware=[Middleware(ObservedMiddleware), Middleware(AccessMiddleware, local_admin=local_admin)],
     )

@@ -16,6 +16,7 @@ from ragloom.core.models import Modality
 
 from ..bootstrap import Runtime, open_runtime
 from ..console import err
+from ..observability import configure_logging, install_observability
 from ..settings import Settings
 
 
@@ -56,6 +57,8 @@ async def run_worker(settings: Settings, modality: str, max_jobs: int | None = N
     the models) that modality's jobs need; SIGTERM stops it after its running jobs are cancelled,
     SIGUSR1 prints every thread's stack to stderr."""
     chosen = parse_modality(modality)
+    configure_logging(settings.telemetry.log_format, settings.telemetry.log_level)
+    install_observability(settings.telemetry)  # spans of each ingestion stage
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where is it stuck?
     async with open_runtime(settings, modality=chosen) as runtime:
         err.print(f"ragloom worker (pid {os.getpid()}) consuming {chosen.value} jobs")
