@@ -175,6 +175,15 @@ def plugins(
         commands.print_plugin_report(report)
 
 
+@app.command("config-reference")
+def config_reference() -> None:
+    """Print every configuration key, its type, default and meaning as Markdown (docs/configuration.md)."""
+    from .bootstrap import load_registry
+    from .reference import configuration_reference
+
+    print(configuration_reference(load_registry()), end="")
+
+
 admin_app = typer.Typer(
     help="Administer tenants (through the admin API: a running server, or in-process).",
     no_args_is_help=True,

@@ -9,6 +9,7 @@ RAGLOOM_HTTP__PORT=9000. Values are YAML scalars.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -18,7 +19,15 @@ from typing import Annotated, Any, Literal
 
 import platformdirs
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.ports import PORTS
@@ -37,10 +46,17 @@ class _Section(BaseModel):
 
 
 class HttpSettings(_Section):
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=0, le=65535)
-    max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1)
-    max_question_chars: int = Field(4000, ge=1)
+    """The HTTP API (`ragloom serve`)."""
+
+    host: str = Field("127.0.0.1", description="address to listen on (0.0.0.0: every interface)")
+    port: int = Field(8080, ge=0, le=65535, description="port to listen on")
+    max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1, description="largest upload accepted (413 above)")
+    max_question_chars: int = Field(4000, ge=1, description="longest question accepted (400 above)")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="networks of gateways (CIDR) whose X-Forwarded-For names the client: login "
+        "throttling and audit then count the client, not the gateway",
+    )
     link_expiry_seconds: int = Field(600, ge=1, le=7 * 24 * 3600, description="lifetime of a file link")
     auth_free_failures: int = Field(5, ge=1, le=1000, description="failed logins before back-off starts")
     auth_max_backoff_seconds: float = Field(300, ge=1, le=86400, description="longest back-off")
@@ -52,20 +68,34 @@ class HttpSettings(_Section):
         None, description="HMAC key of the app's own file links (default: a random key per process)"
     )
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(f"{network!r} is not a network (CIDR such as 10.0.0.0/8)") from None
+        return value
+
 
 class ChunkingSettings(_Section):
     """Chunk sizes in words; their limits are checked in one place, `core.chunking.ChunkingPolicy`."""
 
-    max_words: int = 180
-    overlap_words: int = 40
-    include_title: bool = True
+    max_words: int = Field(180, description="words per chunk at most")
+    overlap_words: int = Field(40, description="words a chunk repeats from the one before")
+    include_title: bool = Field(True, description="embed each chunk after its document's title")
     max_seconds: float = Field(30.0, description="the longest span of a transcript's chunk")
 
 
 class RetrievalSettings(_Section):
-    mode: Literal["dense", "sparse", "hybrid"] = "hybrid"
-    candidates: int = Field(20, ge=1, le=1000)
-    top_n: int = Field(5, ge=1, le=100)
+    """How a question finds passages."""
+
+    mode: Literal["dense", "sparse", "hybrid"] = Field(
+        "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both, fused in the index)"
+    )
+    candidates: int = Field(20, ge=1, le=1000, description="chunks fetched for the reranker to reorder")
+    top_n: int = Field(5, ge=1, le=100, description="passages given to the chat model")
 
 
 class AnswerSettings(_Section):
@@ -83,8 +113,10 @@ class AnswerSettings(_Section):
 
 
 class IngestSettings(_Section):
-    embed_batch: int = Field(256, ge=1, le=8192)
-    max_attempts: int = Field(3, ge=1, le=20)
+    """Ingestion jobs."""
+
+    embed_batch: int = Field(256, ge=1, le=8192, description="texts embedded per model call at most")
+    max_attempts: int = Field(3, ge=1, le=20, description="tries of one document before it is failed")
     retry_backoff_seconds: float = Field(0.5, ge=0, le=600, description="first retry's wait; doubles after")
 
 
@@ -92,7 +124,7 @@ class ExtractionSettings(_Section):
     """Where originals are parsed: in sandboxed worker processes (the default) or in the service.
     Each modality has its own pool of `processes` workers, with its own limits."""
 
-    sandbox: bool = True
+    sandbox: bool = Field(True, description="parse originals in separate, limited worker processes")
     processes: int = Field(2, ge=1, le=64, description="worker processes extracting at once")
     memory_bytes: int = Field(1 << 30, ge=64 << 20, description="address space of one worker")
     memory_bytes_by_modality: dict[Modality, Annotated[int, Field(ge=64 << 20)]] = Field(
@@ -118,16 +150,18 @@ class MaintenanceSettings(_Section):
 class QuotaSettings(_Section):
     """Default per-tenant limits (a tenant's own limits override them); 0 means unlimited."""
 
-    max_documents: int = Field(0, ge=0)
-    max_bytes: int = Field(0, ge=0)
+    max_documents: int = Field(0, ge=0, description="documents a tenant may keep")
+    max_bytes: int = Field(0, ge=0, description="bytes of originals a tenant may keep")
 
 
 class AdminSettings(_Section):
     """HTTP Basic credentials of /admin. A plain `password` is hashed at load and then dropped."""
 
-    user: str = ""
-    password: SecretStr = SecretStr("")
-    password_hash: str = ""
+    user: str = Field("", description="the administrator's user name (empty: /admin is disabled)")
+    password: SecretStr = Field(
+        SecretStr(""), description="the password, hashed at load (or use password_hash)"
+    )
+    password_hash: str = Field("", description="the scrypt hash from `ragloom admin hash-password`")
 
     @model_validator(mode="after")
     def _hash_plain_password(self) -> AdminSettings:
@@ -149,14 +183,14 @@ class AdminSettings(_Section):
 class TenancySettings(_Section):
     """`default_tenant`: create the `default` tenant at first start and write its key to RAGLOOM_HOME."""
 
-    default_tenant: bool = False
+    default_tenant: bool = Field(False, description="create the `default` tenant (embedded profile)")
 
 
 class TelemetrySettings(_Section):
     """Logs, metrics and traces."""
 
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="lowest level logged")
     otlp_endpoint: str | None = Field(
         None, description="OTLP/HTTP traces endpoint, e.g. http://otel-collector:4318/v1/traces; unset: off"
     )
@@ -165,8 +199,10 @@ class TelemetrySettings(_Section):
 
 
 class Settings(_Section):
-    profile: Literal["embedded", "production"] = "embedded"
-    home: str
+    profile: Literal["embedded", "production"] = Field(
+        "embedded", description="the defaults to start from (also RAGLOOM_PROFILE)"
+    )
+    home: str = Field(description="folder of the embedded profile's state (also RAGLOOM_HOME)")
     adapters: dict[str, str | list[str]] = Field(default_factory=dict)
     plugins: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     http: HttpSettings = HttpSettings()

@@ -26,17 +26,22 @@ NOTE = "in memory, lost at exit (tests and demos)"
 class DimensionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    dense_dimension: int = Field(384, ge=1)
+    dense_dimension: int = Field(
+        384, ge=1, description="length of the vectors: each word is hashed into one of this many buckets"
+    )
 
 
 class IndexSettings(DimensionSettings):
+    dense_dimension: int = Field(
+        384, ge=1, description="length of the dense vectors; ragloom sets it from the text embedder"
+    )
     image_dimension: int | None = Field(None, ge=1, description="length of picture vectors; unset: none")
 
 
 class ImageDimensionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    dimension: int = Field(64, ge=1)
+    dimension: int = Field(64, ge=1, description="length of the vectors hashed from image bytes or text")
 
 
 class CacheSettings(BaseModel):

@@ -12,6 +12,10 @@ class Bm25Settings(BaseModel):
     k1: float = Field(0.9, ge=0, description="term-frequency saturation (tuned on SciFact train)")
     b: float = Field(0.4, ge=0, le=1, description="length normalisation (tuned on SciFact train)")
     average_length: float = Field(100.0, gt=0, description="expected terms per chunk")
-    stopwords: bool = True
-    min_token_length: int = Field(2, ge=1)
-    max_token_length: int = Field(40, ge=1)
+    stopwords: bool = Field(True, description="drop English stopwords (whatever the language)")
+    min_token_length: int = Field(
+        2, ge=1, description="shorter words are ignored (characters, before stemming)"
+    )
+    max_token_length: int = Field(
+        40, ge=1, description="longer words are ignored (characters, before stemming)"
+    )

@@ -23,9 +23,11 @@ class CrossEncoderSettings(BaseModel):
     model: str = Field(
         description="folder of a sentence-transformers CrossEncoder (e.g. ms-marco-MiniLM-L-6-v2)"
     )
-    batch_size: int = Field(32, ge=1, le=1024)
-    max_length: int = Field(512, ge=8, le=4096)
-    device: str = "cpu"
+    batch_size: int = Field(32, ge=1, le=1024, description="(question, passage) pairs per model call")
+    max_length: int = Field(
+        512, ge=8, le=4096, description="tokens of a question and passage pair; longer ones are truncated"
+    )
+    device: str = Field("cpu", description="torch device the model runs on, e.g. cpu or cuda")
 
 
 def load_cross_encoder(settings: CrossEncoderSettings) -> Any:

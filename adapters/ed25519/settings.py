@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from .keys import decode_key
 
@@ -18,10 +18,18 @@ class Ed25519Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    signing_key: SecretStr | None = None
-    signing_key_file: str | None = None
-    create_key_file: bool = False
-    trusted_public_keys: list[str] = []
+    signing_key: SecretStr | None = Field(
+        default=None, description="Base64 of the raw 32-byte Ed25519 private key; or use signing_key_file."
+    )
+    signing_key_file: str | None = Field(
+        default=None, description="A file holding the base64 private key; or use signing_key."
+    )
+    create_key_file: bool = Field(
+        default=False, description="Create signing_key_file (mode 0600, with a new key) when it is missing."
+    )
+    trusted_public_keys: list[str] = Field(
+        default=[], description="Base64 raw public keys of retired signing keys, whose records still verify."
+    )
 
     @field_validator("signing_key")
     @classmethod

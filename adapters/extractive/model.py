@@ -23,7 +23,9 @@ RELATIVE_FLOOR = 0.5  # a sentence scoring under half the best one's does not an
 class ExtractiveSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    max_sentences: int = Field(3, ge=1, le=20)
+    max_sentences: int = Field(
+        3, ge=1, le=20, description="most sentences (or table rows) quoted in an answer"
+    )
 
 
 @dataclass(frozen=True, slots=True)

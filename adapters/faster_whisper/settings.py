@@ -11,7 +11,9 @@ class FasterWhisperSettings(BaseModel):
     model: str = Field("tiny.en", description="tiny.en, base, or a local CTranslate2 Whisper folder")
     compute_type: str = Field("int8", description="CTranslate2 compute type: int8, float32, ...")
     threads: int = Field(2, ge=1, le=64, description="CPU threads of one transcription")
-    beam_size: int = Field(1, ge=1, le=10)
+    beam_size: int = Field(
+        1, ge=1, le=10, description="beam search width of decoding (1: greedy, the fastest)"
+    )
     language: str | None = Field("en", description="None: detected (multilingual models only)")
     vad_filter: bool = Field(True, description="skip silence with Silero VAD")
     word_timestamps: bool = Field(

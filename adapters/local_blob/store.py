@@ -25,7 +25,9 @@ _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 class LocalBlobSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    root: str
+    root: str = Field(
+        description="folder of the blobs, one sub-folder per tenant; created at start if missing"
+    )
     read_chunk_bytes: int = Field(1 << 20, ge=4096, description="bytes per chunk when a blob is read")
 
 

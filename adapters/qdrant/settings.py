@@ -55,7 +55,10 @@ class QdrantSettings(_SearchSettings):
     api_key: SecretStr | None = Field(default=None, description="API key of the server.")
     path: str | None = Field(default=None, description="qdrant-client local mode folder (tests only).")
     location: str | None = Field(default=None, description='":memory:" for an in-process local mode.')
-    collection: str = "ragloom_chunks"
+    collection: str = Field(
+        default="ragloom_chunks",
+        description="Base name of the collections; each embedding space gets `<collection>-<space>`.",
+    )
     tenant_idf: bool = Field(
         default=True,
         description="Compute sparse IDF over the tenant's points only (False: collection-wide).",

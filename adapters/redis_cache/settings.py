@@ -10,8 +10,10 @@ class RedisCacheSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: SecretStr
-    key_prefix: str = Field("ragloom:cache", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    url: SecretStr = Field(description="Redis URL, e.g. redis://:password@redis:6379/0")
+    key_prefix: str = Field(
+        "ragloom:cache", pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="start of every key the cache writes"
+    )
     threshold: float = Field(0.95, gt=0, le=1, description="cosine similarity a cached question must reach")
     ttl_seconds: int = Field(
         86_400, ge=1, description="how long answers of one tenant, pipeline and corpus live"

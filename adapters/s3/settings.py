@@ -35,8 +35,13 @@ class S3Settings(BaseModel):
     region: str | None = Field(default=None, description="e.g. eu-west-1; None: boto3's default.")
     endpoint_url: str | None = Field(default=None, description="An S3-compatible server (MinIO, SeaweedFS).")
     access_key_id: str | None = Field(default=None, description="None: boto3's credential chain (IAM role).")
-    secret_access_key: SecretStr | None = None
-    addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    secret_access_key: SecretStr | None = Field(
+        default=None, description="The secret of `access_key_id`; set both or neither."
+    )
+    addressing_style: Literal["auto", "path", "virtual"] = Field(
+        default="auto",
+        description="Bucket in the host name (virtual) or URL path (path, e.g. MinIO); auto: boto3 decides.",
+    )
     server_side_encryption: Literal["AES256", "aws:kms", "aws:kms:dsse"] | None = Field(
         default=None, description="Encrypt objects at rest with S3-managed or KMS keys."
     )
@@ -44,12 +49,20 @@ class S3Settings(BaseModel):
     part_bytes: int = Field(
         default=8 << 20, ge=5 << 20, description="Multipart part size; larger blobs upload in parts."
     )
-    read_chunk_bytes: int = Field(default=1 << 20, ge=4096)
+    read_chunk_bytes: int = Field(
+        default=1 << 20, ge=4096, description="Bytes per chunk when an object is streamed back."
+    )
     create_bucket: bool = Field(default=False, description="Create the bucket at start if it is missing.")
-    cloudfront: CloudFrontSettings | None = None
-    timeout_seconds: float = Field(default=30, gt=0)
+    cloudfront: CloudFrontSettings | None = Field(
+        default=None, description="Sign download links with this distribution; None: S3 presigned URLs."
+    )
+    timeout_seconds: float = Field(
+        default=30, gt=0, description="Connect timeout and socket read timeout of calls to S3, in seconds."
+    )
     max_attempts: int = Field(default=4, ge=1, description="boto3's retries of throttled or failed calls.")
-    max_connections: int = Field(default=32, ge=1)
+    max_connections: int = Field(
+        default=32, ge=1, description="Size of boto3's pool of HTTP connections to S3."
+    )
 
     @field_validator(
         "region", "endpoint_url", "kms_key_id", "access_key_id", "secret_access_key", mode="before"

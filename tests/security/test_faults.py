@@ -16,6 +16,7 @@ import pytest
 from ragloom.adapters.memory.blob_store import InMemoryBlobStore
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
 from ragloom.adapters.memory.signer import HmacSigner
+from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.spec import Port
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.entrypoints.http.app import create_app
@@ -176,6 +177,38 @@ async def test_failed_admin_logins_are_throttled_and_audited_in_aggregate(tmp_pa
     finally:
         await client.aclose()
         await context.__aexit__(None, None, None)
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+async def test_behind_a_trusted_gateway_failed_logins_count_against_the_client_not_the_gateway(
+    tmp_path, trusted
+):
+    proxies = ["127.0.0.0/8"] if trusted else []  # the test client's peer address is 127.0.0.1
+    _, context, client = await _app(tmp_path, http={"auth_free_failures": 3, "trusted_proxies": proxies})
+    try:
+        _, key = await onboard(client, "Behind a gateway")
+        attacker = {"Authorization": "Bearer rlk_0.x", "X-Forwarded-For": "203.0.113.9"}
+        statuses = [(await client.get("/v1/tenant", headers=attacker)).status_code for _ in range(6)]
+        assert statuses[:3] == [401, 401, 401] and statuses[-1] == 429
+        # the attacker prepends another address; the gateway appends the one it saw
+        spoofed = {"Authorization": "Bearer rlk_0.x", "X-Forwarded-For": "198.51.100.7, 203.0.113.9"}
+        other = (
+            await client.get("/v1/tenant", headers={**key, "X-Forwarded-For": "198.51.100.7"})
+        ).status_code
+        if trusted:
+            assert other == 200  # another client behind the same gateway is not held up
+            # a client cannot escape its count by prepending addresses: the nearest untrusted one counts
+            assert (await client.get("/v1/tenant", headers=spoofed)).status_code == 429
+        else:
+            assert other == 429  # without trusted_proxies every client behind the gateway is one address
+    finally:
+        await client.aclose()
+        await context.__aexit__(None, None, None)
+
+
+def test_trusted_proxies_must_be_networks(tmp_path):
+    with pytest.raises(ConfigError, match="not-a-network"):
+        memory_settings(tmp_path, http={"trusted_proxies": ["not-a-network"]})
 
 
 @pytest.mark.parametrize(
