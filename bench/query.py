@@ -161,6 +161,7 @@ async def main() -> None:
         help="ingest the questions' relevant abstracts first, so their answers are in the corpus",
     )
     parser.add_argument("--cache-only", action="store_true", help="skip the route comparison")
+    parser.add_argument("--llm-threads", type=int, default=None, help="llama_cpp threads (default: its own)")
     args = parser.parse_args()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
@@ -169,6 +170,7 @@ async def main() -> None:
         f"cores {os.cpu_count()}, commit {commit}, "
         f"{args.docs} SciFact abstracts{' (the relevant ones first)' if args.with_answers else ''}, "
         f"{args.queries} test questions, chat model {args.chat_model}"
+        + (f" ({args.llm_threads} threads)" if args.llm_threads else "")
     )
     asked = _questions(args.queries)
     questions = [text for text, _ in asked]
@@ -177,6 +179,8 @@ async def main() -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")}
         env |= {"RAGLOOM_HOME": home, "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex"}
         env["RAGLOOM_ADAPTERS__CHAT_MODEL"] = args.chat_model
+        if args.llm_threads is not None:
+            env["RAGLOOM_PLUGINS__CHAT_MODEL__LLAMA_CPP__THREADS"] = str(args.llm_threads)
         header = (
             "| run, ms | TTFT p50 | TTFT p95 | total p50 | total p95 | answers/s | no_answer |\n"
             + "| --- " * 7

@@ -82,7 +82,7 @@ def worker(
     if workers == 0:
         raise typer.Exit(_run(run_worker(settings, modality, max_tasks)))
     code = _run(check_worker_config(settings, modality))
-    raise typer.Exit(code or run_pool(config, modality, workers, max_tasks))
+    raise typer.Exit(code or run_pool(config, modality, workers, max_tasks, settings.telemetry.metrics_port))
 
 
 @app.command()

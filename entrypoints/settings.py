@@ -196,6 +196,13 @@ class TelemetrySettings(_Section):
     )
     service_name: str = Field("ragloom", description="service.name of the traces")
     metrics: bool = Field(True, description="serve Prometheus metrics at GET /metrics")
+    metrics_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="`ragloom worker`: serve the pool's Prometheus metrics (every worker process's, "
+        "summed) at http://<host>:<port>/metrics; unset: none (the API serves its own at /metrics)",
+    )
 
 
 class Settings(_Section):

@@ -104,7 +104,9 @@ def _load(settings: LlamaCppSettings) -> tuple[Any, str]:
         raise ProviderUnavailable(
             "llama-cpp-python is not installed (pip install 'ragloom[llama]')", retryable=False
         ) from error
-    llama = Llama(model_path=path, n_ctx=settings.context_tokens, n_threads=settings.threads, verbose=False)
+    llama = Llama(
+        model_path=path, n_ctx=settings.context_tokens, n_threads=settings.generation_threads, verbose=False
+    )
     return llama, Path(path).stem
 
 

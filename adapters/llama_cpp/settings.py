@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +28,18 @@ class LlamaCppSettings(BaseModel):
     context_tokens: int = Field(
         4096, ge=256, le=131_072, description="context window in tokens: the prompt and the answer together"
     )
-    threads: int = Field(2, ge=1, le=64, description="CPU threads of generation")
+    threads: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="CPU threads of generation (unset: all cores but one, which stays with the service "
+        "so that cached answers and searches are not starved while the model writes)",
+    )
+
+    @property
+    def generation_threads(self) -> int:
+        return self.threads or max(1, (os.cpu_count() or 2) - 1)
+
     max_tokens: int = Field(512, ge=1, le=32_768, description="the answer's default length limit, in tokens")
     temperature: float = Field(
         0.1, ge=0, le=2, description="sampling temperature unless a request sets one (0: the likeliest token)"

@@ -59,6 +59,11 @@ async def run_worker(settings: Settings, modality: str, max_jobs: int | None = N
     chosen = parse_modality(modality)
     configure_logging(settings.telemetry.log_format, settings.telemetry.log_level)
     install_observability(settings.telemetry)  # spans of each ingestion stage
+    port = settings.telemetry.metrics_port
+    if port is not None and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:  # alone, not in a pool
+        from prometheus_client import start_http_server
+
+        start_http_server(port)
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where is it stuck?
     async with open_runtime(settings, modality=chosen) as runtime:
         err.print(f"ragloom worker (pid {os.getpid()}) consuming {chosen.value} jobs")

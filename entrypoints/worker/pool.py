@@ -8,11 +8,14 @@ SIGTERM, which cancels their running jobs; the queue hands those to a worker aga
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +46,40 @@ class _Slot:
         self.quick_deaths = 0
 
 
-def run_pool(config: Path | None, modality: str, workers: int, max_jobs: int | None) -> int:
-    """Keep `workers` worker processes running until SIGINT or SIGTERM; return the exit code."""
+def run_pool(
+    config: Path | None, modality: str, workers: int, max_jobs: int | None, metrics_port: int | None = None
+) -> int:
+    """Keep `workers` worker processes running until SIGINT or SIGTERM; return the exit code. With
+    `metrics_port`, serve the workers' Prometheus metrics, summed, on that port."""
+    with _pool_metrics(metrics_port):
+        return _supervise(config, modality, workers, max_jobs)
+
+
+@contextlib.contextmanager
+def _pool_metrics(port: int | None) -> Iterator[None]:
+    """Prometheus' multiprocess mode: the workers (started after this) write their metrics to files
+    in a folder of the pool's own, and this process serves them all; a dead worker's counts stay."""
+    if port is None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="ragloom-metrics-") as folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # inherited by the spawned workers
+        from prometheus_client import CollectorRegistry, start_http_server
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=folder)
+        server, thread = start_http_server(port, registry=registry)
+        err.print(f"worker pool metrics on http://0.0.0.0:{port}/metrics")
+        try:
+            yield
+        finally:
+            server.shutdown()
+            thread.join(5)
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
+
+def _supervise(config: Path | None, modality: str, workers: int, max_jobs: int | None) -> int:
     context = multiprocessing.get_context("spawn")  # fresh interpreters: no inherited loops or locks
     stopping = False
 

@@ -282,14 +282,26 @@ def test_one_worker_deployment_and_pdb_per_enabled_modality(chart, enabled):
         pod = deployments[worker(modality)]["spec"]["template"]
         (container,) = pod["spec"]["containers"]
         assert container["args"][:3] == ["worker", "--modality", modality]
-        assert "ports" not in container
-        # No HTTP port: the liveness probe is a command, never an HTTP or TCP check.
+        # Its only port serves the pool's metrics, which the pod's annotations point Prometheus at.
+        assert container["ports"] == [{"name": "metrics", "containerPort": 9464}]
+        assert {"name": "RAGLOOM_TELEMETRY__METRICS_PORT", "value": "9464"} in container["env"]
+        assert pod["metadata"]["annotations"]["prometheus.io/port"] == "9464"
+        # The liveness probe is a command, never an HTTP or TCP check.
         assert set(container["livenessProbe"]) & {"httpGet", "tcpSocket", "grpc"} == set()
         assert container["livenessProbe"]["exec"]["command"]
         # The PDB selects exactly this pool's pods (not the API's, nor another pool's).
         selector = pdbs[worker(modality)]["spec"]["selector"]["matchLabels"]
         assert selector.items() <= pod["metadata"]["labels"].items()
         assert selector.get("ragloom.io/modality") == modality
+
+
+def test_worker_metrics_can_be_turned_off(chart):
+    deployments = of_kind(render(chart, {"workerMetrics": {"enabled": False}}), "Deployment")
+    for modality in MODALITIES:
+        pod = deployments[worker(modality)]["spec"]["template"]
+        (container,) = pod["spec"]["containers"]
+        assert "ports" not in container and "prometheus.io/port" not in pod["metadata"]["annotations"]
+        assert all(e["name"] != "RAGLOOM_TELEMETRY__METRICS_PORT" for e in container.get("env", []))
 
 
 def test_each_pool_has_its_own_replicas_and_resources(chart):

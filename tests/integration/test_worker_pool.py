@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 import redis.asyncio as aioredis
 import yaml
@@ -28,6 +29,7 @@ from ragloom.entrypoints.bootstrap import open_runtime
 from ragloom.entrypoints.settings import load_settings
 from tests.conftest import REDIS_URL, PostgresDatabase
 from tests.helpers.media import encode, recording
+from tests.helpers.server import free_port
 from tests.helpers.tenants import new_signing_key
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -89,6 +91,7 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
         "RAGLOOM_REDIS_URL": REDIS_URL,
         "RAGLOOM_QDRANT_URL": "unused",
         "RAGLOOM_AUDIT_SIGNING_KEY": new_signing_key(),
+        "RAGLOOM_TELEMETRY__METRICS_PORT": str(metrics_port := free_port()),
     }
     service_settings = load_settings(
         environ={k: v for k, v in env.items() if k.startswith("RAGLOOM_") and k != "RAGLOOM_CONFIG"},
@@ -149,6 +152,11 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
             assert replacement != worker
             time.sleep(1)
             assert not [pid for pid in doomed if Path(f"/proc/{pid}").exists()]  # nothing left running
+            # the pool serves its workers' metrics: the killed run never finished, its successor did
+            scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+            ready = 'ragloom_ingestions_total{modality="audio",outcome="ready"} 1.0'
+            assert ready in scraped, scraped
+            assert 'ragloom_ingestions_total{modality="audio",outcome="failed"}' not in scraped
         finally:
             pool.send_signal(signal.SIGTERM)
             pool.wait(timeout=60)
