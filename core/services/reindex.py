@@ -80,7 +80,9 @@ class Reindexer:
         done = min(await target.index.count(tenant), total) if cursor else 0
         while True:
             page, cursor = await source.index.scroll(tenant, after=cursor, limit=page_size or self._page_size)
-            await target.index.upsert(tenant, await self._moved(tenant, page, target))
+            moved = await self._moved(tenant, page, target)
+            await target.index.upsert(tenant, moved)
+            await self._drop_deleted_meanwhile(tenant, moved, target)
             if cursor is not None:
                 await self._save(tenant, source.name, cursor)
             done = min(done + len(page), total)
@@ -88,17 +90,30 @@ class Reindexer:
                 progress(done, total)
             if cursor is None:
                 break
-        moved = await target.index.count(tenant)
+        points = await target.index.count(tenant)
         async with self._units(tenant) as transaction:
             await transaction.tenants.set_embedding_space(tenant, target.name, cursor=None)
             transaction.publish(
                 TenantReindexed(
-                    tenant_id=tenant, caller=caller, previous=source.name, space=target.name, points=moved
+                    tenant_id=tenant, caller=caller, previous=source.name, space=target.name, points=points
                 )
             )
             await transaction.commit()
         await source.index.delete_tenant(tenant)
-        return Reindexed(tenant, source.name, target.name, moved)
+        return Reindexed(tenant, source.name, target.name, points)
+
+    async def _drop_deleted_meanwhile(
+        self, tenant: TenantId, moved: Sequence[VectorPoint], target: EmbeddingSpace
+    ) -> None:
+        """A document deleted between the page's read and its upsert had its points removed from
+        every space before ours arrived: remove those too, so no orphan stays behind."""
+        documents = {point.payload.document_id for point in moved}
+        if not documents:
+            return
+        async with self._units(tenant, read_only=True) as transaction:
+            still = await transaction.documents.ready(tenant, documents)
+        for document_id in documents - still:
+            await target.index.delete_document(tenant, document_id)
 
     async def _save(self, tenant: TenantId, space: str, cursor: str) -> None:
         async with self._units(tenant) as transaction:

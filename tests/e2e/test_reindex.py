@@ -135,6 +135,32 @@ async def test_queries_keep_working_through_a_swap_and_a_resumed_reindex(home):
         assert "river.md" in await cited(client, "When does the Tamsin river flood?")
 
 
+async def test_a_document_deleted_while_its_page_is_moved_leaves_no_points(home):
+    hashing, minilm = settings_for(home, "hashing"), settings_for(home, "sentence_transformers")
+    async with app_client(hashing) as client:
+        ids = {}
+        for name, data in FACTS.items():
+            created = await upload(client, name, data)
+            ids[name] = created.json()["id"]
+            assert (await wait_for_status(client, ids[name]))["status"] == "ready"
+    async with open_runtime(minilm) as runtime:
+        await runtime.start_all(ingestion=False)
+        reindexer, documents = await runtime.reindexer(), await runtime.documents()
+        spaces = await runtime.get("spaces")
+        read_page = reindexer._moved
+
+        async def deleted_meanwhile(tenant, page, target):
+            moved = await read_page(tenant, page, target)  # read while the document was still there
+            if any(point.payload.document_id == ids["glacier.md"] for point in moved):
+                await documents.delete(DEFAULT_TENANT, ids["glacier.md"])
+            return moved
+
+        reindexer._moved = deleted_meanwhile
+        moved = await reindexer.reindex(DEFAULT_TENANT, page_size=2)
+        assert moved.points == 3 == await spaces.current.index.count(DEFAULT_TENANT)
+        assert await spaces.current.index.count(DEFAULT_TENANT, ids["glacier.md"]) == 0
+
+
 def _only(variables: dict[str, str]) -> dict[str, str | None]:
     """The RAGLOOM_* variables of the test, none of the caller's."""
     cleared: dict[str, str | None] = dict.fromkeys((k for k in os.environ if k.startswith("RAGLOOM_")), None)
