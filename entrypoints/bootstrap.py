@@ -317,6 +317,7 @@ def build_container(
         scrubber=c.pii_scrubber,
         images=c.images,
         max_attempts=settings.ingest.max_attempts,
+        progress_interval=settings.ingest.progress_interval_seconds,
     )
     c.retriever = providers.Singleton(
         Retriever,

@@ -118,6 +118,9 @@ class IngestSettings(_Section):
     embed_batch: int = Field(256, ge=1, le=8192, description="texts embedded per model call at most")
     max_attempts: int = Field(3, ge=1, le=20, description="tries of one document before it is failed")
     retry_backoff_seconds: float = Field(0.5, ge=0, le=600, description="first retry's wait; doubles after")
+    progress_interval_seconds: float = Field(
+        1.0, gt=0, le=60, description="how often a running ingestion writes its progress to the document"
+    )
 
 
 class ExtractionSettings(_Section):

@@ -79,8 +79,10 @@ class IngestService:
         scrubber: PiiScrubber | None = None,
         images: ImageEmbedder | None = None,
         max_attempts: int = 3,
+        progress_interval: float = 1.0,
     ) -> None:
         self._max_attempts = max_attempts
+        self._progress_interval = progress_interval
         self._images = images
         self._units = units
         self._blobs = blobs
@@ -229,7 +231,7 @@ class IngestService:
         """Extract, scrub, chunk, embed and upsert; `replace` first removes points an earlier run left.
         Returns the point count and the masked-entity counts. The progress reported meanwhile is
         written to the document."""
-        progress = _ProgressWriter(self._units, document)
+        progress = _ProgressWriter(self._units, document, self._progress_interval)
         spaces = await self._spaces.written(document.tenant_id)
         with reporting_to(progress.report):
             async with progress.writing():

@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from ragloom.core.models import DEFAULT_TENANT
+from tests.e2e.conftest import app_client
 from tests.e2e.scenario import upload
 from tests.helpers.images import sign
 from tests.helpers.media import make_video, recording
@@ -113,7 +114,16 @@ async def test_a_video_deleted_while_it_is_processed_leaves_nothing_behind(clien
     assert [key async for key, _ in blobs.keys(DEFAULT_TENANT, f"documents/{document_id}/")] == []
 
 
-async def test_a_long_video_reports_its_progress_while_it_is_processed(client, tmp_path):
+async def test_a_long_video_reports_its_progress_while_it_is_processed(embedded_settings, tmp_path):
+    # progress written five times a second, so a fast run still shows several steps
+    settings = embedded_settings.model_copy(
+        update={"ingest": embedded_settings.ingest.model_copy(update={"progress_interval_seconds": 0.2})}
+    )
+    async with app_client(settings) as client:
+        await _watch_progress(client, tmp_path)
+
+
+async def _watch_progress(client, tmp_path):
     created = await upload(client, "long.mp4", long_video(tmp_path).read_bytes())
     assert created.status_code == 201, created.text
     seen = []
