@@ -1,0 +1,184 @@
+"""The scale curve of the vector index: search latency, build time, disk and memory as it grows.
+
+    .venv/bin/python bench/scale.py --sizes 10000 100000 1000000
+    .venv/bin/python bench/scale.py --adapter qdrant --sizes 10000      # qdrant-client's local mode
+
+Each size runs in a fresh process (so its peak RSS is its own) on an empty index in a temporary
+folder: synthetic points (384-d unit dense vectors, BM25-like sparse vectors of 40 terms over a
+30,000-term vocabulary, payloads like a real chunk's: title, source, ordinal, about 400 characters of
+text) spread over 10 tenants are upserted in batches, the index is optimized (HNSW built), then
+`--queries` searches run inside one tenant's filter, dense, sparse and hybrid (dense + sparse fused
+by the adapter), each for the 10 best with their payloads. Prints p50 and p95 in milliseconds, the
+build time, the folder's size and the process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ragloom.core.models import ChunkPayload, DocumentId, SearchQuery, SparseVector, TenantId, VectorPoint
+
+DIMENSION = 384
+TENANTS = [TenantId(f"tenant-{i}") for i in range(10)]
+VOCABULARY = 30_000
+TERMS_PER_POINT = 40
+BATCH = 1_000
+WORDS = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "by", "at", "from"]
+
+
+def _points(rng: np.random.Generator, start: int, count: int) -> list[tuple[TenantId, VectorPoint]]:
+    dense = rng.standard_normal((count, DIMENSION)).astype(np.float32)
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    zipf = np.minimum(rng.zipf(1.3, (count, TERMS_PER_POINT)), VOCABULARY) - 1
+    made = []
+    for i in range(count):
+        number = start + i
+        terms = np.unique(zipf[i])
+        text = " ".join(rng.choice(WORDS, 70))
+        payload = ChunkPayload(
+            document_id=DocumentId(f"doc-{number // 4}"),
+            title=f"Document {number // 4}",
+            source=f"doc-{number // 4}.pdf",
+            ordinal=number % 4,
+            text=text,
+            page=number % 30 + 1,
+        )
+        sparse = SparseVector(indices=terms.tolist(), values=(1.0 + rng.random(len(terms))).tolist())
+        made.append(
+            (TENANTS[number % len(TENANTS)], VectorPoint(str(number), dense[i].tolist(), payload, sparse))
+        )
+    return made
+
+
+async def _open(adapter: str, folder: Path) -> Any:
+    if adapter == "edge":
+        from ragloom.adapters.qdrant.edge import open_vector_index
+        from ragloom.adapters.qdrant.settings import QdrantEdgeSettings
+
+        return open_vector_index(QdrantEdgeSettings(path=str(folder / "shard"), dense_dimension=DIMENSION))
+    from ragloom.adapters.qdrant.server import open_vector_index as open_client
+    from ragloom.adapters.qdrant.settings import QdrantSettings
+
+    return open_client(QdrantSettings(path=str(folder / "local"), dense_dimension=DIMENSION))
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+async def one_size(adapter: str, size: int, queries: int) -> dict[str, Any]:
+    rng = np.random.default_rng(7)
+    with tempfile.TemporaryDirectory(prefix="ragloom-scale-") as folder:
+        async with await _open(adapter, Path(folder)) as index:
+            began = time.perf_counter()
+            probes: list[VectorPoint] = []
+            for start in range(0, size, BATCH):
+                batch = _points(rng, start, min(BATCH, size - start))
+                for tenant in TENANTS:
+                    mine = [point for owner, point in batch if owner == tenant]
+                    if mine:
+                        await index.upsert(tenant, mine)
+                probes += [p for owner, p in batch if owner == TENANTS[0]][:2]
+            upserted = time.perf_counter() - began
+            if hasattr(index, "optimize"):
+                await index.optimize()
+            built = time.perf_counter() - began
+            timings: dict[str, list[float]] = {"dense": [], "sparse": [], "hybrid": []}
+            for i in range(queries):
+                probe = probes[i % len(probes)]
+                noisy = np.asarray(probe.dense) + rng.normal(0, 0.05, DIMENSION)
+                dense = (noisy / np.linalg.norm(noisy)).tolist()
+                assert probe.sparse is not None
+                sparse = SparseVector(probe.sparse.indices[:6], probe.sparse.values[:6])
+                for mode, query in (
+                    ("dense", SearchQuery(dense=dense, limit=10)),
+                    ("sparse", SearchQuery(dense=[], sparse=sparse, limit=10)),
+                    ("hybrid", SearchQuery(dense=dense, sparse=sparse, limit=10)),
+                ):
+                    t0 = time.perf_counter()
+                    hits = await index.search(TENANTS[0], query)
+                    timings[mode].append((time.perf_counter() - t0) * 1000)
+                    assert hits, mode
+            count = await index.count(TENANTS[0])
+        disk = sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
+    figures: dict[str, Any] = {
+        "size": size,
+        "tenant_points": count,
+        "upsert_s": upserted,
+        "build_s": built,
+        "disk_mb": disk / 1e6,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    for mode, samples in timings.items():
+        figures[f"{mode}_p50"], figures[f"{mode}_p95"] = _percentiles(samples)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--adapter", choices=["edge", "qdrant"], default="edge")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size, JSON out
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(asyncio.run(one_size(args.adapter, args.one, args.queries))))
+        return
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"cores {os.cpu_count()}, commit {commit}, adapter {args.adapter}, {len(TENANTS)} tenants, "
+        f"{DIMENSION}-d dense + {TERMS_PER_POINT}-term sparse, "
+        f"{args.queries} queries in one tenant, limit 10\n"
+    )
+    print(
+        "| points | build s | disk MB | peak RSS MB | dense p50 / p95 ms | sparse p50 / p95 ms "
+        "| hybrid p50 / p95 ms |"
+    )
+    print("| --- " * 7 + "|")
+    for size in args.sizes:
+        ran = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--adapter",
+                args.adapter,
+                "--queries",
+                str(args.queries),
+                "--one",
+                str(size),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if ran.returncode != 0:
+            print(f"| {size:,} | failed: {(ran.stderr.strip().splitlines() or [ran.returncode])[-1]} |")
+            continue
+        f = json.loads(ran.stdout.strip().splitlines()[-1])
+        print(
+            f"| {size:,} | {f['build_s']:.1f} | {f['disk_mb']:.0f} | {f['peak_rss_mb']:.0f} | "
+            f"{f['dense_p50']:.2f} / {f['dense_p95']:.2f} | {f['sparse_p50']:.2f} / {f['sparse_p95']:.2f} | "
+            f"{f['hybrid_p50']:.2f} / {f['hybrid_p95']:.2f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
