@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator
@@ -16,10 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ragloom.core.errors import InvalidInput, NotFound, ProviderUnavailable
+from ragloom.core.blobs import key_parts, safe_part
+from ragloom.core.errors import NotFound, ProviderUnavailable
 from ragloom.core.models import TenantId
-
-_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 
 class LocalBlobSettings(BaseModel):
@@ -31,20 +29,14 @@ class LocalBlobSettings(BaseModel):
     read_chunk_bytes: int = Field(1 << 20, ge=4096, description="bytes per chunk when a blob is read")
 
 
-def _part(value: str, what: str) -> str:
-    if not _SAFE_PART.match(value) or value in {".", ".."}:
-        raise InvalidInput(f"invalid {what} {value!r}")
-    return value
-
-
 class LocalBlobStore:
     def __init__(self, root: Path, read_chunk_bytes: int = 1 << 20) -> None:
         self._root = root
         self._chunk = read_chunk_bytes
 
     def _path(self, tenant: TenantId, key: str) -> Path:
-        parts = [_part(p, "blob key part") for p in key.split("/")]
-        return self._root.joinpath(_part(tenant, "tenant id"), *parts)
+        parts = key_parts(key)
+        return self._root.joinpath(safe_part(tenant, "tenant id"), *parts)
 
     async def put(self, tenant: TenantId, key: str, chunks: AsyncIterable[bytes], media_type: str) -> int:
         path = self._path(tenant, key)
@@ -99,7 +91,7 @@ class LocalBlobStore:
             parent = parent.parent
 
     async def delete_tenant(self, tenant: TenantId) -> int:
-        folder = self._root / _part(tenant, "tenant id")
+        folder = self._root / safe_part(tenant, "tenant id")
         if not folder.exists():
             return 0
         count = sum(1 for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
@@ -107,7 +99,7 @@ class LocalBlobStore:
         return count
 
     async def keys(self, tenant: TenantId, prefix: str = "") -> AsyncIterator[tuple[str, datetime]]:
-        folder = self._root / _part(tenant, "tenant id")
+        folder = self._root / safe_part(tenant, "tenant id")
         found = await asyncio.to_thread(_files_under, folder)
         for path, modified in found:
             key = path.relative_to(folder).as_posix()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -23,21 +22,15 @@ import boto3
 from botocore.client import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ragloom.core.errors import InvalidInput, NotFound, ProviderUnavailable
+from ragloom.core.blobs import key_parts, safe_part
+from ragloom.core.errors import NotFound, ProviderUnavailable
 from ragloom.core.models import TenantId
 
 from .cloudfront import CloudFrontLinks
 from .settings import S3Settings
 
-_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 _T = TypeVar("_T")
-
-
-def _part(value: str, what: str) -> str:
-    if not _SAFE_PART.match(value) or value in {".", ".."}:
-        raise InvalidInput(f"invalid {what} {value!r}")
-    return value
 
 
 class S3BlobStore:
@@ -50,11 +43,11 @@ class S3BlobStore:
         self._links = links
 
     def _key(self, tenant: TenantId, key: str) -> str:
-        parts = [_part(p, "blob key part") for p in key.split("/")]
+        parts = key_parts(key)
         return f"{self._tenant_prefix(tenant)}{'/'.join(parts)}"
 
     def _tenant_prefix(self, tenant: TenantId) -> str:
-        return f"{self._settings.prefix}{_part(tenant, 'tenant id')}/"
+        return f"{self._settings.prefix}{safe_part(tenant, 'tenant id')}/"
 
     def _encryption(self) -> dict[str, str]:
         settings = self._settings

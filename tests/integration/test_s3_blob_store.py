@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,7 +16,6 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from moto.server import ThreadedMotoServer
 from pydantic import ValidationError
 
 from ragloom.adapters.s3.settings import CloudFrontSettings, S3Settings
@@ -28,15 +27,10 @@ from tests.helpers.server import free_port
 MiB = 1 << 20
 
 
-@pytest.fixture(scope="module")
-def s3_url() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+@pytest.fixture
+def s3_url(s3_endpoint: str) -> str:
+    """The session's S3-compatible server (tests/conftest.py); each test makes its own bucket."""
+    return s3_endpoint
 
 
 def settings_for(url: str, **extra: object) -> S3Settings:
