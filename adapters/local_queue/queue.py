@@ -1,7 +1,9 @@
 """FairJobQueue: jobs run as asyncio tasks in this process. Tenants take turns: each free slot goes to
 the next tenant (round robin) that has a job waiting and fewer than `per_tenant_jobs` running, so one
-tenant's backlog never holds up another tenant's next document. Jobs can be cancelled by tenant or
-document, queued or running."""
+tenant's backlog never holds up another tenant's next document. Slots no such tenant wants are lent,
+in the same turns, to tenants over that share, all but one: a lone tenant's bulk upload runs many
+documents at once (their chunks share model calls), and another tenant's next job still starts at
+once. Jobs can be cancelled by tenant or document, queued or running."""
 
 from __future__ import annotations
 
@@ -68,28 +70,35 @@ class FairJobQueue:
         return dropped + len(doomed)
 
     def _pump(self) -> None:
-        """Start waiting jobs while slots are free, one per tenant in turn."""
+        """Start waiting jobs while slots are free, one per tenant in turn: first for tenants under
+        their share, then, leaving one slot free, for any tenant with a job waiting."""
         if self._runner is None:
             return
+        self._fill(self._max, self._per_tenant)
+        self._fill(self._max - 1, self._max)
+
+    def _fill(self, slots: int, per_tenant: int) -> None:
         started = True
-        while started and self._total_running() < self._max:
+        while started and self._total_running() < slots:
             started = False
             for tenant in list(self._waiting):
-                if self._total_running() >= self._max:
+                if self._total_running() >= slots:
                     break
-                running = self._running.setdefault(tenant, {})
-                if len(running) >= self._per_tenant:
+                if len(self._running.get(tenant, {})) >= per_tenant:
                     continue
-                job = self._waiting[tenant].popleft()
-                if not self._waiting[tenant]:
-                    del self._waiting[tenant]
-                else:
-                    self._waiting.move_to_end(tenant)  # its next job waits for the others' turn
-                task = asyncio.create_task(self._run(job))
-                task.add_done_callback(lambda _, job=job: self._finished(job))  # also if cancelled unstarted
-                running[job.document_id] = task
-                self._running_modality[job.document_id] = job.modality
+                self._start(tenant)
                 started = True
+
+    def _start(self, tenant: TenantId) -> None:
+        job = self._waiting[tenant].popleft()
+        if not self._waiting[tenant]:
+            del self._waiting[tenant]
+        else:
+            self._waiting.move_to_end(tenant)  # its next job waits for the others' turn
+        task = asyncio.create_task(self._run(job))
+        task.add_done_callback(lambda _, job=job: self._finished(job))  # also if cancelled unstarted
+        self._running.setdefault(tenant, {})[job.document_id] = task
+        self._running_modality[job.document_id] = job.modality
 
     async def _run(self, job: IngestJob) -> None:
         assert self._runner is not None

@@ -10,5 +10,9 @@ class LocalQueueSettings(BaseModel):
 
     max_concurrent_jobs: int = Field(8, ge=1, le=10_000, description="jobs running at once, in all")
     per_tenant_jobs: int = Field(
-        2, ge=1, le=10_000, description="jobs of one tenant running at once: the others' next jobs go first"
+        2,
+        ge=1,
+        le=10_000,
+        description="jobs of one tenant running at once while others wait (their next jobs go first); "
+        "slots no other tenant wants are lent to it, all but one",
     )

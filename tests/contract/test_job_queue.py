@@ -61,6 +61,32 @@ async def test_one_tenants_backlog_does_not_hold_up_anothers_next_job():
     assert len(order) == 19
 
 
+async def test_a_lone_tenant_borrows_idle_slots_but_one_stays_free_for_another():
+    queue = FairJobQueue(max_concurrent_jobs=4, per_tenant_jobs=1)
+    running: set[str] = set()
+    started: list[str] = []
+    release = asyncio.Event()
+
+    async def runner(job):
+        running.add(job.document_id)
+        started.append(job.document_id)
+        await release.wait()
+        running.discard(job.document_id)
+
+    queue.attach(runner)
+    for n in range(10):
+        await queue.enqueue(IngestJob(TenantId("bulk"), DocumentId(f"bulk-{n}"), Modality.TEXT))
+    await asyncio.sleep(0.05)
+    assert running == {"bulk-0", "bulk-1", "bulk-2"}  # over its share of 1, one slot of 4 kept free
+    await queue.enqueue(IngestJob(TenantId("other"), DocumentId("other-0"), Modality.TEXT))
+    await queue.enqueue(IngestJob(TenantId("other"), DocumentId("other-1"), Modality.TEXT))
+    await asyncio.sleep(0.05)
+    assert started[-1] == "other-0" and "other-1" not in running  # at once, into the kept slot
+    release.set()
+    await queue.wait_idle()
+    assert len(started) == 12
+
+
 async def test_tenants_take_turns_for_free_slots():
     queue = FairJobQueue(max_concurrent_jobs=1, per_tenant_jobs=1)
     order: list[str] = []
