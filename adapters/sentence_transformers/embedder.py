@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 from collections.abc import AsyncIterator, Sequence
@@ -30,6 +31,23 @@ def resolve_model_path(model: str) -> str:
     return str(path)
 
 
+def cpu_has_bfloat16() -> bool:
+    """Whether this CPU multiplies bfloat16 in hardware (AMX or AVX512-BF16), as oneDNN reports it."""
+    import torch
+
+    return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def document_dtype(settings: SentenceTransformerSettings) -> Any:
+    """The dtype document batches are computed in: None for float32, else torch.bfloat16."""
+    import torch
+
+    wanted = settings.document_precision
+    if wanted == "auto":
+        wanted = "bfloat16" if settings.device == "cpu" and cpu_has_bfloat16() else "float32"
+    return torch.bfloat16 if wanted == "bfloat16" else None
+
+
 def load_model(settings: SentenceTransformerSettings) -> Any:
     return _shared_model(resolve_model_path(settings.model), settings.device)
 
@@ -50,7 +68,8 @@ def _shared_query_encoder(path: str, device: str, threads: int) -> OnnxQueryEnco
 
 
 class SentenceTransformerEmbedder:
-    """Documents in batches on one thread; ONNX queries on another, so they never wait behind a batch."""
+    """Documents in batches on one thread (in bfloat16 where the CPU has it); ONNX queries on another,
+    so they never wait behind a batch."""
 
     def __init__(
         self, model: Any, settings: SentenceTransformerSettings, query_encoder: OnnxQueryEncoder | None = None
@@ -58,6 +77,7 @@ class SentenceTransformerEmbedder:
         self._model = model
         self._settings = settings
         self._query_encoder = query_encoder
+        self._dtype = document_dtype(settings)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
         self._query_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
@@ -72,23 +92,31 @@ class SentenceTransformerEmbedder:
     def dimension(self) -> int:
         return self._dimension
 
-    def _encode(self, texts: list[str]) -> list[list[float]]:
-        matrix = self._model.encode(
-            texts,
-            batch_size=self._settings.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return matrix.tolist()
+    def _encode(self, texts: list[str], dtype: Any = None) -> list[list[float]]:
+        import torch
 
-    async def _run(self, texts: list[str]) -> list[list[float]]:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self._encode, texts)
+        precision = (
+            torch.autocast(self._settings.device.split(":")[0], dtype=dtype)
+            if dtype is not None
+            else contextlib.nullcontext()
+        )
+        with precision:
+            matrix = self._model.encode(
+                texts,
+                batch_size=self._settings.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return matrix.astype("float32").tolist()
+
+    async def _run(self, texts: list[str], dtype: Any = None) -> list[list[float]]:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._encode, texts, dtype)
 
     async def embed_documents(self, texts: Sequence[str]) -> Sequence[Vector]:
         if not texts:
             return []
-        return await self._run([self._settings.document_prefix + text for text in texts])
+        return await self._run([self._settings.document_prefix + text for text in texts], self._dtype)
 
     async def embed_query(self, text: str) -> Vector:
         query = self._settings.query_prefix + text

@@ -34,6 +34,22 @@ class TestSentenceTransformerEmbedder(TextEmbedderContract):
                 fast, slow = await adapter.embed_query(text), await torch_embedder.embed_query(text)
                 assert sum(a * b for a, b in zip(fast, slow, strict=True)) > 0.9999
 
+    async def test_bfloat16_document_batches_match_float32_ones(self):
+        texts = [
+            "Vitamin D deficiency is associated with a higher risk of multiple sclerosis in adults.",
+            "a",
+            "The barn owl hunts at night, " * 60,  # longer than the model's window
+        ]
+        settings = {"bfloat16": None, "float32": None}
+        for precision in settings:
+            async with open_text_embedder(
+                SentenceTransformerSettings(document_precision=precision)
+            ) as embedder:
+                settings[precision] = await embedder.embed_documents(texts)
+        for fast, exact in zip(settings["bfloat16"], settings["float32"], strict=True):
+            assert fast != exact, "both ran in float32"
+            assert sum(a * b for a, b in zip(fast, exact, strict=True)) > 0.9999
+
     async def test_queries_and_document_batches_run_at_the_same_time(self, adapter):
         import asyncio
 
