@@ -26,6 +26,15 @@ class DocumentStatus(enum.StrEnum):
     DELETING = "deleting"  # not searchable; its vectors, original and row are being removed
 
 
+HIDDEN_STATUSES = (DocumentStatus.PROCESSING, DocumentStatus.DELETING)
+
+
+def is_unsearchable(status: DocumentStatus, attempts: int) -> bool:
+    """Whether a document's points, if it has any, must not be found: it is being indexed or deleted,
+    or queued again after a failed attempt (a document queued for the first time has none)."""
+    return status in HIDDEN_STATUSES or (status == DocumentStatus.QUEUED and attempts > 0)
+
+
 class TenantStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
@@ -190,19 +199,7 @@ class ChunkPayload:
     frame: int | None = None
     boxes: Sequence[Box] = ()
 
-    KEYS_WITHOUT_TEXT = (
-        "document_id",
-        "title",
-        "source",
-        "ordinal",
-        "page",
-        "start_seconds",
-        "end_seconds",
-        "track",
-        "frame",
-        "boxes",
-        "point_id",
-    )
+    KEYS_OF_A_RANKING = ("document_id", "ordinal", "point_id")
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -225,6 +222,7 @@ class ChunkPayload:
         start = data.get("start_seconds")
         end = data.get("end_seconds")
         track, frame = data.get("track"), data.get("frame")
+        boxes = data.get("boxes")
         return cls(
             document_id=DocumentId(str(data["document_id"])),
             title=str(data.get("title") or ""),
@@ -236,7 +234,7 @@ class ChunkPayload:
             end_seconds=float(end) if end is not None else None,  # type: ignore[arg-type]
             track=str(track) if track is not None else None,
             frame=int(frame) if frame is not None else None,  # type: ignore[call-overload]
-            boxes=tuple(_box(b) for b in data.get("boxes") or ()),  # type: ignore[attr-defined]
+            boxes=tuple(_box(b) for b in boxes) if boxes else (),  # type: ignore[attr-defined]
         )
 
 
@@ -276,14 +274,17 @@ class EmbeddingSpaceRecord:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """`with_text=False` leaves `ChunkPayload.text` empty: cheaper when only the ranking matters.
-    `image`: the query in the image embedder's space, searched against pictures and fused in."""
+    """`ranking_only` fills only each hit's document id and ordinal (the rest of the payload is left
+    empty): much cheaper when only the ranking matters, as for an evaluation's hundreds of hits.
+    `image`: the query in the image embedder's space, searched against pictures and fused in.
+    `hidden_documents`: documents whose points must not be found (being indexed or deleted)."""
 
     dense: Vector
     limit: int = 10
     sparse: SparseVector | None = None
-    with_text: bool = True
+    ranking_only: bool = False
     image: Vector | None = None
+    hidden_documents: frozenset[DocumentId] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

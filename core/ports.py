@@ -176,6 +176,11 @@ class DocumentRepository(Protocol):
     async def ready(self, tenant: TenantId, document_ids: Collection[DocumentId]) -> set[DocumentId]:
         """Which of these documents of the tenant are ready (searchable)."""
 
+    async def unsearchable(self, tenant: TenantId) -> set[DocumentId]:
+        """The tenant's documents that may have points in the index but must not be found: being
+        indexed (or again, after a failed attempt) and being deleted. Queued documents never tried
+        have no points and are left out, so the set stays small during a bulk upload."""
+
     async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
         """Mark the document `processing` and count one more ingestion attempt; NotFound if absent."""
 

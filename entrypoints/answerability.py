@@ -129,7 +129,7 @@ async def evaluate_answerability(
             asked: dict[str, Asked] = {}
             for i, query_id in enumerate(sorted(unanswerable | kept), start=1):
                 text = split.queries[query_id]
-                retrieved = await retriever.search(tenant, text, top_n=100, with_text=False)
+                retrieved = await retriever.search(tenant, text, top_n=100, ranking_only=True)
                 done = [e async for e in answer.answer(tenant, text) if isinstance(e, AnswerDone)][-1]
                 asked[query_id] = Asked(
                     answerable=query_id in kept,

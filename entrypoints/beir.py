@@ -195,7 +195,7 @@ async def evaluate(
                 for i, (query_id, text) in enumerate(split.queries.items(), start=1):
                     began = time.perf_counter()
                     hits = await retriever.retrieve(
-                        tenant, text, top_n=CHUNK_DEPTH, mode=mode, rerank=rerank, with_text=False
+                        tenant, text, top_n=CHUNK_DEPTH, mode=mode, rerank=rerank, ranking_only=True
                     )
                     latencies.append((time.perf_counter() - began) * 1000)
                     run[query_id] = doc_ranking(hits, beir_id)

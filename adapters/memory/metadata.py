@@ -30,6 +30,7 @@ from ragloom.core.models import (
     TenantId,
     TenantStatus,
     TenantUsage,
+    is_unsearchable,
 )
 from ragloom.core.quotas import quota_breach
 from ragloom.core.scope import Scope
@@ -267,6 +268,14 @@ class _Documents:
             if i in documents
             and documents[i].tenant_id == tenant
             and documents[i].status == DocumentStatus.READY
+        }
+
+    async def unsearchable(self, tenant: TenantId) -> set[DocumentId]:
+        self._u.scope.tenant_data(tenant)
+        return {
+            d.id
+            for d in self._u.view.documents.values()
+            if d.tenant_id == tenant and is_unsearchable(d.status, d.attempts)
         }
 
     async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import (
@@ -73,6 +73,8 @@ class InMemoryVectorIndex:
         if len(query.dense) == 0 and query.sparse is None and query.image is None:
             raise InvalidInput("a search needs a dense, a sparse or an image vector")
         points = self._points.get(tenant, {})
+        if query.hidden_documents:
+            points = {k: p for k, p in points.items() if p.payload.document_id not in query.hidden_documents}
         rankings = []
         if len(query.dense):
             rankings.append(_cosine_ranking(points, _unit(self._dense(query.dense)), lambda p: p.unit))
@@ -89,9 +91,7 @@ class InMemoryVectorIndex:
         else:
             ranking = _rrf([r[:prefetch] for r in rankings], self._rrf_k)
         return [
-            SearchHit(
-                pid, score, points[pid].payload if query.with_text else replace(points[pid].payload, text="")
-            )
+            SearchHit(pid, score, _ranked(points[pid].payload) if query.ranking_only else points[pid].payload)
             for pid, score in ranking[: query.limit]
         ]
 
@@ -193,3 +193,10 @@ def _rrf(rankings: list[_Ranking], k: int) -> _Ranking:
         for rank, (pid, _) in enumerate(ranking):
             scores[pid] = scores.get(pid, 0.0) + 1.0 / (k + rank)
     return _sorted(scores)
+
+
+def _ranked(payload: ChunkPayload) -> ChunkPayload:
+    """What a ranking-only search returns of a payload: its document id and ordinal."""
+    return ChunkPayload(
+        document_id=payload.document_id, title="", source="", ordinal=payload.ordinal, text=""
+    )

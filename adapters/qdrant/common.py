@@ -80,6 +80,7 @@ class SearchPlan:
     sparse: tuple[list[int], list[float]] | None = None
     image: list[float] | None = None
     payload_keys: tuple[str, ...] | None = None  # None: the whole payload
+    hidden_documents: tuple[str, ...] = ()
 
     @property
     def signals(self) -> list[str]:
@@ -109,7 +110,8 @@ def plan_search(
         dense=checked_dense(query.dense, dimension) if len(query.dense) else None,
         sparse=sparse if sparse is not None and sparse[0] else None,
         image=image,
-        payload_keys=None if query.with_text else tuple(ChunkPayload.KEYS_WITHOUT_TEXT),
+        payload_keys=ChunkPayload.KEYS_OF_A_RANKING if query.ranking_only else None,
+        hidden_documents=tuple(sorted(query.hidden_documents)),
     )
 
 

@@ -81,7 +81,7 @@ class QdrantEdgeIndex:
         plan = plan_search(query, settings.dense_dimension, settings.prefetch_limit, settings.image_dimension)
         if not plan.signals:
             return []
-        found = self._call(self._open().query, self._request(_tenant_filter(tenant), plan))
+        found = self._call(self._open().query, self._request(tenant, plan))
         return [to_hit(point.id, point.score, point.payload) for point in found]
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
@@ -144,7 +144,14 @@ class QdrantEdgeIndex:
             vectors[SPARSE] = qe.SparseVector(*vectors[SPARSE])
         return qe.Point(storage_id(tenant, point.id), vectors, stamped_payload(tenant, point))
 
-    def _request(self, condition: qe.Filter, plan: SearchPlan) -> qe.QueryRequest:
+    def _request(self, tenant: TenantId, plan: SearchPlan) -> qe.QueryRequest:
+        """The search inside the tenant's filter, hidden documents left out; sparse IDF over all the
+        tenant's points."""
+        corpus = _tenant_filter(tenant)
+        condition = corpus
+        if plan.hidden_documents:
+            hidden = qe.FieldCondition(key=DOCUMENT_KEY, match=qe.MatchAny(list(plan.hidden_documents)))
+            condition = qe.Filter(must=corpus.must, must_not=[hidden])
         selection = True if plan.payload_keys is None else qe.PayloadSelector.Include(list(plan.payload_keys))
         common: dict[str, Any] = {"limit": plan.limit, "filter": condition, "with_payload": selection}
         nearest_params = qe.SearchParams(hnsw_ef=self._settings.hnsw_ef)
@@ -157,7 +164,7 @@ class QdrantEdgeIndex:
                 qe.Query.Nearest(qe.SparseVector(*plan.sparse), using=SPARSE)
                 if plan.sparse is not None
                 else None,
-                qe.SearchParams(idf=qe.IdfParams(corpus=condition)),
+                qe.SearchParams(idf=qe.IdfParams(corpus=corpus)),
             ),
             IMAGE: (
                 qe.Query.Nearest(plan.image, using=IMAGE) if plan.image is not None else None,

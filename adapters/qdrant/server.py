@@ -74,7 +74,7 @@ class QdrantIndex:
                 self._collection,
                 limit=plan.limit,
                 with_payload=True if plan.payload_keys is None else list(plan.payload_keys),
-                **self._query(_tenant_filter(tenant), plan),
+                **self._query(tenant, plan),
             )
         )
         return [to_hit(point.id, point.score, point.payload) for point in response.points]
@@ -123,9 +123,17 @@ class QdrantIndex:
             id=str(storage_id(tenant, point.id)), vector=vectors, payload=stamped_payload(tenant, point)
         )
 
-    def _query(self, condition: models.Filter, plan: SearchPlan) -> dict[str, Any]:
-        """The `query_points` arguments besides limit and payload."""
-        idf = models.IdfCorpusParams(corpus=condition) if self._settings.tenant_idf else None
+    def _query(self, tenant: TenantId, plan: SearchPlan) -> dict[str, Any]:
+        """The `query_points` arguments besides limit and payload: the search inside the tenant's
+        filter, hidden documents left out; sparse IDF over all the tenant's points."""
+        corpus = _tenant_filter(tenant)
+        condition = corpus
+        if plan.hidden_documents:
+            hidden = models.FieldCondition(
+                key=DOCUMENT_KEY, match=models.MatchAny(any=list(plan.hidden_documents))
+            )
+            condition = models.Filter(must=corpus.must, must_not=[hidden])
+        idf = models.IdfCorpusParams(corpus=corpus) if self._settings.tenant_idf else None
         nearest_params = models.SearchParams(hnsw_ef=self._settings.hnsw_ef)
         searches: dict[str, tuple[Any, models.SearchParams]] = {
             DENSE: (plan.dense, nearest_params),

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from ragloom.core.audit import GENESIS_HASH, canonical_details
 from ragloom.core.errors import InvalidInput, NotFound, QuotaExceeded
 from ragloom.core.models import (
+    HIDDEN_STATUSES,
     ApiKey,
     AuditRecord,
     Chat,
@@ -354,6 +355,16 @@ class SqlDocuments(_Repository):
             documents.c.tenant_id == tenant,
             documents.c.id.in_(list(document_ids)),
             documents.c.status == DocumentStatus.READY.value,
+        )
+        return {DocumentId(row["id"]) for row in await self._rows(query)}
+
+    async def unsearchable(self, tenant: TenantId) -> set[DocumentId]:
+        self._unit.scope.tenant_data(tenant)
+        status, attempts = documents.c.status, documents.c.attempts
+        query = select(documents.c.id).where(
+            documents.c.tenant_id == tenant,
+            status.in_([s.value for s in HIDDEN_STATUSES])
+            | ((status == DocumentStatus.QUEUED.value) & (attempts > 0)),
         )
         return {DocumentId(row["id"]) for row in await self._rows(query)}
 

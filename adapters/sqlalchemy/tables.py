@@ -69,6 +69,7 @@ documents = Table(
     PrimaryKeyConstraint("id", name="pk_documents"),
     UniqueConstraint("tenant_id", "content_hash", name="uq_documents_tenant_hash"),
     Index("ix_documents_tenant_created", "tenant_id", "created_at", "id"),
+    Index("ix_documents_tenant_status", "tenant_id", "status"),
 )
 
 

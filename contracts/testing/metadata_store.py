@@ -230,6 +230,9 @@ class StoreCalls:
     async def ready(self, tenant: TenantId, document_ids: Any) -> set[DocumentId]:
         return await self._read(tenant, lambda u: u.documents.ready(tenant, document_ids))
 
+    async def unsearchable(self, tenant: TenantId) -> set[DocumentId]:
+        return await self._read(tenant, lambda u: u.documents.unsearchable(tenant))
+
     async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
         return await self._write(tenant, lambda u: u.documents.begin_attempt(tenant, document_id))
 
@@ -723,6 +726,21 @@ class MetadataStoreContract:
         unknown = DocumentId(str(uuid.uuid4()))
         assert await store.ready(TENANT_A, [ready.id, deleting.id, other.id, unknown]) == {ready.id}
         assert await store.ready(TENANT_A, []) == set()
+
+    async def test_unsearchable_names_documents_being_indexed_or_deleted(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        await store.add_document(make_document(status=DocumentStatus.READY))
+        await store.add_document(make_document(status=DocumentStatus.FAILED))
+        first_time = await store.add_document(make_document())
+        deleting = await store.add_document(make_document(status=DocumentStatus.DELETING))
+        await store.add_document(make_document(TENANT_B, status=DocumentStatus.DELETING))
+        assert await store.unsearchable(TENANT_A) == {deleting.id}
+        processing = await store.begin_attempt(TENANT_A, first_time.id)
+        assert await store.unsearchable(TENANT_A) == {deleting.id, processing.id}
+        await store.update_status(TENANT_A, processing.id, DocumentStatus.QUEUED, error="retrying")
+        assert await store.unsearchable(TENANT_A) == {deleting.id, processing.id}  # its next try
+        await store.update_status(TENANT_A, processing.id, DocumentStatus.READY)
+        assert await store.unsearchable(TENANT_A) == {deleting.id}
 
     async def test_each_attempt_is_counted_and_kept(self, adapter: Any) -> None:
         store = StoreCalls(adapter)

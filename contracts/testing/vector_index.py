@@ -123,7 +123,7 @@ class VectorIndexContract:
         assert hits[1].payload == middle.payload
         assert hits[1].payload.page == 3 and isinstance(hits[1].payload.page, int)
 
-    async def test_search_without_text_keeps_the_ranking_and_the_rest_of_the_payload(
+    async def test_a_ranking_only_search_keeps_the_ranking_with_document_ids_and_ordinals(
         self, adapter: VectorIndex
     ) -> None:
         near = VectorPoint(str(uuid.uuid4()), axis(0), payload(DOC_1, 0, page=2), sparse(t1=1.0))
@@ -132,12 +132,13 @@ class VectorIndexContract:
         for query in (SearchQuery(dense=axis(0)), SearchQuery(dense=axis(0), sparse=sparse(t1=1.0))):
             full = await adapter.search(A, query)
             bare = await adapter.search(
-                A, SearchQuery(query.dense, query.limit, query.sparse, with_text=False)
+                A, SearchQuery(query.dense, query.limit, query.sparse, ranking_only=True)
             )
-            assert ids(bare) == ids(full)
-            assert [h.payload.text for h in bare] == ["", ""]
-            assert bare[0].payload.document_id == DOC_1 and bare[0].payload.page == 2
-            assert bare[0].payload.ordinal == 0 and full[0].payload.text
+            assert ids(bare) == ids(full) == [near.id, far.id]
+            assert [h.score for h in bare] == [h.score for h in full]
+            assert [(h.payload.document_id, h.payload.ordinal) for h in bare] == [(DOC_1, 0), (DOC_2, 1)]
+            assert [(h.payload.text, h.payload.title, h.payload.page) for h in bare] == [("", "", None)] * 2
+            assert full[0].payload.text and full[0].payload.page == 2
 
     async def test_upsert_same_id_replaces(self, adapter: VectorIndex) -> None:
         first = point(axis(0))
@@ -265,6 +266,28 @@ class VectorIndexContract:
 
         assert len(hits) == 2
         assert_best_first(hits)
+
+    @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
+    async def test_hidden_documents_are_not_found_and_the_limit_is_filled_by_others(
+        self, adapter: VectorIndex, mode: str
+    ) -> None:
+        hidden = [point(axis(0), document=DOC_1, ordinal=i, sparse_vector=sparse(t1=2.0)) for i in range(3)]
+        shown = [
+            point(dense((0, 0.5), (i + 1, 1.0)), document=DOC_2, ordinal=i, sparse_vector=sparse(t1=1.0))
+            for i in range(3)
+        ]
+        await adapter.upsert(A, [*hidden, *shown])
+        vector = [] if mode == "sparse" else axis(0)
+        terms = None if mode == "dense" else sparse(t1=1.0)
+
+        hits = await adapter.search(
+            A, SearchQuery(dense=vector, sparse=terms, limit=3, hidden_documents=frozenset({DOC_1}))
+        )
+
+        assert {hit.payload.document_id for hit in hits} == {DOC_2}
+        assert len(hits) == 3
+        unhidden = await adapter.search(A, SearchQuery(dense=vector, sparse=terms, limit=3))
+        assert {hit.payload.document_id for hit in unhidden} == {DOC_1}  # the hidden ones rank first
 
     async def test_wrong_dimension_is_invalid_input(self, adapter: VectorIndex) -> None:
         good = point(axis(0))

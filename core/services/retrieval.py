@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
-from ..models import SearchHit, SearchQuery, TenantId
+from ..models import DocumentId, SearchHit, SearchQuery, SparseVector, TenantId
 from ..ports import ImageEmbedder, Reranker, SparseEncoder
 from .spaces import EmbeddingSpace, Spaces
 from .transactions import UnitsOfWork
@@ -63,13 +63,12 @@ class Retriever:
         self._sparse = sparse
         self._reranker = reranker
 
-    async def _searchable(self, tenant: TenantId, hits: Sequence[SearchHit]) -> Sequence[SearchHit]:
-        """The hits of documents that are ready: not those being deleted or indexed again."""
-        if self._units is None or not hits:
-            return hits
+    async def _hidden(self, tenant: TenantId) -> frozenset[DocumentId]:
+        """The tenant's documents a search must not find: those being indexed or deleted."""
+        if self._units is None:
+            return frozenset()
         async with self._units(tenant, read_only=True) as transaction:
-            ready = await transaction.documents.ready(tenant, {hit.payload.document_id for hit in hits})
-        return [hit for hit in hits if hit.payload.document_id in ready]
+            return frozenset(await transaction.documents.unsearchable(tenant))
 
     def validate(self, question: str) -> str:
         text = question.strip()
@@ -119,7 +118,7 @@ class Retriever:
         *,
         mode: SearchMode | None = None,
         rerank: bool = True,
-        with_text: bool = True,
+        ranking_only: bool = False,
     ) -> Sequence[SearchHit]:
         """The tenant's best chunks for the question, best first.
 
@@ -128,7 +127,7 @@ class Retriever:
         with a reranker, `candidates` chunks are reranked down to `top_n`.
         """
         retrieved = await self.search(
-            tenant, question, top_n, mode=mode, rerank=rerank, with_text=with_text, similarity=False
+            tenant, question, top_n, mode=mode, rerank=rerank, ranking_only=ranking_only, similarity=False
         )
         return retrieved.hits
 
@@ -140,7 +139,7 @@ class Retriever:
         *,
         mode: SearchMode | None = None,
         rerank: bool = True,
-        with_text: bool = True,
+        ranking_only: bool = False,
         similarity: bool = True,
         query_vector: QueryVector | None = None,
     ) -> Retrieved:
@@ -155,19 +154,33 @@ class Retriever:
             )
         space = await self._spaces.searched(tenant)
         known = query_vector.vector if query_vector is not None and query_vector.space == space.name else None
-        dense, image = await self._embedded(space, text, chosen, known)
-        wants_sparse = self._sparse is not None and chosen != SearchMode.DENSE
-        sparse = self._sparse.encode_query(text) if wants_sparse and self._sparse is not None else None
+        # The embedding runs on the model's thread, the hidden documents are read from the metadata
+        # store, and the sparse query is encoded here meanwhile.
+        (dense, image), hidden, sparse = await asyncio.gather(
+            self._embedded(space, text, chosen, known), self._hidden(tenant), self._sparse_query(text, chosen)
+        )
         use_reranker = rerank and self._reranker is not None
         limit = max(n, self._policy.candidates) if use_reranker else n
         query = SearchQuery(
-            dense=dense, sparse=sparse, limit=limit, with_text=with_text or use_reranker, image=image
+            dense=dense,
+            sparse=sparse,
+            limit=limit,
+            ranking_only=ranking_only and not use_reranker,
+            image=image,
+            hidden_documents=hidden,
         )
-        hits = await self._searchable(tenant, await space.index.search(tenant, query))
-        closest = await self._closest(space, tenant, dense, hits, chosen) if similarity and dense else None
+        hits = await space.index.search(tenant, query)
+        closest = (
+            await self._closest(space, tenant, dense, hits, chosen, hidden) if similarity and dense else None
+        )
         if use_reranker and hits and self._reranker is not None:
             return Retrieved(await self._reranker.rerank(text, hits, n), closest)
         return Retrieved(hits[:n], closest)
+
+    async def _sparse_query(self, text: str, mode: SearchMode) -> SparseVector | None:
+        if self._sparse is None or mode == SearchMode.DENSE:
+            return None
+        return self._sparse.encode_query(text)
 
     async def _embedded(
         self, space: EmbeddingSpace, text: str, mode: SearchMode, known: Sequence[float] | None
@@ -192,8 +205,9 @@ class Retriever:
         dense: Sequence[float],
         hits: Sequence[SearchHit],
         mode: SearchMode,
+        hidden: frozenset[DocumentId],
     ) -> float | None:
         if mode == SearchMode.DENSE:
             return max((hit.score for hit in hits), default=None)
-        nearest = await space.index.search(tenant, SearchQuery(dense=dense, limit=3, with_text=False))
-        return max((hit.score for hit in await self._searchable(tenant, nearest)), default=None)
+        query = SearchQuery(dense=dense, limit=1, ranking_only=True, hidden_documents=hidden)
+        return max((hit.score for hit in await space.index.search(tenant, query)), default=None)
