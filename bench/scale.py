@@ -65,16 +65,17 @@ def _points(rng: np.random.Generator, start: int, count: int) -> list[tuple[Tena
     return made
 
 
-async def _open(adapter: str, folder: Path) -> Any:
+async def _open(adapter: str, folder: Path, layout: dict[str, Any]) -> Any:
     if adapter == "edge":
         from ragloom.adapters.qdrant.edge import open_vector_index
         from ragloom.adapters.qdrant.settings import QdrantEdgeSettings
 
-        return open_vector_index(QdrantEdgeSettings(path=str(folder / "shard"), dense_dimension=DIMENSION))
+        settings = QdrantEdgeSettings(path=str(folder / "shard"), dense_dimension=DIMENSION, **layout)
+        return open_vector_index(settings)
     from ragloom.adapters.qdrant.server import open_vector_index as open_client
     from ragloom.adapters.qdrant.settings import QdrantSettings
 
-    return open_client(QdrantSettings(path=str(folder / "local"), dense_dimension=DIMENSION))
+    return open_client(QdrantSettings(path=str(folder / "local"), dense_dimension=DIMENSION, **layout))
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -82,10 +83,10 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
 
 
-async def one_size(adapter: str, size: int, queries: int) -> dict[str, Any]:
+async def one_size(adapter: str, size: int, queries: int, layout: dict[str, Any]) -> dict[str, Any]:
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory(prefix="ragloom-scale-") as folder:
-        async with await _open(adapter, Path(folder)) as index:
+        async with await _open(adapter, Path(folder), layout) as index:
             began = time.perf_counter()
             probes: list[VectorPoint] = []
             for start in range(0, size, BATCH):
@@ -135,16 +136,19 @@ def main() -> None:
     parser.add_argument("--adapter", choices=["edge", "qdrant"], default="edge")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--on-disk", action="store_true", help="the index's on_disk setting")
+    parser.add_argument("--int8", action="store_true", help="the index's quantization: int8")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size, JSON out
     args = parser.parse_args()
+    layout = {"on_disk": args.on_disk, "quantization": "int8" if args.int8 else "none"}
     if args.one:
-        print(json.dumps(asyncio.run(one_size(args.adapter, args.one, args.queries))))
+        print(json.dumps(asyncio.run(one_size(args.adapter, args.one, args.queries, layout))))
         return
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     print(
-        f"cores {os.cpu_count()}, commit {commit}, adapter {args.adapter}, {len(TENANTS)} tenants, "
+        f"cores {os.cpu_count()}, commit {commit}, adapter {args.adapter} {layout}, {len(TENANTS)} tenants, "
         f"{DIMENSION}-d dense + {TERMS_PER_POINT}-term sparse, "
         f"{args.queries} queries in one tenant, limit 10\n"
     )
@@ -162,6 +166,8 @@ def main() -> None:
                 args.adapter,
                 "--queries",
                 str(args.queries),
+                *(["--on-disk"] if args.on_disk else []),
+                *(["--int8"] if args.int8 else []),
                 "--one",
                 str(size),
             ],

@@ -226,12 +226,25 @@ def _holds_shard(folder: Path) -> bool:
 
 
 def _config(settings: QdrantEdgeSettings) -> qe.EdgeConfig:
-    vectors = {DENSE: qe.EdgeVectorParams(size=settings.dense_dimension, distance=qe.Distance.Cosine)}
+    """The shard's layout; `on_disk` and `quantization` are only passed when set, so a shard made
+    without them opens as it was made."""
+    storage: dict[str, Any] = {"on_disk": True} if settings.on_disk else {}
+    dense: dict[str, Any] = dict(storage)
+    if settings.quantization == "int8":
+        dense["quantization_config"] = qe.ScalarQuantizationConfig(
+            type=qe.ScalarType.Int8, quantile=0.99, always_ram=True
+        )
+    vectors = {
+        DENSE: qe.EdgeVectorParams(size=settings.dense_dimension, distance=qe.Distance.Cosine, **dense)
+    }
     if settings.image_dimension is not None:
-        vectors[IMAGE] = qe.EdgeVectorParams(size=settings.image_dimension, distance=qe.Distance.Cosine)
+        vectors[IMAGE] = qe.EdgeVectorParams(
+            size=settings.image_dimension, distance=qe.Distance.Cosine, **dense
+        )
     return qe.EdgeConfig(
         vectors=vectors,
-        sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf, **storage)},
+        **({"on_disk_payload": True} if settings.on_disk else {}),
     )
 
 

@@ -201,7 +201,13 @@ async def _ensure_collection(client: AsyncQdrantClient, settings: QdrantSettings
             await client.create_collection(
                 name,
                 vectors_config=_vector_params(settings),
-                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                sparse_vectors_config={
+                    SPARSE: models.SparseVectorParams(
+                        modifier=models.Modifier.IDF,
+                        index=models.SparseIndexParams(on_disk=True) if settings.on_disk else None,
+                    )
+                },
+                on_disk_payload=settings.on_disk or None,
             )
         except _VENDOR_ERRORS as error:  # another process may have created it meanwhile
             if not await _call(client.collection_exists(name)):
@@ -228,8 +234,22 @@ async def _ensure_collection(client: AsyncQdrantClient, settings: QdrantSettings
 def _vector_params(settings: QdrantSettings) -> dict[str, models.VectorParams]:
     """The named dense vectors of the collection: text, and pictures when image_dimension is set."""
     sizes = {DENSE: settings.dense_dimension, IMAGE: settings.image_dimension}
+    quantization = (
+        models.ScalarQuantization(
+            scalar=models.ScalarQuantizationConfig(
+                type=models.ScalarType.INT8, quantile=0.99, always_ram=True
+            )
+        )
+        if settings.quantization == "int8"
+        else None
+    )
     return {
-        name: models.VectorParams(size=size, distance=models.Distance.COSINE)
+        name: models.VectorParams(
+            size=size,
+            distance=models.Distance.COSINE,
+            on_disk=settings.on_disk or None,
+            quantization_config=quantization,
+        )
         for name, size in sizes.items()
         if size is not None
     }

@@ -34,6 +34,18 @@ class _SearchSettings(BaseModel):
     prefetch_limit: int = Field(default=100, ge=1, description="Candidates per signal before fusion.")
     hnsw_ef: int | None = Field(default=None, ge=1, description="HNSW beam size for dense search.")
     batch_size: int = Field(default=256, ge=1, description="Points per write call.")
+    on_disk: bool = Field(
+        default=False,
+        description="Keep vectors, the sparse index and payloads in memory-mapped files instead of RAM: "
+        "memory stays small as the index grows, and searches read what is not cached from disk. "
+        "Set it before the index is first created.",
+    )
+    quantization: Literal["none", "int8"] = Field(
+        default="none",
+        description="int8: a scalar-quantized copy of the dense vectors kept in RAM (a quarter of their "
+        "size) is searched, and the best candidates are rescored with the originals. Set it before the "
+        "index is first created.",
+    )
 
 
 class QdrantEdgeSettings(_SearchSettings):

@@ -52,6 +52,25 @@ class TestQdrantEdgeIndex(VectorIndexContract):
             yield adapter
 
 
+class TestQdrantEdgeIndexOnDiskAndQuantized(VectorIndexContract):
+    """The layout for large indexes: memory-mapped vectors, sparse index and payloads, int8 vectors."""
+
+    @pytest.fixture
+    async def adapter(self, tmp_path: Path) -> AsyncIterator[QdrantEdgeIndex]:
+        settings = edge_settings(tmp_path).model_copy(update={"on_disk": True, "quantization": "int8"})
+        async with open_edge(settings) as adapter:
+            yield adapter
+
+    async def test_the_shard_is_made_with_that_layout_and_reopens_with_it(self, tmp_path: Path) -> None:
+        settings = edge_settings(tmp_path).model_copy(update={"on_disk": True, "quantization": "int8"})
+        async with open_edge(settings) as index:
+            await index.upsert(A, [point(axis(0), sparse_vector=sparse(t1=1.0))])
+        stored = (tmp_path / "shard" / "edge_config.json").read_text()
+        assert '"on_disk":true' in stored.replace(" ", "") and "int8" in stored.lower()
+        async with open_edge(settings) as index:
+            assert len(await index.search(A, SearchQuery(dense=axis(0)))) == 1
+
+
 @pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
 class TestQdrantIndex(VectorIndexContract):
     @pytest.fixture
