@@ -44,9 +44,10 @@ def as_markdown(doc: dict) -> bytes:
     return f"# {doc['title']}\n\n{doc['text']}\n".encode()
 
 
-async def run_pipeline(docs: list[dict], home: Path, pii: str) -> tuple[float, int]:
+async def run_pipeline(docs: list[dict], home: Path, pii: str, overrides: dict) -> tuple[float, int]:
     settings = load_settings(
-        environ={"RAGLOOM_HOME": str(home)}, overrides={"adapters": {"pii_scrubber": pii}}
+        environ={"RAGLOOM_HOME": str(home)},
+        overrides={"adapters": {"pii_scrubber": pii}, **overrides},
     )
     async with open_runtime(settings) as runtime:
         await runtime.start_all()
@@ -100,13 +101,19 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--batch", type=int, default=64, help="batch size of the bare encode loop")
     parser.add_argument("--pii", default="presidio", help="the pii_scrubber adapter: presidio or regex")
+    parser.add_argument(
+        "--overrides",
+        type=json.loads,
+        default={},
+        help='settings as JSON, e.g. {"plugins": {"job_queue": {"inprocess": {"per_tenant_jobs": 2}}}}',
+    )
     args = parser.parse_args()
 
     docs = read_corpus(args.corpus, args.docs)
     settings = load_settings(environ={"RAGLOOM_HOME": "/nonexistent"})
     texts = chunk_texts(docs, ChunkingPolicy(**settings.chunking.model_dump()))
     with tempfile.TemporaryDirectory() as home:
-        pipeline_seconds, chunks = asyncio.run(run_pipeline(docs, Path(home), args.pii))
+        pipeline_seconds, chunks = asyncio.run(run_pipeline(docs, Path(home), args.pii, args.overrides))
     bare_seconds = run_bare_encode(texts, args.batch)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert abs(chunks - len(texts)) <= len(texts) // 100, (chunks, len(texts))  # masking moves a few cuts
