@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT.parent / "shared" / "peers"
 DATA = ROOT.parent / "shared" / "data" / "scifact"
 PEER_VENV = ROOT / ".bench" / "venv-llamaindex"
+SAVED = ROOT / ".bench"  # each run's raw output is kept here
 INDEXING_PHASES = ("upload", "ingest", "optimize")
 
 
@@ -62,6 +63,7 @@ def run_llamaindex(python: str, data: Path, max_docs: int) -> dict[str, Any]:
     ran = subprocess.run(command, capture_output=True, text=True)
     if ran.returncode != 0:
         raise SystemExit(f"LlamaIndex failed:\n{ran.stderr[-3000:]}")
+    SAVED.joinpath("llamaindex.json").write_text(ran.stdout)
     result = last_json(ran.stdout)
     details = result["details"]
     return {
@@ -95,7 +97,9 @@ def run_ragloom(data: Path, max_docs: int, pii: str | None) -> dict[str, Any]:
         ran = subprocess.run(command, capture_output=True, text=True, env=env)
     if ran.returncode != 0:
         raise SystemExit(f"ragloom failed:\n{ran.stderr[-3000:]}")
-    test = last_json(ran.stdout)["test"]
+    SAVED.joinpath("ragloom.json").write_text(ran.stdout)
+    body = last_json(ran.stdout)
+    test = body.get("test", body)  # one split: the split's figures themselves
     phases = test["phases_s"]
     index_s = sum(phases.get(name, 0.0) for name in INDEXING_PHASES)
     return {
@@ -141,6 +145,7 @@ def main() -> None:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     print(f"cores {os.cpu_count()}, commit {commit.stdout.strip()}, data {args.data}")
     print(f"ragloom settings: {ragloom_settings(args.pii)}\n", flush=True)
+    SAVED.mkdir(exist_ok=True)
     rows = []
     if not args.skip_peer:
         rows.append(run_llamaindex(peer_python(args.peer_python), args.data, args.max_docs))

