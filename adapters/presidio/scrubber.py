@@ -24,6 +24,7 @@ from typing import Any
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.masking import Finding, masked, windows
 from ragloom.core.models import Scrubbed, TenantId
+from ragloom.core.services.batching import Coalescer
 
 from .settings import PresidioSettings
 
@@ -114,8 +115,8 @@ class PresidioScrubber:
         )
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="presidio")
         self._helper: ProcessPoolExecutor | None = None
-        self._waiting: list[tuple[list[str], asyncio.Future[list[list[Finding]]]]] = []
-        self._analysing: asyncio.Task[None] | None = None
+        # Short texts of calls made while one batch is analysed go together in the next.
+        self._inline: Coalescer[str, list[Finding]] = Coalescer(self._analyse_inline)
 
     def findings(self, text: str) -> list[Finding]:
         return findings(self._analyzer, self._settings, text)
@@ -131,11 +132,7 @@ class PresidioScrubber:
     async def _find(self, texts: list[str]) -> list[list[Finding]]:
         loop = asyncio.get_running_loop()
         if sum(len(text) for text in texts) <= self._settings.inline_chars:
-            future: asyncio.Future[list[list[Finding]]] = loop.create_future()
-            self._waiting.append((texts, future))
-            if self._analysing is None or self._analysing.done():
-                self._analysing = asyncio.create_task(self._analyse_waiting())
-            return await future
+            return list(await self._inline(texts))
         if self._helper is None:
             self._helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         try:
@@ -144,27 +141,10 @@ class PresidioScrubber:
             self._helper = None
             raise ProviderUnavailable(f"the PII analysis process died: {error}", retryable=True) from error
 
-    async def _analyse_waiting(self) -> None:
-        """Short texts are analysed on this process's thread; those of the calls made while one batch
-        runs (concurrent ingestions, questions) go together in the next."""
+    async def _analyse_inline(self, texts: list[str]) -> list[list[Finding]]:
+        """Short texts are analysed on this process's thread, as one spaCy batch."""
         loop = asyncio.get_running_loop()
-        while self._waiting:
-            calls, self._waiting = self._waiting, []
-            texts = [text for call, _ in calls for text in call]
-            try:
-                found = await loop.run_in_executor(
-                    self._thread, batch_findings, self._analyzer, self._settings, texts
-                )
-            except Exception as error:  # handed to every waiting caller
-                for _, future in calls:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            start = 0
-            for call, future in calls:
-                if not future.done():
-                    future.set_result(found[start : start + len(call)])
-                start += len(call)
+        return await loop.run_in_executor(self._thread, batch_findings, self._analyzer, self._settings, texts)
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)

@@ -2,7 +2,8 @@
 
 A set per modality names the tenants with a stream. A worker reads one job from each eligible
 tenant's stream in a single XREADGROUP, so tenants take turns however deep one tenant's backlog is,
-and it runs at most `per_tenant_jobs` of one tenant at once. A job is acknowledged (and removed)
+and it runs `per_tenant_jobs` of one tenant at once, more only on slots no other tenant wants (all
+but one, kept for another tenant's next job). A job is acknowledged (and removed)
 when the runner is done with it; one whose worker died is claimed again after
 `redelivery_idle_seconds`. Cancelling a tenant's jobs deletes its queued ones from Redis at once.
 """
@@ -122,12 +123,11 @@ class RedisStreamQueue:
                 tenants = sorted(
                     _text(t) for t in await _call(self._client.smembers(self._tenants_key(modality)))
                 )
-                eligible = [t for t in tenants if len(running.get(t, ())) < self._settings.per_tenant_jobs]
-                if not eligible:
+                offered = self._offer(tenants, running, free=max_jobs - busy, turn=turn)
+                if not offered:
                     await asyncio.sleep(READ_BLOCK_MS / 1000)
                     continue
-                turn = (turn + 1) % len(eligible)
-                offered = (eligible[turn:] + eligible[:turn])[:STREAMS_PER_READ]
+                turn += 1
                 streams = {self.stream(modality, TenantId(t)): ">" for t in offered}
                 await self._ensure_groups(streams)
                 replies = await _call(
@@ -141,6 +141,20 @@ class RedisStreamQueue:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _offer(
+        self, tenants: list[str], running: dict[str, set[asyncio.Task[None]]], *, free: int, turn: int
+    ) -> list[str]:
+        """The tenants whose streams the next read takes one job from each: all under their share,
+        in turn; then those over it, while more than one of the `free` slots would stay free (a lone
+        tenant's bulk upload runs many documents at once, and another tenant's next job still finds
+        a slot)."""
+        share = self._settings.per_tenant_jobs
+        within = [t for t in tenants if len(running.get(t, ())) < share]
+        beyond = [t for t in tenants if len(running.get(t, ())) >= share]
+        offered = _in_turn(within, turn)[:STREAMS_PER_READ]
+        lendable = min(free - len(offered) - 1, STREAMS_PER_READ - len(offered))
+        return offered + _in_turn(beyond, turn)[: max(lendable, 0)]
 
     def _start(
         self,
@@ -236,6 +250,14 @@ class RedisStreamQueue:
 
     async def health(self) -> None:
         await _call(self._client.ping())
+
+
+def _in_turn(tenants: list[str], turn: int) -> list[str]:
+    """The tenants rotated by `turn`, so each gets to be first in turn."""
+    if not tenants:
+        return []
+    start = turn % len(tenants)
+    return tenants[start:] + tenants[:start]
 
 
 def _text(value: Any) -> str:

@@ -61,18 +61,25 @@ async def test_one_tenants_backlog_does_not_hold_up_anothers_next_job():
     assert len(order) == 19
 
 
+class HeldRunner:
+    """Runs each job until `release` is set, noting which run and which started."""
+
+    def __init__(self) -> None:
+        self.running: set[str] = set()
+        self.started: list[str] = []
+        self.release = asyncio.Event()
+
+    async def __call__(self, job: IngestJob) -> None:
+        self.running.add(job.document_id)
+        self.started.append(job.document_id)
+        await self.release.wait()
+        self.running.discard(job.document_id)
+
+
 async def test_a_lone_tenant_borrows_idle_slots_but_one_stays_free_for_another():
     queue = FairJobQueue(max_concurrent_jobs=4, per_tenant_jobs=1)
-    running: set[str] = set()
-    started: list[str] = []
-    release = asyncio.Event()
-
-    async def runner(job):
-        running.add(job.document_id)
-        started.append(job.document_id)
-        await release.wait()
-        running.discard(job.document_id)
-
+    runner = HeldRunner()
+    running, started, release = runner.running, runner.started, runner.release
     queue.attach(runner)
     for n in range(10):
         await queue.enqueue(IngestJob(TenantId("bulk"), DocumentId(f"bulk-{n}"), Modality.TEXT))
@@ -160,6 +167,40 @@ async def test_on_redis_a_tenants_backlog_does_not_hold_up_anothers_next_job(red
             await asyncio.gather(worker, return_exceptions=True)
     assert order.index("small-1") <= 1  # its turn came at once, not after 18 of busy's jobs
     assert sorted(order) == sorted([f"busy-{n}" for n in range(18)] + ["small-1"])
+
+
+@pytest.mark.redis
+async def test_on_redis_a_lone_tenant_borrows_idle_slots_but_one_stays_free_for_another(redis_prefix):
+    settings = RedisQueueSettings(
+        url=REDIS_URL, queue_prefix=redis_prefix, max_concurrent_jobs=4, per_tenant_jobs=1
+    )
+    runner = HeldRunner()
+    running, started, release = runner.running, runner.started, runner.release
+
+    async def until(condition):
+        async with asyncio.timeout(10):
+            while not condition():
+                await asyncio.sleep(0.05)
+
+    async with open_redis_queue(settings) as queue:
+        for n in range(10):
+            await queue.enqueue(IngestJob(TenantId("bulk"), DocumentId(f"bulk-{n}"), Modality.TEXT))
+        queue.attach(runner)
+        worker = asyncio.create_task(queue.consume(Modality.TEXT))
+        try:
+            await until(lambda: len(running) == 3)
+            await asyncio.sleep(1.5)  # two more turns of the worker: the fourth slot stays free
+            assert running == {"bulk-0", "bulk-1", "bulk-2"}
+            for n in range(2):
+                await queue.enqueue(IngestJob(TenantId("other"), DocumentId(f"other-{n}"), Modality.TEXT))
+            await until(lambda: "other-0" in running)
+            await asyncio.sleep(1.5)
+            assert len(running) == 4 and "other-1" not in running
+            release.set()
+            await until(lambda: len(started) == 12 and not running)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
 
 
 @pytest.mark.redis

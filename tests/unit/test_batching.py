@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from ragloom.core.services.batching import CoalescingEmbedder
+from ragloom.core.services.batching import Coalescer, CoalescingEmbedder
 
 
 class CountingEmbedder:
@@ -57,3 +57,20 @@ async def test_cancelled_callers_do_not_block_others(n):
     cancelled.cancel()
     results = await asyncio.gather(*(embedder.embed_documents([str(i)]) for i in range(n)))
     assert [r[0][0] for r in results] == [1.0] * n
+
+
+async def test_without_a_limit_every_call_made_during_a_batch_goes_in_the_next():
+    batches: list[list[int]] = []
+
+    async def double(items):
+        batches.append(list(items))
+        await asyncio.sleep(0.01)
+        return [2 * i for i in items]
+
+    coalescer = Coalescer(double)
+    first = asyncio.ensure_future(coalescer([0]))
+    await asyncio.sleep(0.001)  # the first batch is running
+    later = await asyncio.gather(*(coalescer([i, i + 100]) for i in range(1, 50)))
+    assert await first == [0]
+    assert later == [[2 * i, 2 * (i + 100)] for i in range(1, 50)]
+    assert batches == [[0], [item for i in range(1, 50) for item in (i, i + 100)]]
