@@ -70,11 +70,14 @@ async def _ingest(url: str, key: str, documents: list[tuple[str, bytes]]) -> Non
             response = await http.post("/v1/documents", files={"file": (name, body, "text/plain")})
             response.raise_for_status()
             ids.append(response.json()["id"])
-        while True:
-            listed = (await http.get("/v1/documents", params={"limit": 1000})).json()["documents"]
-            if all(d["status"] in ("ready", "failed") for d in listed) and len(listed) >= len(ids):
-                return
-            await asyncio.sleep(1)
+        # One small read at a time, of the oldest unfinished document (a listing of every document
+        # each second would cost the server as much as a few questions).
+        while ids:
+            status = (await http.get(f"/v1/documents/{ids[0]}")).json()["status"]
+            if status in ("ready", "failed"):
+                ids.pop(0)
+            else:
+                await asyncio.sleep(0.5)
 
 
 def _is_first_piece(route: str, line: str) -> bool:

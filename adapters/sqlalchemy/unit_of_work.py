@@ -4,10 +4,14 @@ A unit of work is one connection and one transaction. On PostgreSQL it sets the 
 row-level security policies read (`ragloom.tenant_id`, `ragloom.system`) for that transaction only.
 On SQLite a writing unit begins with BEGIN IMMEDIATE, so it holds the database's write lock from its
 first read and can never fail later on a lock upgrade; read-only units begin deferred and never wait.
+SQLite has one writer at a time: this process's writing units queue for it on an asyncio lock, in
+order, instead of polling the file lock from their driver threads (where a burst of questions, each
+storing its exchange, waited out the busy timeout and failed with "database is locked").
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,8 +39,12 @@ _SET_SCOPE = text(
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: AsyncEngine, scope: Scope, read_only: bool) -> None:
+    def __init__(
+        self, engine: AsyncEngine, scope: Scope, read_only: bool, writer: asyncio.Lock | None = None
+    ) -> None:
         self._engine = engine
+        self._writer = None if read_only else writer
+        self._holds_writer = False
         self.scope = scope
         self.read_only = read_only
         self.tenants = SqlTenants(self)
@@ -55,21 +63,33 @@ class SqlUnitOfWork:
         return self._connection
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        with translated():
-            connection = await self._engine.connect()
-            try:
-                await connection.execution_options(**{WRITE_OPTION: not self.read_only})
-                self._transaction = await connection.begin()
-                if connection.dialect.name == "postgresql":
-                    system = "on" if self.scope.system else "off"
-                    await connection.execute(
-                        _SET_SCOPE, {"tenant": self.scope.tenant or "", "system": system}
-                    )
-            except BaseException:
-                await connection.close()
-                raise
+        if self._writer is not None:
+            await self._writer.acquire()
+            self._holds_writer = True
+        try:
+            with translated():
+                connection = await self._engine.connect()
+                try:
+                    await connection.execution_options(**{WRITE_OPTION: not self.read_only})
+                    self._transaction = await connection.begin()
+                    if connection.dialect.name == "postgresql":
+                        system = "on" if self.scope.system else "off"
+                        await connection.execute(
+                            _SET_SCOPE, {"tenant": self.scope.tenant or "", "system": system}
+                        )
+                except BaseException:
+                    await connection.close()
+                    raise
+        except BaseException:
+            self._release_writer()
+            raise
         self._connection = connection
         return self
+
+    def _release_writer(self) -> None:
+        if self._writer is not None and self._holds_writer:
+            self._holds_writer = False
+            self._writer.release()
 
     async def commit(self) -> None:
         if self._transaction is None:
@@ -87,7 +107,10 @@ class SqlUnitOfWork:
         except Exception:  # the connection is gone: the server rolls back itself
             pass
         finally:
-            await connection.close()
+            try:
+                await connection.close()
+            finally:
+                self._release_writer()
 
 
 class SqlMetadataStore:
@@ -95,9 +118,10 @@ class SqlMetadataStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     def unit_of_work(self, scope: TenantId | None, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, Scope(scope), read_only)
+        return SqlUnitOfWork(self.engine, Scope(scope), read_only, self._sqlite_writer)
 
     async def health(self) -> None:
         """Run `SELECT 1`; ProviderUnavailable when the database does not answer."""
