@@ -142,7 +142,9 @@ def main() -> None:
     parser.add_argument("--skip-peer", action="store_true", help="run ragloom only")
     parser.add_argument("--pii", help="ragloom's pii_scrubber adapter instead of its default (e.g. regex)")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=ROOT
+    )
     print(f"cores {os.cpu_count()}, commit {commit.stdout.strip()}, data {args.data}")
     print(f"ragloom settings: {ragloom_settings(args.pii)}\n", flush=True)
     SAVED.mkdir(exist_ok=True)

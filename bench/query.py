@@ -167,7 +167,7 @@ async def main() -> None:
     parser.add_argument("--llm-threads", type=int, default=None, help="llama_cpp threads (default: its own)")
     args = parser.parse_args()
     commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True
     ).stdout.strip()
     print(
         f"cores {os.cpu_count()}, commit {commit}, "

@@ -178,7 +178,7 @@ def main() -> None:
         print(json.dumps(asyncio.run(one_size(args.adapter, args.one, args.queries, layout))))
         return
     commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True
     ).stdout.strip()
     print(
         f"cores {os.cpu_count()}, commit {commit}, adapter {args.adapter} {layout}, {len(TENANTS)} tenants, "

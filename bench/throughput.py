@@ -103,7 +103,7 @@ async def main() -> None:
     )
     parser.add_argument("--per-client", type=int, default=12, help="questions per client in each run")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True)
     print(
         f"cores {os.cpu_count()}, commit {commit.stdout.strip()}, embedded profile defaults, "
         f"{args.docs} SciFact abstracts, then {args.ingest_docs} more during the last run; "

@@ -70,6 +70,14 @@ class SemanticCacheContract:
         await _put(adapter, A, _at(0.0), ANSWER)
         assert await _get(adapter, A, _at(0.01)) == ANSWER
 
+    async def test_a_query_of_another_dimension_misses(self, adapter: Any) -> None:
+        """After an embedder change, answers stored with the other model's vectors never match."""
+        await _put(adapter, A, _at(0.0), ANSWER)
+        await _put(adapter, A, [1.0, 0.0, 0.0], OTHER)
+        assert await _get(adapter, A, [1.0, 0.0, 0.0, 0.0, 0.0]) is None
+        assert await _get(adapter, A, [1.0, 0.0, 0.0]) == OTHER
+        assert await _get(adapter, A, _at(0.0)) == ANSWER
+
     async def test_invalidate_forgets_that_tenant_only_and_counts(self, adapter: Any) -> None:
         await _put(adapter, A, _at(0.0), ANSWER)
         await _put(adapter, A, _at(1.0), OTHER, corpus_version=2)
