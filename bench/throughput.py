@@ -29,6 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.peers import ragloom_settings
 from bench.query import DATA, _ingest
 from tests.helpers.server import running_server
 
@@ -109,6 +110,7 @@ async def main() -> None:
         f"{args.docs} SciFact abstracts, then {args.ingest_docs} more during the last run; "
         f"{args.per_client} distinct questions per client"
     )
+    print(f"ragloom settings: {ragloom_settings(None)}")
     abstracts = _abstracts()
     questions = iter(_distinct_questions())
     with tempfile.TemporaryDirectory(prefix="ragloom-throughput-") as home:
