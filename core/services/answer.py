@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import re
@@ -247,15 +248,21 @@ class AnswerService:
         version and the pipeline (chat model, retrieval, abstention). None without a cache."""
         if self._cache is None:
             return None
-        async with self._units(tenant, read_only=True) as transaction:
-            try:
-                version = (await transaction.tenants.get(tenant)).corpus_version
-            except NotFound:  # no such tenant (a service caller's mistake): nothing to cache
-                return None
-        query = await self._retriever.query_vector(tenant, search)
+        version, query = await asyncio.gather(
+            self._corpus_version(tenant), self._retriever.query_vector(tenant, search)
+        )
+        if version is None:  # no such tenant (a service caller's mistake): nothing to cache
+            return None
         retrieval = f"{self._retriever.fingerprint}|{query.space}"
         pipeline = f"{self._chat.name}|{retrieval}|{self._policy.min_similarity}"
         return query, {"corpus_version": version, "pipeline": pipeline}
+
+    async def _corpus_version(self, tenant: TenantId) -> int | None:
+        async with self._units(tenant, read_only=True) as transaction:
+            try:
+                return (await transaction.tenants.get(tenant)).corpus_version
+            except NotFound:
+                return None
 
     def _answerable(self, retrieved: Retrieved) -> bool:
         if retrieved.similarity is None or self._policy.min_similarity <= 0:
