@@ -27,7 +27,10 @@ import venv
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.provenance import ROOT, commit
+
 PEERS = ROOT.parent / "shared" / "peers"
 DATA = ROOT.parent / "shared" / "data" / "scifact"
 PEER_VENV = ROOT / ".bench" / "venv-llamaindex"
@@ -142,10 +145,7 @@ def main() -> None:
     parser.add_argument("--skip-peer", action="store_true", help="run ragloom only")
     parser.add_argument("--pii", help="ragloom's pii_scrubber adapter instead of its default (e.g. regex)")
     args = parser.parse_args()
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=ROOT
-    )
-    print(f"cores {os.cpu_count()}, commit {commit.stdout.strip()}, data {args.data}")
+    print(f"cores {os.cpu_count()}, commit {commit()}, data {args.data}")
     print(f"ragloom settings: {ragloom_settings(args.pii)}\n", flush=True)
     SAVED.mkdir(exist_ok=True)
     rows = []

@@ -22,7 +22,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.provenance import commit
 from tests.helpers.server import running_server
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact"
@@ -166,11 +166,8 @@ async def main() -> None:
     parser.add_argument("--cache-only", action="store_true", help="skip the route comparison")
     parser.add_argument("--llm-threads", type=int, default=None, help="llama_cpp threads (default: its own)")
     args = parser.parse_args()
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True
-    ).stdout.strip()
     print(
-        f"cores {os.cpu_count()}, commit {commit}, "
+        f"cores {os.cpu_count()}, commit {commit()}, "
         f"{args.docs} SciFact abstracts{' (the relevant ones first)' if args.with_answers else ''}, "
         f"{args.queries} test questions, chat model {args.chat_model}"
         + (f" ({args.llm_threads} threads)" if args.llm_threads else "")

@@ -33,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.provenance import commit
 from ragloom.core.models import ChunkPayload, DocumentId, SearchQuery, SparseVector, TenantId, VectorPoint
 
 DIMENSION = 384
@@ -177,11 +178,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(asyncio.run(one_size(args.adapter, args.one, args.queries, layout))))
         return
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True
-    ).stdout.strip()
     print(
-        f"cores {os.cpu_count()}, commit {commit}, adapter {args.adapter} {layout}, {len(TENANTS)} tenants, "
+        f"cores {os.cpu_count()}, commit {commit()}, adapter {args.adapter} {layout}, "
+        f"{len(TENANTS)} tenants, "
         f"{DIMENSION}-d dense + {TERMS_PER_POINT}-term sparse, "
         f"{args.queries} queries in one tenant, limit 10\n"
     )

@@ -13,12 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.provenance import commit
 from ragloom.adapters.memory.semantic_cache import InMemorySemanticCache
 from ragloom.adapters.redis_cache.cache import open_redis_cache
 from ragloom.adapters.redis_cache.settings import RedisCacheSettings
@@ -63,11 +67,7 @@ async def main() -> None:
     parser.add_argument("--lookups", type=int, default=100)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="a Redis URL, or '' to skip")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True)
-    print(
-        f"cores {os.cpu_count()}, commit {commit.stdout.strip()}, "
-        f"{args.entries} entries, {args.lookups} misses"
-    )
+    print(f"cores {os.cpu_count()}, commit {commit()}, {args.entries} entries, {args.lookups} misses")
     memory = InMemorySemanticCache(max_entries=args.entries)
     print(f"memory  {await _time(memory, args.entries, args.lookups):8.2f} ms per lookup")
     if args.redis:

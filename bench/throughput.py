@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.peers import ragloom_settings
+from bench.provenance import commit
 from bench.query import DATA, _ingest
 from tests.helpers.server import running_server
 
@@ -104,9 +104,8 @@ async def main() -> None:
     )
     parser.add_argument("--per-client", type=int, default=12, help="questions per client in each run")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True)
     print(
-        f"cores {os.cpu_count()}, commit {commit.stdout.strip()}, embedded profile defaults, "
+        f"cores {os.cpu_count()}, commit {commit()}, embedded profile defaults, "
         f"{args.docs} SciFact abstracts, then {args.ingest_docs} more during the last run; "
         f"{args.per_client} distinct questions per client"
     )

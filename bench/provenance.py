@@ -1,0 +1,14 @@
+"""What each benchmark prints about the code it ran."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def commit() -> str:
+    """The checked-out commit, marked -dirty when the work tree has uncommitted changes."""
+    ran = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=ROOT)
+    return ran.stdout.strip()
