@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from ragloom.adapters.memory.embedder import HashingEmbedder
@@ -49,6 +51,17 @@ class TestSentenceTransformerEmbedder(TextEmbedderContract):
         for fast, exact in zip(settings["bfloat16"], settings["float32"], strict=True):
             assert fast != exact, "both ran in float32"
             assert sum(a * b for a, b in zip(fast, exact, strict=True)) > 0.9999
+
+    def test_auto_precision_takes_bfloat16_only_where_the_cpu_has_it_in_hardware(self):
+        from ragloom.adapters.sentence_transformers.embedder import cpu_has_bfloat16, document_dtype
+
+        flags = set()
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                flags |= set(line.split(":", 1)[1].split())
+        native = bool(flags & {"amx_bf16", "avx512_bf16"})  # without them, oneDNN emulates bfloat16
+        assert cpu_has_bfloat16() is native
+        assert (document_dtype(SentenceTransformerSettings()) is not None) is native
 
     async def test_queries_and_document_batches_run_at_the_same_time(self, adapter):
         import asyncio
