@@ -40,6 +40,7 @@ from ..prompting import render_messages
 from ..telemetry import CACHE_LOOKUP, LLM_SECONDS, LLM_TOKENS, detached_span, record, span
 from .chats import ChatService
 from .disagreement import disagreements, note
+from .exchanges import Exchange, ExchangeWriter
 from .retrieval import QueryVector, Retrieved, Retriever
 from .transactions import UnitsOfWork
 
@@ -115,6 +116,7 @@ class AnswerService:
         self._retriever = retriever
         self._chat = chat_model
         self._units = units
+        self._exchanges = ExchangeWriter(units)
         self._rewriter = rewriter
         self._chats = chats
         self._policy = policy
@@ -305,26 +307,15 @@ class AnswerService:
         event = QuestionUnfinished(
             tenant_id=tenant, caller=caller, question_digest=self._digest(question), reason=reason
         )
-        async with self._units(tenant) as transaction:
-            if chat_id is not None:
-                await transaction.chats.append(
-                    tenant,
-                    chat_id,
-                    [
-                        _message(tenant, chat_id, "user", question),
-                        _message(
-                            tenant,
-                            chat_id,
-                            "assistant",
-                            partial,
-                            model=self._chat.name,
-                            finished=False,
-                            error=reason,
-                        ),
-                    ],
-                )
-            transaction.publish(event)
-            await transaction.commit()
+        messages: tuple[ChatMessage, ...] = ()
+        if chat_id is not None:
+            messages = (
+                _message(tenant, chat_id, "user", question),
+                _message(
+                    tenant, chat_id, "assistant", partial, model=self._chat.name, finished=False, error=reason
+                ),
+            )
+        await self._exchanges.store(Exchange(tenant, event, chat_id, messages))
 
     async def _record(
         self,
@@ -346,23 +337,20 @@ class AnswerService:
             no_answer=no_answer,
             chat_id=chat_id,
         )
-        async with self._units(tenant) as transaction:
-            if chat_id is not None:
-                reply = _message(
-                    tenant,
-                    chat_id,
-                    "assistant",
-                    answer,
-                    references=tuple(_reference(c) for c in citations),
-                    model=self._chat.name,
-                    latency_ms=round((self._clock() - started) * 1000),
-                    no_answer=no_answer,
-                )
-                await transaction.chats.append(
-                    tenant, chat_id, [_message(tenant, chat_id, "user", question), reply]
-                )
-            transaction.publish(event)
-            await transaction.commit()
+        messages: tuple[ChatMessage, ...] = ()
+        if chat_id is not None:
+            reply = _message(
+                tenant,
+                chat_id,
+                "assistant",
+                answer,
+                references=tuple(_reference(c) for c in citations),
+                model=self._chat.name,
+                latency_ms=round((self._clock() - started) * 1000),
+                no_answer=no_answer,
+            )
+            messages = (_message(tenant, chat_id, "user", question), reply)
+        await self._exchanges.store(Exchange(tenant, event, chat_id, messages))
 
 
 def _message(tenant: TenantId, chat_id: ChatId, role: str, content: str, **details: Any) -> ChatMessage:
