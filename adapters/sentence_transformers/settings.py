@@ -30,7 +30,8 @@ class SentenceTransformerSettings(BaseModel):
     document_precision: Literal["auto", "float32", "bfloat16"] = Field(
         "auto",
         description="document batches in bfloat16 (torch autocast): about 2x faster on CPUs with AMX or "
-        "AVX512-BF16, vectors within cosine 0.9999 of float32; auto: bfloat16 where the CPU has it",
+        "AVX512-BF16, vectors within cosine 0.9999 of float32; auto: bfloat16 only where the CPU has one of "
+        "those (elsewhere it is emulated, about 3x slower than float32)",
     )
     query_threads: int = Field(
         2, ge=1, le=64, description="ONNX Runtime threads of one query (query_backend: onnx)"
