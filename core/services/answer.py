@@ -307,15 +307,7 @@ class AnswerService:
         event = QuestionUnfinished(
             tenant_id=tenant, caller=caller, question_digest=self._digest(question), reason=reason
         )
-        messages: tuple[ChatMessage, ...] = ()
-        if chat_id is not None:
-            messages = (
-                _message(tenant, chat_id, "user", question),
-                _message(
-                    tenant, chat_id, "assistant", partial, model=self._chat.name, finished=False, error=reason
-                ),
-            )
-        await self._exchanges.store(Exchange(tenant, event, chat_id, messages))
+        await self._store(tenant, event, chat_id, question, partial, finished=False, error=reason)
 
     async def _record(
         self,
@@ -337,19 +329,34 @@ class AnswerService:
             no_answer=no_answer,
             chat_id=chat_id,
         )
+        await self._store(
+            tenant,
+            event,
+            chat_id,
+            question,
+            answer,
+            references=tuple(_reference(c) for c in citations),
+            latency_ms=round((self._clock() - started) * 1000),
+            no_answer=no_answer,
+        )
+
+    async def _store(
+        self,
+        tenant: TenantId,
+        event: QuestionAnswered | QuestionUnfinished,
+        chat_id: ChatId | None,
+        question: str,
+        reply: str,
+        **details: Any,
+    ) -> None:
+        """Store the exchange's audit event and, in a chat, the question and the reply (with
+        `details`, the assistant message's fields) appended to it."""
         messages: tuple[ChatMessage, ...] = ()
         if chat_id is not None:
-            reply = _message(
-                tenant,
-                chat_id,
-                "assistant",
-                answer,
-                references=tuple(_reference(c) for c in citations),
-                model=self._chat.name,
-                latency_ms=round((self._clock() - started) * 1000),
-                no_answer=no_answer,
+            messages = (
+                _message(tenant, chat_id, "user", question),
+                _message(tenant, chat_id, "assistant", reply, model=self._chat.name, **details),
             )
-            messages = (_message(tenant, chat_id, "user", question), reply)
         await self._exchanges.store(Exchange(tenant, event, chat_id, messages))
 
 
