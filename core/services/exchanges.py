@@ -51,17 +51,20 @@ class ExchangeWriter:
         for tenant, indexes in by_tenant.items():
             try:
                 await self._write(tenant, [exchanges[i] for i in indexes])
-                continue
             except Exception as error:
                 if len(indexes) == 1:
                     failures[indexes[0]] = error
-                    continue
-            for i in indexes:
-                try:
-                    await self._write(tenant, [exchanges[i]])
-                except Exception as error:
-                    failures[i] = error
+                else:
+                    for i in indexes:
+                        failures[i] = await self._write_alone(tenant, exchanges[i])
         return failures
+
+    async def _write_alone(self, tenant: TenantId, exchange: Exchange) -> Exception | None:
+        try:
+            await self._write(tenant, [exchange])
+        except Exception as error:
+            return error
+        return None
 
     async def _write(self, tenant: TenantId, exchanges: Sequence[Exchange]) -> None:
         async with self._units(tenant) as transaction:
