@@ -6,8 +6,8 @@ A lookup reads the vectors only and compares them here as one matrix product (pl
 vector search; a hash holds at most `max_entries`), then reads the one answer that matched. Reading
 every answer's JSON for each lookup took 33 ms at 1,000 entries; this takes 7.8 ms
 (`bench/semantic_cache.py`). A new corpus version starts new hashes, so a changed corpus never gets
-an old answer, and the old hashes expire with their time to live. When Redis cannot be reached, lookups miss and writes are dropped: answers
-keep flowing, with one warning until it answers again.
+an old answer, and the old hashes expire with their time to live. When Redis cannot be reached,
+lookups miss and writes are dropped: answers keep flowing, with one warning until it answers again.
 """
 
 from __future__ import annotations
