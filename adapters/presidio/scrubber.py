@@ -93,6 +93,7 @@ def _analysed(
         language=settings.language,
         entities=settings.entities,
         score_threshold=settings.score_threshold,
+        allow_list=settings.allow_list or None,
         nlp_artifacts=artifacts,
     )
     return [Finding(offset + r.start, offset + r.end, r.entity_type, r.score) for r in results]

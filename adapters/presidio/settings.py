@@ -35,6 +35,11 @@ class PresidioSettings(BaseModel):
     score_threshold: float = Field(
         0.5, ge=0, le=1, description="findings scored lower (0 to 1) are left unmasked"
     )
+    allow_list: list[str] = Field(
+        default_factory=list,
+        description="words never masked, matched whole and case-sensitively: terms of the corpus's "
+        "field that the model takes for people or numbers (gene symbols such as Ras, Treg or p18)",
+    )
     style: str = Field(
         "tag", pattern="^(tag|pseudonym)$", description="<TYPE> tags, or per-tenant pseudonyms"
     )

@@ -59,6 +59,19 @@ async def test_presidio_masks_people_and_numbers_but_keeps_years_places_and_orga
     assert "<PERSON>" in result.text and "<CREDIT_CARD>" in result.text
 
 
+async def test_words_on_the_allow_list_are_kept_while_the_person_beside_them_is_masked(presidio):
+    text = "Ras signalling was blocked, and Treg cells expanded, said Mary Jones."
+    allowing = PresidioScrubber(presidio._analyzer, PresidioSettings(allow_list=["Ras", "Treg"]))
+    try:
+        [kept] = await allowing.scrub(A, [text])
+    finally:
+        allowing.close()
+    [masked] = await presidio.scrub(A, [text])
+    assert "Ras" not in masked.text and "Treg" not in masked.text  # the model takes both for people
+    assert kept.text == "Ras signalling was blocked, and Treg cells expanded, said <PERSON>."
+    assert kept.entities["PERSON"] == 1
+
+
 async def test_the_regex_scrubber_masks_numbers_by_checksum_and_keeps_other_digits():
     scrubber = RegexScrubber(RegexPiiSettings())
     [result] = await scrubber.scrub(A, [SEEDED + " Order 1234 5678 9012 3456 shipped 4,200 units in 2024."])
