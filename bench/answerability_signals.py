@@ -13,12 +13,16 @@ real pipeline.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.provenance import header
 from ragloom.adapters.sentence_transformers.embedder import SentenceTransformerSettings, load_model
 from ragloom.core.text import split_sentences, words
 from ragloom.entrypoints.answerability import seeded_halves
@@ -38,6 +42,9 @@ def _embedded(name: str, texts: list[str], model) -> np.ndarray:
 
 
 def main() -> None:
+    print(
+        header({"data": str(DATA), "splits": ["train", "test"], "model": SentenceTransformerSettings().model})
+    )
     data = load_beir(DATA, ["train", "test"])
     ids = [doc["_id"] for doc in data.corpus]
     texts = [f"{doc.get('title', '')}\n{doc['text']}" for doc in data.corpus]

@@ -36,6 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.provenance import header
 from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, TenantId
 from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints import model_commands
@@ -233,6 +234,7 @@ async def main() -> None:
         "--skip", nargs="*", default=[], help="parts (speech, ocr, video, pii) or transcriber labels to skip"
     )
     args = parser.parse_args()
+    print(header(vars(args)), flush=True)
     if "speech" not in args.skip:
         with tempfile.TemporaryDirectory(prefix="ragloom-media-") as folder:
             made = clips(Path(folder), args.clips, args.seconds)

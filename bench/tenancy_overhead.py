@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/tenancy_overhead.py --records 2000 [--postgres postgresql+asyncpg://...]
 
-Runs the real SQL adapters on a temporary SQLite file (the embedded profile) and, when given a URL of
-an empty PostgreSQL database, on PostgreSQL too. Prints latencies (p50/p95) and rates.
+Runs the real runtime of the embedded profile in a temporary home (SQLite) and, when given a URL of an
+empty PostgreSQL database, with PostgreSQL as its metadata store too. Each audit append is a signed
+record in a transaction of its own, as a request's action writes it. Prints latencies (p50/p95) and
+rates.
 """
 
 from __future__ import annotations
@@ -11,22 +13,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ragloom.adapters.memory.blob_store import InMemoryBlobStore
-from ragloom.adapters.memory.vector_index import InMemoryVectorIndex
-from ragloom.adapters.sqlalchemy import (
-    SqlAlchemySettings,
-    SqlAuditSettings,
-    open_audit_log,
-    open_metadata_store,
-)
-from ragloom.adapters.sqlalchemy.signing import generate_private_key
-from ragloom.core.models import Caller, TenantId
-from ragloom.core.services.audit import AuditTrail
-from ragloom.core.services.tenants import TenantService
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.provenance import header
+from ragloom.core.models import AuditEvent, Caller, TenantId
+from ragloom.core.services.audit import AuditRecorder
+from ragloom.entrypoints.bootstrap import open_runtime
+from ragloom.entrypoints.settings import load_settings
 
 
 def _ms(samples: list[float]) -> str:
@@ -35,16 +33,21 @@ def _ms(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms"
 
 
-async def run(url: str, records: int, label: str) -> None:
-    metadata_settings = SqlAlchemySettings(url=url, pool_size=8, max_overflow=0)
-    audit_settings = SqlAuditSettings(
-        url=url, signing_key=generate_private_key(), pool_size=8, max_overflow=0
-    )
-    async with open_metadata_store(metadata_settings) as metadata, open_audit_log(audit_settings) as log:
-        trail = AuditTrail(log)
-        tenants = TenantService(
-            metadata=metadata, blobs=InMemoryBlobStore(), index=InMemoryVectorIndex(4), audit=trail
-        )
+async def run(home: Path, url: str | None, records: int, label: str) -> None:
+    """The real runtime (embedded profile; PostgreSQL as its metadata store when `url` is given)."""
+    overrides = {"plugins": {"metadata_store": {"sqlalchemy": {"url": url}}}} if url else {}
+    settings = load_settings(environ={"RAGLOOM_HOME": str(home)}, overrides=overrides)
+    async with open_runtime(settings) as runtime:
+        tenants, units, trail = await runtime.tenants(), await runtime.units(), await runtime.audit()
+        recorder = AuditRecorder(await runtime.get("audit_signer"))
+
+        async def append(chain: TenantId, target: str, n: int = 0) -> None:
+            """One signed audit record in a transaction of its own, as a request's action writes it."""
+            async with units(chain) as transaction:
+                event = AuditEvent(chain, "bench", "bench.append", target, details={"n": n})
+                await recorder.append(transaction, event)
+                await transaction.commit()
+
         onboarded = await tenants.create("Bench")
         caller = Caller("bench")
 
@@ -59,24 +62,20 @@ async def run(url: str, records: int, label: str) -> None:
         chain = TenantId(onboarded.tenant.id)
         for n in range(records):
             began = time.perf_counter()
-            await trail.record(chain, caller, "bench.append", f"doc-{n}", {"n": n})
+            await append(chain, f"doc-{n}", n)
             samples.append(time.perf_counter() - began)
         rate = len(samples) / sum(samples)
         print(f"{label}: audit append, one writer ({records} records): {_ms(samples)}, {rate:.0f}/s")
 
         began = time.perf_counter()
-        await asyncio.gather(
-            *(trail.record(chain, caller, "bench.append", f"c-{n}", {"n": n}) for n in range(records))
-        )
+        await asyncio.gather(*(append(chain, f"c-{n}", n) for n in range(records)))
         elapsed = time.perf_counter() - began
         print(f"{label}: audit append, {records} at once on one chain: {records / elapsed:.0f}/s")
 
         chains = [TenantId(f"bench-{n}") for n in range(8)]
         per_chain = records // len(chains)
         began = time.perf_counter()
-        await asyncio.gather(
-            *(trail.record(c, caller, "bench.append", f"m-{n}") for c in chains for n in range(per_chain))
-        )
+        await asyncio.gather(*(append(c, f"m-{n}") for c in chains for n in range(per_chain)))
         elapsed = time.perf_counter() - began
         print(
             f"{label}: audit append, {per_chain * len(chains)} at once over {len(chains)} chains: "
@@ -97,10 +96,12 @@ async def main() -> None:
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--postgres", help="URL of an empty PostgreSQL database (asyncpg)")
     args = parser.parse_args()
+    print(header(vars(args)), flush=True)
     with tempfile.TemporaryDirectory() as home:
-        await run(f"sqlite+aiosqlite:///{Path(home) / 'bench.sqlite3'}", args.records, "SQLite")
+        await run(Path(home), None, args.records, "SQLite")
     if args.postgres:
-        await run(args.postgres, args.records, "PostgreSQL")
+        with tempfile.TemporaryDirectory() as home:
+            await run(Path(home), args.postgres, args.records, "PostgreSQL")
 
 
 if __name__ == "__main__":

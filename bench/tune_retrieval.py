@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -19,6 +20,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse as sp
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.provenance import header
 from ragloom.adapters.bm25.encoder import Bm25Encoder, Bm25Settings
 from ragloom.adapters.sentence_transformers.embedder import SentenceTransformerSettings, load_model
 from ragloom.adapters.text_extract.formats import markdown
@@ -115,6 +119,7 @@ def main() -> None:
     parser.add_argument("--bm25", default="1.2,0.75", help="space-separated k1,b pairs to try")
     parser.add_argument("--quick", action="store_true", help="only sparse, RRF k=2 and DBSF")
     args = parser.parse_args()
+    print(header(vars(args)), flush=True)
 
     loaded = load_beir(DATA, [args.split], args.subset)
     corpus, split = loaded.corpus, loaded.splits[args.split]

@@ -24,6 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.provenance import header
 from tests.helpers.server import running_server
 
 LINE = b"The harbour master logs every ship that enters the port, with its tonnage and cargo.\n"
@@ -55,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gib", type=float, default=2.0, help="size of the upload in GiB")
     args = parser.parse_args()
+    print(header(vars(args)), flush=True)
     size = int(args.gib * (1 << 30))
     with tempfile.TemporaryDirectory(prefix="ragloom-upload-") as folder:
         source = Path(folder) / "harbour-log.txt"
