@@ -44,10 +44,23 @@ BATCH = 1_000
 WORDS = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "by", "at", "from"]
 
 
+def zipf_terms(rng: np.random.Generator, count: int) -> np.ndarray:
+    """`count` rows of TERMS_PER_POINT term ids drawn from a Zipf law over the vocabulary (repeats
+    included: np.unique of a row gives a point's terms)."""
+    return np.minimum(rng.zipf(1.3, (count, TERMS_PER_POINT)), VOCABULARY) - 1
+
+
+def query_terms(rng: np.random.Generator, indices: list[int], values: list[float]) -> SparseVector:
+    """Six of a stored point's terms at random: its first six would be the six most frequent terms of
+    the whole vocabulary (np.unique sorts), the stopwords BM25 leaves out."""
+    chosen = rng.choice(len(indices), min(6, len(indices)), replace=False)
+    return SparseVector([indices[j] for j in chosen], [values[j] for j in chosen])
+
+
 def _points(rng: np.random.Generator, start: int, count: int) -> list[tuple[TenantId, VectorPoint]]:
     dense = rng.standard_normal((count, DIMENSION)).astype(np.float32)
     dense /= np.linalg.norm(dense, axis=1, keepdims=True)
-    zipf = np.minimum(rng.zipf(1.3, (count, TERMS_PER_POINT)), VOCABULARY) - 1
+    zipf = zipf_terms(rng, count)
     made = []
     for i in range(count):
         number = start + i
@@ -106,7 +119,8 @@ class AnonymousMemory:
         self._thread.join()
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95."""
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
 
@@ -134,12 +148,7 @@ async def one_size(adapter: str, size: int, queries: int, layout: dict[str, Any]
                 noisy = np.asarray(probe.dense) + rng.normal(0, 0.05, DIMENSION)
                 dense = (noisy / np.linalg.norm(noisy)).tolist()
                 assert probe.sparse is not None
-                # Six of the probe's terms at random: its first six would be the six most frequent
-                # terms of the whole vocabulary (np.unique sorts), the stopwords BM25 leaves out.
-                chosen = rng.choice(len(probe.sparse.indices), 6, replace=False)
-                sparse = SparseVector(
-                    [probe.sparse.indices[j] for j in chosen], [probe.sparse.values[j] for j in chosen]
-                )
+                sparse = query_terms(rng, list(probe.sparse.indices), list(probe.sparse.values))
                 for mode, query in (
                     ("dense", SearchQuery(dense=dense, limit=10)),
                     ("sparse", SearchQuery(dense=[], sparse=sparse, limit=10)),
@@ -161,7 +170,7 @@ async def one_size(adapter: str, size: int, queries: int, layout: dict[str, Any]
         "peak_anon_mb": anonymous.peak_mb,
     }
     for mode, samples in timings.items():
-        figures[f"{mode}_p50"], figures[f"{mode}_p95"] = _percentiles(samples)
+        figures[f"{mode}_p50"], figures[f"{mode}_p95"] = percentiles(samples)
     return figures
 
 

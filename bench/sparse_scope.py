@@ -21,7 +21,6 @@ Each run builds afresh; the script prints each way's median p50 and p95 over the
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -35,13 +34,12 @@ import qdrant_edge as qe
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.provenance import commit
+from bench.provenance import header
+from bench.scale import TENANTS, TERMS_PER_POINT, VOCABULARY, percentiles, query_terms, zipf_terms
 from ragloom.adapters.qdrant.common import SPARSE, TENANT_KEY
 
-TENANTS = 10
-VOCABULARY = 30_000
-TERMS_PER_POINT = 40
 QUERIES = 200
+TENANT_COUNT = len(TENANTS)
 
 
 def build(folder: str, points: int, tenants: int) -> tuple[Any, list[tuple[list[int], list[float]]]]:
@@ -55,7 +53,7 @@ def build(folder: str, points: int, tenants: int) -> tuple[Any, list[tuple[list[
     probes: list[tuple[list[int], list[float]]] = []
     for start in range(0, points, 1_000):
         count = min(1_000, points - start)
-        terms = np.minimum(rng.zipf(1.3, (count, TERMS_PER_POINT)), VOCABULARY) - 1
+        terms = zipf_terms(rng, count)
         batch = []
         for i in range(count):
             number = start + i
@@ -81,36 +79,32 @@ def timed(
     params = qe.SearchParams(idf=qe.IdfParams(corpus=corpus)) if tenant_idf else None
     samples = []
     for i in range(QUERIES):
-        indices, values = probes[i % len(probes)]
-        chosen = rng.choice(len(indices), min(6, len(indices)), replace=False)
-        query = qe.Query.Nearest(
-            qe.SparseVector([indices[j] for j in chosen], [values[j] for j in chosen]), using=SPARSE
-        )
+        terms = query_terms(rng, *probes[i % len(probes)])
+        query = qe.Query.Nearest(qe.SparseVector(list(terms.indices), list(terms.values)), using=SPARSE)
         request = qe.QueryRequest(
             query=query, params=params, limit=10, filter=corpus if scoped else None, with_payload=True
         )
         began = time.perf_counter()
         shard.query(request)
         samples.append((time.perf_counter() - began) * 1000)
-    return sorted(samples)
+    return samples
 
 
 def one_run(points: int) -> dict[str, tuple[float, float]]:
-    figures: dict[str, tuple[float, float]] = {}
-
-    def record(name: str, samples: list[float]) -> None:
-        figures[name] = (statistics.median(samples), samples[int(0.95 * (len(samples) - 1))])
-
+    """p50 and p95 of each way, on a fresh shared shard and a fresh shard of one tenant."""
     with tempfile.TemporaryDirectory(prefix="ragloom-sparse-") as folder:
         began = time.perf_counter()
-        shard, probes = build(str(Path(folder) / "shared"), points, TENANTS)
+        shard, probes = build(str(Path(folder) / "shared"), points, TENANT_COUNT)
         print(f"  built {points:,} points in {time.perf_counter() - began:.1f} s", flush=True)
-        record("tenant filter, tenant IDF (the adapter)", timed(shard, probes, True, True))
-        record("tenant filter, IDF over all tenants", timed(shard, probes, True, False))
-        record("no filter, IDF over all tenants", timed(shard, probes, False, False))
+        figures = {
+            "tenant filter, tenant IDF (the adapter)": percentiles(timed(shard, probes, True, True)),
+            "tenant filter, IDF over all tenants": percentiles(timed(shard, probes, True, False)),
+            "no filter, IDF over all tenants": percentiles(timed(shard, probes, False, False)),
+        }
         shard.close()
-        own, own_probes = build(str(Path(folder) / "own"), points // TENANTS, 1)
-        record(f"a shard of one tenant's {points // TENANTS:,} points", timed(own, own_probes, False, False))
+        own, own_probes = build(str(Path(folder) / "own"), points // TENANT_COUNT, 1)
+        alone = f"a shard of one tenant's {points // TENANT_COUNT:,} points"
+        figures[alone] = percentiles(timed(own, own_probes, False, False))
         own.close()
     return figures
 
@@ -121,8 +115,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(
-        f"cores {os.cpu_count()}, commit {commit()}, {args.points:,} sparse points over {TENANTS} tenants, "
-        f"{TERMS_PER_POINT} terms of {VOCABULARY:,}, {QUERIES} queries of 6 terms, limit 10, {args.runs} runs"
+        header(
+            {
+                **vars(args),
+                "tenants": TENANT_COUNT,
+                "terms": TERMS_PER_POINT,
+                "vocabulary": VOCABULARY,
+                "queries": QUERIES,
+            }
+        )
     )
     runs = [one_run(args.points) for _ in range(args.runs)]
     print("\n| search | p50 ms (median of runs) | p95 ms (median of runs) | p50 of each run |")
