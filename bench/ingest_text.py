@@ -24,10 +24,11 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.provenance import commit
+from bench.provenance import header
 from ragloom.adapters.text_extract.formats import Budget, markdown
 from ragloom.adapters.text_extract.media_types import TextExtractSettings
 from ragloom.core.chunking import ChunkingPolicy, chunk_segments
@@ -135,18 +136,13 @@ def chunk_texts(docs: list[dict], policy: ChunkingPolicy) -> list[str]:
     return texts
 
 
-def run_bare_encode(texts: list[str], batch: int) -> float:
+def run_bare_encode(texts: list[str], batch: int, dtype: Any) -> float:
+    """Seconds to encode `texts` in batches, in `dtype` (torch's; None for float32)."""
     import torch
 
-    from ragloom.adapters.sentence_transformers.embedder import (
-        SentenceTransformerSettings,
-        document_dtype,
-        load_model,
-    )
+    from ragloom.adapters.sentence_transformers.embedder import SentenceTransformerSettings, load_model
 
-    settings = SentenceTransformerSettings()
-    model = load_model(settings)
-    dtype = document_dtype(settings)
+    model = load_model(SentenceTransformerSettings())
     precision = torch.autocast("cpu", dtype=dtype) if dtype is not None else contextlib.nullcontext()
     with precision:
         model.encode(["warm up"] * 64, batch_size=64)
@@ -177,12 +173,12 @@ def main() -> None:
     docs = read_corpus(args.corpus, args.docs)
     settings = load_settings(environ={"RAGLOOM_HOME": "/nonexistent"}, overrides=args.overrides)
     texts = chunk_texts(docs, ChunkingPolicy(**settings.chunking.model_dump()))
-    precision = document_dtype(SentenceTransformerSettings()) or "float32"
-    print(f"cores {os.cpu_count()}, commit {commit()}, pii {args.pii}, overrides {args.overrides}")
-    print(f"chunking {settings.chunking.model_dump()}, document precision {precision}\n", flush=True)
+    dtype = document_dtype(SentenceTransformerSettings())
+    shown = {"pii": args.pii, "overrides": args.overrides, "chunking": settings.chunking.model_dump()}
+    print(header({**shown, "document precision": str(dtype or "float32")}) + "\n", flush=True)
     with tempfile.TemporaryDirectory() as home:
         pipeline_seconds, chunks, cpu = asyncio.run(run_pipeline(docs, Path(home), args.pii, args.overrides))
-    bare_seconds = run_bare_encode(texts, args.batch)
+    bare_seconds = run_bare_encode(texts, args.batch, dtype)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert abs(chunks - len(texts)) <= len(texts) // 100, (chunks, len(texts))  # masking moves a few cuts
 
