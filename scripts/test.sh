@@ -13,4 +13,8 @@ fi
 .venv/bin/lint-imports
 .venv/bin/ruff check .
 bash scripts/typecheck.sh
+# No column ranges in tracebacks: on CPython 3.11.7 formatting them parses source (ast.parse), and a
+# finaliser's traceback formatted inside pytest's own ast.parse kills the run with an INTERNALERROR
+# (gh-106905; tests/tooling/test_install_and_report.py).
+export PYTHONNODEBUGRANGES=1
 .venv/bin/python -m pytest "$@"

@@ -1,6 +1,7 @@
 """OpenAIChatModel: streams answers from an OpenAI-compatible chat completions endpoint through the
-official `openai` client, which retries refused and failed requests with backoff. Its errors become
-ProviderUnavailable, retryable where the server says so (timeouts, 429, 5xx)."""
+official `openai` client, which retries refused and failed requests with backoff. Its errors, those
+of a stream that breaks off included (the client wraps its transport's), become ProviderUnavailable,
+retryable where the server says so (timeouts, 429, 5xx)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import openai
 
 from ragloom.core.errors import ProviderUnavailable
@@ -73,8 +73,6 @@ class OpenAIChatModel:
                         finish = "length" if choice.finish_reason == "length" else "stop"
         except openai.OpenAIError as error:
             raise translated(error) from error
-        except httpx.HTTPError as error:  # the connection broke mid-stream
-            raise ProviderUnavailable(f"the chat model's stream broke off: {error}") from error
         finally:
             await stream.close()
         yield ChatDelta(finish_reason=finish or "stop", usage=usage)
@@ -85,7 +83,7 @@ async def open_openai_chat(settings: OpenAIChatSettings) -> AsyncIterator[OpenAI
     client = openai.AsyncOpenAI(
         base_url=settings.base_url,
         api_key=settings.api_key.get_secret_value(),
-        timeout=httpx.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
+        timeout=openai.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
         max_retries=settings.max_retries,
     )
     try:

@@ -49,10 +49,10 @@ class TestLlamaCppChatModel(ChatModelContract):
 class Misbehaving:
     """An OpenAI-compatible endpoint that fails on purpose, served for real on a loopback port:
     `script` is the status of each successive request (200 streams two pieces, then stalls if
-    `stall` is set)."""
+    `stall` is set, or drops the connection after the first if `break_off` is)."""
 
-    def __init__(self, script: list[int], stall: float = 0.0) -> None:
-        self.script, self.stall, self.requests = list(script), stall, 0
+    def __init__(self, script: list[int], stall: float = 0.0, break_off: bool = False) -> None:
+        self.script, self.stall, self.break_off, self.requests = list(script), stall, break_off, 0
 
     async def completions(self, request):
         self.requests += 1
@@ -73,6 +73,8 @@ class Misbehaving:
                     "choices": [choice],
                 }
                 yield f"data: {json.dumps(body)}\n\n"
+                if self.break_off:
+                    raise ConnectionResetError("the server went away mid-stream")
                 if self.stall:
                     await asyncio.sleep(self.stall)
             yield "data: [DONE]\n\n"
@@ -87,8 +89,8 @@ async def misbehaving():
 
     servers = []
 
-    async def start(script, stall=0.0):
-        endpoint = Misbehaving(script, stall)
+    async def start(script, stall=0.0, break_off=False):
+        endpoint = Misbehaving(script, stall, break_off)
         app = Starlette(routes=[Route("/v1/chat/completions", endpoint.completions, methods=["POST"])])
         config = Config()
         port = free_port()
@@ -148,3 +150,14 @@ async def test_a_stream_that_stalls_times_out_after_its_first_delta(misbehaving)
         with pytest.raises(ProviderUnavailable):
             await anext(stream)
         await stream.aclose()
+
+
+async def test_a_stream_that_breaks_off_is_a_retryable_provider_error(misbehaving):
+    _, base = await misbehaving([200], break_off=True)
+    async with open_openai_chat(_settings(base, max_retries=0)) as model:
+        stream = model.stream(request())
+        assert (await anext(stream)).text == "The owls "
+        with pytest.raises(ProviderUnavailable) as raised:
+            await anext(stream)
+        await stream.aclose()
+    assert raised.value.retryable

@@ -4,7 +4,7 @@ list, and errors in OpenAI's shape (which the SDK turns into its own exceptions)
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import openai
 import pytest
 
@@ -22,8 +22,8 @@ QUESTION = "How far is the Brightwater lighthouse lamp visible?"
 async def sdk(client, embedded_settings):
     created = await upload(client, "lighthouse.md", LIGHTHOUSE)
     assert (await wait_for_status(client, created.json()["id"]))["status"] == "ready"
-    transport = httpx.ASGITransport(app=client.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://ragloom.test") as http:
+    transport = httpx2.ASGITransport(app=client.app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://ragloom.test") as http:
         yield openai.AsyncOpenAI(
             base_url="http://ragloom.test/v1", api_key=default_key(embedded_settings), http_client=http
         )
