@@ -22,19 +22,21 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
-# torch first, from PyTorch's CPU index: the project pins torch==2.13.0, which this build satisfies,
-# so installing the project below pulls no CUDA build (gigabytes of nvidia-* wheels never used).
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+# Every dependency from the lock file, hashes checked; torch's CPU build (2.13.0+cpu) comes from
+# PyTorch's CPU index, so no CUDA build (gigabytes of nvidia-* wheels never used) is pulled.
+WORKDIR /src
+COPY requirements/runtime.txt ./requirements/
+RUN pip install --require-hashes --no-deps -r requirements/runtime.txt \
+        --extra-index-url https://download.pytorch.org/whl/cpu
 
 # The project itself: only what the package is built from (see [tool.setuptools] in pyproject.toml).
-WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY core ./core
 COPY contracts ./contracts
 COPY adapters ./adapters
 COPY plugins ./plugins
 COPY entrypoints ./entrypoints
-RUN pip install .
+RUN pip install --no-deps .
 
 # --- runtime: the venv and the few shared libraries its wheels expect from the system --------------
 FROM python:3.11-slim

@@ -622,10 +622,12 @@ def test_dockerfile_is_multi_stage_and_runs_unprivileged():
     assert builder[0] == ("FROM", "python:3.11-slim AS builder")
     assert final[0] == ("FROM", "python:3.11-slim")
     runs = [args for instruction, args in builder if instruction == "RUN"]
-    torch = next(i for i, r in enumerate(runs) if "torch==2.13.0" in r)
-    assert "--index-url https://download.pytorch.org/whl/cpu" in runs[torch]
-    project = next(i for i, r in enumerate(runs) if re.search(r"pip install \.(\s|$)", r))
-    assert torch < project, "the CPU torch must be installed before the project"
+    locked = next(i for i, r in enumerate(runs) if "-r requirements/runtime.txt" in r)
+    assert "--require-hashes" in runs[locked] and "--no-deps" in runs[locked]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in runs[locked]  # torch's CPU build
+    assert re.search(r"^torch==[0-9.]+\+cpu ", (ROOT / "requirements" / "runtime.txt").read_text(), re.M)
+    project = next(i for i, r in enumerate(runs) if re.search(r"pip install --no-deps \.(\s|$)", r))
+    assert locked < project, "the locked dependencies must be installed before the project"
     assert any("python -m venv /opt/venv" in r for r in runs)
 
     final_map: dict[str, list[str]] = {}
