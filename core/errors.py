@@ -72,6 +72,19 @@ class Throttled(RagloomError):
         self.retry_after = retry_after
 
 
+class TooManyUploads(Throttled):
+    """This tenant already has as many uploads arriving as it may have at once."""
+
+    code = "too_many_uploads"
+
+
+class TooSlow(RagloomError):
+    """The client sent its request too slowly: under the minimum rate, silent too long, or past the
+    deadline. Nothing of it is kept."""
+
+    code = "request_timeout"
+
+
 class Conflict(RagloomError):
     """The write conflicts with the current state."""
 

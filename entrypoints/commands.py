@@ -42,6 +42,11 @@ async def serve(settings: Settings, host: str | None, port: int | None) -> int:
     config.bind = [f"{bind_host}:{bind_port}"]
     config.accesslog = "-"
     config.graceful_timeout = 10
+    # A connection that is slow to send its headers (no request has started, so hypercorn counts it
+    # as idle) is closed after keep_alive_timeout; one silent in the middle of a request after
+    # read_timeout. An upload's own pace is the app's to judge (http.upload_*), with a 408.
+    config.keep_alive_timeout = settings.http.header_timeout_seconds
+    config.read_timeout = settings.http.read_timeout_seconds
     url = f"http://{bind_host}:{bind_port}"
 
     def ready() -> None:

@@ -63,10 +63,57 @@ class HttpSettings(_Section):
     auth_failure_window_seconds: float = Field(
         60, ge=1, le=86400, description="failed logins are audited as one record per source per window"
     )
-    max_concurrent_uploads: int = Field(8, ge=1, le=10_000, description="uploads received at once")
+    max_concurrent_uploads: int = Field(
+        8, ge=1, le=10_000, description="upload bodies received at once on this server (503 above)"
+    )
+    max_concurrent_uploads_per_tenant: int = Field(
+        4,
+        ge=1,
+        le=10_000,
+        description="upload bodies one tenant may send at once (429 above): one tenant's slow uploads "
+        "never take every slot",
+    )
+    upload_min_bytes_per_second: int = Field(
+        16_384,
+        ge=0,
+        description="an upload averaging less than this, once upload_grace_seconds have passed, is "
+        "cut off with 408 (0: no minimum)",
+    )
+    upload_grace_seconds: float = Field(
+        10, gt=0, le=3600, description="how long an upload may take before its rate is checked"
+    )
+    upload_idle_seconds: float = Field(
+        30, gt=0, le=3600, description="longest silence inside an upload's body (408 after)"
+    )
+    upload_deadline_seconds: float = Field(
+        900, gt=0, le=86_400, description="longest time one upload's body may take (408 after)"
+    )
+    header_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        le=600,
+        description="how long a connection may take to send a request's headers, the first or the "
+        "next on a kept-alive connection; the server closes it after",
+    )
+    read_timeout_seconds: int = Field(
+        60,
+        ge=1,
+        le=86_400,
+        description="longest silence on a connection in the middle of a request; the server closes it "
+        "after (keep it above upload_idle_seconds, which answers 408 first)",
+    )
     link_signing_key: SecretStr | None = Field(
         None, description="HMAC key of the app's own file links (default: a random key per process)"
     )
+
+    @model_validator(mode="after")
+    def _upload_answered_before_the_socket_times_out(self) -> HttpSettings:
+        if self.read_timeout_seconds <= self.upload_idle_seconds:
+            raise ValueError(
+                f"read_timeout_seconds ({self.read_timeout_seconds}) must be above upload_idle_seconds "
+                f"({self.upload_idle_seconds:g}), or a silent upload is dropped without its 408"
+            )
+        return self
 
     @field_validator("trusted_proxies")
     @classmethod

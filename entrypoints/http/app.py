@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -24,6 +23,7 @@ from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
 from .mcp_server import build_mcp_server, mcp_app, serving_mcp
 from .observed import ObservedMiddleware
+from .uploads import UploadSlots
 
 ROUTES = [
     Route("/v1/documents", documents.upload_document, methods=["POST"]),
@@ -82,7 +82,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.upload_slots = asyncio.Semaphore(settings.http.max_concurrent_uploads)
+        http = settings.http
+        app.state.upload_slots = UploadSlots(
+            http.max_concurrent_uploads, http.max_concurrent_uploads_per_tenant
+        )
         secret = settings.http.link_signing_key
         app.state.links = LinkSigner(
             secret.get_secret_value().encode() if secret is not None else secrets.token_bytes(32)

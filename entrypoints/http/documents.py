@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -11,14 +10,14 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from ragloom.core.errors import NotFound, ProviderUnavailable
+from ragloom.core.errors import NotFound
 from ragloom.core.models import DocumentId
 
 from .bodies import int_param
 from .links import SignedFile
 from .serialize import document_json, usage_json
 from .tenancy import caller_of, tenant_of
-from .uploads import read_upload
+from .uploads import Pace, UploadSlots, read_upload
 
 
 def _document_id(request: Request) -> DocumentId:
@@ -30,18 +29,18 @@ def _document_id(request: Request) -> DocumentId:
 
 
 async def upload_document(request: Request) -> Response:
-    """POST /v1/documents. At most `http.max_concurrent_uploads` bodies are received at once; past
-    that the server answers 503 with Retry-After rather than queue more spooled files."""
+    """POST /v1/documents. At most `http.max_concurrent_uploads` bodies are received at once, and
+    `http.max_concurrent_uploads_per_tenant` for one tenant; past those the server answers 503 or 429
+    with Retry-After rather than queue more spooled files. A body that arrives too slowly is cut off
+    with 408."""
     runtime = request.app.state.runtime
-    slots: asyncio.Semaphore = request.app.state.upload_slots
-    if slots.locked():
-        raise ProviderUnavailable(
-            f"the server is receiving {runtime.settings.http.max_concurrent_uploads} uploads already: "
-            "try again shortly"
-        )
-    service = await runtime.documents()
-    async with slots, read_upload(request, runtime.settings.http.max_upload_bytes) as upload:
-        result = await service.upload(tenant_of(request), upload, caller=caller_of(request))
+    slots: UploadSlots = request.app.state.upload_slots
+    tenant = tenant_of(request)
+    http = runtime.settings.http
+    with slots.taken(tenant):
+        service = await runtime.documents()
+        async with read_upload(request, http.max_upload_bytes, Pace.of(http)) as upload:
+            result = await service.upload(tenant, upload, caller=caller_of(request))
     body = document_json(result.document)
     if not result.created:
         return JSONResponse(body, status_code=200)

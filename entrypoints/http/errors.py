@@ -9,8 +9,8 @@ import math
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 
 from ragloom.core import errors
 
@@ -21,6 +21,7 @@ STATUS = {
     errors.Unauthenticated: 401,
     errors.TenantDenied: 403,
     errors.NotFound: 404,
+    errors.TooSlow: 408,
     errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMedia: 415,
@@ -37,6 +38,7 @@ HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
@@ -94,6 +96,16 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, code, str(exc.detail), exc.status_code, exc.headers)
 
 
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for a request its client abandoned
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before its request was read: nothing to answer, nothing
+    broke. Logged as what it is, and 499 in the access log, not a 500."""
+    log.info("the client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(request, "internal_error", "internal server error", 500)
@@ -102,5 +114,6 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 EXCEPTION_HANDLERS = {
     errors.RagloomError: ragloom_error,
     HTTPException: http_error,
+    ClientDisconnect: client_gone,
     Exception: unexpected_error,
 }

@@ -7,7 +7,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -34,14 +35,22 @@ def wait_until_ok(url: str, process: subprocess.Popen, timeout: float, what: str
 
 
 @contextmanager
-def running_server(env: dict[str, str], timeout: float = 120) -> Iterator[str]:
-    """Yield the server's URL once /readyz answers 200; stop it with SIGINT afterwards."""
+def running_server(env: dict[str, str], timeout: float = 120, log: Path | None = None) -> Iterator[str]:
+    """Yield the server's URL once /readyz answers 200; stop it with SIGINT afterwards. With `log`,
+    its output (access log and logs) is written to that file."""
     port = free_port()
-    server = subprocess.Popen([*RAGLOOM, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ok(f"{url}/readyz", server, timeout)
-        yield url
-    finally:
-        server.send_signal(subprocess.signal.SIGINT)
-        server.wait(timeout=30)
+    with ExitStack() as files:
+        output = files.enter_context(log.open("w")) if log is not None else None
+        server = subprocess.Popen(
+            [*RAGLOOM, "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=output if output is not None else subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_ok(f"{url}/readyz", server, timeout)
+            yield url
+        finally:
+            server.send_signal(subprocess.signal.SIGINT)
+            server.wait(timeout=30)

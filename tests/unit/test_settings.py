@@ -72,6 +72,10 @@ def test_production_interpolates_urls_from_the_environment(tmp_path):
         ({"chunking": {"max_words": 50, "overlap_words": 60}}, r"chunking.overlap_words must be .* below"),
         ({"chunking": {"max_words": 4}}, r"chunking.max_words must be at least 8"),
         (
+            {"http": {"read_timeout_seconds": 20, "upload_idle_seconds": 30}},
+            r"read_timeout_seconds \(20\) must be above upload_idle_seconds \(30\)",
+        ),
+        (
             {"plugins": {"qdrant_edge": {"path": "/x"}}},
             r"plugins.qdrant_edge: unknown port; adapter settings are keyed by port, then adapter",
         ),
