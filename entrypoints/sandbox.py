@@ -119,9 +119,11 @@ def _worker_main(
                 frame.filename,
                 frame.lineno,
             )
-            connection.send(
-                ("error", "ExtractionFailed", f"internal error in extraction: {type(error).__name__}")
+            reason = (
+                f"the file could not be read: its {media_type} parser failed ({type(error).__name__}); "
+                "if the file opens in other programs, report this with the file"
             )
+            connection.send(("error", "ExtractionFailed", reason))
 
 
 class _ProgressSender:

@@ -52,6 +52,10 @@ def keyframes(source: Path, settings: VideoSettings) -> tuple[list[Keyframe], fl
                 return [], _duration(container)
             stream = container.streams.video[0]
             expected = _duration(container)
+            _check_declared(stream, expected, settings)
+            # The decoder's own wall: it refuses a frame past the limit, should the picture size
+            # change in the middle of the stream.
+            stream.codec_context.options = {"max_pixels": str(settings.max_pixels)}
             for frame in container.decode(stream):
                 if frame.time is None:
                     continue
@@ -77,9 +81,38 @@ def keyframes(source: Path, settings: VideoSettings) -> tuple[list[Keyframe], fl
         raise
     except av.error.InvalidDataError as error:
         raise ExtractionFailed("the video is corrupt or truncated") from error
+    except av.error.ArgumentError as error:  # the decoder refused a frame past max_pixels
+        raise ExtractionFailed(
+            f"the video's frames are over {settings.max_pixels} pixels "
+            "(plugins.media_extractor.video.max_pixels)"
+        ) from error
     except (av.error.FFmpegError, OSError, ValueError) as error:
         raise ExtractionFailed(f"the video could not be decoded: {type(error).__name__}") from error
     return chosen, length
+
+
+def _check_declared(stream: Any, seconds: float, settings: VideoSettings) -> None:
+    """Refuse a video by what its stream declares, before any frame is decoded: a small file may
+    declare frames of 16000 x 16000 pixels, which the decoder would allocate."""
+    width, height = stream.codec_context.width, stream.codec_context.height
+    if width * height > settings.max_pixels:
+        raise ExtractionFailed(
+            f"the video's frames are {width} x {height} pixels, over the limit of {settings.max_pixels} "
+            "(plugins.media_extractor.video.max_pixels)"
+        )
+    rate = stream.average_rate or stream.guessed_rate
+    if rate and float(rate) > settings.max_frame_rate:
+        raise ExtractionFailed(
+            f"the video has {float(rate):g} frames per second, over the limit of "
+            f"{settings.max_frame_rate:g} (plugins.media_extractor.video.max_frame_rate)"
+        )
+    if stream.duration and stream.time_base:
+        seconds = max(seconds, float(stream.duration * stream.time_base))
+    if seconds > settings.max_seconds:
+        raise ExtractionFailed(
+            f"the video is {seconds:.0f} s long, over the limit of {settings.max_seconds:g} s "
+            "(plugins.media_extractor.video.max_seconds)"
+        )
 
 
 def _thumbnail(pixels: np.ndarray) -> bytes:

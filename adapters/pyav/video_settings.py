@@ -11,6 +11,14 @@ class VideoSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_seconds: float = Field(3600, gt=0, description="longer videos fail instead of being decoded")
+    max_pixels: int = Field(
+        16_777_216,
+        ge=1,
+        description="pixels of one frame (4096 x 4096): larger videos fail before a frame is decoded",
+    )
+    max_frame_rate: float = Field(
+        240, gt=0, description="frames per second: faster videos fail before a frame is decoded"
+    )
     sample_seconds: float = Field(
         1.0, gt=0, le=60, description="how often a frame is looked at for a scene change"
     )

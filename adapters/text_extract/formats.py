@@ -9,12 +9,19 @@ from __future__ import annotations
 import io
 import logging
 import re
+import tempfile
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from html import parser as html_parser
 from html.parser import HTMLParser
+from typing import IO
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -146,6 +153,9 @@ _BLOCKS = frozenset(
         "th",
     }
 )
+# The pattern HTMLParser finds a start tag's end with; run on a bounded window before the parser runs it
+# on the whole rest of the page.
+_START_TAG: re.Pattern[str] = html_parser.locatestarttagend_tolerant  # type: ignore[attr-defined]
 MAX_TABLE_NESTING = 4  # a table in a cell is folded into that cell; deeper ones are plain text
 _HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 
@@ -173,6 +183,7 @@ class _HtmlText(HTMLParser):
         self.budget = budget
         self.parts: list[str] = []
         self.elements = 0
+        self.tag_bytes = 0
         self.hidden = 0
         self.in_title = False
         self.in_h1 = False
@@ -218,13 +229,43 @@ class _HtmlText(HTMLParser):
         else:
             self.parts.append("\n\n" + "\n\n".join(lines) + "\n\n")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def parse_starttag(self, i: int) -> int:
+        """Size a start tag before the parser splits it into attributes (a tag of a million
+        attributes would take gigabytes as Python objects, and the parser's own pattern as much to
+        find its end): the pattern runs here on at most `max_tag_bytes` characters."""
+        limits = self.budget.settings
+        window = i + limits.max_tag_bytes
+        found = _START_TAG.match(self.rawdata, i, window)
+        if found is not None:
+            if found.end() >= window and window < len(self.rawdata):
+                raise ExtractionFailed(
+                    f"an element of the page has a start tag of over {limits.max_tag_bytes} bytes "
+                    "(plugins.media_extractor.text.max_tag_bytes)"
+                )
+            self.tag_bytes += found.end() - i
+            if self.tag_bytes > limits.max_attribute_bytes:
+                raise ExtractionFailed(
+                    f"the page's start tags and their attributes take over {limits.max_attribute_bytes} "
+                    "bytes (plugins.media_extractor.text.max_attribute_bytes)"
+                )
+        return super().parse_starttag(i)
+
+    def _count(self, attrs: list[tuple[str, str | None]]) -> None:
+        limits = self.budget.settings
         self.elements += 1
-        if self.elements > self.budget.settings.max_elements:
+        if self.elements > limits.max_elements:
             raise ExtractionFailed(
-                f"the page has over {self.budget.settings.max_elements} elements "
+                f"the page has over {limits.max_elements} elements "
                 "(plugins.media_extractor.text.max_elements)"
             )
+        if len(attrs) > limits.max_attributes:
+            raise ExtractionFailed(
+                f"an element of the page has {len(attrs)} attributes, over the limit of "
+                f"{limits.max_attributes} (plugins.media_extractor.text.max_attributes)"
+            )
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._count(attrs)
         if tag == "title":
             self.in_title = True
         elif tag in _HIDDEN:
@@ -236,7 +277,7 @@ class _HtmlText(HTMLParser):
             self._break()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements += 1
+        self._count(attrs)
         if tag in _BLOCKS:
             self._break()
 
@@ -327,33 +368,71 @@ def _pdf_tables(data: bytes, budget: Budget) -> dict[int, list[str]]:
     return found
 
 
-def _check_archive(data: bytes, limits: TextExtractSettings) -> None:
-    """Refuse a zip whose members would expand past the limits, before anything is decompressed.
-    (zipfile never inflates a member past its declared size, so the declared sizes bound the work.)"""
+_COPY_CHUNK = 1 << 20
+
+
+@contextmanager
+def bounded_archive(data: bytes, limits: TextExtractSettings, kind: str) -> Iterator[IO[bytes]]:
+    """A copy of a zip archive (.docx) holding exactly what was read here, chunk by chunk, counted
+    while decompressing: at most each part's declared size, and `max_expanded_bytes` together.
+
+    A reader of the original that reads a part whole (python-docx does) inflates its entire
+    compressed stream at once, however small its header says it is; one of the copy's stored parts
+    is only what was counted. A part whose contents do not match its header fails as damaged."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
+        source = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as error:
-        raise ExtractionFailed(f"the Word document could not be read: {error}") from error
-    if len(members) > limits.max_archive_members:
-        raise ExtractionFailed(
-            f"the Word document holds {len(members)} parts, over the limit of {limits.max_archive_members} "
-            "(plugins.media_extractor.text.max_archive_members)"
-        )
-    expanded = sum(member.file_size for member in members)
-    if expanded > limits.max_expanded_bytes:
-        raise ExtractionFailed(
-            f"the Word document expands to {expanded} bytes, over the limit of {limits.max_expanded_bytes} "
-            "(plugins.media_extractor.text.max_expanded_bytes)"
-        )
+        raise ExtractionFailed(f"the {kind} could not be read: it is not a zip archive ({error})") from None
+    with source, tempfile.SpooledTemporaryFile(max_size=16 << 20) as copy:
+        members = [member for member in source.infolist() if not member.is_dir()]
+        if len(members) > limits.max_archive_members:
+            raise ExtractionFailed(
+                f"the {kind} holds {len(members)} parts, over the limit of {limits.max_archive_members} "
+                "(plugins.media_extractor.text.max_archive_members)"
+            )
+        try:
+            _copy_counted(source, members, copy, limits.max_expanded_bytes, kind)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            raise ExtractionFailed(f"the {kind} is damaged: {error}") from None
+        except (NotImplementedError, RuntimeError) as error:  # another compression method, or encrypted
+            raise ExtractionFailed(f"the {kind} could not be read: {error}") from None
+        copy.seek(0)
+        yield copy
+
+
+def _copy_counted(
+    source: zipfile.ZipFile, members: list[zipfile.ZipInfo], copy: IO[bytes], limit: int, kind: str
+) -> None:
+    over = f"the {kind} expands to over {limit} bytes (plugins.media_extractor.text.max_expanded_bytes)"
+    if sum(member.file_size for member in members) > limit:
+        raise ExtractionFailed(over)
+    expanded = 0
+    with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as target:
+        for member in members:
+            with source.open(member) as reader, target.open(member.filename, "w") as writer:
+                while chunk := reader.read(_COPY_CHUNK):
+                    expanded += len(chunk)
+                    if expanded > limit:
+                        raise ExtractionFailed(over)
+                    writer.write(chunk)
 
 
 def word(data: bytes, budget: Budget) -> Extraction:
     """Paragraphs, then table rows with their headers, of a .docx; the title from its properties or
     a Title/Heading 1."""
-    _check_archive(data, budget.settings)
+    with bounded_archive(data, budget.settings, "Word document") as archive:
+        try:
+            return _word(archive, budget)
+        except etree.XMLSyntaxError as error:
+            raise ExtractionFailed(
+                f"the Word document could not be read: a part is not well-formed XML ({error.msg}); "
+                "entity declarations, which Word never writes, are refused"
+            ) from None
+
+
+def _word(archive: IO[bytes], budget: Budget) -> Extraction:
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(archive)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ExtractionFailed(f"the Word document could not be read: {error}") from error
     blocks: list[str] = []

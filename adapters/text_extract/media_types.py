@@ -18,6 +18,13 @@ class TextExtractSettings(BaseModel):
     max_characters: int = Field(5_000_000, ge=1, description="text extracted from one document")
     max_pages: int = Field(5_000, ge=1, description="pages of a PDF")
     max_elements: int = Field(1_000_000, ge=1, description="elements of an HTML page")
+    max_attributes: int = Field(1_000, ge=1, description="attributes of one HTML element")
+    max_tag_bytes: int = Field(
+        1024 * 1024, ge=64, description="one HTML start tag with its attributes, checked before it is parsed"
+    )
+    max_attribute_bytes: int = Field(
+        16 * 1024 * 1024, ge=64, description="the start tags of an HTML page with their attributes, together"
+    )
     max_expanded_bytes: int = Field(
         256 * 1024 * 1024, ge=1, description="the parts of a Word document, decompressed, together"
     )

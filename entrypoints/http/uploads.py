@@ -30,6 +30,7 @@ from ragloom.core.streams import CHUNK_BYTES, IncomingFile
 from ..settings import HttpSettings
 
 MULTIPART_OVERHEAD = 64 * 1024
+MAX_PART_HEADER_BYTES = 4096 + 128  # python-multipart's limit on one header line of a part
 RETRY_AFTER_SECONDS = 5
 
 
@@ -123,6 +124,21 @@ def _declared_size(request: Request) -> int | None:
         raise InvalidInput("Content-Length is not a number") from None
 
 
+def _multipart_problem(error: HTTPException) -> str:
+    """What is wrong with the body, from the multipart parser's own error (Starlette wraps it in
+    errors of its own that say less)."""
+    innermost: BaseException = error
+    while (inner := innermost.__cause__ or innermost.__context__) is not None:
+        innermost = inner
+    cause = str(innermost) or str(error.detail)
+    if "header size" in cause:
+        return (
+            f"a part's header line is over {MAX_PART_HEADER_BYTES} bytes: a file name that long is "
+            "refused (names are kept to 255 characters); send a shorter one"
+        )
+    return f"malformed multipart body: {cause}"
+
+
 def _reader(item: UploadFile) -> IncomingFile:
     async def chunks() -> AsyncIterator[bytes]:
         await item.seek(0)
@@ -152,7 +168,7 @@ async def read_upload(
     try:
         form = await _paced(request, limit, pace, clock).form(max_files=1, max_fields=16)
     except HTTPException as error:
-        raise InvalidInput(f"malformed multipart body: {error.detail}") from None
+        raise InvalidInput(_multipart_problem(error)) from None
     except (ValueError, KeyError) as error:
         raise InvalidInput(f"malformed multipart body: {error}") from None
     try:

@@ -187,3 +187,12 @@ async def test_a_file_name_never_reaches_the_file_system(client, embedded_settin
     home = Path(embedded_settings.home)
     assert not [p for p in home.rglob("*") if "escape" in p.name or p.stem == "ab"]
     assert not Path("/tmp/ragloom-escape.txt").exists() and not Path("/etc/ragloom-escape.txt").exists()
+
+
+async def test_a_file_name_past_the_multipart_header_limit_is_named_as_such(client):
+    created = await upload(client, "n" * 5000 + ".txt", b"Kestrels hover over the dunes.", "text/plain")
+    assert created.status_code == 400
+    message = created.json()["error"]["message"]
+    assert "header line is over 4224 bytes" in message and "file name" in message
+    kept = await upload(client, "n" * 1000 + ".txt", b"Kestrels hover over the dunes.", "text/plain")
+    assert kept.status_code == 201 and len(kept.json()["filename"]) == 255

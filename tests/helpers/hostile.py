@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
+
+import av
 
 _CONTENT_TYPES = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -23,7 +26,7 @@ _RELS = (
 )
 
 
-def docx_bomb(expanded_bytes: int) -> bytes:
+def docx_bomb(expanded_bytes: int, zip64: bool = True) -> bytes:
     """A .docx whose word/document.xml inflates to `expanded_bytes` (DEFLATE level 9, zip64)."""
     buffer = io.BytesIO()
     paragraph = b"<w:p><w:r><w:t>" + b"A" * 4000 + b"</w:t></w:r></w:p>"
@@ -32,7 +35,7 @@ def docx_bomb(expanded_bytes: int) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+        with archive.open("word/document.xml", "w", force_zip64=zip64) as member:
             member.write(head)
             written = len(head) + len(tail)
             block = paragraph * 256
@@ -40,6 +43,42 @@ def docx_bomb(expanded_bytes: int) -> bytes:
                 member.write(block)
                 written += len(block)
             member.write(tail)
+    return buffer.getvalue()
+
+
+def docx_lying_sizes(expanded_bytes: int, declared_bytes: int) -> bytes:
+    """A .docx whose word/document.xml inflates to `expanded_bytes` while its local and central
+    headers declare `declared_bytes` (under 2 GiB: no zip64 fields to patch)."""
+    data = bytearray(docx_bomb(expanded_bytes, zip64=False))
+    member = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    data[member.header_offset + 22 : member.header_offset + 26] = declared_bytes.to_bytes(4, "little")
+    directory = int.from_bytes(data[data.rfind(b"PK\x05\x06") + 16 :][:4], "little")
+    entry = directory
+    while data[entry : entry + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = (
+            int.from_bytes(data[entry + at : entry + at + 2], "little") for at in (28, 30, 32)
+        )
+        if data[entry + 46 : entry + 46 + name_length] == b"word/document.xml":
+            data[entry + 24 : entry + 28] = declared_bytes.to_bytes(4, "little")
+        entry += 46 + name_length + extra_length + comment_length
+    return bytes(data)
+
+
+def docx_entity_expansion(levels: int = 10) -> bytes:
+    """A .docx whose word/document.xml declares nested entities ("billion laughs")."""
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)
+    )
+    document = (
+        f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        f"<w:p><w:r><w:t>&lol{levels - 1};</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("word/document.xml", document)
     return buffer.getvalue()
 
 
@@ -82,3 +121,22 @@ def pdf_shared_stream(pages: int, stream_bytes: int) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def video_of_size(path: Path, width: int, height: int, seconds: int = 2, fps: int = 1) -> Path:
+    """A black H.264 video whose frames are width x height: a few hundred KB that decode to
+    gigabytes when the frames are large."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"preset": "ultrafast"}
+        frame = av.VideoFrame(width, height, "yuv420p")
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        for number in range(seconds * fps):
+            frame.pts = number
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
