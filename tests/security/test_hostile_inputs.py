@@ -242,6 +242,46 @@ def _wait_status(server: Server, key: dict[str, str], document_id: str, status: 
         time.sleep(0.05)
 
 
+def _descendants(pid: int) -> list[int]:
+    found, frontier = [], [pid]
+    while frontier:
+        children = _children(frontier.pop())
+        found += children
+        frontier += children
+    return found
+
+
+def _running(pid: int) -> str | None:
+    """The process's command line while it runs (a zombie or a gone pid: None)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    return None if state == "Z" else command[:160]
+
+
+def test_a_server_killed_with_sigkill_leaves_no_process_behind(tmp_path):
+    """Every helper (the PII analyser, the extraction fork server and its workers, the resource
+    tracker) dies with the service, so a restarted one does not run beside the last one's."""
+    with serving(tmp_path / "home", RAGLOOM_ADAPTERS__PII_SCRUBBER="presidio") as server:
+        key = server.key()
+        long = ("The harbour handled many ships that year, said Mary Jones. " * 200).encode()
+        document = server.upload(key, "long.txt", long, "text/plain")  # over inline_chars: the helper
+        assert server.settle(key, document["id"], 120)["status"] == "ready"
+        helpers = {pid: _running(pid) for pid in _descendants(server.process.pid)}
+        assert any(
+            "presidio" in (command or "") or "spawn_main" in (command or "") for command in helpers.values()
+        )
+        assert any("forkserver" in (command or "") for command in helpers.values()), helpers
+        server.process.kill()
+        server.process.wait()
+        deadline = time.monotonic() + 20
+        while left := {pid: command for pid in helpers if (command := _running(pid))}:
+            assert time.monotonic() < deadline, f"still running 20 s after the server's SIGKILL: {left}"
+            time.sleep(0.2)
+
+
 def test_the_memory_and_time_limits_of_an_extraction_name_themselves(tmp_path):
     settings = {
         "RAGLOOM_EXTRACTION__MEMORY_BYTES": str(400 << 20),
