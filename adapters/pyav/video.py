@@ -47,15 +47,16 @@ def keyframes(source: Path, settings: VideoSettings) -> tuple[list[Keyframe], fl
     last_look = last_thumb = None
     seconds = 0.0
     try:
-        with av.open(str(source)) as container:
+        # The decoders' own wall, for every stream: opening a file decodes a frame to learn its
+        # parameters, and a picture's size may change in the middle of a stream.
+        bounded = {"max_pixels": str(settings.max_pixels)}
+        with av.open(str(source), options=bounded) as container:
             if not container.streams.video:
                 return [], _duration(container)
             stream = container.streams.video[0]
             expected = _duration(container)
             _check_declared(stream, expected, settings)
-            # The decoder's own wall: it refuses a frame past the limit, should the picture size
-            # change in the middle of the stream.
-            stream.codec_context.options = {"max_pixels": str(settings.max_pixels)}
+            stream.codec_context.options = bounded
             for frame in container.decode(stream):
                 if frame.time is None:
                     continue

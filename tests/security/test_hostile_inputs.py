@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers.hostile import docx_bomb, html_flat, html_nested, pdf_shared_stream
+from tests.helpers.hostile import (
+    docx_bomb,
+    docx_entity_expansion,
+    docx_lying_sizes,
+    html_flat,
+    html_nested,
+    pdf_shared_stream,
+    video_of_size,
+)
 from tests.helpers.server import free_port, wait_until_ok
 from tests.helpers.tenants import ADMIN
 
@@ -140,8 +149,33 @@ def server(tmp_path_factory) -> Iterator[Server]:
         yield running
 
 
+def _video(width: int, height: int) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        return video_of_size(Path(folder) / "bomb.mp4", width, height).read_bytes()
+
+
+def _html_attributes(count: int) -> bytes:
+    return b"<html><body><p " + b" ".join(b'a%d=""' % i for i in range(count)) + b">x</p></body></html>"
+
+
 HOSTILE = {
     "docx-bomb": ("bomb.docx", lambda: docx_bomb(1_150_000_000), DOCX, "failed", "max_expanded_bytes"),
+    "docx-lying-sizes": (
+        "liar.docx",
+        lambda: docx_lying_sizes(1_000_000_000, 2000),
+        DOCX,
+        "failed",
+        "damaged: Bad CRC-32",
+    ),
+    "docx-entities": ("laughs.docx", docx_entity_expansion, DOCX, "failed", "entity declarations"),
+    "html-1m-attributes": (
+        "attrs.html",
+        lambda: _html_attributes(1_000_000),
+        "text/html",
+        "failed",
+        "max_tag_bytes",
+    ),
+    "video-8000-square": ("wide.mp4", lambda: _video(8000, 8000), "video/mp4", "failed", "video.max_pixels"),
     "html-40k-tags": ("flat.html", lambda: html_flat(40_000), "text/html", "ready", None),
     "html-100k-nested": ("deep.html", lambda: html_nested(100_000), "text/html", "ready", None),
     "pdf-shared-stream": (
