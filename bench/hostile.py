@@ -184,12 +184,16 @@ def main() -> None:
     )
     parser.add_argument("--only", nargs="*", choices=list(INPUTS), help="these inputs only")
     parser.add_argument("--skip-slow-uploads", action="store_true")
+    parser.add_argument(
+        "--scrubber", default="presidio", choices=["presidio", "regex"], help="the PII scrubber"
+    )
     args = parser.parse_args()
     chosen = args.only or list(INPUTS)
-    print(header({"inputs": chosen}))
+    print(header({"inputs": chosen, "scrubber": args.scrubber}))
     with tempfile.TemporaryDirectory() as home:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")}
         env |= {"RAGLOOM_HOME": home, "RAGLOOM_ADMIN_USER": ADMIN[0], "RAGLOOM_ADMIN_PASSWORD": ADMIN[1]}
+        env["RAGLOOM_ADAPTERS__PII_SCRUBBER"] = args.scrubber
         port = free_port()
         server = subprocess.Popen(
             [*RAGLOOM, "serve", "--port", str(port)],
