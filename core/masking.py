@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .models import Scrubbed, TenantId
+from .models import Mask, Scrubbed, TenantId
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +70,19 @@ def masked(
     become per-tenant pseudonyms, otherwise type tags."""
     pieces: list[str] = []
     counts: Counter[str] = Counter()
-    cursor = 0
+    masks: list[Mask] = []
+    cursor = length = 0
     for finding in _merged(findings):
         pieces.append(text[cursor : finding.start])
+        length += finding.start - cursor
         value = text[finding.start : finding.end]
         if pseudonym_key is None:
             pieces.append(f"<{finding.entity}>")
         else:
             pieces.append(pseudonym(pseudonym_key, tenant, finding.entity, value))
+        masks.append(Mask(finding.start, finding.end, finding.entity, length, length + len(pieces[-1])))
+        length += len(pieces[-1])
         counts[finding.entity] += 1
         cursor = finding.end
     pieces.append(text[cursor:])
-    return Scrubbed("".join(pieces), dict(counts))
+    return Scrubbed("".join(pieces), dict(counts), tuple(masks))

@@ -509,8 +509,21 @@ class CachedAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class Mask:
+    """One masked span: `start`..`end` of the original text became `masked_start`..`masked_end` of
+    the masked one (offsets only: a mask never carries the value it hides)."""
+
+    start: int
+    end: int
+    entity: str
+    masked_start: int
+    masked_end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Scrubbed:
-    """A text with its personal data masked, and how many entities of each type were masked."""
+    """A text with its personal data masked, how many entities of each type were masked, and where."""
 
     text: str
     entities: Mapping[str, int] = field(default_factory=dict)
+    masks: Sequence[Mask] = ()

@@ -157,6 +157,32 @@ def eval_answerability(
     )
 
 
+@eval_app.command("answers")
+def eval_answers(
+    folder: Annotated[Path, typer.Argument(help="an answer suite folder (suite.yaml and its documents)")],
+    split: Annotated[str, typer.Option(help="the questions' split: dev, test, or dev,test")] = "dev,test",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Score answers end to end: the suite's documents go through the real pipeline into a fresh
+    home, every question is asked (follow-ups in a chat), and the answers are judged: right answers
+    and citations, abstentions, raw personal data outside the originals, named things shown masked,
+    latency."""
+    raise typer.Exit(_run(commands.eval_answers(config, folder, split, as_json)))
+
+
+@eval_app.command("pii")
+def eval_pii(
+    file: Annotated[Path, typer.Argument(help="labelled sentences, JSON lines: sentence, mentions, split")],
+    split: Annotated[str, typer.Option(help="the sentences' split: dev, test, or dev,test")] = "dev,test",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Precision and recall of the configured PII scrubber per entity type, and how many look-alikes
+    that are not personal data (ships, places, headings, genes) it masks."""
+    raise typer.Exit(_run(commands.eval_pii(load_settings(config), file, split, as_json)))
+
+
 @app.command()
 def plugins(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ragloom.contracts.spec import Port
 from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
 from ragloom.core.media import KNOWN_SUFFIXES
 
@@ -327,6 +328,54 @@ async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool,
     out.print("  ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.phases.items()))
     if result.failed_documents:
         out.print(f"[red]{result.failed_documents} documents failed to ingest[/red]")
+    return 0
+
+
+async def eval_answers(config: Path | None, folder: Path, split: str, as_json: bool) -> int:
+    """Run an answer suite in a fresh home (a temporary folder, removed afterwards)."""
+    import logging
+    import tempfile
+
+    from .evaluation.answers import LogCapture, run_suite
+    from .evaluation.report import print_answers
+    from .evaluation.suite import load_suite
+    from .settings import load_settings
+
+    splits = _splits(split)
+    suite = load_suite(folder)
+    capture = LogCapture()
+    logging.getLogger().addHandler(capture)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ragloom-eval-") as home:
+            settings = load_settings(config, environ={**os.environ, "RAGLOOM_HOME": home})
+            with _progress(as_json) as report:
+                async with open_runtime(settings) as runtime:
+                    result = await run_suite(runtime, suite, folder, splits, report, capture)
+    finally:
+        logging.getLogger().removeHandler(capture)
+    if as_json:
+        print(json.dumps(result.to_json(splits)))
+    else:
+        print_answers(result, splits, f"{suite.name}: {folder}")
+    return 0
+
+
+async def eval_pii(settings: Settings, file: Path, split: str, as_json: bool) -> int:
+    """Precision and recall of the configured PII scrubber on labelled sentences."""
+    from .evaluation.pii import evaluate_pii, load_labelled, pii_json
+    from .evaluation.report import print_pii
+
+    splits = _splits(split)
+    items = [item for item in load_labelled(file) if item.split in splits]
+    async with open_runtime(settings) as runtime:
+        scrubber = await runtime.get(Port.PII_SCRUBBER.value)
+        if scrubber is None:
+            raise InvalidInput("no PII scrubber is configured (adapters.pii_scrubber)")
+        body = pii_json(await evaluate_pii(scrubber, items))
+    if as_json:
+        print(json.dumps(body))
+    else:
+        print_pii(body, f"{file.name} ({settings.adapters.get('pii_scrubber')})")
     return 0
 
 

@@ -32,6 +32,7 @@ from ..models import (
     Message,
     Passage,
     Reference,
+    Scrubbed,
     SearchHit,
     TenantId,
 )
@@ -45,6 +46,9 @@ from .retrieval import QueryVector, Retrieved, Retriever
 from .transactions import UnitsOfWork
 
 NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
+# What the scrubber masks as names; such a mask is lifted in a question when the tenant's documents
+# hold the same words unmasked (AnswerService._as_indexed).
+NAME_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION"})
 HISTORY_MESSAGES = 10
 _MARKER = re.compile(r"\[(\d+)\]")
 _SPACED_MARKER = re.compile(r" ?\[(\d+)\]")
@@ -201,8 +205,10 @@ class AnswerService:
                 tenant, question, caller, reason, chat_id=chat_id, partial="".join(parts)
             )
             raise
-        if conflicts:
-            parts.append(note(conflicts))
+        cited = {int(marker) for marker in _MARKER.findall("".join(parts))}
+        answering = [d for d in conflicts if d.newer in cited]  # a note only where the answer stands
+        if answering:
+            parts.append(note(answering))
             yield AnswerDelta(parts[-1])
         answer = without_dangling_markers("".join(parts), len(hits))
         citations = await self._with_media_types(tenant, citations_for(answer, hits))
@@ -286,11 +292,27 @@ class AnswerService:
         if self._scrubber is None:
             return question, history
         history = tuple(history)[-self._policy.history_messages :]
-        masked = await self._scrubber.scrub(tenant, [question, *(m.content for m in history)])
-        return masked[0].text, [
-            dataclasses.replace(message, content=result.text)
-            for message, result in zip(history, masked[1:], strict=True)
+        texts = [question, *(m.content for m in history)]
+        masked = await self._scrubber.scrub(tenant, texts)
+        kept = [
+            await self._as_indexed(tenant, text, result) for text, result in zip(texts, masked, strict=True)
         ]
+        return kept[0], [
+            dataclasses.replace(message, content=text)
+            for message, text in zip(history, kept[1:], strict=True)
+        ]
+
+    async def _as_indexed(self, tenant: TenantId, original: str, scrubbed: Scrubbed) -> str:
+        """The text masked as the tenant's documents were: a name the scrubber masked here (a ship, a
+        place or a product the model took for a person in a short question) that the documents hold
+        as written is kept, so the question finds what the documents say of it. A name the documents
+        masked stays masked, and so does every other kind of personal data."""
+        text = scrubbed.text
+        for mask in reversed(scrubbed.masks):
+            value = original[mask.start : mask.end]
+            if mask.entity in NAME_ENTITIES and await self._retriever.holds(tenant, value):
+                text = text[: mask.masked_start] + value + text[mask.masked_end :]
+        return text
 
     async def record_unfinished(
         self,

@@ -13,6 +13,8 @@ from ..ports import ImageEmbedder, Reranker, SparseEncoder
 from .spaces import EmbeddingSpace, Spaces
 from .transactions import UnitsOfWork
 
+HOLDS_CANDIDATES = 5  # chunks read to tell whether the corpus holds a phrase
+
 
 class SearchMode(enum.StrEnum):
     DENSE = "dense"
@@ -176,6 +178,16 @@ class Retriever:
         if use_reranker and hits and self._reranker is not None:
             return Retrieved(await self._reranker.rerank(text, hits, n), closest)
         return Retrieved(hits[:n], closest)
+
+    async def holds(self, tenant: TenantId, phrase: str) -> bool:
+        """Whether one of the tenant's searchable chunks holds `phrase` as written (case and spacing
+        aside): the best few chunks for it, by words where a sparse encoder is configured."""
+        wanted = " ".join(phrase.split()).casefold()
+        if not wanted:
+            return False
+        mode = SearchMode.SPARSE if self._sparse is not None else SearchMode.DENSE
+        hits = await self.retrieve(tenant, phrase, top_n=HOLDS_CANDIDATES, mode=mode, rerank=False)
+        return any(wanted in " ".join(hit.payload.text.split()).casefold() for hit in hits)
 
     async def _sparse_query(self, text: str, mode: SearchMode) -> SparseVector | None:
         if self._sparse is None or mode == SearchMode.DENSE:
