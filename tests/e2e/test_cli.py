@@ -155,7 +155,8 @@ def test_serve_streams_and_other_commands_use_the_running_server(env, tmp_path):
     assert not (Path(env["RAGLOOM_HOME"]) / "server.json").exists()
 
 
-SCIFACT = ROOT.parent / "shared" / "data" / "scifact"
+# The evaluation data lies beside the checkout; RAGLOOM_TEST_SCIFACT names it for a checkout elsewhere.
+SCIFACT = Path(os.environ.get("RAGLOOM_TEST_SCIFACT", ROOT.parent / "shared" / "data" / "scifact"))
 
 
 @pytest.mark.skipif(
