@@ -14,6 +14,7 @@ from spacy.language import Language
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.masking import Finding, windows
 
+from .recognizers import added_recognizers, person_span
 from .settings import PresidioSettings
 
 
@@ -37,7 +38,10 @@ def load_analyzer(model: str, language: str) -> Any:
             retryable=False,
         ) from error
     _drop_unused_pipes(engine.nlp[language])
-    return AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+    for recognizer in added_recognizers():
+        analyzer.registry.add_recognizer(recognizer)
+    return analyzer
 
 
 LOWERCASE_LEMMAS = "ragloom_lowercase_lemmas"
@@ -83,7 +87,14 @@ def _analysed(
         allow_list=settings.allow_list or None,
         nlp_artifacts=artifacts,
     )
-    return [Finding(offset + r.start, offset + r.end, r.entity_type, r.score) for r in results]
+    found = []
+    for result in results:
+        span: tuple[int, int] | None = (result.start, result.end)
+        if result.entity_type == "PERSON":
+            span = person_span(text, result.start, result.end)
+        if span is not None:
+            found.append(Finding(offset + span[0], offset + span[1], result.entity_type, result.score))
+    return found
 
 
 def findings(analyzer: Any, settings: PresidioSettings, text: str) -> list[Finding]:

@@ -179,6 +179,7 @@ def main() -> None:
                 "order": d.order,
                 "pii": [{"kind": p.kind, "value": p.value} for p in d.pii],
                 "keep": d.keep,
+                **({"transcript": " ".join(d.sentences)} if d.sentences else {}),
             }
             for d in DOCUMENTS
         ],

