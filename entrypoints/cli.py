@@ -162,13 +162,17 @@ def eval_answers(
     folder: Annotated[Path, typer.Argument(help="an answer suite folder (suite.yaml and its documents)")],
     split: Annotated[str, typer.Option(help="the questions' split: dev, test, or dev,test")] = "dev,test",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="an empty folder to use as the home, kept afterwards (default: temporary)"),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Score answers end to end: the suite's documents go through the real pipeline into a fresh
     home, every question is asked (follow-ups in a chat), and the answers are judged: right answers
     and citations, abstentions, raw personal data outside the originals, named things shown masked,
     latency."""
-    raise typer.Exit(_run(commands.eval_answers(config, folder, split, as_json)))
+    raise typer.Exit(_run(commands.eval_answers(config, folder, split, as_json, home)))
 
 
 @eval_app.command("pii")

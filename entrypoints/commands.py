@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import faulthandler
 import fcntl
 import json
@@ -28,7 +29,7 @@ from .bootstrap import default_key_file, load_registry, open_runtime, select_ada
 from .client import forget_server, open_client, record_server, show_new_key
 from .console import citation_place, err, out
 from .observability import configure_logging
-from .settings import Settings
+from .settings import Settings, load_settings
 
 
 async def serve(settings: Settings, host: str | None, port: int | None) -> int:
@@ -331,23 +332,28 @@ async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool,
     return 0
 
 
-async def eval_answers(config: Path | None, folder: Path, split: str, as_json: bool) -> int:
-    """Run an answer suite in a fresh home (a temporary folder, removed afterwards)."""
+async def eval_answers(
+    config: Path | None, folder: Path, split: str, as_json: bool, home: Path | None
+) -> int:
+    """Run an answer suite in a fresh home: `home` (an empty or new folder, kept afterwards for a
+    look at what was stored), else a temporary folder, removed afterwards."""
     import logging
     import tempfile
 
     from .evaluation.answers import LogCapture, run_suite
     from .evaluation.report import print_answers
     from .evaluation.suite import load_suite
-    from .settings import load_settings
 
     splits = _splits(split)
     suite = load_suite(folder)
+    if home is not None and home.exists() and any(home.iterdir()):
+        raise InvalidInput(f"{home} is not empty: the suite needs a fresh home")
     capture = LogCapture()
     logging.getLogger().addHandler(capture)
     try:
-        with tempfile.TemporaryDirectory(prefix="ragloom-eval-") as home:
-            settings = load_settings(config, environ={**os.environ, "RAGLOOM_HOME": home})
+        with contextlib.ExitStack() as stack:
+            where = home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ragloom-eval-")))
+            settings = load_settings(config, environ={**os.environ, "RAGLOOM_HOME": str(where)})
             with _progress(as_json) as report:
                 async with open_runtime(settings) as runtime:
                     result = await run_suite(runtime, suite, folder, splits, report, capture)

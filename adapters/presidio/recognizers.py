@@ -126,8 +126,32 @@ _BEFORE = frozenset(
     thanks met meet see saw visit visited invite invited pay paid charge charged refund refunded
     registered held owned signed booked written hired employed cc dear hi hello holder owner""")
 )
-_ROLES = re.compile(
-    r"(?:^|[\n.;|])\s*(?:[A-Z][\w/&' -]{1,40}):\s*$"  # "Bookkeeping:", "On call:", "Site manager:"
+# A labelled field right before a value: "Bookkeeping: ", "Ship: ", "Head of Operations: ".
+_LABEL = re.compile(r"(?:^|[\n.;|,]|\s{2})\s*([A-Z][\w/&' -]{0,40}?)\s*:\s*$")
+# Labels whose value is a person: the label's first or last word says a role, a duty or a contact.
+ROLE_WORDS = frozenset(
+    _listed("""
+    manager director brewer keeper officer nurse vet vets veterinarian surgeon doctor bookkeeping
+    bookkeeper accounts accountant reception receptionist contact contacts owner owners holder
+    captain skipper master mate engineer chair chairman chairwoman chairperson secretary treasurer
+    editor author host guide driver technician assistant lead head coordinator supervisor call duty
+    staff name names signed attendee attendees guest guests patient client customer applicant
+    tenant landlord president founder partner partners agent clerk cashier chef cook steward
+    stewardess crew trainer instructor teacher enquiries inquiries press by from to cc attn
+    attention person people member members employee employees worker workers volunteer volunteers
+    representative rep sales payroll billing sender recipient carer organiser organizer student
+    resident accountant assistant agent president""")
+)
+_RANKS = frozenset(_listed("head chief deputy assistant acting senior junior lead"))
+# Labels whose value is a thing, not a person: "Ship: Lady Elspeth Caird", "Beer: Old Gregor".
+THING_LABELS = frozenset(
+    _listed("""
+    ship vessel boat ferry launch route beer ale lager stout cider wine drink style pack product item
+    brand ticket tickets tank room rooms network wifi wi-fi password code model series edition range
+    company venue location place address street town city country island pier destination origin
+    departure arrival service services course dish menu food award event title subject heading
+    project van vehicle horse dog cat pet breed animal plant variety hop hops malt yeast supplier
+    suppliers shop store brewery farm kennel kennels building site""")
 )
 # The last word of a name that says what kind of thing it names, not who.
 THING_HEADS = frozenset(
@@ -142,7 +166,8 @@ THING_HEADS = frozenset(
     ship ships queen king princess prince lady ale ales lager stout porter bitter beer beers cider
     formula supper chunks shortbread blend roast reserve biscuits bars team office desk group company
     ltd limited inc trust society association council fund growers maltings farmers walk trail way
-    festival fair show week day edition series range collection model version special supplies supply
+    festival fair show week day kennels mutual insurance bank labs lab laboratory laboratories edition
+    series range collection model version special supplies supply
     foods feeds goods services systems products tours""")
 )
 _SHIP_PREFIXES = frozenset(_listed("mv ms ss hms rv mt fv"))
@@ -150,7 +175,9 @@ _SHIP_PREFIXES = frozenset(_listed("mv ms ss hms rv mt fv"))
 
 # The first word of a name that says it names a place or a thing: Mount Hallow, Port Annick.
 THING_FIRSTS = frozenset(
-    _listed("mount mt port fort cape glen loch lake saint st king queen prince princess")
+    _listed(
+        "mount mt port fort cape glen loch lake saint st king queen prince princess old new big little great"
+    )
 )
 # Capitalized words that are no part of a name: a sentence's first determiner, days and months.
 NOT_NAME_WORDS = frozenset(
@@ -171,6 +198,8 @@ _CONTACT_AFTER = re.compile(r"\s*[,:(]?\s*\(?(?:[\w.+-]+@[\w-]+\.|\+?\d[\d ().-]
 _ACCOUNT_AFTER = re.compile(r",? (?:iban|card|account)\b", re.I)
 # Words before a name that say a person, place or thing may follow: they count for two words or
 # more ("to Brigid Nolan"), not for one ("to Hamburg").
+# Words before a name that make it a thing's: "the Saltmarsh Queen", "our New York desk".
+_THING_BEFORE = frozenset(_listed("the st saint our your their this that these those its"))
 _PREPOSITIONS = frozenset(_listed("with by for to from through via attn attention"))
 # Words before a preposition that make what follows a person, even one word: "ask for Dolores".
 _ASKING = frozenset(
@@ -265,28 +294,65 @@ def person_sign(text: str, start: int, end: int) -> str | None:
     words_before = [t.lower for t in _tokens(before)]
     if words_before and words_before[-1] in TITLES:
         return "title"
-    if _ROLES.search(before):
+    label = _LABEL.search(before)
+    several = len(_tokens(text[start:end])) > 1
+    if label is not None and _names_a_role(label.group(1)):
         return "role"
+    appositive = re.search(r"(\w+),? $", before)
+    if several and appositive and _role_word(appositive.group(1).casefold()):
+        return "role"  # "the cellar supervisor, Ingrid Ødegård-Brandt"
     if text[end : end + 2] in _POSSESSIVE:
         return "possessive"
-    several = len(_tokens(text[start:end])) > 1
-    last_before = words_before[-1] if words_before else ""
+    # a word before counts only when it is the word right before, on the same line
+    last_before = words_before[-1] if words_before and re.search(r"\w[ ]$", before) else ""
     if last_before in _BEFORE:
         return "verb"
     if last_before in _PREPOSITIONS and (several or (len(words_before) > 1 and words_before[-2] in _ASKING)):
         return "preposition"  # "to Brigid Nolan", "ask for Dolores", "check with Mehmet"
     if several and last_before in ("and", "or") and _person_before(text, before):
         return "beside a person"
-    if _CONTACT_AFTER.match(text[end : end + 40]) or (several and _ACCOUNT_AFTER.match(text[end : end + 12])):
+    if several and (_CONTACT_AFTER.match(text[end : end + 40]) or _ACCOUNT_AFTER.match(text[end : end + 12])):
         return "contact"
-    if re.match(r",? (?:" + "|".join(_AFTER) + r")\b", text[end : end + 20]):
+    spoken = re.match(r",? (?:" + "|".join(_AFTER) + r")\b", text[end : end + 20])
+    if spoken and (several or text[max(0, start - 2) : start] == ", "):
         return "speaker"
     if text[max(0, start - 2) : start] == ", " and text[end : end + 1] in (",", ".", "!", "?"):
         return "spoken to"  # "Sorry, Fiona, the glaze..." / "..., Connor."
     opens = _CLAUSE_START.search(before) or (several and last_before in _CONNECTORS and before.endswith(" "))
-    if several and opens and re.match(r" [a-z]+\b", text[end : end + 30]):
+    if several and opens and re.match(r" [a-z]+\b", text[end : end + 30]) and not _in_heading(text, start):
         return "subject"
     return None
+
+
+def _in_heading(text: str, at: int) -> bool:
+    """Whether the line around `at` is a heading: its every word longer than three letters
+    capitalized ("Season Passes and Multi-Journey Tickets")."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    words = [
+        t for t in _tokens(text[line_start : line_end if line_end >= 0 else len(text)]) if len(t.text) > 3
+    ]
+    return len(words) >= 2 and all(t.text[:1].isupper() for t in words)
+
+
+def _role_word(word: str) -> bool:
+    """A word for a person's role: listed, or an agent noun (harbourmaster, organiser, receptionist)."""
+    agent = word.endswith(("master", "keeper", "ist", "ian", "man", "woman", "person")) or (
+        len(word) > 5 and word.endswith(("er", "or"))
+    )
+    return word in ROLE_WORDS or (agent and word not in THING_LABELS)
+
+
+def _names_a_role(label: str) -> bool:
+    """A label whose head (its last word) is a role, or that starts with a rank: "Site manager",
+    "On call", "Head of Operations"."""
+    words = [t.lower for t in _tokens(label)]
+    return bool(words) and (_role_word(words[-1]) or words[0] in _RANKS)
+
+
+def _names_a_thing(label: str) -> bool:
+    words = [t.lower for t in _tokens(label)]
+    return bool(words) and words[-1] in THING_LABELS
 
 
 def _person_before(text: str, before: str) -> bool:
@@ -307,8 +373,11 @@ def is_thing(text: str, start: int, end: int) -> bool:
     or last word says what kind of thing it is."""
     words = _tokens(text[start:end])
     before = [t.lower for t in _tokens(text[max(0, start - 12) : start])]
-    if before and (before[-1] in ("the", "st", "saint") or before[-1] in _SHIP_PREFIXES):
+    if before and (before[-1] in _THING_BEFORE or before[-1] in _SHIP_PREFIXES):
         return True
+    label = _LABEL.search(text[max(0, start - 50) : start])
+    if label is not None and _names_a_thing(label.group(1)):
+        return True  # "Ship: Lady Elspeth Caird", "Beer: Old Gregor": the label says what it is
     if not words or re.match(r" ?\d", text[end : end + 2]):  # FelineShield 3, Model 7
         return not words or len(words) == 1
     first, rest = words[0].lower, [w.lower for w in words[1:]]

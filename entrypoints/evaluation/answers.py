@@ -272,7 +272,7 @@ async def _ask(runtime: Runtime, tenant: TenantId, question: SuiteQuestion) -> O
 
 
 async def _chunk_texts(runtime: Runtime, ids: dict[str, TenantId]) -> dict[str, dict[str, list[str]]]:
-    """Every indexed chunk's text, by tenant name and source file name."""
+    """Every indexed chunk's title and text, by tenant name and source file name."""
     index = await runtime.get("vector_index")
     found: dict[str, dict[str, list[str]]] = {}
     for name, tenant in ids.items():
@@ -280,8 +280,10 @@ async def _chunk_texts(runtime: Runtime, ids: dict[str, TenantId]) -> dict[str, 
         by_source: dict[str, list[str]] = {}
         while True:
             points, cursor = await index.scroll(tenant, after=cursor)
-            for point in points:
-                by_source.setdefault(point.payload.source, []).append(point.payload.text)
+            for point in points:  # what a citation shows: the title and the text
+                by_source.setdefault(point.payload.source, []).append(
+                    f"{point.payload.title}\n{point.payload.text}"
+                )
             if cursor is None:
                 break
         found[name] = by_source
