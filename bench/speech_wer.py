@@ -112,8 +112,18 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         ggml = model_commands.whisper_cpp("tiny.en", Path(folder) / "ggml-tiny.en.bin")
         transcribers = {
-            "faster-whisper tiny.en": open_faster_whisper(FasterWhisperSettings(model="tiny.en")),
-            "faster-whisper base": open_faster_whisper(FasterWhisperSettings(model="base")),
+            "faster-whisper tiny.en, beam 1": open_faster_whisper(
+                FasterWhisperSettings(model="tiny.en", beam_size=1)
+            ),
+            "faster-whisper tiny.en, beam 5": open_faster_whisper(
+                FasterWhisperSettings(model="tiny.en", beam_size=5)
+            ),
+            "faster-whisper base, beam 1": open_faster_whisper(
+                FasterWhisperSettings(model="base", beam_size=1)
+            ),
+            "faster-whisper base, beam 2": open_faster_whisper(
+                FasterWhisperSettings(model="base", beam_size=2)
+            ),
             "whisper.cpp tiny.en": open_whisper_cpp(WhisperCppSettings(model=str(ggml))),
         }
         print(f"\n{len(clips)} recordings, {audio_seconds:.0f} s of speech\n")

@@ -311,11 +311,18 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class Grounding:
-    """The question and the retrieved passages behind a prompt, for models that work on them directly."""
+    """The question and the retrieved passages behind a prompt, for models that work on them
+    directly. `search`: the question as it was searched, standalone (a follow-up rewritten with
+    the dialogue); empty when it is the question itself."""
 
     question: str
     passages: Sequence[Passage]
     history: Sequence[Message] = ()
+    search: str = ""
+
+    @property
+    def standalone(self) -> str:
+        return self.search or self.question
 
 
 @dataclass(frozen=True, slots=True)

@@ -351,6 +351,8 @@ def build_container(
         policy=providers.Object(
             AnswerPolicy(
                 min_similarity=settings.answers.min_similarity,
+                min_support=settings.answers.min_support,
+                sure_support=settings.answers.sure_support,
                 history_messages=settings.answers.history_messages,
             )
         ),

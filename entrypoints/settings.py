@@ -147,15 +147,27 @@ class RetrievalSettings(_Section):
 
 class AnswerSettings(_Section):
     """Answering: how much of a chat is context, and when the documents are taken not to hold the
-    answer (the cosine similarity of the question and the closest chunk; 0 never abstains)."""
+    answer (core.services.answer.AnswerPolicy; chosen on the dev half of bench/answer_suite, see
+    bench/README.md, and measured on SciFact with `ragloom eval answerability`)."""
 
     history_messages: int = Field(10, ge=0, le=200, description="a chat's last messages used as context")
     min_similarity: float = Field(
-        0.48,
+        0.3,
         ge=0,
         le=1,
-        description="below it the answer is no_answer; chosen on SciFact train for all-MiniLM-L6-v2 "
-        "(measure another embedder with `ragloom eval answerability`)",
+        description="the cosine similarity of the question and the closest chunk below which the answer "
+        "is no_answer, unless a sentence's support reaches sure_support (0 turns it off; measure "
+        "another embedder with `ragloom eval answers`)",
+    )
+    min_support: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="the share of the question's terms (weighted by rarity) that a retrieved sentence "
+        "holding an answer of the asked kind must hold, else no_answer (0 turns it off)",
+    )
+    sure_support: float = Field(
+        0.5, ge=0, le=1, description="support at which an answer stands even below min_similarity"
     )
 
 

@@ -151,7 +151,7 @@ THING_LABELS = frozenset(
     company venue location place address street town city country island pier destination origin
     departure arrival service services course dish menu food award event title subject heading
     project van vehicle horse dog cat pet breed animal plant variety hop hops malt yeast supplier
-    suppliers shop store brewery farm kennel kennels building site""")
+    suppliers shop store brewery farm kennel kennels building site accommodation pod cattery""")
 )
 # The last word of a name that says what kind of thing it names, not who.
 THING_HEADS = frozenset(
@@ -166,7 +166,8 @@ THING_HEADS = frozenset(
     ship ships queen king princess prince lady ale ales lager stout porter bitter beer beers cider
     formula supper chunks shortbread blend roast reserve biscuits bars team office desk group company
     ltd limited inc trust society association council fund growers maltings farmers walk trail way
-    festival fair show week day kennels mutual insurance bank labs lab laboratory laboratories edition
+    festival fair show week day kennels cattery pod mutual insurance bank labs lab laboratory
+    laboratories edition
     series range collection model version special supplies supply
     foods feeds goods services systems products tours""")
 )

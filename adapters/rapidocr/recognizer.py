@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ragloom.core.models import Box, TextLine
 
-WORD_GAP = 0.3  # a gap between two characters wider than this share of the line's height is a space
+WORD_GAP = 0.35  # a gap between two characters wider than this share of the line's height is a space
 
 
 class RapidOcrSettings(BaseModel):
@@ -23,18 +23,40 @@ class RapidOcrSettings(BaseModel):
 def spaced(characters: Sequence[str], boxes: Sequence[Sequence[Sequence[float]]]) -> str:
     """A recognised line with the spaces the recogniser dropped put back. (PP-OCR's multilingual
     model often runs English words together; the gaps between its character boxes show where
-    they end.) Lines that run down the image are measured along their length."""
+    they end, and a small letter followed by a capital, as in "SisterPerpetua", does too.) The
+    boxes are estimates, so a gap that would leave a single letter on its own ("BRE W") is not
+    taken for a space. Lines that run down the image are measured along their length."""
     xs = [[point[0] for point in box] for box in boxes]
     ys = [[point[1] for point in box] for box in boxes]
     wide = max(map(max, xs)) - min(map(min, xs)) >= max(map(max, ys)) - min(map(min, ys))
     along, across = (xs, ys) if wide else (ys, xs)
     height = max(max(a) - min(a) for a in across) or 1
-    out = characters[0]
-    for i in range(1, len(characters)):
-        gap = min(along[i]) - max(along[i - 1])
-        if gap > WORD_GAP * height and not out.endswith(" ") and characters[i] != " ":
-            out += " "
-        out += characters[i]
+
+    def gap_at(i: int) -> bool:
+        """Capitals are boxed loosely: between two of them a gap must be half as wide again."""
+        wider = 1.5 if characters[i - 1].isupper() and characters[i].isupper() else 1
+        return min(along[i]) - max(along[i - 1]) > wider * WORD_GAP * height
+
+    breaks = [
+        i > 0
+        and characters[i] != " "
+        and characters[i - 1] != " "
+        and (gap_at(i) or (characters[i - 1].islower() and characters[i].isupper()))
+        for i in range(len(characters))
+    ]
+    words, current = [], characters[0]
+    for character, starts in zip(characters[1:], breaks[1:], strict=True):
+        if starts:
+            words.append(current)
+            current = character
+        else:
+            current += character
+    words.append(current)
+    out = words[0]
+    for word in words[1:]:  # a break that would leave one letter alone joins it back
+        before, after = out.split(" ")[-1], word.split(" ")[0]
+        lone = (len(after) == 1 and after.isalpha()) or (len(before) == 1 and before.isalpha())
+        out += word if lone and before not in ("a", "A", "I") and after not in ("a", "A", "I") else " " + word
     return out
 
 

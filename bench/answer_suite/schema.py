@@ -119,9 +119,7 @@ class Question:
     keep: list[str] = field(default_factory=list)
 
 
-PiiLabel = Literal[
-    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "NOT_PERSON"
-]
+PiiLabel = Literal["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "NOT_PERSON"]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import InvalidInput, NotFound, RagloomError
 from ..events import QuestionAnswered, QuestionUnfinished
+from ..evidence import read
 from ..models import (
     SYSTEM_CALLER,
     AnswerDelta,
@@ -40,9 +41,9 @@ from ..ports import ChatModel, PiiScrubber, QueryRewriter, SemanticCache
 from ..prompting import render_messages
 from ..telemetry import CACHE_LOOKUP, LLM_SECONDS, LLM_TOKENS, detached_span, record, span
 from .chats import ChatService
-from .disagreement import disagreements, note
+from .disagreement import answered_by, disagreements, note
 from .exchanges import Exchange, ExchangeWriter
-from .retrieval import QueryVector, Retrieved, Retriever
+from .retrieval import QueryVector, Retriever
 from .transactions import UnitsOfWork
 
 NO_CONTEXT_ANSWER = "I could not find anything about that in your documents."
@@ -85,12 +86,26 @@ def without_dangling_markers(answer: str, passages: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AnswerPolicy:
-    """How answers are given. `min_similarity`: below this cosine similarity between the question
-    and the closest ready chunk, the documents are taken not to hold the answer, and the answer
-    says so (`no_answer`) whatever the chat model would have written. 0 turns abstention off."""
+    """When the documents are taken not to hold the answer, so that the answer says so
+    (`no_answer`) whatever the chat model would have written:
+
+    - `min_support`: no sentence of the retrieved passages that holds an answer of the asked kind
+      (a price for "how much does it cost") holds this share of the question's terms
+      (core.evidence; 0 turns this off);
+    - `min_similarity`: the cosine similarity of the question and the closest ready chunk is
+      below it (0 turns this off), unless a sentence's support reaches `sure_support`."""
 
     min_similarity: float = 0.0
+    min_support: float = 0.0
+    sure_support: float = 1.0
     history_messages: int = HISTORY_MESSAGES
+
+    def answers(self, similarity: float | None, support: float) -> bool:
+        if support < self.min_support:
+            return False
+        if similarity is None or self.min_similarity <= 0 or support >= self.sure_support:
+            return True
+        return similarity >= self.min_similarity
 
 
 class AnswerService:
@@ -174,11 +189,6 @@ class AnswerService:
             return
         with span("answer.retrieve", tenant_id=tenant):
             retrieved = await self._retriever.search(tenant, search, query_vector=key[0] if key else None)
-        if not retrieved.hits or not self._answerable(retrieved):
-            await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, (), chat_id, started, True)
-            yield AnswerDelta(NO_CONTEXT_ANSWER)
-            yield AnswerDone(NO_CONTEXT_ANSWER, (), no_answer=True, chat_id=chat_id)
-            return
         hits = retrieved.hits
         conflicts = await disagreements(hits, lambda ids: self._created(tenant, ids))
         superseded = {d.older for d in conflicts}
@@ -187,7 +197,12 @@ class AnswerService:
             for i, hit in enumerate(hits, start=1)
             if i not in superseded
         ]
-        grounding = Grounding(question.strip(), passages, history)
+        if not passages or not self._policy.answers(retrieved.similarity, read(search, passages).support):
+            await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, (), chat_id, started, True)
+            yield AnswerDelta(NO_CONTEXT_ANSWER)
+            yield AnswerDone(NO_CONTEXT_ANSWER, (), no_answer=True, chat_id=chat_id)
+            return
+        grounding = Grounding(question.strip(), passages, history, search if search != question else "")
         parts: list[str] = []
         last = ChatDelta()
         began = time.perf_counter()
@@ -205,8 +220,7 @@ class AnswerService:
                 tenant, question, caller, reason, chat_id=chat_id, partial="".join(parts)
             )
             raise
-        cited = {int(marker) for marker in _MARKER.findall("".join(parts))}
-        answering = [d for d in conflicts if d.newer in cited]  # a note only where the answer stands
+        answering = answered_by(conflicts, "".join(parts))
         if answering:
             parts.append(note(answering))
             yield AnswerDelta(parts[-1])
@@ -262,7 +276,9 @@ class AnswerService:
         if version is None:  # no such tenant (a service caller's mistake): nothing to cache
             return None
         retrieval = f"{self._retriever.fingerprint}|{query.space}"
-        pipeline = f"{self._chat.name}|{retrieval}|{self._policy.min_similarity}"
+        policy = self._policy
+        abstention = f"{policy.min_similarity}|{policy.min_support}|{policy.sure_support}"
+        pipeline = f"{self._chat.name}|{retrieval}|{abstention}"
         return query, {"corpus_version": version, "pipeline": pipeline}
 
     async def _corpus_version(self, tenant: TenantId) -> int | None:
@@ -271,11 +287,6 @@ class AnswerService:
                 return (await transaction.tenants.get(tenant)).corpus_version
             except NotFound:
                 return None
-
-    def _answerable(self, retrieved: Retrieved) -> bool:
-        if retrieved.similarity is None or self._policy.min_similarity <= 0:
-            return True
-        return retrieved.similarity >= self._policy.min_similarity
 
     async def _search_query(self, question: str, history: Sequence[Message]) -> str:
         if self._rewriter is None or not history:

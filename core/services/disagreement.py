@@ -3,6 +3,7 @@ values (an older and a newer notice). The answer takes the newer one and names t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from ..models import DocumentId, SearchHit
 from ..text import split_sentences, words
 
 NEAR_DUPLICATE = 0.6  # share of distinct words two passages have in common (Jaccard)
+SAME_SENTENCE = 0.4  # ... two sentences have in common, to be versions of one
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,31 @@ def near_duplicates(a: str, b: str) -> bool:
     return bool(union) and len(first & second) / len(union) >= NEAR_DUPLICATE
 
 
+NOTE_START = " Note: an older document"
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def answered_by(found: Sequence[Disagreement], answer: str) -> list[Disagreement]:
+    """The disagreements the answer stands on: it cites the newer passage, and one of its sentences
+    is the newer version of what the older passage says otherwise. Two notices may differ in one
+    sentence only; an answer quoting another of their sentences needs no note."""
+    cited = {int(marker) for marker in re.findall(r"\[(\d+)\]", answer)}
+    said = split_sentences(_MARKER.sub("", answer))
+    return [d for d in found if d.newer in cited and any(_alike(sentence, d.older_says) for sentence in said)]
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two versions of one sentence: most of their distinct words shared (a changed value or two
+    aside: "Car and driver: £41.20 single." and "... £38.50 single.")."""
+    first, second = set(words(a)), set(words(b))
+    union = first | second
+    return bool(union) and len(first & second) / len(union) >= SAME_SENTENCE
+
+
 def note(disagreements: Sequence[Disagreement]) -> str:
     """The words that tell the reader the sources disagree, citing the older ones."""
     return "".join(
-        f' Note: an older document, "{d.older_title}" [{d.older}], says otherwise: "{d.older_says}"'
+        f'{NOTE_START}, "{d.older_title}" [{d.older}], says otherwise: "{d.older_says}"'
         for d in disagreements
     )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ragloom.core.models import AnswerDone, Citation, DocumentStatus, TenantId
+from ragloom.core.services.disagreement import NOTE_START
 from ragloom.core.streams import IncomingFile
 
 from ..bootstrap import Runtime
@@ -49,8 +50,11 @@ class Outcome:
 
     @property
     def answered_right(self) -> bool:
+        """Every expected group in the answer, and no forbidden word in what it asserts: a note that
+        an older document says otherwise may quote the older value."""
         text = normalized(self.answer)
-        if self.no_answer or any(normalized(word) in text for word in self.question.must_not):
+        asserted = normalized(self.answer.split(NOTE_START)[0])
+        if self.no_answer or any(normalized(word) in asserted for word in self.question.must_not):
             return False
         return all(
             any(normalized(option) in text for option in group) for group in self.question.expect.answer
