@@ -44,7 +44,8 @@ class Asked(enum.Enum):
     FREQUENCY = "frequency"  # how often
     COUNT = "count"  # how many
     TIME = "time"  # what time, until when, opening hours
-    DATE = "date"  # when, which day, what year
+    YEAR = "year"  # in what year
+    DATE = "date"  # when, which day
     PERSON = "person"  # who
     PLACE = "place"  # where
     ANY = "any"
@@ -77,10 +78,8 @@ _ASKED = [
         _pattern(r"\bhow long\b|\b(duration|how many (minutes|hours|days|weeks|months|years|nights))\b"),
     ),
     (Asked.COUNT, _pattern(r"\bhow (many|much)\b|\bwhat number\b")),
-    (
-        Asked.DATE,
-        _pattern(r"\b(when|what year|which year|what date|which date|what day|which day|what month)\b"),
-    ),
+    (Asked.YEAR, _pattern(r"\b(what|which) year\b")),
+    (Asked.DATE, _pattern(r"\b(when|what date|which date|what day|which day|what month)\b")),
     (Asked.PERSON, _pattern(r"^\s*who\b|\bwho (is|was|are|were|runs|leads|signed|designed|built)\b")),
     (Asked.PLACE, _pattern(r"\bwhere\b")),
 ]
@@ -122,8 +121,11 @@ _HOLDS = {
         r"|january|february|march|april|may|june|july|august|september|october|november|december"
         r"|spring|summer|autumn|winter)\b"
     ),
-    # a masked name, or two capitalized words that start neither the sentence nor a field
-    Asked.PERSON: re.compile(r"<PERSON(?:_[0-9a-f]{8})?>|(?<![.!?:;]\s)(?<!^)\b[A-Z][a-z]+ [A-Z][a-z]+"),
+    Asked.YEAR: re.compile(r"\b(1[5-9]|20)\d{2}\b"),
+    # a masked name, or a name after a title or "by" (names are masked where a scrubber runs)
+    Asked.PERSON: re.compile(
+        r"<PERSON(?:_[0-9a-f]{8})?>|\b(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.? [A-Z]|\bby [A-Z][a-z]+ [A-Z][a-z]+"
+    ),
     Asked.PLACE: re.compile(
         r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|\b(at|in|on|from|behind|beside|near|inside|next to)\b"
     ),
@@ -153,21 +155,33 @@ def stem(word: str) -> str:
     return word
 
 
+# Words that stand for others in a question: "weekday" is met by "Monday" ... "Friday".
+_STANDS_FOR = {
+    "weekday": ("monday", "tuesday", "wednesday", "thursday", "friday"),
+    "weekend": ("saturday", "sunday"),
+    "price": ("cost", "fee", "charge", "fare"),
+    "cost": ("price", "fee", "charge", "fare"),
+    "fee": ("price", "cost", "charge"),
+}
+
+
 def terms(text: str) -> list[str]:
     """The text's content words, stemmed."""
     return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
 
 
+def _met(term: str, found: set[str]) -> bool:
+    return term in found or any(stem(other) in found for other in _STANDS_FOR.get(term, ()))
+
+
 def holds_kind(sentence: str, kind: Asked, question: str = "") -> bool:
-    """Whether the sentence holds an answer of the asked kind beyond what the question says itself
-    (a year or a name the question gives is not the answer)."""
+    """Whether the sentence holds an answer of the asked kind beyond what the question gives itself
+    (a year or a name in the question is not the answer)."""
     pattern = _HOLDS.get(kind)
     if pattern is None:
         return True
-    own = {word.casefold() for word in re.findall(r"[\w<>]+", question)}
-    rest = " ".join(
-        word for word in re.split(r"(\s+)", sentence) if word.strip().strip(".,;:?!").casefold() not in own
-    )
+    given = {word for word in re.findall(r"[\w<>]+", question) if word[:1].isupper() or word.isdigit()}
+    rest = " ".join(word for word in sentence.split() if word.strip(".,;:?!()") not in given)
     return bool(pattern.search(rest))
 
 
@@ -182,7 +196,7 @@ def sentences(text: str) -> list[str]:
         line = " ".join(line.split())
         if not line:
             continue
-        pieces = re.split(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9<])", line)
+        pieces = re.split(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9<])|(?<=:)\s+(?=[A-Z][^:;.]{0,40}:\s)", line)
         found += [piece.strip() for piece in pieces if piece.strip()]
     return found
 
@@ -260,7 +274,7 @@ def read(question: str, passages: Sequence[Passage]) -> Reading:
     context = {p.marker: set(terms(p.title)) for p in passages}
     for (rank, position, passage, sentence), found in zip(units, held, strict=True):
         titled = found | context[passage.marker]
-        covered = sum(weight[term] for term in wanted if term in titled) / whole
+        covered = sum(weight[term] for term in wanted if _met(term, titled)) / whole
         informative = bool(found - set(wanted)) or any(c.isdigit() for c in sentence)
         evidence.append(
             Evidence(

@@ -379,6 +379,9 @@ def is_thing(text: str, start: int, end: int) -> bool:
     label = _LABEL.search(text[max(0, start - 50) : start])
     if label is not None and _names_a_thing(label.group(1)):
         return True  # "Ship: Lady Elspeth Caird", "Beer: Old Gregor": the label says what it is
+    apposed = re.search(r"(\w+), $", text[max(0, start - 30) : start])
+    if apposed is not None and apposed.group(1).casefold() in THING_HEADS | THING_LABELS:
+        return True  # "our second van, Lady Elsbeth"
     if not words or re.match(r" ?\d", text[end : end + 2]):  # FelineShield 3, Model 7
         return not words or len(words) == 1
     first, rest = words[0].lower, [w.lower for w in words[1:]]

@@ -25,6 +25,7 @@ _FOLLOW_UP_OPENERS = ("and ", "also ", "what about ", "how about ", "and what ",
 # A run of capitalised words (allowing "of", "the" inside): "the Brightwater Lighthouse", "Mount Tarsa".
 _NAMED = re.compile(r"\b(?:[A-Z][\w'-]+)(?:\s+(?:of|the|de|von|van)?\s*[A-Z][\w'-]+)*")
 _WORD = re.compile(r"\b\w+\b")
+_ASKS_WHICH = re.compile(r"\s*(which|what|who)\b", re.IGNORECASE)
 
 
 def _content(text: str) -> list[str]:
@@ -33,17 +34,39 @@ def _content(text: str) -> list[str]:
     ]
 
 
+def _names(text: str) -> list[str]:
+    """Named things in a text: runs of capitalised words, but a field's label ("Ship:"), a mask
+    ("<PERSON>") or a sentence's opening stopword."""
+    plain = re.sub(r"<[A-Z_]+(?:_[0-9a-f]{8})?>", " ", text)
+    return [
+        match.group(0)
+        for match in _NAMED.finditer(plain)
+        if match.group(0).split()[0].lower() not in ENGLISH_STOPWORDS | _PRONOUNS | _OPENERS
+        and plain[match.end() : match.end() + 1] != ":"
+    ]
+
+
+def _answered_name(history: Sequence[Message]) -> str | None:
+    """When the last question asked which thing ("Which ship sails to Kelder Sound?"), the thing
+    its answer names: the first name in the answer that the question did not name."""
+    for i in range(len(history) - 1, 0, -1):
+        question, answer = history[i - 1], history[i]
+        if question.role == "user" and answer.role == "assistant":
+            if not _ASKS_WHICH.match(question.content):
+                return None
+            asked = " ".join(_names(question.content)).lower()
+            fresh = [name for name in _names(answer.content) if name.lower() not in asked]
+            return fresh[0] if fresh else None
+    return None
+
+
 def _last_subject(history: Sequence[Message]) -> str | None:
     """The last named subject of the dialogue's user turns, else of its answers."""
     for roles in (("user",), ("assistant",)):
         for message in reversed(history):
             if message.role not in roles:
                 continue
-            names = [
-                n
-                for n in _NAMED.findall(message.content)
-                if n.split()[0].lower() not in ENGLISH_STOPWORDS | _PRONOUNS
-            ]
+            names = _names(message.content)
             if names:
                 return names[-1]
     return None
@@ -60,16 +83,22 @@ def leans_on_dialogue(question: str) -> bool:
 
 
 def rewrite(question: str, history: Sequence[Message]) -> str:
-    """The standalone form of `question` given `history` (the question itself if it stands alone)."""
+    """The standalone form of `question` given `history` (the question itself if it stands alone).
+    When the last question asked which thing and its answer named it, that name takes the
+    pronoun's place and is all the search needs; otherwise the previous question's content words
+    the follow-up lacks are carried along too."""
     if not history or not leans_on_dialogue(question):
         return question
-    subject = _last_subject(history)
+    answered = _answered_name(history)
+    subject = answered or _last_subject(history)
     standalone = question
     if subject is not None:
         standalone = _WORD.sub(
             lambda m: subject if m.group(0).lower() in _PRONOUNS - {"one", "there"} else m.group(0),
             question,
         )
+    if answered is not None and standalone != question:
+        return standalone
     previous = next((m.content for m in reversed(history) if m.role == "user"), "")
     present = set(words(standalone))
     carried = [w for w in dict.fromkeys(_content(previous)) if w not in present]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ragloom.core.models import Box, TextLine
 
+# A label's colon or a bracket glued to the next word: "Guest:Biscuit(spaniel)" (not "06:15").
+_PUNCTUATION_SPACE = re.compile(r"(?<=[:;,])(?=[^\W\d_])|(?<=[^\W\d_])(?=\()")
 WORD_GAP = 0.35  # a gap between two characters wider than this share of the line's height is a space
 
 
@@ -57,7 +60,7 @@ def spaced(characters: Sequence[str], boxes: Sequence[Sequence[Sequence[float]]]
         before, after = out.split(" ")[-1], word.split(" ")[0]
         lone = (len(after) == 1 and after.isalpha()) or (len(before) == 1 and before.isalpha())
         out += word if lone and before not in ("a", "A", "I") and after not in ("a", "A", "I") else " " + word
-    return out
+    return _PUNCTUATION_SPACE.sub(" ", out)
 
 
 def _box(points: Sequence[Sequence[float]]) -> Box:

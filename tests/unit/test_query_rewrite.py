@@ -66,3 +66,15 @@ async def test_the_chat_model_writes_the_query_and_the_rules_stand_in_when_it_fa
     assert (
         await rewriter.rewrite("Who painted the Kessel mill?", LIGHTHOUSE) == "Who painted the Kessel mill?"
     )
+
+
+def test_a_follow_up_to_a_which_question_is_about_the_thing_the_answer_named():
+    history = [
+        Message("user", "Which ship sails between Inchmurran and Fennick Isle?"),
+        Message(
+            "assistant", "Route: Inchmurran - Fennick Isle; Ship: Captain Hollis; Crossing time: 40 min. [1]"
+        ),
+    ]
+    assert rewrite("How many passengers is it licensed to carry?", history) == (
+        "How many passengers is Captain Hollis licensed to carry?"
+    )
