@@ -119,27 +119,49 @@ _HOLDS = {
     Asked.DATE: _pattern(
         r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekdays?|weekends?"
         r"|january|february|march|april|may|june|july|august|september|october|november|december"
-        r"|spring|summer|autumn|winter)\b"
+        r"|spring|summer|autumn|winter|morning|afternoon|evening|night|dawn|dusk|noon|midnight|today"
+        r"|tomorrow|yesterday|daily|weekly|monthly|yearly|annually|before|after|during|until)\b"
     ),
     Asked.YEAR: re.compile(r"\b(1[5-9]|20)\d{2}\b"),
     # a masked name, or a name after a title or "by" (names are masked where a scrubber runs)
     Asked.PERSON: re.compile(
         r"<PERSON(?:_[0-9a-f]{8})?>|\b(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.? [A-Z]|\bby [A-Z][a-z]+ [A-Z][a-z]+"
     ),
-    Asked.PLACE: re.compile(
-        r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|\b(at|in|on|from|behind|beside|near|inside|next to)\b"
+    Asked.PLACE: re.compile(  # a name, or a word that places
+        r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|\b(at|in|on|from|behind|beside|near|inside|outside|next to|past"
+        r"|into|through|across|along|around|over|under|between|opposite|above|below|to|towards?)\b"
     ),
 }
 
 
+_MANNER = _pattern(r"^\W*how (do|does|did|can|could|should|would|will|is|are|was|were|to)\b")
+
+
 def asked(question: str) -> Asked:
-    """The kind of answer the question asks for."""
+    """The kind of answer the question asks for; "how do bees tell where flowers are?" asks how."""
+    if _MANNER.search(question):
+        return Asked.ANY
     return next((kind for kind, pattern in _ASKED if pattern.search(question)), Asked.ANY)
 
 
+_IRREGULAR = {
+    "fed": "feed", "ran": "run", "built": "build", "paid": "pay", "sold": "sell", "held": "hold",
+    "kept": "keep", "made": "make", "took": "take", "taken": "take", "bought": "buy", "brought": "bring",
+    "sent": "send", "spent": "spend", "left": "leave", "met": "meet", "told": "tell", "said": "say",
+    "found": "find", "gave": "give", "given": "give", "went": "go", "gone": "go", "came": "come",
+    "ate": "eat", "eaten": "eat", "drove": "drive", "driven": "drive", "wrote": "write",
+    "written": "write", "began": "begin", "begun": "begin", "grew": "grow", "grown": "grow",
+    "chose": "choose", "chosen": "choose", "fell": "fall", "fallen": "fall", "rose": "rise",
+    "risen": "rise", "stood": "stand", "led": "lead", "lost": "lose", "shut": "shut", "children": "child",
+    "men": "man", "women": "woman", "people": "person", "feet": "foot", "teeth": "tooth", "mice": "mouse",
+}  # fmt: skip
+
+
 def stem(word: str) -> str:
-    """A light English stem: plurals and -ing/-ed endings off, so "cars" meets "car" and "licensed"
-    meets "license" (the rest stays as written)."""
+    """A light English stem: plurals and -ing/-ed endings off, irregular forms to their root, so
+    "cars" meets "car", "licensed" meets "license" and "fed" meets "feed"."""
+    if word in _IRREGULAR:
+        return stem(_IRREGULAR[word]) if _IRREGULAR[word] != word else word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):

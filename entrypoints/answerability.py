@@ -12,27 +12,33 @@ answerable queries.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ragloom.core.models import AnswerDone, DocumentId, TenantId
+from ragloom.core.evidence import read
+from ragloom.core.models import AnswerDone, DocumentId, Passage, TenantId
+from ragloom.core.services.answer import AnswerPolicy
 
 from .beir import BeirData, Progress, doc_ranking, ingest_corpus, score
 from .bootstrap import Runtime
 
 SEED = 13
 THRESHOLDS = [round(0.1 + 0.01 * i, 2) for i in range(71)]  # 0.10 .. 0.80
+SUPPORTS = [round(0.05 * i, 2) for i in range(17)]  # 0.00 .. 0.80
 
 
 @dataclass
 class Asked:
     answerable: bool
     similarity: float
-    abstained: bool  # what the answering service said, at the configured threshold
+    abstained: bool  # what the answering service said, at the configured thresholds
     ranking: dict[str, float]
+    support: float = 0.0  # how much of the query the best passage sentence holds (core.evidence)
 
 
 @dataclass
@@ -47,6 +53,15 @@ class SplitResult:
 
         def abstains(a: Asked) -> bool:
             return a.abstained if threshold is None else a.similarity < threshold
+
+        return self._rates(abstains)
+
+    def rates_by_support(self, policy: AnswerPolicy, threshold: float) -> tuple[float, float]:
+        """The rates of the configured policy with `threshold` for its minimum support."""
+        moved = dataclasses.replace(policy, min_support=threshold)
+        return self._rates(lambda a: not moved.answers(a.similarity, a.support))
+
+    def _rates(self, abstains: Callable[[Asked], bool]) -> tuple[float, float]:
 
         unanswerable = [a for a in self.asked.values() if not a.answerable]
         answerable = [a for a in self.asked.values() if a.answerable]
@@ -78,6 +93,7 @@ class AnswerabilityReport:
     documents: int
     removed: int
     phases: dict[str, float] = field(default_factory=dict)
+    policy: AnswerPolicy = field(default_factory=AnswerPolicy)
 
 
 def seeded_halves(queries: list[str], seed: int = SEED) -> tuple[set[str], set[str]]:
@@ -131,11 +147,17 @@ async def evaluate_answerability(
                 text = split.queries[query_id]
                 retrieved = await retriever.search(tenant, text, top_n=100, ranking_only=True)
                 done = [e async for e in answer.answer(tenant, text) if isinstance(e, AnswerDone)][-1]
+                passages = await retriever.search(tenant, text, similarity=False)
+                support = read(
+                    text,
+                    [Passage(i, h.payload.text, h.payload.title) for i, h in enumerate(passages.hits, 1)],
+                )
                 asked[query_id] = Asked(
                     answerable=query_id in kept,
                     similarity=retrieved.similarity or 0.0,
                     abstained=done.no_answer,
                     ranking=doc_ranking(retrieved.hits, beir_id),
+                    support=support.support,
                 )
                 if i % 25 == 0 or i == len(unanswerable | kept):
                     report(f"ask {name}", i, len(unanswerable | kept))
@@ -147,7 +169,8 @@ async def evaluate_answerability(
         await tenants.delete(tenant)
         phases["cleanup"] = time.perf_counter() - start
     threshold = runtime.settings.answers.min_similarity
-    return AnswerabilityReport(threshold, results, len(data.corpus), len(doomed), phases)
+    policy = answer.policy
+    return AnswerabilityReport(threshold, results, len(data.corpus), len(doomed), phases, policy)
 
 
 def report_json(result: AnswerabilityReport, target_answered: float) -> dict[str, Any]:
@@ -178,6 +201,12 @@ def report_json(result: AnswerabilityReport, target_answered: float) -> dict[str
                 {"threshold": t, "abstained": round(r[0], 4), "answered": round(r[1], 4)}
                 for t in THRESHOLDS
                 for r in [split.rates(t)]
+            ],
+            # the configured policy with its minimum support moved, the similarity floor as set
+            "support_curve": [
+                {"min_support": t, "abstained": round(r[0], 4), "answered": round(r[1], 4)}
+                for t in SUPPORTS
+                for r in [split.rates_by_support(result.policy, t)]
             ],
         }
     body["phases_s"] = {k: round(v, 1) for k, v in result.phases.items()}

@@ -145,6 +145,10 @@ class AnswerService:
         """The stripped question; InvalidInput if empty or too long (check before streaming)."""
         return self._retriever.validate(question)
 
+    @property
+    def policy(self) -> AnswerPolicy:
+        return self._policy
+
     async def answer(
         self,
         tenant: TenantId,
