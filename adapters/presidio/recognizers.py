@@ -22,6 +22,11 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
 NAME_SCORE = 0.75  # a name-shaped span with a sign of a person (spaCy's own PERSON: 0.85)
+# Signs that outweigh spaCy taking the span for a place or an organisation.
+_STRONG_SIGNS = frozenset({"title", "role", "possessive", "verb", "contact"})
+_SPACY_THINGS = frozenset(
+    {"GPE", "LOC", "ORG", "FAC", "PRODUCT", "NORP", "EVENT", "LAW", "WORK_OF_ART", "LANGUAGE"}
+)
 
 # ---------------------------------------------------------------------------------------------------
 # Shapes
@@ -122,7 +127,7 @@ _PARTICLES = frozenset(
 # Words that take a person next: "ask Priya", "ring Brigid Nolan", "held by Declan Moriarty".
 _BEFORE = frozenset(
     _listed("""
-    ask asked ring rang call called phone text texted email emailed contact contacted tell told thank
+    ask asked ring rang call phone text texted email emailed contact contacted tell told thank
     thanks met meet see saw visit visited invite invited pay paid charge charged refund refunded
     registered held owned signed booked written hired employed cc dear hi hello holder owner""")
 )
@@ -195,12 +200,12 @@ _AFTER = frozenset(
 # Lowercase words that start a clause whose subject may be a name: "where Ifeoma Eze keeps..."
 _CONNECTORS = frozenset(_listed("where when while because that if so but until after before since and or"))
 # Personal data right after a name: "Anand Krishnan (+44 ...)", "Helga Sigurðardóttir: a@b.example".
-_CONTACT_AFTER = re.compile(r"\s*[,:(]?\s*\(?(?:[\w.+-]+@[\w-]+\.|\+?\d[\d ().-]{6,}\d)")
+_CONTACT_AFTER = re.compile(r"\s*[,:(]?\s*\(?(?:[\w.+-]+@[\w-]+\.|\+?\d(?:[ ().-]?\d){8,})")
 _ACCOUNT_AFTER = re.compile(r",? (?:iban|card|account)\b", re.I)
 # Words before a name that say a person, place or thing may follow: they count for two words or
 # more ("to Brigid Nolan"), not for one ("to Hamburg").
 # Words before a name that make it a thing's: "the Saltmarsh Queen", "our New York desk".
-_THING_BEFORE = frozenset(_listed("the st saint our your their this that these those its"))
+_THING_BEFORE = frozenset(_listed("the st saint our your their this these those its"))
 _PREPOSITIONS = frozenset(_listed("with by for to from through via attn attention"))
 # Words before a preposition that make what follows a person, even one word: "ask for Dolores".
 _ASKING = frozenset(
@@ -242,6 +247,8 @@ def _name_word(token: _Token) -> bool:
     inside a part (FelineShield), but for Mc, Mac and O' (McKenzie, MacLeod, O'Neill)."""
     lower = token.lower
     if not token.capitalized or lower in TITLES or lower in _BEFORE or lower in NOT_NAME_WORDS:
+        return False
+    if any(c.isdigit() for c in token.text):
         return False
     for part in token.text.split("-"):
         if not part[:1].isupper():
@@ -299,15 +306,17 @@ def person_sign(text: str, start: int, end: int) -> str | None:
     several = len(_tokens(text[start:end])) > 1
     if label is not None and _names_a_role(label.group(1)):
         return "role"
-    appositive = re.search(r"(\w+),? $", before)
+    appositive = re.search(r"(\w+), $", before)
     if several and appositive and _role_word(appositive.group(1).casefold()):
         return "role"  # "the cellar supervisor, Ingrid Ødegård-Brandt"
-    if text[end : end + 2] in _POSSESSIVE:
-        return "possessive"
+    if several and text[end : end + 2] in _POSSESSIVE:
+        return "possessive"  # "Raj Malhotra's"; one word is as often an eponym (Cox's model)
+    if _in_heading(text, start):
+        return None  # a title-cased heading ("Comparison with Two Different PCR Assays") says nothing more
     # a word before counts only when it is the word right before, on the same line
     last_before = words_before[-1] if words_before and re.search(r"\w[ ]$", before) else ""
-    if last_before in _BEFORE:
-        return "verb"
+    if last_before in _BEFORE or (several and _a_persons_verb(last_before)):
+        return "verb"  # "ring Brigid Nolan", "drove Kwabena Asante to the ferry"
     if last_before in _PREPOSITIONS and (several or (len(words_before) > 1 and words_before[-2] in _ASKING)):
         return "preposition"  # "to Brigid Nolan", "ask for Dolores", "check with Mehmet"
     if several and last_before in ("and", "or") and _person_before(text, before):
@@ -317,23 +326,58 @@ def person_sign(text: str, start: int, end: int) -> str | None:
     spoken = re.match(r",? (?:" + "|".join(_AFTER) + r")\b", text[end : end + 20])
     if spoken and (several or text[max(0, start - 2) : start] == ", "):
         return "speaker"
-    if text[max(0, start - 2) : start] == ", " and text[end : end + 1] in (",", ".", "!", "?"):
-        return "spoken to"  # "Sorry, Fiona, the glaze..." / "..., Connor."
+    if _spoken_to(text, start, end):
+        return "spoken to"
     opens = _CLAUSE_START.search(before) or (several and last_before in _CONNECTORS and before.endswith(" "))
-    if several and opens and re.match(r" [a-z]+\b", text[end : end + 30]) and not _in_heading(text, start):
-        return "subject"
+    verb = re.match(r" ([a-z]+)\b", text[end : end + 30])
+    if several and opens and verb and _a_persons_verb(verb.group(1)):
+        return "subject"  # "Reto Brunner wants...", not "Empirical Bayesian models..."
     return None
 
 
+_FUNCTION_WORDS = frozenset(
+    _listed("with from into onto over under upon than that this these those their what when")
+)
+# Past tenses that are no -ed: "that Heikki Järvinen built", "drove Kwabena Asante to the ferry".
+_IRREGULAR_PAST = frozenset(
+    _listed("""
+    built bought brought caught chose came drew drank drove ate fell felt found flew forgot got gave
+    went grew heard hid hit held hurt kept knew laid led left lent lost made meant met paid put read
+    rode rang rose ran said saw sold sent set shook shot showed sang sat slept spoke spent stood stole
+    swam took taught told thought threw understood woke wore won wrote""")
+)
+_PERSONS_VERBS = frozenset(
+    _listed("""
+    is was has had will would can could should may might must does did says said asks asked wants
+    wanted needs needed pays paid owns owned runs ran keeps kept lives lived works worked manages
+    answers coordinates shares share moved drove bought sold sent took gave told wrote met left joined
+    handled crewed photographed switched leads led holds held signed booked called rang emailed""")
+)
+
+
+def _spoken_to(text: str, start: int, end: int) -> bool:
+    """A name the sentence speaks to: after its opening word ("Sorry, Fiona, the glaze..."), or
+    closing it ("..., Connor."); not an item of a list."""
+    opening = re.search(r"(?:^|[.!?]\s+)[A-Z]\w*, $", text[max(0, start - 20) : start])
+    closing = text[max(0, start - 2) : start] == ", " and text[end : end + 1] in (".", "!", "?")
+    return bool(opening and text[end : end + 1] == ",") or closing
+
+
+def _a_persons_verb(word: str) -> bool:
+    """A verb a person's name is the subject or object of: a past tense, or one of the common ones."""
+    return word in _PERSONS_VERBS or word in _IRREGULAR_PAST or (len(word) > 3 and word.endswith("ed"))
+
+
 def _in_heading(text: str, at: int) -> bool:
-    """Whether the line around `at` is a heading: its every word longer than three letters
-    capitalized ("Season Passes and Multi-Journey Tickets")."""
+    """Whether the line around `at` is a title-cased heading: no sentence's end, and three words or
+    more of over three letters, all capitalized ("Comparison with Two Different PCR Assays")."""
     line_start = text.rfind("\n", 0, at) + 1
     line_end = text.find("\n", at)
-    words = [
-        t for t in _tokens(text[line_start : line_end if line_end >= 0 else len(text)]) if len(t.text) > 3
-    ]
-    return len(words) >= 2 and all(t.text[:1].isupper() for t in words)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    if line.endswith((".", "!", "?")):
+        return False
+    words = [t for t in _tokens(line) if len(t.text) > 3 and t.lower not in _FUNCTION_WORDS]
+    return len(words) >= 3 and all(t.text[:1].isupper() for t in words)
 
 
 def _role_word(word: str) -> bool:
@@ -379,7 +423,9 @@ def is_thing(text: str, start: int, end: int) -> bool:
     label = _LABEL.search(text[max(0, start - 50) : start])
     if label is not None and _names_a_thing(label.group(1)):
         return True  # "Ship: Lady Elspeth Caird", "Beer: Old Gregor": the label says what it is
-    apposed = re.search(r"(\w+), $", text[max(0, start - 30) : start])
+    apposed = re.search(
+        r"\b(?:the|a|an|our|your|their|its|his|her)\s+(?:\w+\s+)?(\w+), $", text[max(0, start - 40) : start]
+    )
     if apposed is not None and apposed.group(1).casefold() in THING_HEADS | THING_LABELS:
         return True  # "our second van, Lady Elsbeth"
     if not words or re.match(r" ?\d", text[end : end + 2]):  # FelineShield 3, Model 7
@@ -404,10 +450,21 @@ class NameShapeRecognizer(EntityRecognizer):
         if "PERSON" not in entities:
             return []
         tokens = _tokens(text)
+        # What spaCy's recognizer takes for a place, an organisation, a product... is not a name
+        # here: it is weak at unusual names, not at these.
+        things = [
+            (entity.start_char, entity.end_char)
+            for entity in getattr(nlp_artifacts, "entities", None) or ()
+            if entity.label_ in _SPACY_THINGS
+        ]
         found = []
         for first, last in _name_runs(tokens, text):
             start, end = tokens[first].start, tokens[last].end
-            if not is_thing(text, start, end) and person_sign(text, start, end) is not None:
+            if is_thing(text, start, end):
+                continue
+            sign = person_sign(text, start, end)
+            spacy_thing = any(s < end and e > start for s, e in things)
+            if sign in _STRONG_SIGNS or (sign is not None and not spacy_thing):
                 found.append(RecognizerResult("PERSON", start, end, NAME_SCORE))
         return found
 
