@@ -108,7 +108,7 @@ def _worker_main(
         except MemoryError:
             os._exit(_OUT_OF_MEMORY)  # no reply: even that could fail now; a fresh worker replaces us
         except Exception as error:  # a parser's bug fails the document, not the worker
-            if _THREAD_REFUSED in str(error):  # the address-space limit leaves no room for a stack
+            if _out_of_memory(error):  # the address-space limit, met inside a native library
                 os._exit(_OUT_OF_MEMORY)
             # Where, not what: an exception's message may quote the document's text.
             frame = traceback.extract_tb(error.__traceback__)[-1]
@@ -124,6 +124,13 @@ def _worker_main(
                 "if the file opens in other programs, report this with the file"
             )
             connection.send(("error", "ExtractionFailed", reason))
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether the memory limit stopped it: no room for a thread's stack, or an allocation that
+    failed in numpy or a native library (ONNX Runtime says "Failed to allocate")."""
+    said = str(error).lower()
+    return _THREAD_REFUSED in said or "allocate" in said or "bad_alloc" in said
 
 
 class _ProgressSender:
@@ -175,10 +182,15 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
+class _OutOfMemory(ExtractionFailed):
+    """A worker's memory limit stopped the extraction."""
+
+
 class _Worker:
     def __init__(self, process: Any, connection: multiprocessing.connection.Connection) -> None:
         self.process = process
         self.connection = connection
+        self.served = 0  # documents it extracted
 
     async def receive(self, timeout: float) -> Any:
         """The worker's next message; TimeoutError after `timeout` s, EOFError if it died."""
@@ -228,21 +240,31 @@ class SandboxedExtractor:
         return [w.process.pid for w in [*self._idle, *self._busy] if w.process.is_alive()]
 
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
+        """The extraction, by an idle worker or a new one. A worker that has served other documents
+        and runs out of memory on this one (its heap grows and fragments with use) is replaced and
+        the document tried once more in a fresh worker; only a fresh worker's failure stands."""
         if base_type(media_type) not in self._media_types:
             raise UnsupportedMedia(f"no extractor is configured for {media_type}")
         async with self._slots:
-            worker = self._idle.pop() if self._idle else await self._start()
-            self._busy.add(worker)
-            healthy = False
-            try:
-                reply = await self._ask(worker, source, media_type, filename)
-                healthy = reply[0] in ("ok", "error")
-            finally:
-                self._busy.discard(worker)
-                if healthy:
-                    self._idle.append(worker)
-                else:
-                    await asyncio.to_thread(worker.kill)
+            while True:
+                worker = self._idle.pop() if self._idle else await self._start()
+                self._busy.add(worker)
+                healthy = False
+                try:
+                    reply = await self._ask(worker, source, media_type, filename)
+                    healthy = reply[0] in ("ok", "error")
+                except _OutOfMemory as error:
+                    if worker.served:
+                        continue  # a used worker: once more in a fresh one
+                    raise ExtractionFailed(error.message) from None
+                finally:
+                    self._busy.discard(worker)
+                    if healthy:
+                        worker.served += 1
+                        self._idle.append(worker)
+                    else:
+                        await asyncio.to_thread(worker.kill)
+                break
         if reply[0] == "ok":
             return reply[1]
         raise _ERRORS.get(reply[1], ExtractionFailed)(reply[2])
@@ -265,7 +287,7 @@ class SandboxedExtractor:
             await asyncio.to_thread(worker.process.join, 1)
             code = worker.process.exitcode
             if code == _OUT_OF_MEMORY:
-                raise ExtractionFailed(
+                raise _OutOfMemory(
                     f"extraction ran out of memory ({limits.memory_setting}: {limits.memory_bytes})"
                 ) from None
             cause = "its CPU time ran out" if code == -signal.SIGXCPU else f"it died (exit code {code})"
