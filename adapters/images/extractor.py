@@ -21,6 +21,7 @@ from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
 from ragloom.core.models import Extraction, Picture, Segment
 from ragloom.core.ports import TextRecognizer
+from ragloom.core.text import read_lines
 
 from .settings import IMAGE_MEDIA_TYPES, ImageSettings
 
@@ -76,7 +77,7 @@ class ImageExtractor:
         picture = Picture(await asyncio.to_thread(small_jpeg, pixels))
         if not lines:
             return Extraction([], pictures=[picture])
-        text = "\n".join(line.text for line in lines)
+        text = read_lines([line.text for line in lines])
         return Extraction([Segment(text, boxes=[line.box for line in lines])], pictures=[picture])
 
 

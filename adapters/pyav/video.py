@@ -26,6 +26,7 @@ from ragloom.core.media import base_type
 from ragloom.core.models import Extraction, Picture, Segment
 from ragloom.core.ports import SpeechToText, TextRecognizer
 from ragloom.core.progress import report_progress, stage
+from ragloom.core.text import read_lines
 
 from .audio import decode as decode_audio
 from .video_settings import VIDEO_MEDIA_TYPES, VideoSettings
@@ -158,7 +159,7 @@ class VideoExtractor:
         for i, keyframe in enumerate(chosen):
             report_progress(_SCANNED + (_READ - _SCANNED) * i / len(chosen))
             lines = await self._recognizer.recognize(keyframe.pixels)
-            text = "\n".join(line.text for line in lines)
+            text = read_lines([line.text for line in lines])
             start = round(keyframe.seconds, 2)
             end = round(chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds), 2)
             if text and segments and segments[-1].text == text and segments[-1].end_seconds == start:

@@ -48,7 +48,8 @@ class TestImageExtractor(MediaExtractorContract):
 
 async def test_large_small_and_rotated_text_is_read_in_order(extractor):
     segment = (await extract_bytes(extractor, encoded(SIGN, "PNG"), "image/png")).segments[0]
-    assert segment.text.split("\n") == ["Harbour crane", "lifts 40 tonnes.", "Gate code 7731", "KEEP CLEAR"]
+    # a line that goes on from the one before joins it; the others stand apart
+    assert segment.text.split("\n\n") == ["Harbour crane lifts 40 tonnes.", "Gate code 7731", "KEEP CLEAR"]
     assert len(segment.boxes) == 4  # one box per line, in the image's pixels
     assert all(
         0 <= left < right <= SIGN.width and 0 <= top < bottom <= SIGN.height

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ragloom.core.chunking import ChunkingPolicy, chunk_segments
 from ragloom.core.evidence import Asked, asked, holds_kind, read
-from ragloom.core.models import Passage
+from ragloom.core.models import Passage, Segment
+from ragloom.core.text import read_lines
 
 
 @pytest.mark.parametrize(
@@ -68,3 +70,30 @@ def test_without_an_answer_of_the_asked_kind_there_is_no_support():
     passages = [Passage(1, "The hydrotherapy pool water is kept at 30 degrees for the dogs.", "Rehab")]
     reading = read("How deep is the hydrotherapy pool?", passages)
     assert reading.kind is Asked.LENGTH and reading.support == 0.0
+
+
+def test_a_signs_lines_stay_apart_and_a_label_keeps_its_value():
+    """OCR'd lines: a sign's label and value stay on one line and apart from the next label, so the
+    sign is read whole and the value is quoted with its label; wrapped prose joins up again."""
+    sign = read_lines(
+        [
+            "FERNHOLLOW VETERINARY CLINIC",
+            "Please ring the bell once",
+            "Flea treatment pick-up: Counter 2",
+            "Wi-Fi password: Wagtail-4471",
+        ]
+    )
+    assert sign.split("\n\n") == [
+        "FERNHOLLOW VETERINARY CLINIC",
+        "Please ring the bell once",
+        "Flea treatment pick-up: Counter 2",
+        "Wi-Fi password: Wagtail-4471",
+    ]
+    (chunk,) = chunk_segments([Segment(sign)], "reception sign", ChunkingPolicy())
+    reading = read(
+        "At which counter do I collect flea treatment?", [Passage(1, chunk.text, "reception sign")]
+    )
+    assert "Counter 2" in reading.best.text
+    assert read_lines(["The kennels are open from", "eight until six.", "Closed on Sundays"]) == (
+        "The kennels are open from eight until six.\n\nClosed on Sundays"
+    )
