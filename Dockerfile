@@ -45,7 +45,7 @@ FROM python:3.11-slim
 # rapidocr, the OCR of images and video frames) links them. Media decoding needs no ffmpeg: PyAV's
 # wheel carries its own.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libgomp1 libgl1 libglib2.0-0 \
+    && apt-get install -y --no-install-recommends libgomp1 libgl1 libglib2.0-0 tesseract-ocr \
     && rm -rf /var/lib/apt/lists/*
 
 # An unprivileged user with a fixed id (the chart's runAsUser), owning RAGLOOM_HOME.

@@ -17,6 +17,10 @@ _BY_SUFFIX = {
     ".htm": "text/html",
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".eml": "message/rfc822",
     ".wav": "audio/wav",
     ".mp3": "audio/mpeg",
     ".m4a": "audio/mp4",
@@ -39,6 +43,9 @@ _BY_SUFFIX = {
 }
 KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)  # what a folder given to `ragloom ingest` is searched for
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_OFFICE = (DOCX, PPTX, XLSX)
 _GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
 _ALIASES = {
     "audio/x-wav": "audio/wav",
@@ -58,6 +65,8 @@ _SAME_CONTAINER = {
     ("audio/ogg", "audio/opus"),
     ("audio/opus", "audio/ogg"),
     (DOCX, "application/zip"),
+    (PPTX, "application/zip"),
+    (XLSX, "application/zip"),
     ("video/x-matroska", "video/webm"),
     ("video/quicktime", "video/mp4"),
 }
@@ -109,7 +118,9 @@ def resolve_media_type(claimed: str, head: bytes) -> str:
 
 
 def _has_signature(media_type: str) -> bool:
-    return media_type in {"application/pdf", DOCX} or media_type.startswith(("audio/", "video/", "image/"))
+    return media_type in {"application/pdf", *_OFFICE} or media_type.startswith(
+        ("audio/", "video/", "image/")
+    )
 
 
 def _reads_as_text(head: bytes) -> bool:
@@ -128,7 +139,7 @@ def sniff_media_type(head: bytes) -> str | None:
     if head.startswith(b"%PDF-"):
         return "application/pdf"
     if head.startswith(b"PK\x03\x04"):
-        return DOCX if b"word/" in head or b"[Content_Types].xml" in head else "application/zip"
+        return _office_kind(head)
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "audio/wav"
     if head.startswith(b"OggS"):
@@ -156,6 +167,15 @@ def sniff_media_type(head: bytes) -> str | None:
     if head.startswith(b"\x7fELF") or head.startswith(b"MZ"):
         return "application/x-executable"
     return None
+
+
+def _office_kind(head: bytes) -> str:
+    """A zip's kind by the part names its head shows: an Office file names its folder early (a
+    generic zip that only holds [Content_Types].xml is taken for a Word document, as before)."""
+    for folder, kind in ((b"ppt/", PPTX), (b"xl/", XLSX), (b"word/", DOCX)):
+        if folder in head:
+            return kind
+    return DOCX if b"[Content_Types].xml" in head else "application/zip"
 
 
 def base_type(media_type: str) -> str:

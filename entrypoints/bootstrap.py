@@ -126,7 +126,7 @@ def _sandboxed(
 ) -> list[providers.Provider[Any]]:
     """One pool of sandboxed worker processes per modality, each with that modality's limits; a
     pool's processes also open the adapters its extractors require (a transcriber, say), so the
-    service process loads no such model, and a text pool never loads one."""
+    service process loads no such model (OCR loads its models when a document first needs it)."""
     extraction = settings.extraction
     pools: dict[Modality, list[Selected]] = {}
     for item in items:

@@ -190,8 +190,14 @@ class ExtractionSettings(_Section):
     processes: int = Field(2, ge=1, le=64, description="worker processes extracting at once")
     memory_bytes: int = Field(1 << 30, ge=64 << 20, description="address space of one worker")
     memory_bytes_by_modality: dict[Modality, Annotated[int, Field(ge=64 << 20)]] = Field(
-        default_factory=lambda: {Modality.AUDIO: 2 << 30, Modality.IMAGE: 2 << 30, Modality.VIDEO: 4 << 30},
-        description="address space of one worker of these modalities (a transcriber or OCR needs over 1 GiB)",
+        default_factory=lambda: {
+            Modality.TEXT: 2 << 30,
+            Modality.AUDIO: 2 << 30,
+            Modality.IMAGE: 2 << 30,
+            Modality.VIDEO: 4 << 30,
+        },
+        description="address space of one worker of these modalities (a transcriber or OCR needs over 1 GiB; "
+        "OCR reads documents' scanned pages and pictures)",
     )
     timeout_seconds: float = Field(120, gt=0, le=24 * 3600, description="wall time of one document")
     timeout_seconds_by_modality: dict[Modality, Annotated[float, Field(gt=0, le=24 * 3600)]] = Field(

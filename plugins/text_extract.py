@@ -1,4 +1,4 @@
-"""Text documents: plain text, Markdown, HTML, PDF and Word."""
+"""Documents: plain text, Markdown, HTML, CSV, PDF, Word, PowerPoint, Excel and e-mail."""
 
 from ragloom.adapters.text_extract.media_types import TEXT_MEDIA_TYPES, TextExtractSettings
 from ragloom.contracts import AdapterSpec, Port, hookimpl, lazy
@@ -12,8 +12,12 @@ def ragloom_adapters() -> list[AdapterSpec]:
             "text",
             lazy("ragloom.adapters.text_extract.extractor:open_text_extractor"),
             TextExtractSettings,
-            description="txt, md, html (BeautifulSoup), pdf (pypdf, with page numbers), docx (python-docx)",
+            description=(
+                "txt, md, html, csv, pdf (pypdf; scanned pages and pictures read by OCR), docx "
+                "(python-docx), pptx (python-pptx), xlsx (openpyxl), eml (email)"
+            ),
             media_types=TEXT_MEDIA_TYPES,
             modality="text",
+            requires=(Port.TEXT_RECOGNIZER,),
         )
     ]

@@ -10,6 +10,15 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 pip() { .venv/bin/python -m pip --quiet "$@"; }
+# A Debian package, unless its program is there already: `debian_package PROGRAM PACKAGE`.
+debian_package() {
+    command -v "$1" >/dev/null && return
+    local sudo; sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
+    $sudo apt-get install -y -qq --no-install-recommends "$2" >/dev/null \
+        || { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }
+}
+# Tesseract reads scanned PDF pages (without it, the text_recognizer adapter does, less well).
+debian_package tesseract tesseract-ocr
 pip install "pip==$PIP_VERSION"
 wants() { [[ ",${EXTRAS:-}," == *",$1,"* ]]; }
 # llama.cpp compiles from source (a few minutes on 2 cores). Built for this very CPU (GGML_NATIVE)

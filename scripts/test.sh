@@ -5,11 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EXTRAS=test source scripts/install.sh
 # espeak-ng speaks the sentences the audio tests transcribe (a Debian package, not a pip one).
-if ! command -v espeak-ng >/dev/null; then
-    SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)
-    $SUDO apt-get install -y -qq --no-install-recommends espeak-ng >/dev/null \
-        || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends espeak-ng >/dev/null; }
-fi
+debian_package espeak-ng espeak-ng
 .venv/bin/lint-imports
 .venv/bin/ruff check .
 bash scripts/typecheck.sh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,18 +13,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ragloom.core.models import Box, TextLine
 
-# A label's colon or a bracket glued to the next word: "Guest:Biscuit(spaniel)" (not "06:15").
-_PUNCTUATION_SPACE = re.compile(r"(?<=[:;,])(?=[^\W\d_])|(?<=[^\W\d_])(?=\()")
-WORD_GAP = 0.35  # a gap between two characters wider than this share of the line's height is a space
+# A label's colon or a bracket glued to the next word: "Guest:Biscuit(spaniel)", "inspection:14"
+# (not "06:15").
+_PUNCTUATION_SPACE = re.compile(r"(?<=[:;,])(?=[^\W\d_])|(?<=[^\W\d_]:)(?=\d)|(?<=[^\W\d_])(?=\()")
 
 
 class RapidOcrSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     min_confidence: float = Field(0.5, ge=0, le=1, description="lines read with less are dropped")
+    word_gap: float = Field(
+        0.35,
+        gt=0,
+        le=2,
+        description="a gap between two characters wider than this share of the line's height is a space",
+    )
 
 
-def spaced(characters: Sequence[str], boxes: Sequence[Sequence[Sequence[float]]]) -> str:
+def spaced(
+    characters: Sequence[str], boxes: Sequence[Sequence[Sequence[float]]], word_gap: float = 0.35
+) -> str:
     """A recognised line with the spaces the recogniser dropped put back. (PP-OCR's multilingual
     model often runs English words together; the gaps between its character boxes show where
     they end, and a small letter followed by a capital, as in "SisterPerpetua", does too.) The
@@ -38,7 +47,7 @@ def spaced(characters: Sequence[str], boxes: Sequence[Sequence[Sequence[float]]]
     def gap_at(i: int) -> bool:
         """Capitals are boxed loosely: between two of them a gap must be half as wide again."""
         wider = 1.5 if characters[i - 1].isupper() and characters[i].isupper() else 1
-        return min(along[i]) - max(along[i - 1]) > wider * WORD_GAP * height
+        return min(along[i]) - max(along[i - 1]) > wider * word_gap * height
 
     breaks = [
         i > 0
@@ -100,14 +109,30 @@ def _joined(parts: Sequence[TextLine]) -> TextLine:
 
 
 class RapidOcrRecognizer:
-    def __init__(self, engine: Any, settings: RapidOcrSettings) -> None:
-        self._engine = engine
+    """Loads its models when it first reads: a pool of workers for documents that opens one pays
+    only when a document holds a picture."""
+
+    def __init__(self, settings: RapidOcrSettings) -> None:
         self._settings = settings
+        self._engine: Any = None
+        self._loading = threading.Lock()
+
+    def _loaded(self) -> Any:
+        with self._loading:
+            if self._engine is None:
+                from rapidocr_onnxruntime import RapidOCR
+
+                self._engine = RapidOCR()
+            return self._engine
 
     def _read(self, pixels: Any) -> list[TextLine]:
-        found, _ = self._engine(pixels, return_word_box=True)
+        found, _ = self._loaded()(pixels, return_word_box=True)
         lines = [
-            (line[0], spaced(line[4], line[3]) if len(line) > 4 and line[4] else line[1], float(line[2]))
+            (
+                line[0],
+                spaced(line[4], line[3], self._settings.word_gap) if len(line) > 4 and line[4] else line[1],
+                float(line[2]),
+            )
             for line in found or []
             if float(line[2]) >= self._settings.min_confidence
         ]
@@ -119,6 +144,4 @@ class RapidOcrRecognizer:
 
 @asynccontextmanager
 async def open_rapidocr(settings: RapidOcrSettings) -> AsyncIterator[RapidOcrRecognizer]:
-    from rapidocr_onnxruntime import RapidOCR
-
-    yield RapidOcrRecognizer(await asyncio.to_thread(RapidOCR), settings)
+    yield RapidOcrRecognizer(settings)

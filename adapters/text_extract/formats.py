@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import parser as html_parser
 from html.parser import HTMLParser
 from typing import IO
@@ -36,12 +36,32 @@ from .tables import table_lines
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
+@dataclass(frozen=True, slots=True)
+class EmbeddedPicture:
+    """A picture inside a document, still encoded, and the page or slide it is on: read by OCR
+    once the document's text is parsed."""
+
+    data: bytes
+    page: int | None = None
+
+
 @dataclass
 class Budget:
-    """Counts what one document's extraction has produced against the configured limits."""
+    """Counts what one document's extraction has produced against the configured limits, and
+    collects the pictures inside it (up to `max_pictures`; more are left unread and counted)."""
 
     settings: TextExtractSettings
     characters: int = 0
+    pictures: list[EmbeddedPicture] = field(default_factory=list)
+    pictures_left: int = 0
+    pdf_pages: int = 0  # pages of a PDF, whose pictures are read by OCR
+    scanned: list[int] = field(default_factory=list)  # pages of a PDF without a text layer worth the name
+
+    def add_picture(self, data: bytes, page: int | None = None) -> None:
+        if len(self.pictures) < self.settings.max_pictures:
+            self.pictures.append(EmbeddedPicture(data, page))
+        else:
+            self.pictures_left += 1
 
     def add_text(self, text: str) -> None:
         self.characters += len(text)
@@ -328,10 +348,13 @@ def pdf(data: bytes, budget: Budget) -> Extraction:
                 "(plugins.media_extractor.text.max_pages)"
             )
         texts = []
-        for page in reader.pages:
+        for number, page in enumerate(reader.pages, start=1):
             text = page.extract_text() or ""
             budget.add_text(text)  # checked page by page: a shared content stream cannot amplify
             texts.append(text)
+            if len(text.strip()) < limits.ocr_min_characters:
+                budget.scanned.append(number)
+        budget.pdf_pages = len(texts)
         metadata = reader.metadata
         title = str(metadata.title) if metadata and metadata.title else None
     except ExtractionFailed:
@@ -417,6 +440,24 @@ def _copy_counted(
                     writer.write(chunk)
 
 
+_OFFICE_PARTS = {
+    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "ppt/presentation.xml": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def office_kind(data: bytes, limits: TextExtractSettings) -> str | None:
+    """What an Office file is by its parts (its zip directory, nothing decompressed): a Word
+    document, a deck or a spreadsheet; None when it shows none of them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()[: limits.max_archive_members + 1]
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    return next((kind for part, kind in _OFFICE_PARTS.items() if part in names), None)
+
+
 def word(data: bytes, budget: Budget) -> Extraction:
     """Paragraphs, then table rows with their headers, of a .docx; the title from its properties or
     a Title/Heading 1."""
@@ -433,7 +474,12 @@ def word(data: bytes, budget: Budget) -> Extraction:
 def _word(archive: IO[bytes], budget: Budget) -> Extraction:
     try:
         document = docx.Document(archive)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except PackageNotFoundError:
+        raise ExtractionFailed(
+            "the Word document could not be read: it is a zip archive without a Word document's parts "
+            "(word/document.xml)"
+        ) from None
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ExtractionFailed(f"the Word document could not be read: {error}") from error
     blocks: list[str] = []
     title = (document.core_properties.title or "").strip() or None
@@ -449,4 +495,7 @@ def _word(archive: IO[bytes], budget: Budget) -> Extraction:
         for line in table_lines([[cell.text for cell in row.cells] for row in table.rows]):
             budget.add_text(line)
             blocks.append(line)
+    for relation in document.part.rels.values():
+        if "image" in relation.reltype and not relation.is_external:
+            budget.add_picture(relation.target_part.blob)
     return Extraction([Segment(normalize_space("\n\n".join(blocks)))], title=title)

@@ -19,9 +19,7 @@ SIGN = sign(["Harbour crane", "lifts 40 tonnes."], small="Gate code 7731", rotat
 
 @pytest.fixture(scope="module")
 def extractor():
-    from rapidocr_onnxruntime import RapidOCR
-
-    recognizer = RapidOcrRecognizer(RapidOCR(), RapidOcrSettings())  # the models load once for the module
+    recognizer = RapidOcrRecognizer(RapidOcrSettings())  # the models load once, for the module
     return ImageExtractor(recognizer, ImageSettings())
 
 

@@ -1,9 +1,10 @@
 import pytest
 
 from ragloom.adapters.text_extract.extractor import TextExtractor
-from ragloom.adapters.text_extract.media_types import TEXT_MEDIA_TYPES
+from ragloom.adapters.text_extract.media_types import SHEET, SLIDES, TEXT_MEDIA_TYPES
 from ragloom.contracts.testing.media_extractor import MediaExtractorContract, extract_bytes
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
+from tests.helpers import documents
 from tests.helpers.pdf import make_pdf
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -45,11 +46,16 @@ class TestTextExtractor(MediaExtractorContract):
             "text/html": (b"<html><body><p>Herons wade.</p></body></html>", "Herons wade"),
             "application/pdf": (make_pdf(["Herons wade in shallow water."]), "Herons wade"),
             DOCX: (make_docx(), "dredged in March"),
+            SLIDES: (documents.deck([{"title": "Herons", "body": ["Herons wade."]}]), "Herons wade"),
+            SHEET: (documents.workbook({"Birds": [["Bird", "Habit"], ["Heron", "wades"]]}), "Habit: wades"),
+            "text/csv": (b"Bird,Habit\nHeron,wades\n", "Habit: wades"),
+            "message/rfc822": (documents.mail("Herons", "Herons wade."), "Herons wade"),
         }
 
 
 async def test_handles_the_text_formats(extractor):
-    assert {"text/plain", "text/markdown", "text/html", "application/pdf", DOCX} == set(TEXT_MEDIA_TYPES)
+    declared = {"text/plain", "text/markdown", "text/html", "application/pdf", DOCX}
+    assert declared | {SLIDES, SHEET, "text/csv", "message/rfc822"} == set(TEXT_MEDIA_TYPES)
     assert extractor.media_types == TEXT_MEDIA_TYPES
 
 

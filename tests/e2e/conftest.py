@@ -1,3 +1,4 @@
+import os
 from contextlib import asynccontextmanager
 
 import httpx
@@ -37,3 +38,11 @@ async def app_client(settings):
 async def client(embedded_settings):
     async with app_client(embedded_settings) as http:
         yield http
+
+
+@pytest.fixture
+def env(tmp_path):
+    """The environment of a `ragloom` command: no RAGLOOM_* variable of the caller's, a fresh home."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")}
+    environment["RAGLOOM_HOME"] = str(tmp_path / "home")
+    return environment

@@ -23,13 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 RAGLOOM = [sys.executable, "-m", "ragloom.entrypoints.cli"]
 
 
-@pytest.fixture
-def env(tmp_path):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")}
-    environment["RAGLOOM_HOME"] = str(tmp_path / "home")
-    return environment
-
-
 @dataclass(frozen=True)
 class Ran:
     returncode: int

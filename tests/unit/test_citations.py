@@ -33,3 +33,11 @@ def test_a_citation_says_where_to_look_in_its_source():
         citation_place({"source": "tour.mp4", "start_seconds": 65.0, "frame": 6})
         == "tour.mp4 frame 6 at 1:05"
     )
+    deck = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    assert (
+        citation_place({"source": "briefing.pptx", "page": 3, "media_type": deck}) == "briefing.pptx slide 3"
+    )
+    sheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = "Sheet Fees, row 2: Fare: Adult; Price: 3.\n\nSheet Fees, row 14: Fare: Dog; Price: 0."
+    cited = {"source": "fees.xlsx", "page": 1, "media_type": sheet, "text": rows}
+    assert citation_place(cited) == "fees.xlsx sheet Fees rows 2-14"
