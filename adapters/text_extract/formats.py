@@ -12,7 +12,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import parser as html_parser
@@ -458,17 +458,25 @@ def office_kind(data: bytes, limits: TextExtractSettings) -> str | None:
     return next((kind for part, kind in _OFFICE_PARTS.items() if part in names), None)
 
 
+def read_office(
+    data: bytes, budget: Budget, kind: str, read: Callable[[IO[bytes], Budget], Extraction]
+) -> Extraction:
+    """An Office file (.docx, .pptx, .xlsx) read by `read` from its bounded copy; a part that is not
+    well-formed XML fails the document with a reason."""
+    with bounded_archive(data, budget.settings, kind) as archive:
+        try:
+            return read(archive, budget)
+        except etree.XMLSyntaxError as error:
+            raise ExtractionFailed(
+                f"the {kind} could not be read: a part is not well-formed XML ({error.msg}); "
+                "entity declarations, which Office never writes, are refused"
+            ) from None
+
+
 def word(data: bytes, budget: Budget) -> Extraction:
     """Paragraphs, then table rows with their headers, of a .docx; the title from its properties or
     a Title/Heading 1."""
-    with bounded_archive(data, budget.settings, "Word document") as archive:
-        try:
-            return _word(archive, budget)
-        except etree.XMLSyntaxError as error:
-            raise ExtractionFailed(
-                f"the Word document could not be read: a part is not well-formed XML ({error.msg}); "
-                "entity declarations, which Word never writes, are refused"
-            ) from None
+    return read_office(data, budget, "Word document", _word)
 
 
 def _word(archive: IO[bytes], budget: Budget) -> Extraction:

@@ -12,14 +12,12 @@ import datetime
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
-
-from lxml import etree
+from typing import IO, Any
 
 from ragloom.core.errors import ExtractionFailed
 from ragloom.core.models import Extraction, Segment
 
-from .formats import Budget, bounded_archive
+from .formats import Budget, read_office
 
 _SNIFF_CHARACTERS = 8192
 
@@ -117,33 +115,28 @@ def _rows_as_lines(rows: Iterable[Sequence[object]], counter: _Counter, name: st
 
 def xlsx(data: bytes, budget: Budget) -> Extraction:
     """Every sheet's rows, a segment per sheet (its page: the sheet's number)."""
+    return read_office(data, budget, "spreadsheet", _xlsx)
+
+
+def _xlsx(archive: IO[bytes], budget: Budget) -> Extraction:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    try:
+        book = load_workbook(archive, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+        raise ExtractionFailed(f"the spreadsheet could not be read: {error}") from None
     counter = _Counter(budget)
-    with bounded_archive(data, budget.settings, "spreadsheet") as archive:
-        try:
-            book = load_workbook(archive, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-            raise ExtractionFailed(f"the spreadsheet could not be read: {error}") from None
-        except etree.XMLSyntaxError as error:
-            raise ExtractionFailed(
-                f"the spreadsheet could not be read: a part is not well-formed XML ({error.msg})"
-            ) from None
-        try:
-            segments = []
-            for number, sheet in enumerate(book.worksheets, start=1):
-                sheet.reset_dimensions()  # its declared size is not trusted: rows are counted as read
-                lines = list(_rows_as_lines(sheet.iter_rows(), counter, sheet.title))
-                if lines:
-                    segments.append(Segment("\n\n".join(lines), page=number))
-            title = (book.properties.title or "").strip() or None
-        except etree.XMLSyntaxError as error:
-            raise ExtractionFailed(
-                f"the spreadsheet could not be read: a sheet is not well-formed XML ({error.msg})"
-            ) from None
-        finally:
-            book.close()
+    try:
+        segments = []
+        for number, sheet in enumerate(book.worksheets, start=1):
+            sheet.reset_dimensions()  # its declared size is not trusted: rows are counted as read
+            lines = list(_rows_as_lines(sheet.iter_rows(), counter, sheet.title))
+            if lines:
+                segments.append(Segment("\n\n".join(lines), page=number))
+        title = (book.properties.title or "").strip() or None
+    finally:
+        book.close()
     return Extraction(segments, title=title)
 
 

@@ -8,13 +8,11 @@ import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from lxml import etree
-
 from ragloom.core.errors import ExtractionFailed
 from ragloom.core.models import Extraction, Segment
 from ragloom.core.text import normalize_space
 
-from .formats import Budget, bounded_archive
+from .formats import Budget, read_office
 from .tables import table_lines
 
 
@@ -35,13 +33,7 @@ def _shape_texts(shapes: Any, budget: Budget, slide: int) -> Iterator[str]:
 
 
 def pptx(data: bytes, budget: Budget) -> Extraction:
-    with bounded_archive(data, budget.settings, "slide deck") as archive:
-        try:
-            return _pptx(archive, budget)
-        except etree.XMLSyntaxError as error:
-            raise ExtractionFailed(
-                f"the slide deck could not be read: a part is not well-formed XML ({error.msg})"
-            ) from None
+    return read_office(data, budget, "slide deck", _pptx)
 
 
 def _pptx(archive: IO[bytes], budget: Budget) -> Extraction:
