@@ -100,14 +100,8 @@ async def test_a_picture_on_a_typed_pdf_page_is_read_as_text_of_that_page(extrac
 
 
 async def test_a_page_too_large_to_render_fails_naming_the_setting(extractor):
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=40_000, height=40_000)  # points: a poster no scanner makes
-    buffer = io.BytesIO()
-    writer.write(buffer)
     with pytest.raises(ExtractionFailed, match="max_page_pixels"):
-        await extract_bytes(extractor, buffer.getvalue(), "application/pdf", "poster.pdf")
+        await extract_bytes(extractor, documents.poster_pdf(40_000), "application/pdf", "poster.pdf")
 
 
 async def test_more_scanned_pages_than_the_limit_fail_naming_the_setting(recognizer):
@@ -241,39 +235,15 @@ async def test_a_zip_that_is_no_office_file_fails_with_a_reason(extractor):
     assert "object at 0x" not in failed.value.message
 
 
-def _zip_bomb(kind: str) -> bytes:
-    """A deck or sheet whose one part inflates to 300 MB of zeros (a few hundred kB compressed)."""
-    data = documents.deck([{"title": "x"}]) if kind == "pptx" else documents.workbook({"S": [["a", "b"]]})
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member in source.infolist():
-            archive.writestr(member, source.read(member))
-        with archive.open("docProps/padding.bin", "w") as padding:
-            for _ in range(300):
-                padding.write(bytes(1 << 20))
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(("kind", "media_type"), [("pptx", SLIDES), ("xlsx", SHEET)])
 async def test_a_zip_bomb_deck_or_sheet_fails_naming_the_limit(extractor, kind, media_type):
     with pytest.raises(ExtractionFailed, match="max_expanded_bytes"):
-        await extract_bytes(extractor, _zip_bomb(kind), media_type, f"bomb.{kind}")
+        await extract_bytes(extractor, documents.zip_bomb(kind), media_type, f"bomb.{kind}")
 
 
 async def test_a_million_empty_rows_fail_naming_the_limit(extractor):
-    rows = "".join(f'<row r="{n}"/>' for n in range(1, 1_000_001))
-    data = documents.workbook({"S": [["a", "b"]]})
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
-            archive.writestr(member, content)
     with pytest.raises(ExtractionFailed, match="max_rows"):
-        await extract_bytes(extractor, buffer.getvalue(), SHEET, "empty.xlsx")
+        await extract_bytes(extractor, documents.empty_rows(1_000_000), SHEET, "empty.xlsx")
 
 
 async def test_a_csv_over_the_row_limit_fails_naming_it(recognizer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import zipfile
 from collections.abc import Sequence
 from email.message import EmailMessage
 
@@ -122,3 +123,46 @@ def mail(
         maintype, subtype = media_type.split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return message.as_bytes()
+
+
+def zip_bomb(kind: str) -> bytes:
+    """A deck or sheet with one more part that inflates to 300 MB of zeros (a few hundred kB)."""
+    data = deck([{"title": "x"}]) if kind == "pptx" else workbook({"S": [["a", "b"]]})
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            archive.writestr(member, source.read(member))
+        with archive.open("docProps/padding.bin", "w") as padding:
+            for _ in range(300):
+                padding.write(bytes(1 << 20))
+    return buffer.getvalue()
+
+
+def empty_rows(count: int) -> bytes:
+    """An .xlsx whose one sheet holds `count` empty rows after its header."""
+    rows = "".join(f'<row r="{n}"/>' for n in range(2, count + 2))
+    source = zipfile.ZipFile(io.BytesIO(workbook({"S": [["a", "b"]]})))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+            archive.writestr(member, content)
+    return buffer.getvalue()
+
+
+def poster_pdf(points: int) -> bytes:
+    """A one-page PDF of `points` x `points` points with no text: a scan no scanner makes."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=points, height=points)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def many_attachments(count: int) -> bytes:
+    return mail("Many", "body", attachments=[(f"{n}.txt", "text/plain", b"x") for n in range(count)])

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import documents
 from tests.helpers.hostile import (
     docx_bomb,
     docx_entity_expansion,
@@ -35,6 +36,8 @@ from tests.helpers.server import free_port, wait_until_ok
 from tests.helpers.tenants import ADMIN
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SLIDES = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The service process may grow this much over its footprint at start while it serves hostile files
 # (each extraction worker has its own limit). The footprint itself (about 590 MiB here with the
 # hashing embedder: spaCy, which loads torch, and the Whisper model) is not what these tests judge.
@@ -184,6 +187,28 @@ HOSTILE = {
         "application/pdf",
         "failed",
         "max_characters",
+    ),
+    "pptx-bomb": ("bomb.pptx", lambda: documents.zip_bomb("pptx"), SLIDES, "failed", "max_expanded_bytes"),
+    "xlsx-million-empty-rows": (
+        "empty.xlsx",
+        lambda: documents.empty_rows(1_000_000),
+        SHEET,
+        "failed",
+        "max_rows",
+    ),
+    "eml-1000-attachments": (
+        "many.eml",
+        lambda: documents.many_attachments(1000),
+        "message/rfc822",
+        "failed",
+        "max_attachments",
+    ),
+    "pdf-40000-point-page": (
+        "poster.pdf",
+        lambda: documents.poster_pdf(40_000),
+        "application/pdf",
+        "failed",
+        "max_page_pixels",
     ),
 }
 
