@@ -104,17 +104,22 @@ async def pipeline(pages: int) -> float:
             await runtime.start_all()
             tenant = (await (await runtime.tenants()).create("bench")).tenant.id
             documents = await runtime.documents()
-            started = time.perf_counter()
-            uploaded = await documents.upload(tenant, IncomingFile.from_bytes("scan.pdf", data))
-            while True:
-                current = await documents.get(tenant, uploaded.document.id)
-                if current.status in (DocumentStatus.READY, DocumentStatus.FAILED):
-                    break
-                await asyncio.sleep(0.1)
-            seconds = time.perf_counter() - started
-            if current.status == DocumentStatus.FAILED:
-                raise SystemExit(f"the scan failed: {current.error}")
-    return seconds
+
+            async def ingested(name: str, content: bytes) -> float:
+                started = time.perf_counter()
+                uploaded = await documents.upload(tenant, IncomingFile.from_bytes(name, content))
+                while True:
+                    current = await documents.get(tenant, uploaded.document.id)
+                    if current.status in (DocumentStatus.READY, DocumentStatus.FAILED):
+                        break
+                    await asyncio.sleep(0.1)
+                if current.status == DocumentStatus.FAILED:
+                    raise SystemExit(f"{name} failed: {current.error}")
+                return time.perf_counter() - started
+
+            # the scrubber's and the embedder's models load on a first document, not timed
+            await ingested("warm-up.txt", b"The warm-up document loads the models before the timed scan.")
+            return await ingested("scan.pdf", data)
 
 
 async def main() -> None:
