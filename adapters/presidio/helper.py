@@ -24,6 +24,7 @@ from .settings import PresidioSettings
 
 _PR_SET_PDEATHSIG = 1
 _OUT_OF_MEMORY = 3  # the helper's exit code when its memory limit stopped an analysis
+_CRASHES = {-signal.SIGSEGV, -signal.SIGBUS, -signal.SIGABRT}
 _START_SECONDS = 120  # loading spaCy and Presidio
 
 
@@ -143,6 +144,13 @@ class AnalysisHelper:
                 retryable=False,
             )
         code = process.exitcode if process is not None else None
+        if code in _CRASHES:  # native code that gets no memory under RLIMIT_AS may crash, not raise
+            return ProviderUnavailable(
+                "finding personal data most likely ran out of memory (the process crashed with "
+                f"{signal.Signals(-code).name} under its limit of {self._settings.helper_memory_bytes} "
+                "bytes: plugins.pii_scrubber.presidio.helper_memory_bytes)",
+                retryable=False,
+            )
         return ProviderUnavailable(f"the PII analysis process died (exit code {code})", retryable=True)
 
     @staticmethod

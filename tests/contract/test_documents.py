@@ -284,3 +284,17 @@ async def test_scanned_pages_can_be_read_by_the_text_recognizer_instead(recogniz
     data = documents.scanned_pdf([["Harbour Safety Report"]], dpi=200)
     found = await extract_bytes(extractor, data, "application/pdf", "scanned.pdf")
     assert squashed("Harbour Safety Report") in squashed(found.segments[0].text)
+
+
+async def test_a_scan_with_a_scant_text_layer_is_read_once_by_ocr(extractor):
+    """A scanned page that carries a stamp of text (a page number) is read by OCR, and what OCR
+    reads stands for the page: its words are not indexed twice."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(documents.scanned_pdf([NOTICE])))
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(make_pdf(["7"]))).pages[0])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    found = await extract_bytes(extractor, buffer.getvalue(), "application/pdf", "stamped.pdf")
+    assert len(found.segments) == 1 and found.segments[0].page == 1
+    assert squashed("Gangway code 5521") in squashed(found.segments[0].text)

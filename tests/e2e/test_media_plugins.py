@@ -20,15 +20,15 @@ from tests.helpers.runtime import bearer, memory_settings, parse_sse
 from tests.helpers.server import running_server
 
 PLUGIN_SITE = Path(__file__).parents[1] / "fixtures" / "media_plugin"
-PRICES = b"item,price\nblue kettle,42 euros\nred teapot,17 euros\n"
+PRICES = b"item\tprice\nblue kettle\t42 euros\nred teapot\t17 euros\n"
 
 
 async def test_without_the_plugin_a_table_is_415(tmp_path):
     async with open_runtime(memory_settings(tmp_path)) as runtime:
         await runtime.start_all()
-        with pytest.raises(UnsupportedMedia, match="text/csv"):
+        with pytest.raises(UnsupportedMedia, match="text/tab-separated-values"):
             await (await runtime.documents()).upload(
-                DEFAULT_TENANT, IncomingFile.from_bytes("prices.csv", PRICES)
+                DEFAULT_TENANT, IncomingFile.from_bytes("prices.tsv", PRICES)
             )
 
 
@@ -39,7 +39,7 @@ def test_a_plugin_adds_a_media_type_and_replaces_a_default(tmp_path):
         yaml.safe_dump(
             {
                 "adapters": {"media_extractor": ["table", "marked_text", "text", "audio"]},
-                "plugins": {"media_extractor": {"table": {"delimiter": ","}}},
+                "plugins": {"media_extractor": {"table": {"delimiter": "\t"}}},
             }
         )
     )
@@ -52,18 +52,20 @@ def test_a_plugin_adds_a_media_type_and_replaces_a_default(tmp_path):
     with running_server(env) as url:
         key = (home / "default-api-key").read_text().strip()
         with httpx.Client(base_url=url, headers=bearer(key), timeout=60) as client:
-            table = client.post("/v1/documents", files={"file": ("prices.csv", PRICES, "text/csv")})
+            table = client.post(
+                "/v1/documents", files={"file": ("prices.tsv", PRICES, "text/tab-separated-values")}
+            )
             note = client.post(
                 "/v1/documents", files={"file": ("note.txt", b"Herons nest in tall trees.", "text/plain")}
             )
             assert table.status_code == note.status_code == 201, (table.text, note.text)
-            assert table.json()["media_type"] == "text/csv"
+            assert table.json()["media_type"] == "text/tab-separated-values"
             for created in (table, note):
                 assert _wait(client, created.json()["id"])["status"] == "ready"
 
             done = _ask(client, "What does the blue kettle cost?")
             assert "42 euros" in done["answer"]
-            assert done["citations"][0]["title"] == "table prices.csv"
+            assert done["citations"][0]["title"] == "table prices.tsv"
             done = _ask(client, "Where do herons nest?")
             assert done["citations"][0]["title"] == "read by the tables plugin"  # the plugin's reading
 

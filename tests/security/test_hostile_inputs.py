@@ -344,6 +344,7 @@ def test_a_server_killed_with_sigkill_leaves_no_process_behind(tmp_path):
 def test_the_memory_and_time_limits_of_an_extraction_name_themselves(tmp_path):
     settings = {
         "RAGLOOM_EXTRACTION__MEMORY_BYTES": str(400 << 20),
+        "RAGLOOM_EXTRACTION__MEMORY_BYTES_BY_MODALITY": '{"text": ' + str(400 << 20) + "}",
         "RAGLOOM_EXTRACTION__TIMEOUT_SECONDS": "3",
         "RAGLOOM_PLUGINS__MEDIA_EXTRACTOR__TEXT__MAX_CHARACTERS": "1000000000",
         "RAGLOOM_HTTP__MAX_UPLOAD_BYTES": str(64 << 20),
