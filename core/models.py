@@ -6,7 +6,10 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
+
+if TYPE_CHECKING:
+    from .evidence import Reading
 
 TenantId = NewType("TenantId", str)
 DocumentId = NewType("DocumentId", str)
@@ -313,12 +316,14 @@ class Passage:
 class Grounding:
     """The question and the retrieved passages behind a prompt, for models that work on them
     directly. `search`: the question as it was searched, standalone (a follow-up rewritten with
-    the dialogue); empty when it is the question itself."""
+    the dialogue); empty when it is the question itself. `reading`: what the passages say to the
+    standalone question (core.evidence), when the answer service has read them already."""
 
     question: str
     passages: Sequence[Passage]
     history: Sequence[Message] = ()
     search: str = ""
+    reading: Reading | None = None
 
     @property
     def standalone(self) -> str:

@@ -29,7 +29,7 @@ class ExtractiveChatModel:
         """The best evidence for the standalone question (core.evidence: the question's terms,
         weighted by rarity, an answer of the asked kind, the passage's rank), and the sentences
         nearly as good, in the order the passages give them."""
-        evidence = read(prompt.standalone, prompt.passages).evidence
+        evidence = (prompt.reading or read(prompt.standalone, prompt.passages)).evidence
         if not evidence:
             return []
         best = evidence[0]

@@ -201,12 +201,15 @@ class AnswerService:
             for i, hit in enumerate(hits, start=1)
             if i not in superseded
         ]
-        if not passages or not self._policy.answers(retrieved.similarity, read(search, passages).support):
+        reading = read(search, passages)
+        if not passages or not self._policy.answers(retrieved.similarity, reading.support):
             await self._record(tenant, caller, question, NO_CONTEXT_ANSWER, (), chat_id, started, True)
             yield AnswerDelta(NO_CONTEXT_ANSWER)
             yield AnswerDone(NO_CONTEXT_ANSWER, (), no_answer=True, chat_id=chat_id)
             return
-        grounding = Grounding(question.strip(), passages, history, search if search != question else "")
+        grounding = Grounding(
+            question.strip(), passages, history, search if search != question else "", reading=reading
+        )
         parts: list[str] = []
         last = ChatDelta()
         began = time.perf_counter()
