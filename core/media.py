@@ -8,6 +8,9 @@ import posixpath
 
 from .errors import UnsupportedMedia
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BY_SUFFIX = {
     ".txt": "text/plain",
     ".text": "text/plain",
@@ -16,9 +19,9 @@ _BY_SUFFIX = {
     ".html": "text/html",
     ".htm": "text/html",
     ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": DOCX,
+    ".pptx": PPTX,
+    ".xlsx": XLSX,
     ".csv": "text/csv",
     ".eml": "message/rfc822",
     ".wav": "audio/wav",
@@ -42,9 +45,6 @@ _BY_SUFFIX = {
     ".mov": "video/quicktime",
 }
 KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)  # what a folder given to `ragloom ingest` is searched for
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _OFFICE = (DOCX, PPTX, XLSX)
 _GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
 _ALIASES = {

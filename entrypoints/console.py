@@ -4,6 +4,8 @@ import re
 
 from rich.console import Console
 
+from ragloom.core.media import PPTX, XLSX
+
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -14,8 +16,6 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{whole % 60:02d}" if hours else f"{minutes}:{whole % 60:02d}"
 
 
-_SLIDES = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_ROW = re.compile(r"Sheet (.+?), row (\d+):")
 
 
@@ -33,13 +33,11 @@ def citation_place(citation: dict) -> str:
     `fees.xlsx sheet Fees rows 2-14`, `call.mp3 0:13-0:18`, `talk.mp4 frame 6 at 1:05`."""
     source = citation["source"]
     media_type = (citation.get("media_type") or "").split(";")[0]
-    if media_type == _SHEET:
+    if media_type == XLSX:
         return source + _rows(citation.get("text") or "")
     if citation.get("page") is not None:
         return (
-            f"{source} slide {citation['page']}"
-            if media_type == _SLIDES
-            else f"{source} p.{citation['page']}"
+            f"{source} slide {citation['page']}" if media_type == PPTX else f"{source} p.{citation['page']}"
         )
     start, end = citation.get("start_seconds"), citation.get("end_seconds")
     if citation.get("frame") is not None:

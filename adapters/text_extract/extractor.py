@@ -17,7 +17,7 @@ from ragloom.core.models import Extraction, Segment
 from ragloom.core.ports import TextRecognizer
 
 from . import formats, mail, sheets, slides
-from .media_types import CSV, MAIL, SHEET, SLIDES, TEXT_MEDIA_TYPES, WORD, TextExtractSettings
+from .media_types import CSV, MAIL, OFFICE_PARTS, SHEET, SLIDES, TEXT_MEDIA_TYPES, WORD, TextExtractSettings
 from .pictures import read_pdf_pages, read_pictures
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def parse(data: bytes, media_type: str, budget: formats.Budget) -> Extraction:
     """The text of a document of `media_type`; an Office file is read as what its parts show it is
     (a deck named .docx is read as a deck). UnsupportedMedia for a type no parser reads."""
     kind = base_type(media_type)
-    if kind in (WORD, SLIDES, SHEET):
+    if kind in OFFICE_PARTS:
         kind = formats.office_kind(data, budget.settings) or _not_office(kind)
     if kind in _BINARY_PARSERS:
         return _BINARY_PARSERS[kind](data, budget)
@@ -53,8 +53,7 @@ def parse(data: bytes, media_type: str, budget: formats.Budget) -> Extraction:
 
 
 def _not_office(kind: str) -> str:
-    name = {WORD: "Word document", SLIDES: "slide deck", SHEET: "spreadsheet"}[kind]
-    parts = {WORD: "word/document.xml", SLIDES: "ppt/presentation.xml", SHEET: "xl/workbook.xml"}[kind]
+    name, parts = OFFICE_PARTS[kind]
     raise ExtractionFailed(
         f"the {name} could not be read: it is not a zip archive with a Word document's, deck's or "
         f"spreadsheet's parts ({parts})"

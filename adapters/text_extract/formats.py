@@ -30,7 +30,7 @@ from ragloom.core.errors import ExtractionFailed
 from ragloom.core.models import Extraction, Segment
 from ragloom.core.text import normalize_space
 
-from .media_types import TextExtractSettings
+from .media_types import OFFICE_PARTS, WORD, TextExtractSettings
 from .tables import table_lines
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -440,13 +440,6 @@ def _copy_counted(
                     writer.write(chunk)
 
 
-_OFFICE_PARTS = {
-    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "ppt/presentation.xml": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 def office_kind(data: bytes, limits: TextExtractSettings) -> str | None:
     """What an Office file is by its parts (its zip directory, nothing decompressed): a Word
     document, a deck or a spreadsheet; None when it shows none of them."""
@@ -455,14 +448,15 @@ def office_kind(data: bytes, limits: TextExtractSettings) -> str | None:
             names = archive.namelist()[: limits.max_archive_members + 1]
     except (zipfile.BadZipFile, ValueError, OSError):
         return None
-    return next((kind for part, kind in _OFFICE_PARTS.items() if part in names), None)
+    return next((kind for kind, (_, part) in OFFICE_PARTS.items() if part in names), None)
 
 
 def read_office(
-    data: bytes, budget: Budget, kind: str, read: Callable[[IO[bytes], Budget], Extraction]
+    data: bytes, budget: Budget, media_type: str, read: Callable[[IO[bytes], Budget], Extraction]
 ) -> Extraction:
     """An Office file (.docx, .pptx, .xlsx) read by `read` from its bounded copy; a part that is not
     well-formed XML fails the document with a reason."""
+    kind = OFFICE_PARTS[media_type][0]
     with bounded_archive(data, budget.settings, kind) as archive:
         try:
             return read(archive, budget)
@@ -476,7 +470,7 @@ def read_office(
 def word(data: bytes, budget: Budget) -> Extraction:
     """Paragraphs, then table rows with their headers, of a .docx; the title from its properties or
     a Title/Heading 1."""
-    return read_office(data, budget, "Word document", _word)
+    return read_office(data, budget, WORD, _word)
 
 
 def _word(archive: IO[bytes], budget: Budget) -> Extraction:

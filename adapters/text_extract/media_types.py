@@ -4,14 +4,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SLIDES = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ragloom.core.media import DOCX, PPTX, XLSX
+
+WORD, SLIDES, SHEET = DOCX, PPTX, XLSX
 CSV = "text/csv"
 MAIL = "message/rfc822"
-OFFICE_MEDIA_TYPES = frozenset({WORD, SLIDES, SHEET})
+# Each Office type: what a reason calls it, and the part that shows a zip archive is one.
+OFFICE_PARTS = {
+    WORD: ("Word document", "word/document.xml"),
+    SLIDES: ("slide deck", "ppt/presentation.xml"),
+    SHEET: ("spreadsheet", "xl/workbook.xml"),
+}
 TEXT_MEDIA_TYPES = frozenset({"text/plain", "text/markdown", "text/html", "application/pdf", CSV, MAIL})
-TEXT_MEDIA_TYPES |= OFFICE_MEDIA_TYPES
+TEXT_MEDIA_TYPES |= frozenset(OFFICE_PARTS)
 
 
 class TextExtractSettings(BaseModel):

@@ -41,6 +41,24 @@ def _paragraphs(paragraphs: Sequence[Sequence[Any]], page: int) -> Segment | Non
     return Segment(text, page=page, boxes=boxes) if text else None
 
 
+def _worth_reading(width: int, height: int, settings: TextExtractSettings, where: str) -> bool:
+    """Whether a picture of this size is read: not too small to hold text, and not over
+    `max_picture_pixels` (then it is left unread, with a log line)."""
+    if min(width, height) < MIN_PICTURE_SIDE:
+        return False
+    if width * height > settings.max_picture_pixels:
+        log.warning(
+            "a picture of %d x %d pixels %s is left unread: over %d "
+            "(plugins.media_extractor.text.max_picture_pixels)",
+            width,
+            height,
+            where,
+            settings.max_picture_pixels,
+        )
+        return False
+    return True
+
+
 def decode_picture(data: bytes, settings: TextExtractSettings) -> np.ndarray | None:
     """A picture's RGB pixels, or None (with a log line) when it is too small to hold text, over
     the size limit (read from its header, before decoding) or not a picture Pillow reads."""
@@ -48,17 +66,7 @@ def decode_picture(data: bytes, settings: TextExtractSettings) -> np.ndarray | N
 
     try:
         with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if min(width, height) < MIN_PICTURE_SIDE:
-                return None
-            if width * height > settings.max_picture_pixels:
-                log.warning(
-                    "a picture of %d x %d pixels inside a document is left unread: over %d "
-                    "(plugins.media_extractor.text.max_picture_pixels)",
-                    width,
-                    height,
-                    settings.max_picture_pixels,
-                )
+            if not _worth_reading(*image.size, settings, "inside a document"):
                 return None
             image.seek(0)
             return np.asarray(image.convert("RGB"))
@@ -117,20 +125,8 @@ class PdfPages:
         chosen = []
         try:
             for index, found in enumerate(self._images(page)):
-                width, height = found.get_px_size()
-                if min(width, height) < MIN_PICTURE_SIDE:
-                    continue
-                if width * height > self._settings.max_picture_pixels:
-                    log.warning(
-                        "a picture of %d x %d pixels on page %d is left unread: over %d "
-                        "(plugins.media_extractor.text.max_picture_pixels)",
-                        width,
-                        height,
-                        number,
-                        self._settings.max_picture_pixels,
-                    )
-                    continue
-                chosen.append(index)
+                if _worth_reading(*found.get_px_size(), self._settings, f"on page {number}"):
+                    chosen.append(index)
         finally:
             page.close()
         return chosen
@@ -218,6 +214,8 @@ async def read_pdf_pages(
         found: list[Segment] = []
         left = settings.max_pictures
         for number in typed:
+            if left <= 0:  # `max_pictures` read: the other pages are not searched for more
+                break
             for index in (await asyncio.to_thread(pages.pictures, number))[:left]:
                 left -= 1
                 pixels = await asyncio.to_thread(pages.picture, number, index)

@@ -11,13 +11,14 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from ragloom.core.errors import ExtractionFailed
 from ragloom.core.models import Extraction, Segment
 
 from .formats import Budget, read_office
+from .media_types import SHEET
 
 _SNIFF_CHARACTERS = 8192
 
@@ -95,12 +96,15 @@ class _Counter:
             )
 
 
-def _rows_as_lines(rows: Iterable[Sequence[object]], counter: _Counter, name: str | None) -> Iterator[str]:
-    """The lines of one table: the first filled row is the header when it reads as one."""
+def _rows_as_lines(
+    rows: Iterable[Sequence[Any]], counter: _Counter, name: str | None, text_of: Callable[[Any], str]
+) -> Iterator[str]:
+    """The lines of one table, each cell written by `text_of`: the first filled row is the header
+    when it reads as one."""
     header: list[str] | None = None
     for number, row in enumerate(rows, start=1):
         counter.row(len(row))
-        cells = [_formatted(cell) if hasattr(cell, "value") else _value(cell) for cell in row]
+        cells = [text_of(cell) for cell in row]
         if not any(cells):
             continue
         if header is None:
@@ -115,7 +119,7 @@ def _rows_as_lines(rows: Iterable[Sequence[object]], counter: _Counter, name: st
 
 def xlsx(data: bytes, budget: Budget) -> Extraction:
     """Every sheet's rows, a segment per sheet (its page: the sheet's number)."""
-    return read_office(data, budget, "spreadsheet", _xlsx)
+    return read_office(data, budget, SHEET, _xlsx)
 
 
 def _xlsx(archive: IO[bytes], budget: Budget) -> Extraction:
@@ -131,7 +135,7 @@ def _xlsx(archive: IO[bytes], budget: Budget) -> Extraction:
         segments = []
         for number, sheet in enumerate(book.worksheets, start=1):
             sheet.reset_dimensions()  # its declared size is not trusted: rows are counted as read
-            lines = list(_rows_as_lines(sheet.iter_rows(), counter, sheet.title))
+            lines = list(_rows_as_lines(sheet.iter_rows(), counter, sheet.title, _formatted))
             if lines:
                 segments.append(Segment("\n\n".join(lines), page=number))
         title = (book.properties.title or "").strip() or None
@@ -148,7 +152,9 @@ def csv_text(text: str, budget: Budget) -> Extraction:
         dialect = "excel"
     counter = _Counter(budget)
     try:
-        lines = list(_rows_as_lines(csv.reader(io.StringIO(text, newline=""), dialect), counter, None))
+        lines = list(
+            _rows_as_lines(csv.reader(io.StringIO(text, newline=""), dialect), counter, None, _value)
+        )
     except csv.Error as error:
         raise ExtractionFailed(f"the CSV file could not be read: {error}") from None
     return Extraction([Segment("\n\n".join(lines))] if lines else [])

@@ -13,6 +13,7 @@ from ragloom.core.models import Extraction, Segment
 from ragloom.core.text import normalize_space
 
 from .formats import Budget, read_office
+from .media_types import SLIDES
 from .tables import table_lines
 
 
@@ -26,14 +27,14 @@ def _shape_texts(shapes: Any, budget: Budget, slide: int) -> Iterator[str]:
         elif getattr(shape, "has_table", False):
             rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
             yield from table_lines(rows)
-        elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+        elif getattr(shape, "has_text_frame", False):
             yield from (shape.text_frame.text or "").split("\n")
         if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
             budget.add_picture(shape.image.blob, page=slide)
 
 
 def pptx(data: bytes, budget: Budget) -> Extraction:
-    return read_office(data, budget, "slide deck", _pptx)
+    return read_office(data, budget, SLIDES, _pptx)
 
 
 def _pptx(archive: IO[bytes], budget: Budget) -> Extraction:

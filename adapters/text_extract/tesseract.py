@@ -83,13 +83,11 @@ async def read_page(
     try:
         out, err = await asyncio.wait_for(process.communicate(image), timeout_seconds)
     except TimeoutError:
-        process.kill()
-        await process.wait()
         raise ExtractionFailed(
             f"reading a scanned page took over {timeout_seconds:.0f} s "
             "(plugins.media_extractor.text.ocr_page_timeout_seconds)"
         ) from None
-    finally:
+    finally:  # past the time limit, or cancelled: the program stops with the page
         if process.returncode is None:
             process.kill()
             await process.wait()
