@@ -30,10 +30,15 @@ def _only_in(text: str, other: str) -> list[str]:
     return [sentence for sentence in split_sentences(text) if sentence not in theirs]
 
 
-def near_duplicates(a: str, b: str) -> bool:
+def _shared(a: str, b: str) -> float:
+    """The share of their distinct words two texts have in common (Jaccard; 0 for two empty texts)."""
     first, second = set(words(a)), set(words(b))
     union = first | second
-    return bool(union) and len(first & second) / len(union) >= NEAR_DUPLICATE
+    return len(first & second) / len(union) if union else 0.0
+
+
+def near_duplicates(a: str, b: str) -> bool:
+    return _shared(a, b) >= NEAR_DUPLICATE
 
 
 NOTE_START = " Note: an older document"
@@ -52,9 +57,7 @@ def answered_by(found: Sequence[Disagreement], answer: str) -> list[Disagreement
 def _alike(a: str, b: str) -> bool:
     """Two versions of one sentence: most of their distinct words shared (a changed value or two
     aside: "Car and driver: £41.20 single." and "... £38.50 single.")."""
-    first, second = set(words(a)), set(words(b))
-    union = first | second
-    return bool(union) and len(first & second) / len(union) >= SAME_SENTENCE
+    return _shared(a, b) >= SAME_SENTENCE
 
 
 def note(disagreements: Sequence[Disagreement]) -> str:
