@@ -21,7 +21,6 @@ from .settings import PresidioSettings
 @functools.lru_cache(maxsize=2)
 def load_analyzer(model: str, language: str) -> Any:
     """The analyzer of this spaCy model package and language, loaded once per process."""
-    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     # Presidio warns, once per recognizer, about each language it was not asked for.
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)

@@ -266,3 +266,22 @@ async def test_the_helper_process_runs_under_its_memory_limit():
         limit = Path(f"/proc/{scrubber.helper.pid()}/limits").read_text()
     assert "Mary Jones" not in result.text
     assert re.search(rf"Max address space\s+{3 * 1024**3}\s", limit)
+
+
+def test_presidio_never_fetches_a_suffix_list_at_run_time(tmp_path):
+    """tldextract (under Presidio's e-mail recognizer) fetches the public suffix list when first used
+    unless told not to when it is imported; an empty cache shows whether it would."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "import ragloom.adapters.presidio.recognizers, tldextract.tldextract as t\n"
+        "print(t.TLD_EXTRACTOR.suffix_list_urls, t.TLD_EXTRACTOR('mail.harbour.example.co.uk').suffix)"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TLDEXTRACT")}
+    environment["TLDEXTRACT_CACHE"] = str(tmp_path)
+    shown = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["()", "co.uk"]
+    assert "raw.githubusercontent.com" not in shown.stderr
