@@ -128,6 +128,11 @@ SCHEMAS: dict[str, Any] = {
                 "maximum": 1,
                 "description": "share of ingestion done while it runs; 1 once ready",
             },
+            "parent_id": {
+                "type": ["string", "null"],
+                "format": "uuid",
+                "description": "for an e-mail's attachment, the message it came in",
+            },
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
         },
@@ -399,8 +404,21 @@ PATHS: dict[str, Any] = {
         },
         "get": {
             "summary": "List documents, newest first",
-            "parameters": _PAGING,
-            "responses": {"200": _json(_ref("DocumentList"), "documents"), "400": _error("bad paging")},
+            "parameters": [
+                *_PAGING,
+                {
+                    "name": "parent_id",
+                    "in": "query",
+                    "required": False,
+                    "description": "only the attachments of this e-mail",
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+            ],
+            "responses": {
+                "200": _json(_ref("DocumentList"), "documents"),
+                "400": _error("bad paging"),
+                "404": _error("unknown parent document"),
+            },
         },
     },
     "/v1/documents/{document_id}": {

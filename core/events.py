@@ -46,13 +46,17 @@ class DocumentUploaded(_DocumentEvent):
     media_type: str
     size_bytes: int
     content_sha256: str
+    attached_to: DocumentId | None = None  # the message it came in, for an e-mail's attachment
 
     def audit_details(self) -> Mapping[str, object]:
-        return {
+        details: dict[str, object] = {
             "media_type": self.media_type,
             "size_bytes": self.size_bytes,
             "content_sha256": self.content_sha256,
         }
+        if self.attached_to is not None:
+            details["attached_to"] = self.attached_to
+        return details
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

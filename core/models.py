@@ -104,6 +104,7 @@ class Document:
     attempts: int = 0  # ingestion runs started, kept across restarts
     pii_entities: Mapping[str, int] = field(default_factory=dict)  # masked before indexing, per type
     progress: float = 0.0  # share of ingestion done while it runs, 0..1; 1 once ready
+    parent_id: DocumentId | None = None  # the message an attachment came in, for an attachment
 
 
 Box = tuple[int, int, int, int]  # a line of text in a picture: left, top, right, bottom, in pixels
@@ -146,23 +147,39 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Picture:
-    """A small JPEG of what an original shows: the image itself, or one of a video's keyframes (with
-    its number and the time it covers). Pictures are what an image embedder sees; a keyframe's is
-    also kept as its thumbnail."""
+    """A small JPEG of what an original shows: the image itself, one of a video's keyframes (with
+    its number and the time it covers), or a picture inside a document (with its page or slide, and
+    the segment holding the text read in it, if any). Pictures are what an image embedder sees; a
+    keyframe's is also kept as its thumbnail."""
 
     jpeg: bytes
     frame: int | None = None
     start_seconds: float | None = None
     end_seconds: float | None = None
+    inside: bool = False  # a picture inside a document, not the original itself
+    page: int | None = None
+    segment: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that came inside an original (an e-mail's attachment): it becomes a document of its own,
+    linked to the original."""
+
+    filename: str
+    declared_type: str | None
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What an extractor found in an original: an optional title, ordered segments, and pictures."""
+    """What an extractor found in an original: an optional title, ordered segments, pictures, and the
+    files it carries to be ingested as documents of their own."""
 
     segments: Sequence[Segment]
     title: str | None = None
     pictures: Sequence[Picture] = ()
+    attachments: Sequence[Attachment] = ()
 
 
 @dataclass(frozen=True, slots=True)

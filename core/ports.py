@@ -157,8 +157,9 @@ class DocumentRepository(Protocol):
         QuotaExceeded if the tenant would pass `limits`, checked atomically with the insert so that
         concurrent uploads cannot overshoot."""
 
-    async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        """The document; NotFound if it does not exist for this tenant."""
+    async def get(self, tenant: TenantId, document_id: DocumentId, *, for_update: bool = False) -> Document:
+        """The document; NotFound if it does not exist for this tenant. `for_update` holds the row
+        until the unit of work ends (a status change elsewhere waits)."""
 
     async def find_by_hash(self, tenant: TenantId, content_hash: str) -> Document | None:
         """The tenant's document with these exact bytes, if any."""
@@ -170,8 +171,10 @@ class DocumentRepository(Protocol):
         limit: int = 100,
         offset: int = 0,
         statuses: Collection[DocumentStatus] | None = None,
+        parent_id: DocumentId | None = None,
     ) -> Sequence[Document]:
-        """The tenant's documents (only those in `statuses`, when given), newest first."""
+        """The tenant's documents (only those in `statuses`, and only the attachments of `parent_id`,
+        when given), newest first."""
 
     async def ready(self, tenant: TenantId, document_ids: Collection[DocumentId]) -> set[DocumentId]:
         """Which of these documents of the tenant are ready (searchable)."""

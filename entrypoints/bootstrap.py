@@ -316,6 +316,7 @@ def build_container(
         sparse=c.sparse_encoder,
         scrubber=c.pii_scrubber,
         images=c.images,
+        attach=c.documents.provided.attach,
         max_attempts=settings.ingest.max_attempts,
         progress_interval=settings.ingest.progress_interval_seconds,
     )

@@ -140,8 +140,9 @@ async def ingest(
         err.print("no documents found")
         return 1
     failed: list[str] = []
+    attached = 0
     async with open_client(settings, url, key=key) as client:
-        pending: dict[str, Path] = {}
+        pending: dict[str, str] = {}
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=False) as progress:
             uploading = progress.add_task("uploading", total=len(files))
@@ -153,7 +154,7 @@ async def ingest(
                     if status == "failed":
                         failed.append(f"{path}: failed earlier (delete it to retry)")
                 else:
-                    pending[document_id] = path
+                    pending[document_id] = str(path)
                 progress.advance(uploading)
             if wait:
                 done = len(files) - len(pending)
@@ -162,18 +163,41 @@ async def ingest(
                 while pending and time.monotonic() < deadline:
                     await asyncio.sleep(0.2)
                     for document_id in list(pending):
-                        response = await client.get(f"/v1/documents/{document_id}")
-                        body = response.json() if response.status_code == 200 else {}
-                        if body.get("status") in ("ready", "failed") or response.status_code == 404:
-                            path = pending.pop(document_id)
-                            if body.get("status") != "ready":
-                                failed.append(f"{path}: {body.get('error') or 'deleted'}")
-                            progress.advance(ingesting)
-                failed.extend(f"{path}: still processing after {timeout:.0f} s" for path in pending.values())
+                        body = await _settled(client, document_id)
+                        if body is None:
+                            continue
+                        name = pending.pop(document_id)
+                        if body.get("status") != "ready":
+                            failed.append(f"{name}: {body.get('error') or 'deleted'}")
+                        children = await _attachments(client, document_id, name)
+                        attached += len(children)
+                        pending.update(children)
+                        progress.update(ingesting, total=len(files) + attached)
+                        progress.advance(ingesting)
+                failed.extend(f"{name}: still processing after {timeout:.0f} s" for name in pending.values())
     for line in failed:
         err.print(f"[red]failed[/red] {line}")
-    err.print(f"{len(files) - len(failed)} of {len(files)} documents ingested")
+    total = len(files) + attached
+    shown = f" ({attached} of them attached to e-mails)" if attached else ""
+    err.print(f"{total - len(failed)} of {total} documents ingested{shown}")
     return 1 if failed else 0
+
+
+async def _settled(client: httpx.AsyncClient, document_id: str) -> dict[str, Any] | None:
+    """The document once it is ready or failed (an empty body once it is gone); None meanwhile."""
+    response = await client.get(f"/v1/documents/{document_id}")
+    if response.status_code == 404:
+        return {}
+    body = response.json() if response.status_code == 200 else {}
+    return body if body.get("status") in ("ready", "failed") else None
+
+
+async def _attachments(client: httpx.AsyncClient, document_id: str, name: str) -> dict[str, str]:
+    """The documents made of an e-mail's attachments, by id, each named after its message's file."""
+    response = await client.get("/v1/documents", params={"parent_id": document_id, "limit": 1000})
+    if response.status_code != 200:
+        return {}
+    return {child["id"]: f"{name} > {child['filename']}" for child in response.json()["documents"]}
 
 
 def _parse_sse(lines: list[str]) -> tuple[str, dict[str, Any]]:

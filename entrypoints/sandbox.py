@@ -290,7 +290,12 @@ class SandboxedExtractor:
                 raise _OutOfMemory(
                     f"extraction ran out of memory ({limits.memory_setting}: {limits.memory_bytes})"
                 ) from None
-            cause = "its CPU time ran out" if code == -signal.SIGXCPU else f"it died (exit code {code})"
+            cause = (
+                f"its CPU time ran out ({limits.timeout_setting}: {limits.timeout_seconds:g} s of CPU, "
+                "threads counted together)"
+                if code == -signal.SIGXCPU
+                else f"it died (exit code {code})"
+            )
             raise ExtractionFailed(
                 f"the extraction process stopped after {time.monotonic() - started:.0f} s: {cause}"
             ) from None

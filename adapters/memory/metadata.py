@@ -206,7 +206,8 @@ class _Documents:
         state.by_hash[hash_key] = document.id
         return document
 
-    async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
+    async def get(self, tenant: TenantId, document_id: DocumentId, *, for_update: bool = False) -> Document:
+        """`for_update` needs nothing more here: a writing unit holds the store's one write lock."""
         self._u.scope.tenant_data(tenant)
         document = self._u.view.documents.get(document_id)
         if document is None or document.tenant_id != tenant:
@@ -225,13 +226,16 @@ class _Documents:
         limit: int = 100,
         offset: int = 0,
         statuses: Collection[DocumentStatus] | None = None,
+        parent_id: DocumentId | None = None,
     ) -> Sequence[Document]:
         self._u.scope.tenant_data(tenant)
         _check_page(limit, offset)
         owned = [
             d
             for d in self._u.view.documents.values()
-            if d.tenant_id == tenant and (statuses is None or d.status in statuses)
+            if d.tenant_id == tenant
+            and (statuses is None or d.status in statuses)
+            and (parent_id is None or d.parent_id == parent_id)
         ]
         owned.sort(key=lambda d: (d.created_at, d.id), reverse=True)
         return owned[offset : offset + limit]

@@ -99,6 +99,7 @@ def to_document(row: Mapping[str, Any]) -> Document:
         attempts=row["attempts"],
         pii_entities=json.loads(row["pii_entities"] or "{}"),
         progress=float(row["progress"]),
+        parent_id=None if row["parent_id"] is None else DocumentId(row["parent_id"]),
     )
 
 
@@ -313,9 +314,13 @@ class SqlDocuments(_Repository):
                 raise QuotaExceeded(breach)
         return document
 
-    async def get(self, tenant: TenantId, document_id: DocumentId) -> Document:
+    async def get(self, tenant: TenantId, document_id: DocumentId, *, for_update: bool = False) -> Document:
+        """`for_update`: SELECT ... FOR UPDATE on PostgreSQL; a writing unit on SQLite already holds
+        the database's write lock."""
         self._unit.scope.tenant_data(tenant)
         query = select(documents).where(documents.c.tenant_id == tenant, documents.c.id == document_id)
+        if for_update and self._unit.connection.dialect.name == "postgresql":
+            query = query.with_for_update()
         row = await self._row(query)
         if row is None:
             raise NotFound(f"document {document_id} not found")
@@ -336,12 +341,15 @@ class SqlDocuments(_Repository):
         limit: int = 100,
         offset: int = 0,
         statuses: Collection[DocumentStatus] | None = None,
+        parent_id: DocumentId | None = None,
     ) -> Sequence[Document]:
         self._unit.scope.tenant_data(tenant)
         _check_page(limit, offset)
         query = select(documents).where(documents.c.tenant_id == tenant)
         if statuses is not None:
             query = query.where(documents.c.status.in_([DocumentStatus(s).value for s in statuses]))
+        if parent_id is not None:
+            query = query.where(documents.c.parent_id == parent_id)
         query = (
             query.order_by(documents.c.created_at.desc(), documents.c.id.desc()).limit(limit).offset(offset)
         )

@@ -64,12 +64,14 @@ documents = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("pii_entities", Text, nullable=False, server_default="{}"),
     Column("progress", Float, nullable=False, server_default="0"),
+    Column("parent_id", String(36), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("id", name="pk_documents"),
     UniqueConstraint("tenant_id", "content_hash", name="uq_documents_tenant_hash"),
     Index("ix_documents_tenant_created", "tenant_id", "created_at", "id"),
     Index("ix_documents_tenant_status", "tenant_id", "status"),
+    Index("ix_documents_tenant_parent", "tenant_id", "parent_id"),
 )
 
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type, charset_of
-from ragloom.core.models import Extraction, Segment
+from ragloom.core.models import Extraction, Picture, Segment
 from ragloom.core.ports import TextRecognizer
 
 from . import formats, mail, sheets, slides
 from .media_types import CSV, MAIL, OFFICE_PARTS, SHEET, SLIDES, TEXT_MEDIA_TYPES, WORD, TextExtractSettings
-from .pictures import read_pdf_pages, read_pictures
+from .pictures import ReadPicture, read_pdf_pages, read_pictures
 
 log = logging.getLogger(__name__)
 _TEXT_PARSERS: dict[str, Callable[[str, formats.Budget], Extraction]] = {
@@ -101,7 +101,7 @@ class TextExtractor:
                 budget.pictures_left,
             )
         scanned: list[Segment] = []
-        found: list[Segment] = []
+        found: list[ReadPicture] = []
         if budget.pdf_pages:
             typed = [n for n in range(1, budget.pdf_pages + 1) if n not in budget.scanned]
             scanned, found = await read_pdf_pages(
@@ -110,16 +110,29 @@ class TextExtractor:
         found += await read_pictures(budget.pictures, self._recognizer, self._settings)
         if not scanned and not found:
             return extraction
-        for segment in [*scanned, *found]:
+        read_texts = [picture.text for picture in found if picture.text is not None]
+        for segment in [*scanned, *read_texts]:
             budget.add_text(segment.text)
         read = {segment.page for segment in scanned}  # what OCR read stands for a scant text layer
         kept = [segment for segment in extraction.segments if segment.page not in read]
-        return dataclasses.replace(extraction, segments=_in_page_order([*kept, *scanned, *found]))
+        segments = _in_page_order([*kept, *scanned, *read_texts])
+        return dataclasses.replace(
+            extraction, segments=segments, pictures=[*extraction.pictures, *_pictures(found, segments)]
+        )
 
 
 def _in_page_order(segments: list[Segment]) -> list[Segment]:
     """Segments ordered by page (stable: a page's text before its pictures'); no page sorts first."""
     return sorted(segments, key=lambda segment: segment.page or 0)
+
+
+def _pictures(found: list[ReadPicture], segments: list[Segment]) -> list[Picture]:
+    """The pictures for an image embedder, each pointing at the segment holding its text."""
+    where = {id(segment): index for index, segment in enumerate(segments)}
+    return [
+        Picture(p.jpeg, inside=True, page=p.page, segment=None if p.text is None else where[id(p.text)])
+        for p in found
+    ]
 
 
 @asynccontextmanager

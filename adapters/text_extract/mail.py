@@ -1,18 +1,20 @@
 """E-mail (.eml, the standard library's `email`): the headers that matter (from, to, cc, date,
-subject) as the first lines, the body (plain text, else HTML), then each attachment in a format
-ragloom reads, as text of the message under its file name. The subject is the title. Names and
+subject) and the names of the attachments as the first lines, then the body (plain text, else HTML)
+and any forwarded message (attached whole) under its file name. The subject is the title. Every other
+attachment is handed on, to be ingested as a document of its own linked to the message. Names and
 addresses in the headers are text like any other: the scrubber masks them before indexing."""
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
-from ragloom.core.media import detect_media_type, resolve_media_type, safe_filename
-from ragloom.core.models import Extraction, Segment
+from ragloom.core.errors import ExtractionFailed
+from ragloom.core.media import safe_filename
+from ragloom.core.models import Attachment, Extraction, Segment
 from ragloom.core.text import normalize_space
 
 from .formats import Budget
@@ -30,8 +32,14 @@ def _header_lines(message: EmailMessage) -> list[str]:
         except (ValueError, TypeError, IndexError):  # a header the parser cannot make sense of
             value = message.get_all(name, failobj=[None])[0]
         if value:
-            lines.append(f"{name}: {' '.join(str(value).split())}")
+            lines.append(_field(name, " ".join(str(value).split())))
     return lines
+
+
+def _field(name: str, value: str) -> str:
+    """A header as a line that ends as a sentence does, so a short message's body is read as its own
+    sentence rather than as one more line of a list."""
+    return f"{name}: {value}" if value.endswith((".", "!", "?")) else f"{name}: {value}."
 
 
 def _body(message: EmailMessage, budget: Budget, parse: Parse) -> str:
@@ -46,6 +54,8 @@ def _body(message: EmailMessage, budget: Budget, parse: Parse) -> str:
 
 
 def mail(data: bytes, budget: Budget, parse: Parse, depth: int = 0) -> Extraction:
+    """The message's headers and body as its text, a forwarded message (attached whole) read into it,
+    and every other attachment handed on to be ingested as a document of its own."""
     if depth > MAX_NESTING:
         raise ExtractionFailed(f"the e-mail nests messages over {MAX_NESTING} deep")
     try:
@@ -59,40 +69,40 @@ def mail(data: bytes, budget: Budget, parse: Parse, depth: int = 0) -> Extractio
         body = _body(message, budget, parse)
     except (LookupError, ValueError) as error:  # an unknown charset, a broken transfer encoding
         raise ExtractionFailed(f"the e-mail's body could not be read: {error}") from None
-    segments = [Segment(normalize_space("\n\n".join([*head, body])))]
-    limits = budget.settings
-    for count, attachment in enumerate(message.iter_attachments(), start=1):
-        if count > limits.max_attachments:
-            raise ExtractionFailed(
-                f"the e-mail has over {limits.max_attachments} attachments "
-                "(plugins.media_extractor.text.max_attachments)"
-            )
-        segments += _attachment(attachment, budget, parse, depth)
+    parts = list(message.iter_attachments())
+    limit = budget.settings.max_attachments
+    if len(parts) > limit:
+        raise ExtractionFailed(
+            f"the e-mail has {len(parts)} attachments, over the limit of {limit} "
+            "(plugins.media_extractor.text.max_attachments)"
+        )
+    files: list[Attachment] = []
+    forwarded: list[Segment] = []
+    for part in parts:
+        found = _attachment(part, budget, parse, depth)
+        if isinstance(found, Attachment):
+            files.append(found)
+        else:
+            forwarded += found.segments
+            files += found.attachments
+    if files:
+        head.append(_field("Attachments", ", ".join(file.filename for file in files)))
+    segments = [Segment(normalize_space("\n\n".join([*head, body]))), *forwarded]
     subject = " ".join(str(message.get("Subject") or "").split()) or None
-    return Extraction([s for s in segments if s.text], title=subject)
+    return Extraction([s for s in segments if s.text], title=subject, attachments=files)
 
 
-def _attachment(part: EmailMessage, budget: Budget, parse: Parse, depth: int) -> list[Segment]:
-    """An attachment's text, each segment headed by its file name; a format ragloom does not read
-    is named and left out."""
+def _attachment(part: EmailMessage, budget: Budget, parse: Parse, depth: int) -> Attachment | Extraction:
+    """A forwarded message, read (its text headed by its file name); any other file as it came."""
     name = safe_filename(part.get_filename() or "attachment")
+    if part.get_content_type() != "message/rfc822":  # the bytes as sent (text in its own charset)
+        charset = part.get_content_charset()
+        declared = part.get_content_type() + (f"; charset={charset}" if charset else "")
+        return Attachment(name, declared, part.get_payload(decode=True) or b"")
     try:
         content = part.get_content()
     except (LookupError, ValueError, KeyError) as error:
-        return [Segment(f"Attachment {name}: could not be decoded ({error}).")]
-    if isinstance(content, EmailMessage):
-        data, media_type = content.as_bytes(), "message/rfc822"
-    else:
-        data = content if isinstance(content, bytes) else str(content).encode("utf-8")
-        media_type = resolve_media_type(detect_media_type(name, part.get_content_type()), data[:4096])
-    if media_type.startswith("image/"):
-        budget.add_picture(data)  # read by OCR with the document's other pictures
-        return []
-    try:
-        if media_type == "message/rfc822":
-            found = mail(data, budget, parse, depth + 1)
-        else:
-            found = parse(data, media_type, budget)
-    except UnsupportedMedia:
-        return [Segment(f"Attachment {name} ({media_type}): a format that is not read.")]
-    return [Segment(f"Attachment {name}:\n\n{s.text}") for s in found.segments]
+        return Extraction([Segment(f"Attachment {name}: could not be decoded ({error}).")])
+    found = mail(content.as_bytes(), budget, parse, depth + 1)
+    segments = [Segment(f"Attachment {name}:\n\n{s.text}") for s in found.segments]
+    return dataclasses.replace(found, segments=segments)

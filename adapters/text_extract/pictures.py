@@ -10,6 +10,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from .media_types import TextExtractSettings
 
 log = logging.getLogger(__name__)
 MIN_PICTURE_SIDE = 48  # pixels: icons, bullets and rules hold no text worth reading
+PICTURE_SIDE = 448  # longer side of the JPEG kept for the image embedder (CLIP looks at 224 or so)
 POINTS_PER_INCH = 72
 
 
@@ -193,16 +195,42 @@ async def _read_scanned(
     return [segment for task in tasks if (segment := task.result()) is not None]
 
 
+@dataclass(frozen=True, slots=True)
+class ReadPicture:
+    """A picture inside a document: a small JPEG of it (for an image embedder), its page or slide,
+    and the text read in it, if any."""
+
+    jpeg: bytes
+    page: int | None
+    text: Segment | None
+
+
+def small_jpeg(pixels: np.ndarray) -> bytes:
+    """The picture as a JPEG of at most PICTURE_SIDE pixels on its longer side."""
+    from PIL import Image
+
+    image = Image.fromarray(pixels)
+    image.thumbnail((PICTURE_SIDE, PICTURE_SIDE))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+async def _read(pixels: np.ndarray, page: int | None, recognizer: TextRecognizer) -> ReadPicture:
+    text = _segment(await recognizer.recognize(pixels), page)
+    return ReadPicture(await asyncio.to_thread(small_jpeg, pixels), page, text)
+
+
 async def read_pdf_pages(
     data: bytes,
     scanned: Sequence[int],
     typed: Sequence[int],
     recognizer: TextRecognizer,
     settings: TextExtractSettings,
-) -> tuple[list[Segment], list[Segment]]:
+) -> tuple[list[Segment], list[ReadPicture]]:
     """The text read on the scanned pages (rendered whole; a segment per page, which stands for the
-    page's scant text layer) and in the pictures of the typed pages (a segment per picture, beside
-    the page's text), each with its page and boxes."""
+    page's scant text layer) and the pictures of the typed pages, each with its page (and its
+    text's boxes)."""
     if len(scanned) > settings.max_ocr_pages:
         raise ExtractionFailed(
             f"the PDF has {len(scanned)} pages without text to read by OCR, over the limit of "
@@ -211,7 +239,7 @@ async def read_pdf_pages(
     pages = await asyncio.to_thread(PdfPages, data, settings)
     try:
         read = await _read_scanned(pages, scanned, recognizer, settings) if scanned else []
-        found: list[Segment] = []
+        found: list[ReadPicture] = []
         left = settings.max_pictures
         for number in typed:
             if left <= 0:  # `max_pictures` read: the other pages are not searched for more
@@ -219,8 +247,7 @@ async def read_pdf_pages(
             for index in (await asyncio.to_thread(pages.pictures, number))[:left]:
                 left -= 1
                 pixels = await asyncio.to_thread(pages.picture, number, index)
-                segment = _segment(await recognizer.recognize(pixels), number) if pixels is not None else None
-                found += [segment] if segment else []
+                found += [await _read(pixels, number, recognizer)] if pixels is not None else []
     finally:
         await asyncio.to_thread(pages.close)
     return read, found
@@ -228,13 +255,11 @@ async def read_pdf_pages(
 
 async def read_pictures(
     pictures: Sequence[EmbeddedPicture], recognizer: TextRecognizer, settings: TextExtractSettings
-) -> list[Segment]:
-    """The text OCR reads in pictures inside a document, a segment per picture with its page."""
-    found: list[Segment] = []
+) -> list[ReadPicture]:
+    """The pictures inside a document worth reading, each with the text OCR reads in it."""
+    found: list[ReadPicture] = []
     for picture in pictures:
         pixels = await asyncio.to_thread(decode_picture, picture.data, settings)
-        if pixels is None:
-            continue
-        segment = _segment(await recognizer.recognize(pixels), picture.page)
-        found += [segment] if segment else []
+        if pixels is not None:
+            found.append(await _read(pixels, picture.page, recognizer))
     return found

@@ -718,6 +718,32 @@ class MetadataStoreContract:
         ]
         assert await store.list_documents(TENANT_A, statuses=[]) == []
 
+    async def test_list_filters_by_the_message_attachments_came_in(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        message = await store.add_document(make_document(media_type="message/rfc822"))
+        first = await store.add_document(make_document(parent_id=message.id))
+        second = await store.add_document(make_document(parent_id=message.id))
+        await store.add_document(make_document())
+        await store.add_document(make_document(TENANT_B, parent_id=message.id))  # not this tenant's
+        attached = await store.list_documents(TENANT_A, parent_id=message.id)
+        assert [d.id for d in attached] == [second.id, first.id]
+        assert (await store.get_document(TENANT_A, first.id)).parent_id == message.id
+        assert (await store.get_document(TENANT_A, message.id)).parent_id is None
+        assert len(await store.list_documents(TENANT_A)) == 4
+
+    async def test_a_document_row_can_be_held_for_the_unit(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        document = await store.add_document(make_document())
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            held = await unit.documents.get(TENANT_A, document.id, for_update=True)
+            await unit.documents.update_status(TENANT_A, document.id, DocumentStatus.DELETING)
+            await unit.commit()
+        assert held.status is DocumentStatus.QUEUED
+        assert (await store.get_document(TENANT_A, document.id)).status is DocumentStatus.DELETING
+        async with adapter.unit_of_work(TENANT_B) as unit:
+            with pytest.raises(NotFound):
+                await unit.documents.get(TENANT_B, document.id, for_update=True)
+
     async def test_ready_names_the_tenants_ready_documents_only(self, adapter: Any) -> None:
         store = StoreCalls(adapter)
         ready = await store.add_document(make_document(status=DocumentStatus.READY))

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..errors import Conflict, InvalidInput, NotFound, ProviderUnavailable, UnsupportedMedia
+from ..errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    ProviderUnavailable,
+    QuotaExceeded,
+    UnsupportedMedia,
+)
 from ..events import DocumentDeleted, DocumentFailed, DocumentUploaded
 from ..media import (
     SNIFF_BYTES,
@@ -19,6 +29,7 @@ from ..media import (
 )
 from ..models import (
     SYSTEM_CALLER,
+    Attachment,
     Caller,
     Document,
     DocumentId,
@@ -35,7 +46,9 @@ from ..models import (
 )
 from ..ports import BlobStore, JobQueue, PointRemover
 from ..streams import IncomingFile, measure
-from .transactions import UnitsOfWork
+from .transactions import Transaction, UnitsOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +80,20 @@ class DocumentService:
         self._quotas = quotas
 
     async def upload(
-        self, tenant: TenantId, file: IncomingFile, *, caller: Caller = SYSTEM_CALLER
+        self,
+        tenant: TenantId,
+        file: IncomingFile,
+        *,
+        caller: Caller = SYSTEM_CALLER,
+        parent: Document | None = None,
     ) -> UploadResult:
         """Store the original and queue it; the same bytes again return the existing document.
 
         The bytes stream through (hashed on a first read, stored on a second). The row and its audit
         record commit together; if they do not, the stored original is removed again.
         QuotaExceeded when the tenant's document count or stored bytes would pass its limit.
+        A `parent` (the message a file was attached to) must still be being ingested: Conflict if it
+        is being deleted, so no attachment outlives its message.
         """
         name = safe_filename(file.filename)
         claimed = detect_media_type(name, file.declared_type)
@@ -90,7 +110,7 @@ class DocumentService:
             existing = await transaction.documents.find_by_hash(tenant, digest)
         if existing is not None:
             return UploadResult(existing, created=False)
-        document = _new_document(tenant, name, media_type, size, digest)
+        document = _new_document(tenant, name, media_type, size, digest, parent)
         await self._blobs.put(tenant, document.blob_key, file.open(), media_type)
         try:
             async with self._units(tenant) as transaction:
@@ -99,6 +119,8 @@ class DocumentService:
                 owner = await transaction.tenants.get(tenant, for_update=True)
                 if owner.status != TenantStatus.ACTIVE:
                     raise Conflict(f"tenant {tenant} is {owner.status.value}: it takes no uploads")
+                if parent is not None:
+                    await _check_attachable(transaction, parent)
                 await transaction.documents.add(document, limits=_limits(owner, self._quotas))
                 transaction.publish(
                     DocumentUploaded(
@@ -108,6 +130,7 @@ class DocumentService:
                         media_type=media_type,
                         size_bytes=size,
                         content_sha256=digest,
+                        attached_to=document.parent_id,
                     )
                 )
                 await transaction.commit()
@@ -120,6 +143,27 @@ class DocumentService:
                     return UploadResult(winner, created=False)
             raise
         return UploadResult(await self._enqueue(document, modality, caller), created=True)
+
+    async def attach(
+        self, parent: Document, attachments: Sequence[Attachment], caller: Caller = SYSTEM_CALLER
+    ) -> list[Document]:
+        """Ingest the files that came inside `parent` as documents of their own, linked to it. A file
+        ragloom does not read, an empty or oversized one is skipped (the message's text names it);
+        one already stored is not stored twice. Stops at the tenant's quota. Returns those created
+        or found."""
+        added: list[Document] = []
+        for attachment in attachments:
+            file = IncomingFile.from_bytes(attachment.filename, attachment.data, attachment.declared_type)
+            try:
+                added.append(
+                    (await self.upload(parent.tenant_id, file, caller=caller, parent=parent)).document
+                )
+            except (UnsupportedMedia, InvalidInput, PayloadTooLarge) as error:
+                log.info("attachment of %s skipped: %s", parent.id, error)
+            except (QuotaExceeded, Conflict) as error:  # past the quota, or the message is being deleted
+                log.warning("attachments of %s not all stored: %s", parent.id, error)
+                break
+        return added
 
     async def _enqueue(self, document: Document, modality: Modality, caller: Caller) -> Document:
         try:
@@ -189,9 +233,14 @@ class DocumentService:
         async with self._units(tenant, read_only=True) as transaction:
             return await transaction.documents.get(tenant, document_id)
 
-    async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
+    async def list(
+        self, tenant: TenantId, *, limit: int = 100, offset: int = 0, parent_id: DocumentId | None = None
+    ) -> Sequence[Document]:
+        """The tenant's documents, newest first; with `parent_id`, that message's attachments."""
         async with self._units(tenant, read_only=True) as transaction:
-            return await transaction.documents.list(tenant, limit=limit, offset=offset)
+            if parent_id is not None:
+                await transaction.documents.get(tenant, parent_id)  # NotFound for another's
+            return await transaction.documents.list(tenant, limit=limit, offset=offset, parent_id=parent_id)
 
     async def delete(
         self, tenant: TenantId, document_id: DocumentId, *, caller: Caller = SYSTEM_CALLER
@@ -210,8 +259,12 @@ class DocumentService:
         await self.finish_delete(document, caller=caller)
 
     async def finish_delete(self, document: Document, *, caller: Caller = SYSTEM_CALLER) -> None:
-        """Remove a `deleting` document's vectors, keyframe thumbnails, original and row (idempotent)."""
+        """Remove a `deleting` document's attachments, vectors, keyframe thumbnails, original and row
+        (idempotent)."""
         tenant = document.tenant_id
+        for child in await _attachments_of(self._units, document):
+            with contextlib.suppress(NotFound):  # deleted meanwhile
+                await self.delete(tenant, child.id, caller=caller)
         await self._index.delete_document(tenant, document.id)
         frames = [key async for key, _ in self._blobs.keys(tenant, frames_prefix(document.id))]
         for key in frames:
@@ -226,6 +279,27 @@ class DocumentService:
             pass
 
 
+async def _attachments_of(units: UnitsOfWork, document: Document) -> list[Document]:
+    """Every document attached to this one (read in pages: a message may carry many)."""
+    found: list[Document] = []
+    while True:
+        async with units(document.tenant_id, read_only=True) as transaction:
+            page = await transaction.documents.list(
+                document.tenant_id, limit=500, offset=len(found), parent_id=document.id
+            )
+        found += page
+        if len(page) < 500:
+            return found
+
+
+async def _check_attachable(transaction: Transaction, parent: Document) -> None:
+    """Holds the parent's row to the commit: its deletion waits for this attachment, or this
+    attachment sees it being deleted."""
+    current = await transaction.documents.get(parent.tenant_id, parent.id, for_update=True)
+    if current.status != DocumentStatus.PROCESSING:
+        raise Conflict(f"document {parent.id} is {current.status.value}: it takes no attachments")
+
+
 def _limits(tenant: Tenant, defaults: Quotas) -> Quotas:
     """The tenant's own limits where it has them, the configured defaults otherwise."""
     return Quotas(
@@ -234,7 +308,9 @@ def _limits(tenant: Tenant, defaults: Quotas) -> Quotas:
     )
 
 
-def _new_document(tenant: TenantId, name: str, media_type: str, size: int, digest: str) -> Document:
+def _new_document(
+    tenant: TenantId, name: str, media_type: str, size: int, digest: str, parent: Document | None
+) -> Document:
     document_id = DocumentId(str(uuid.uuid4()))
     now = datetime.now(UTC)
     return Document(
@@ -249,4 +325,5 @@ def _new_document(tenant: TenantId, name: str, media_type: str, size: int, diges
         status=DocumentStatus.QUEUED,
         created_at=now,
         updated_at=now,
+        parent_id=None if parent is None else parent.id,
     )

@@ -17,6 +17,7 @@ from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomErr
 from ..events import DocumentFailed, DocumentIndexed, DomainEvent
 from ..media import base_type
 from ..models import (
+    Attachment,
     Caller,
     Chunk,
     ChunkPayload,
@@ -51,6 +52,7 @@ _UNFINISHED = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
 _EXTRACTED = 0.8  # the share of ingestion extraction counts for (the rest: scrub, embed, index)
 _POINT_NAMESPACE = uuid.UUID("5b1c8f5e-2f0e-4d56-9a57-7a0f3f4e2a10")
 Sleep = Callable[[float], Awaitable[None]]
+Attach = Callable[[Document, Sequence[Attachment], Caller], Awaitable[object]]
 
 
 def point_id(document: Document, ordinal: int) -> str:
@@ -78,12 +80,14 @@ class IngestService:
         sparse: SparseEncoder | None = None,
         scrubber: PiiScrubber | None = None,
         images: ImageEmbedder | None = None,
+        attach: Attach | None = None,
         max_attempts: int = 3,
         progress_interval: float = 1.0,
     ) -> None:
         self._max_attempts = max_attempts
         self._progress_interval = progress_interval
         self._images = images
+        self._attach = attach
         self._units = units
         self._blobs = blobs
         self._extractors = extractors
@@ -140,7 +144,9 @@ class IngestService:
         final_attempt = document.attempts >= self._max_attempts
         fresh = before.status == DocumentStatus.QUEUED and before.error is None and before.attempts == 0
         try:
-            count, entities = await self._index_document(document, replace=not fresh)
+            count, entities, attachments = await self._index_document(document, replace=not fresh)
+            if attachments and self._attach is not None:
+                await self._attach(document, attachments, WORKER)
         except _Abandoned:
             await self._spaces.delete_document(document.tenant_id, document.id)
             return None
@@ -227,10 +233,12 @@ class IngestService:
         clean = [dataclasses.replace(s, text=c.text) for s, c in zip(segments, scrubbed[1:], strict=True)]
         return scrubbed[0].text, clean, dict(counts)
 
-    async def _index_document(self, document: Document, *, replace: bool) -> tuple[int, dict[str, int]]:
+    async def _index_document(
+        self, document: Document, *, replace: bool
+    ) -> tuple[int, dict[str, int], Sequence[Attachment]]:
         """Extract, scrub, chunk, embed and upsert; `replace` first removes points an earlier run left.
-        Returns the point count and the masked-entity counts. The progress reported meanwhile is
-        written to the document."""
+        Returns the point count, the masked-entity counts and the files the original carries. The
+        progress reported meanwhile is written to the document."""
         progress = _ProgressWriter(self._units, document, self._progress_interval)
         spaces = await self._spaces.written(document.tenant_id)
         with reporting_to(progress.report):
@@ -246,7 +254,7 @@ class IngestService:
             if picture.frame is not None:
                 key = frame_key(document.id, picture.frame)
                 await self._blobs.put(document.tenant_id, key, _once(picture.jpeg), "image/jpeg")
-        return len(points[spaces[0].name]), entities
+        return len(points[spaces[0].name]), entities, extraction.attachments
 
     async def _points(
         self, document: Document, spaces: Sequence[EmbeddingSpace]
@@ -332,6 +340,7 @@ class IngestService:
                     source=document.filename,
                     ordinal=first + i,
                     text=_shown_text(picture, segments),
+                    page=picture.page,
                     start_seconds=picture.start_seconds,
                     end_seconds=picture.end_seconds,
                     track="frame" if picture.frame is not None else None,
@@ -354,7 +363,10 @@ class IngestService:
 
 
 def _shown_text(picture: Picture, segments: Sequence[Segment]) -> str:
-    """The text read in a picture: its keyframe's segments in a video, every segment of an image."""
+    """The text read in a picture: its own segment inside a document, its keyframe's segments in a
+    video, every segment of an image."""
+    if picture.inside:
+        return segments[picture.segment].text if picture.segment is not None else ""
     if picture.frame is None:
         return "\n".join(segment.text for segment in segments)
     return "\n".join(s.text for s in segments if s.track == "frame" and s.frame == picture.frame)

@@ -21,7 +21,10 @@ from .uploads import Pace, UploadSlots, read_upload
 
 
 def _document_id(request: Request) -> DocumentId:
-    raw = request.path_params["document_id"]
+    return _as_document_id(request.path_params["document_id"])
+
+
+def _as_document_id(raw: str) -> DocumentId:
     try:
         return DocumentId(str(uuid.UUID(raw)))
     except ValueError:
@@ -50,8 +53,10 @@ async def upload_document(request: Request) -> Response:
 async def list_documents(request: Request) -> Response:
     limit = int_param(request, "limit", 100, 1, 1000)
     offset = int_param(request, "offset", 0, 0, 10**9)
+    parent = request.query_params.get("parent_id")
+    parent_id = None if parent is None else _as_document_id(parent)
     service = await request.app.state.runtime.documents()
-    documents = await service.list(tenant_of(request), limit=limit, offset=offset)
+    documents = await service.list(tenant_of(request), limit=limit, offset=offset, parent_id=parent_id)
     return JSONResponse(
         {"documents": [document_json(d) for d in documents], "limit": limit, "offset": offset}
     )

@@ -31,6 +31,7 @@ def document_json(document: Document) -> dict[str, Any]:
         "chunk_count": document.chunk_count,
         "pii_entities": dict(document.pii_entities),
         "progress": round(document.progress, 3),
+        "parent_id": document.parent_id,
         "created_at": document.created_at.isoformat(),
         "updated_at": document.updated_at.isoformat(),
     }

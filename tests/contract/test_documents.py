@@ -165,25 +165,38 @@ async def test_a_csv_row_is_a_line_with_its_headers(extractor, separator):
     assert texts(found) == [(None, "Row 2: Route: Inchmurran; Adult: 17.85; Child: 8.90.")]
 
 
-async def test_an_email_gives_its_headers_body_and_attachments(extractor):
+async def test_an_email_gives_its_headers_and_body_and_hands_on_its_attachments(extractor):
+    fares = "Route,Adult\nInchmurran,£17.85\n".encode("cp1252")
+    forwarded = documents.mail("Gangway", "The gangway is closed until Friday.")
     data = documents.mail(
         "Winter timetable",
         "From January the first ferry leaves at 07:15.",
         attachments=[
-            ("fares.csv", "text/csv", b"Route,Adult\nInchmurran,17.85\n"),
+            ("fares.csv", "text/csv; charset=windows-1252", fares),
             ("notice.png", "image/png", documents.text_picture(NOTICE)),
             ("tool.exe", "application/octet-stream", b"MZ\x90\x00binary"),
+            ("gangway.eml", "message/rfc822", forwarded),
         ],
     )
     found = await extract_bytes(extractor, data, "message/rfc822", "winter.eml")
     assert found.title == "Winter timetable"
     message = found.segments[0].text
-    for expected in ("From: Ailsa Grant <ailsa.grant@harbour.example>", "Subject: Winter timetable", "07:15"):
+    for expected in (
+        "From: Ailsa Grant <ailsa.grant@harbour.example>.",
+        "Subject: Winter timetable.",
+        "Attachments: fares.csv, notice.png, tool.exe.",
+        "From January the first ferry leaves at 07:15.",
+    ):
         assert expected in message
-    rest = [segment.text for segment in found.segments[1:]]
-    assert "Attachment fares.csv:\n\nRow 2: Route: Inchmurran; Adult: 17.85." in rest
-    assert any("Gangway code 5521" in text for text in rest)
-    assert any(text.startswith("Attachment tool.exe (application/x-executable): a format") for text in rest)
+    assert [s.text for s in found.segments[1:]][-1].startswith("Attachment gangway.eml:\n\nFrom: ")
+    assert "The gangway is closed until Friday." in found.segments[-1].text  # a forwarded message is read
+    handed = {a.filename: a for a in found.attachments}
+    assert list(handed) == ["fares.csv", "notice.png", "tool.exe"]  # each to be a document of its own
+    assert (handed["fares.csv"].declared_type, handed["fares.csv"].data) == (
+        "text/csv; charset=windows-1252",
+        fares,
+    )
+    assert handed["notice.png"].data == documents.text_picture(NOTICE)
 
 
 async def test_an_html_only_email_is_read_as_its_html(extractor):
@@ -198,6 +211,9 @@ async def test_a_picture_inside_a_word_document_is_read(extractor):
     found = await extract_bytes(extractor, data, WORD, "map.docx")
     assert "The office map is below." in found.segments[0].text
     assert any("Gangway code 5521" in segment.text for segment in found.segments[1:])
+    [picture] = found.pictures  # kept for an image embedder, pointing at the text read in it
+    assert picture.inside and picture.jpeg.startswith(b"\xff\xd8")
+    assert "Gangway code 5521" in found.segments[picture.segment].text
 
 
 async def test_a_huge_picture_inside_a_word_document_is_left_unread_and_the_text_kept(extractor):

@@ -117,3 +117,22 @@ async def test_every_keyframe_of_a_video_is_a_picture_with_its_seconds(client, t
     frames = {(h.payload.frame, h.payload.text != "") for h in found}
     assert (2, False) in frames  # the textless keyframe, reached only through CLIP
     assert any("40 tonnes" in h.payload.text for h in found)
+
+
+async def test_a_picture_inside_a_deck_is_found_by_clip_and_cited_by_its_slide(client):
+    from tests.helpers.documents import deck
+
+    scene = encoded(harbour_scene(), "PNG")
+    slides = [{"title": "Harbour works", "body": ["The works start in May."]}, {"title": "The site"}]
+    document = await ingested(client, "works.pptx", deck(slides, picture=scene))
+    assert document["chunk_count"] == 3  # each slide's text, and the picture on slide 2
+
+    runtime = client.app.state.runtime
+    clip, index = await runtime.get("images"), await runtime.get("vector_index")
+    [vector] = await clip.embed_images([small_jpeg(np.asarray(harbour_scene()))])
+    [hit] = await index.search(DEFAULT_TENANT, SearchQuery(dense=[], image=vector, limit=5))
+    assert hit.score > 0.99  # the picture as the deck holds it (a PNG placed on the slide)
+    assert (hit.payload.source, hit.payload.page, hit.payload.text) == ("works.pptx", 2, "")
+    retriever = await runtime.retriever()
+    found = await retriever.retrieve(DEFAULT_TENANT, "a red boat on the water under the sun")
+    assert (document["id"], 2) in {(h.payload.document_id, h.payload.page) for h in found}

@@ -1,6 +1,7 @@
 """A scanned report, a slide deck, a spreadsheet and an e-mail, made here, ingested with `ragloom
 ingest` on the embedded profile and asked about with `ragloom ask`: each answer quotes its fact and
-cites the page, slide, sheet row or message it came from."""
+cites the page, slide, sheet row or message it came from; the e-mail's attachment is a document of
+its own, cited by its page."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import pytest
 
 from tests.e2e.test_cli import ragloom
 from tests.helpers import documents
+from tests.helpers.pdf import make_pdf
 
 
 @pytest.fixture
 def folder(tmp_path):
     folder = tmp_path / "office"
     folder.mkdir()
+    dues = make_pdf(["Harbour dues", "A yacht berth costs 38 pounds a night from April."], title="Dues")
     (folder / "safety-report.pdf").write_bytes(
         documents.scanned_pdf(
             [
@@ -42,7 +45,11 @@ def folder(tmp_path):
         )
     )
     (folder / "winter-timetable.eml").write_bytes(
-        documents.mail("Winter timetable", "From January the first morning ferry leaves at 07:15.")
+        documents.mail(
+            "Winter timetable",
+            "From January the first morning ferry leaves at 07:15.",
+            attachments=[("harbour-dues.pdf", "application/pdf", dues)],
+        )
     )
     return folder
 
@@ -50,12 +57,13 @@ def folder(tmp_path):
 def test_ask_cites_a_scanned_page_a_slide_a_sheet_row_and_an_email(env, folder):
     ingested = ragloom(env, "ingest", str(folder))
     assert ingested.returncode == 0, ingested.stderr
-    assert "4 of 4 documents ingested" in ingested.stderr
+    assert "5 of 5 documents ingested (1 of them attached to e-mails)" in ingested.stderr
     cases = [
         ("When was the north breakwater light repaired?", "3 March", "safety-report.pdf p.2"),
         ("What is the crew muster point?", "car deck", "briefing.pptx slide 2"),
         ("How much is an adult single fare to Inchmurran?", "17.85", "fares.xlsx sheet Fees row"),
         ("At what time does the first morning ferry leave from January?", "07:15", "winter-timetable.eml"),
+        ("How much does a yacht berth cost a night?", "38 pounds", "harbour-dues.pdf p.2"),  # attached
     ]
     for question, fact, place in cases:
         shown = ragloom(env, "ask", question)

@@ -151,6 +151,24 @@ async def test_word_document_is_ingested_and_cited(client):
     assert done["citations"][0]["source"] == "harbour.docx"
 
 
+async def test_an_emails_attachments_are_listed_under_it_and_go_with_it(client):
+    from tests.helpers.documents import mail
+
+    data = mail(
+        "Dues", "The dues are attached.", attachments=[("dues.txt", "text/plain", b"Berths cost 38 pounds.")]
+    )
+    created = await upload(client, "dues.eml", data, "message/rfc822")
+    message = await wait_for_status(client, created.json()["id"])
+    assert (message["status"], message["parent_id"]) == ("ready", None)
+    listed = (await client.get("/v1/documents", params={"parent_id": message["id"]})).json()["documents"]
+    assert [(d["filename"], d["parent_id"]) for d in listed] == [("dues.txt", message["id"])]
+    for bad in ("not-a-uuid", "0b7f8c1e-2d9a-4c1e-9f3a-111111111111"):
+        response = await client.get("/v1/documents", params={"parent_id": bad})
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert (await client.delete(f"/v1/documents/{message['id']}")).status_code == 204
+    assert (await client.get(f"/v1/documents/{listed[0]['id']}")).status_code == 404
+
+
 async def test_the_original_comes_back_through_a_time_limited_link(client):
     data = b"Lighthouse keepers logged every passing ship.\n" * 1000
     created = (await upload(client, "log.txt", data, "text/plain")).json()

@@ -107,7 +107,7 @@ def mail(
     html: str | None = None,
     sender: str = "Ailsa Grant <ailsa.grant@harbour.example>",
 ) -> bytes:
-    """An .eml; attachments as (file name, media type, bytes)."""
+    """An .eml; attachments as (file name, media type (with a charset, if wanted), bytes)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "operations@harbour.example"
@@ -120,8 +120,10 @@ def mail(
         if media_type == "message/rfc822":  # a forwarded message, attached whole
             message.add_attachment(email.message_from_bytes(data, policy=email.policy.default), filename=name)
             continue
-        maintype, subtype = media_type.split("/", 1)
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+        maintype, rest = media_type.split("/", 1)
+        subtype, _, charset = rest.partition("; charset=")
+        params = {"charset": charset} if charset else None
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name, params=params)
     return message.as_bytes()
 
 
