@@ -478,6 +478,27 @@ class IngestJob:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A job written in the same unit of work as the rows it concerns, kept until it is published to
+    the queue (at least once: a crash after publishing and before removing it publishes it again)."""
+
+    id: str
+    tenant_id: TenantId
+    kind: str  # "ingest"
+    payload: Mapping[str, str]
+    created_at: datetime
+
+    @classmethod
+    def of_ingest(cls, job: IngestJob, entry_id: str, now: datetime) -> OutboxEntry:
+        payload = {"document_id": job.document_id, "modality": job.modality.value}
+        return cls(entry_id, job.tenant_id, "ingest", payload, now)
+
+    def ingest_job(self) -> IngestJob:
+        document = DocumentId(self.payload["document_id"])
+        return IngestJob(self.tenant_id, document, Modality(self.payload["modality"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Caller:
     """Who asks for an action, as the audit trail names them (never personal data)."""
 

@@ -31,6 +31,7 @@ from .models import (
     IngestJob,
     Message,
     Modality,
+    OutboxEntry,
     Quotas,
     Scrubbed,
     SearchHit,
@@ -262,6 +263,20 @@ class AuditRepository(Protocol):
         """Records of one chain with seq > after_seq, in seq order, as stored (not verified)."""
 
 
+class OutboxRepository(Protocol):
+    """Jobs waiting to be published: written in a tenant's scope, relayed in the system scope."""
+
+    async def add(self, entry: OutboxEntry) -> None:
+        """Keep the entry until it is removed; it commits (or not) with the unit of work."""
+
+    async def due(self, *, before: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
+        """Entries written before `before`, oldest first, held for this unit of work: a relay
+        running elsewhere at the same time skips them (system scope only)."""
+
+    async def remove(self, entry_ids: Collection[str]) -> None:
+        """Forget published entries (in a tenant's scope, only that tenant's)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories; an async context manager that rolls back on exit
     unless `commit()` was called. Nested units of work are a programming error."""
@@ -272,6 +287,7 @@ class UnitOfWork(Protocol):
     chats: ChatRepository
     audit: AuditRepository
     spaces: EmbeddingSpaceRepository
+    outbox: OutboxRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+import signal
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,15 @@ from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterFactory, AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
 from ragloom.core.events import DomainEvent, TenantResumed
-from ragloom.core.models import DEFAULT_TENANT, Modality, Quotas, Tenant, TenantId, TenantStatus
+from ragloom.core.models import (
+    DEFAULT_TENANT,
+    Modality,
+    OutboxEntry,
+    Quotas,
+    Tenant,
+    TenantId,
+    TenantStatus,
+)
 from ragloom.core.ports import AuditSigner, HealthCheck, ImageEmbedder, TextEmbedder, VectorIndex
 from ragloom.core.services.answer import AnswerPolicy, AnswerService
 from ragloom.core.services.audit import AuditRecorder, AuditTrail
@@ -30,6 +39,7 @@ from ragloom.core.services.corpus import bump_corpus_version
 from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService, retrying_runner
 from ragloom.core.services.janitor import Janitor
+from ragloom.core.services.outbox import Outbox
 from ragloom.core.services.refusals import RefusalLedger
 from ragloom.core.services.reindex import Reindexer
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
@@ -296,12 +306,19 @@ def build_container(
         refusals=c.refusals,
         space=providers.Callable(lambda spaces: spaces.current.name, c.spaces),
     )
+    c.outbox = providers.Singleton(
+        _outbox_class(),
+        units=c.units,
+        queue=c.job_queue,
+        relay_after_seconds=settings.ingest.outbox_relay_after_seconds,
+    )
     c.documents = providers.Singleton(
         DocumentService,
         units=c.units,
         blobs=c.blob_store,
         index=c.spaces,
         queue=c.job_queue,
+        outbox=c.outbox,
         modality_of=providers.Object(media.get),
         max_upload_bytes=settings.http.max_upload_bytes,
         quotas=providers.Object(Quotas(**settings.quotas.model_dump())),
@@ -374,6 +391,29 @@ def build_container(
         orphan_grace_seconds=settings.maintenance.orphan_grace_seconds,
     )
     return c
+
+
+FAULT_INJECTION = "RAGLOOM_FAULT_INJECTION"  # tests only: where a process kills itself
+
+
+class _KilledBeforePublishing(Outbox):
+    """The fault the outbox exists for: the process dies after the commit, before the publish."""
+
+    async def publish(self, entries: Sequence[OutboxEntry]) -> None:
+        if entries:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _outbox_class() -> type[Outbox]:
+    """The outbox, or (when a test sets RAGLOOM_FAULT_INJECTION=kill-before-publish) one that
+    kills its process where a crash would lose a job without it."""
+    fault = os.environ.get(FAULT_INJECTION)
+    if fault is None:
+        return Outbox
+    if fault != "kill-before-publish":
+        raise ValueError(f"{FAULT_INJECTION}={fault!r} is not a known fault (kill-before-publish)")
+    log.warning("%s=%s: this process kills itself after committing an upload", FAULT_INJECTION, fault)
+    return _KilledBeforePublishing
 
 
 def default_key_file(settings: Settings) -> Path:
@@ -484,6 +524,9 @@ class Runtime:
             if resumed:
                 log.info("re-queued %d unfinished documents", resumed)
         self._tasks.append(asyncio.create_task(self._maintain()))
+        outbox: Outbox = await self.get("outbox")
+        interval = self.settings.ingest.outbox_relay_interval_seconds
+        self._tasks.append(asyncio.create_task(outbox.relay_every(interval)))
         return onboarded
 
     @staticmethod

@@ -180,6 +180,15 @@ class IngestSettings(_Section):
     progress_interval_seconds: float = Field(
         1.0, gt=0, le=60, description="how often a running ingestion writes its progress to the document"
     )
+    outbox_relay_interval_seconds: float = Field(
+        5.0, gt=0, le=3600, description="how often the outbox relay looks for jobs a crash left unpublished"
+    )
+    outbox_relay_after_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=3600,
+        description="age at which the relay publishes a job its writer has not (it stopped after the commit)",
+    )
 
 
 class ExtractionSettings(_Section):

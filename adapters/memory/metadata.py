@@ -25,6 +25,7 @@ from ragloom.core.models import (
     DocumentId,
     DocumentStatus,
     EmbeddingSpaceRecord,
+    OutboxEntry,
     Quotas,
     Tenant,
     TenantId,
@@ -51,6 +52,7 @@ class _State:
     chats: dict[ChatId, Chat] = field(default_factory=dict)
     messages: dict[ChatId, tuple[ChatMessage, ...]] = field(default_factory=dict)
     spaces: dict[str, EmbeddingSpaceRecord] = field(default_factory=dict)
+    outbox: dict[str, OutboxEntry] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -62,6 +64,7 @@ class _State:
             dict(self.chats),
             dict(self.messages),
             dict(self.spaces),
+            dict(self.outbox),
         )
 
     def usage(self, tenant: TenantId) -> TenantUsage:
@@ -439,6 +442,31 @@ class _Spaces:
         return sorted({t.embedding_space for t in self._u.view.tenants.values() if t.embedding_space})
 
 
+class _Outbox:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
+
+    async def add(self, entry: OutboxEntry) -> None:
+        self._u.scope.tenant_data(entry.tenant_id)
+        self._u.writable().outbox[entry.id] = entry
+
+    async def due(self, *, before: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
+        """Held for the unit by the store's one write lock."""
+        self._u.scope.directory("relaying the outbox")
+        waiting = [e for e in self._u.view.outbox.values() if e.created_at < before]
+        return sorted(waiting, key=lambda e: (e.created_at, e.id))[:limit]
+
+    async def remove(self, entry_ids: Collection[str]) -> None:
+        scope, entries = self._u.scope, self._u.view.outbox
+        gone = [
+            i for i in entry_ids if i in entries and (scope.system or entries[i].tenant_id == scope.tenant)
+        ]
+        if gone:
+            state = self._u.writable()
+            for entry_id in gone:
+                del state.outbox[entry_id]
+
+
 class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryMetadataStore, scope: Scope, read_only: bool) -> None:
         self._unit = _Unit(store, scope, read_only)
@@ -448,6 +476,7 @@ class InMemoryUnitOfWork:
         self.chats = _Chats(self._unit)
         self.audit = _Audit(self._unit)
         self.spaces = _Spaces(self._unit)
+        self.outbox = _Outbox(self._unit)
         self._locked = False
 
     async def __aenter__(self) -> InMemoryUnitOfWork:

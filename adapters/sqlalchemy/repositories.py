@@ -24,6 +24,7 @@ from ragloom.core.models import (
     DocumentId,
     DocumentStatus,
     EmbeddingSpaceRecord,
+    OutboxEntry,
     Quotas,
     Reference,
     Tenant,
@@ -34,7 +35,16 @@ from ragloom.core.models import (
 from ragloom.core.quotas import quota_breach
 
 from .database import translated
-from .tables import api_keys, audit_records, chat_messages, chats, documents, embedding_spaces, tenants
+from .tables import (
+    api_keys,
+    audit_records,
+    chat_messages,
+    chats,
+    documents,
+    embedding_spaces,
+    outbox,
+    tenants,
+)
 
 if TYPE_CHECKING:
     from .unit_of_work import SqlUnitOfWork
@@ -235,6 +245,43 @@ class SqlEmbeddingSpaces(_Repository):
         column = tenants.c.embedding_space
         query = select(column).where(column.is_not(None)).distinct().order_by(column)
         return [row["embedding_space"] for row in await self._rows(query)]
+
+
+class SqlOutbox(_Repository):
+    async def add(self, entry: OutboxEntry) -> None:
+        self._unit.scope.tenant_data(entry.tenant_id)
+        row = {
+            "id": entry.id,
+            "tenant_id": entry.tenant_id,
+            "kind": entry.kind,
+            "payload": dict(entry.payload),
+            "created_at": entry.created_at,
+        }
+        await self._run(insert(outbox).values(row), conflict=f"outbox entry {entry.id} already exists")
+
+    async def due(self, *, before: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
+        """FOR UPDATE SKIP LOCKED on PostgreSQL; a writing unit on SQLite holds the write lock."""
+        self._unit.scope.directory("relaying the outbox")
+        query = (
+            select(outbox)
+            .where(outbox.c.created_at < before)
+            .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(limit)
+        )
+        if self._unit.connection.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [
+            OutboxEntry(row["id"], TenantId(row["tenant_id"]), row["kind"], row["payload"], row["created_at"])
+            for row in await self._rows(query)
+        ]
+
+    async def remove(self, entry_ids: Collection[str]) -> None:
+        if not entry_ids:
+            return
+        statement = delete(outbox).where(outbox.c.id.in_(list(entry_ids)))
+        if not self._unit.scope.system:
+            statement = statement.where(outbox.c.tenant_id == self._unit.scope.tenant)
+        await self._run(statement)
 
 
 class SqlApiKeys(_Repository):

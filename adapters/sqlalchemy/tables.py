@@ -102,6 +102,18 @@ embedding_spaces = Table(
     PrimaryKeyConstraint("name", name="pk_embedding_spaces"),
 )
 
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(36), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("id", name="pk_outbox"),
+    Index("ix_outbox_created", "created_at"),
+)
+
 api_keys = Table(
     "api_keys",
     metadata,

@@ -29,6 +29,7 @@ from .repositories import (
     SqlChats,
     SqlDocuments,
     SqlEmbeddingSpaces,
+    SqlOutbox,
     SqlTenants,
 )
 from .settings import SqlAlchemySettings
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.chats = SqlChats(self)
         self.audit = SqlAuditRecords(self)
         self.spaces = SqlEmbeddingSpaces(self)
+        self.outbox = SqlOutbox(self)
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 

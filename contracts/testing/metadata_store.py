@@ -30,6 +30,9 @@ from ragloom.core.models import (
     DocumentId,
     DocumentStatus,
     EmbeddingSpaceRecord,
+    IngestJob,
+    Modality,
+    OutboxEntry,
     Quotas,
     Reference,
     Tenant,
@@ -808,6 +811,52 @@ class MetadataStoreContract:
             await unit.commit()
         assert held.status is TenantStatus.ACTIVE
         assert (await store.get_tenant(TENANT_A)).status is TenantStatus.DELETED
+
+    # ----- the outbox ----------------------------------------------------------------------------
+
+    async def test_the_outbox_is_written_in_a_tenants_scope_and_relayed_in_the_systems(
+        self, adapter: Any
+    ) -> None:
+        now = datetime.now(UTC)
+
+        def entry(tenant: TenantId, age: float) -> OutboxEntry:
+            job = IngestJob(tenant, DocumentId(str(uuid.uuid4())), Modality.AUDIO)
+            return OutboxEntry.of_ingest(job, str(uuid.uuid4()), now - timedelta(seconds=age))
+
+        oldest, newer, fresh, other = (
+            entry(TENANT_A, 30),
+            entry(TENANT_A, 20),
+            entry(TENANT_A, 0),
+            entry(TENANT_B, 25),
+        )
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            for written in (newer, oldest, fresh):
+                await unit.outbox.add(written)
+            with pytest.raises(OutOfScope):
+                await unit.outbox.add(other)
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_B) as unit:
+            await unit.outbox.add(other)
+            await unit.outbox.add(entry(TENANT_B, 40))  # rolled back with its unit
+        async with adapter.unit_of_work(TENANT_B) as unit:
+            await unit.outbox.add(other)
+            await unit.outbox.remove([oldest.id])  # another tenant's: left alone
+            with pytest.raises(OutOfScope):
+                await unit.outbox.due(before=now)
+            await unit.commit()
+        before = now - timedelta(seconds=5)
+        async with adapter.unit_of_work(None) as unit:
+            due = await unit.outbox.due(before=before)
+            assert [e.id for e in due] == [oldest.id, other.id, newer.id]  # oldest first, fresh left
+            assert due[0].ingest_job() == oldest.ingest_job()
+            assert [e.id for e in await unit.outbox.due(before=before, limit=1)] == [oldest.id]
+            await unit.outbox.remove([oldest.id, other.id])
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.outbox.remove([newer.id])
+            await unit.commit()
+        async with adapter.unit_of_work(None) as unit:
+            assert [e.id for e in await unit.outbox.due(before=now + timedelta(seconds=1))] == [fresh.id]
 
     # ----- chats ---------------------------------------------------------------------------------
 

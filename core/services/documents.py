@@ -14,11 +14,10 @@ from ..errors import (
     InvalidInput,
     NotFound,
     PayloadTooLarge,
-    ProviderUnavailable,
     QuotaExceeded,
     UnsupportedMedia,
 )
-from ..events import DocumentDeleted, DocumentFailed, DocumentUploaded
+from ..events import DocumentDeleted, DocumentUploaded
 from ..media import (
     SNIFF_BYTES,
     base_type,
@@ -46,6 +45,7 @@ from ..models import (
 )
 from ..ports import BlobStore, JobQueue, PointRemover
 from ..streams import IncomingFile, measure
+from .outbox import Outbox
 from .transactions import Transaction, UnitsOfWork
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class DocumentService:
         blobs: BlobStore,
         index: PointRemover,
         queue: JobQueue,
+        outbox: Outbox,
         modality_of: Callable[[str], Modality | None],
         max_upload_bytes: int,
         quotas: Quotas = Quotas(),
@@ -75,6 +76,7 @@ class DocumentService:
         self._blobs = blobs
         self._index = index
         self._queue = queue
+        self._outbox = outbox
         self._modality_of = modality_of
         self._max_upload_bytes = max_upload_bytes
         self._quotas = quotas
@@ -122,6 +124,7 @@ class DocumentService:
                 if parent is not None:
                     await _check_attachable(transaction, parent)
                 await transaction.documents.add(document, limits=_limits(owner, self._quotas))
+                entry = await self._outbox.submit(transaction, IngestJob(tenant, document.id, modality))
                 transaction.publish(
                     DocumentUploaded(
                         tenant_id=tenant,
@@ -142,7 +145,8 @@ class DocumentService:
                 if winner is not None:
                     return UploadResult(winner, created=False)
             raise
-        return UploadResult(await self._enqueue(document, modality, caller), created=True)
+        await self._outbox.publish([entry])
+        return UploadResult(document, created=True)
 
     async def attach(
         self, parent: Document, attachments: Sequence[Attachment], caller: Caller = SYSTEM_CALLER
@@ -164,24 +168,6 @@ class DocumentService:
                 log.warning("attachments of %s not all stored: %s", parent.id, error)
                 break
         return added
-
-    async def _enqueue(self, document: Document, modality: Modality, caller: Caller) -> Document:
-        try:
-            await self._queue.enqueue(IngestJob(document.tenant_id, document.id, modality))
-            return document
-        except ProviderUnavailable as error:
-            reason = f"could not queue ingestion: {error}"
-            async with self._units(document.tenant_id) as transaction:
-                failed = await transaction.documents.update_status(
-                    document.tenant_id, document.id, DocumentStatus.FAILED, error=reason
-                )
-                transaction.publish(
-                    DocumentFailed(
-                        tenant_id=document.tenant_id, caller=caller, document_id=document.id, reason=reason
-                    )
-                )
-                await transaction.commit()
-            return failed
 
     async def limits(self, tenant: TenantId) -> Quotas:
         """The tenant's own limits where it has them, the configured ones otherwise."""

@@ -5,6 +5,7 @@ corpus version) or after it commits (cache invalidation, metrics), so all of it 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from ..ports import (
     DocumentRepository,
     EmbeddingSpaceRepository,
     MetadataStore,
+    OutboxRepository,
     TenantRepository,
 )
 from ..ports import UnitOfWork as UnitOfWorkPort
@@ -27,7 +29,9 @@ log = logging.getLogger(__name__)
 
 InTransaction = Callable[[DomainEvent, "Transaction"], Awaitable[None]]
 AfterCommit = Callable[[DomainEvent], Awaitable[None]]
-_OPEN: ContextVar[bool] = ContextVar("ragloom_unit_of_work_open", default=False)
+# The task holding a unit of work open. A task started meanwhile inherits the variable, not the unit:
+# it may open its own.
+_OPEN: ContextVar[asyncio.Task[object] | None] = ContextVar("ragloom_unit_of_work_open", default=None)
 
 
 class EventBus:
@@ -93,6 +97,10 @@ class Transaction:
     def spaces(self) -> EmbeddingSpaceRepository:
         return self._unit.spaces
 
+    @property
+    def outbox(self) -> OutboxRepository:
+        return self._unit.outbox
+
     def publish(self, event: DomainEvent) -> None:
         """Record that something happened; its handlers run at commit."""
         if self.committed:
@@ -121,9 +129,10 @@ class UnitsOfWork:
         """A transaction under `scope` (a tenant, or None for the system scope); rolled back on exit
         unless committed. Opening one inside another in the same task is refused (it could wait on
         itself)."""
-        if _OPEN.get():
+        task = asyncio.current_task()
+        if task is not None and _OPEN.get() is task:
             raise RuntimeError("a unit of work is already open in this task")
-        token = _OPEN.set(True)
+        token = _OPEN.set(task)
         transaction: Transaction | None = None
         try:
             async with self._store.unit_of_work(scope, read_only=read_only) as unit:

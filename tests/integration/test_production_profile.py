@@ -105,7 +105,9 @@ async def test_chats_on_the_production_profile(production_settings, postgres_adm
     assert messages == 0  # the first chat's four messages went with it
 
 
-async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp_path, postgres_url, s3_env):
+async def test_an_upload_while_redis_is_down_waits_in_the_outbox(
+    tmp_path, postgres_url, postgres_admin_url, s3_env
+):
     env = {
         **s3_env,
         "RAGLOOM_PROFILE": "production",
@@ -131,5 +133,9 @@ async def test_upload_while_redis_is_down_fails_the_document_not_the_request(tmp
                 "/v1/documents", files={"file": ("a.txt", b"Queue me.", "text/plain")}
             )
             assert response.status_code == 201
-            assert response.json()["status"] == "failed"
-            assert "could not queue ingestion" in response.json()["error"]
+            assert (response.json()["status"], response.json()["error"]) == ("queued", None)
+    engine = create_async_engine(postgres_admin_url)
+    async with engine.connect() as conn:
+        waiting = (await conn.execute(text("select payload->>'document_id' from outbox"))).scalars().all()
+    await engine.dispose()
+    assert waiting == [response.json()["id"]]  # published by the relay once Redis is back

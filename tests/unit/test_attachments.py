@@ -56,6 +56,9 @@ async def test_attachments_are_documents_linked_to_their_message(settings):
         assert done.citations[0].source == "fares.csv"
         done = [e async for e in answer.answer(T, "When does the first ferry leave from January?")][-1]
         assert "07:15" in done.answer and done.citations[0].source == "winter.eml"
+        indexed = done.citations[0].text  # the headers are scrubbed like any text
+        assert "Subject: Winter timetable." in indexed and "<EMAIL_ADDRESS>" in indexed
+        assert "Ailsa" not in indexed and "harbour.example" not in indexed
 
 
 async def test_an_attachment_is_stored_once_however_often_it_comes(settings):

@@ -1,0 +1,117 @@
+"""The transactional outbox through the real bootstrap with in-memory adapters: an upload's job is
+written with its row, published once committed and forgotten; a broker that is down leaves the job
+for the relay (the upload still succeeds, the document waits `queued`); a unit rolled back leaves no
+job; and a job delivered twice indexes once."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ragloom.adapters.local_queue.queue import FairJobQueue
+from ragloom.contracts.spec import Port
+from ragloom.core.errors import ProviderUnavailable, QuotaExceeded
+from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, IngestJob, Modality
+from ragloom.core.streams import IncomingFile
+from ragloom.entrypoints.bootstrap import open_runtime
+from tests.helpers.runtime import memory_settings
+
+T = DEFAULT_TENANT
+
+
+class BrokerThatGoesDown(FairJobQueue):
+    """The in-process queue, refusing jobs while `down` as a broker out of reach does."""
+
+    down = False
+
+    async def enqueue(self, job: IngestJob) -> None:
+        if self.down:
+            raise ProviderUnavailable("the broker is unreachable")
+        await super().enqueue(job)
+
+
+async def waiting(runtime) -> list:
+    """Every outbox entry, whatever its age."""
+    async with (await runtime.units())(None) as transaction:
+        return list(await transaction.outbox.due(before=datetime.now(UTC) + timedelta(days=1)))
+
+
+async def test_an_uploads_job_is_published_and_forgotten(tmp_path):
+    async with open_runtime(memory_settings(tmp_path)) as runtime:
+        await runtime.start_all()
+        documents = await runtime.documents()
+        result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Puffins nest in burrows."))
+        assert await waiting(runtime) == []
+        await runtime.wait_idle()
+        assert (await documents.get(T, result.document.id)).status == DocumentStatus.READY
+
+
+async def test_a_broker_that_is_down_leaves_the_job_for_the_relay(tmp_path):
+    queue = BrokerThatGoesDown()
+    settings = memory_settings(tmp_path, ingest={"outbox_relay_after_seconds": 0})
+    async with open_runtime(settings, overrides={Port.JOB_QUEUE: queue}) as runtime:
+        await runtime.start_all()
+        documents = await runtime.documents()
+        queue.down = True
+        result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Gannets dive for fish."))
+        assert result.created and result.document.status == DocumentStatus.QUEUED  # not failed
+        [entry] = await waiting(runtime)
+        assert entry.ingest_job() == IngestJob(T, result.document.id, Modality.TEXT)
+        outbox = await runtime.get("outbox")
+        with pytest.raises(ProviderUnavailable):
+            await outbox.relay()  # still down: the entry stays
+        assert len(await waiting(runtime)) == 1
+        queue.down = False
+        assert await outbox.relay() == 1
+        await runtime.wait_idle()
+        assert await waiting(runtime) == []
+        assert (await documents.get(T, result.document.id)).status == DocumentStatus.READY
+
+
+async def test_an_upload_rolled_back_leaves_no_job(tmp_path):
+    settings = memory_settings(tmp_path, quotas={"max_documents": 1})
+    async with open_runtime(settings) as runtime:
+        await runtime.start_all()
+        documents = await runtime.documents()
+        await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Terns migrate far."))
+        with pytest.raises(QuotaExceeded):
+            await documents.upload(T, IncomingFile.from_bytes("b.txt", b"Skuas steal fish."))
+        assert await waiting(runtime) == []
+
+
+async def test_a_job_delivered_twice_indexes_once(tmp_path):
+    async with open_runtime(memory_settings(tmp_path)) as runtime:
+        await runtime.start_all()
+        documents = await runtime.documents()
+        result = await documents.upload(
+            T, IncomingFile.from_bytes("a.txt", b"Fulmars glide low. " * 400, "text/plain")
+        )
+        queue = await runtime.get(Port.JOB_QUEUE.value)
+        job = IngestJob(T, result.document.id, Modality.TEXT)
+        await queue.enqueue(job)  # the relay published it again after a crash
+        await runtime.wait_idle()
+        await (await runtime.get("ingest")).run(job)  # and once more, late
+        document = await documents.get(T, result.document.id)
+        assert document.status == DocumentStatus.READY and document.chunk_count > 1
+        assert await (await runtime.get("vector_index")).count(T, document.id) == document.chunk_count
+        actions = [record.action async for record in (await runtime.audit()).records(T)]
+        assert actions.count("document.ready") == 1
+
+
+async def test_a_unit_of_work_is_one_per_task_and_a_task_started_inside_may_open_its_own(tmp_path):
+    """The relay publishes inside its unit of work, and an in-process queue starts the job's task
+    there: the job must still open units of its own."""
+    import asyncio
+
+    async with open_runtime(memory_settings(tmp_path)) as runtime:
+        await runtime.start_all()
+        units = await runtime.units()
+        async with units(None):
+            with pytest.raises(RuntimeError, match="already open in this task"):
+                async with units(None):
+                    pass
+
+            async def inner() -> str:
+                async with units(T, read_only=True) as transaction:
+                    return (await transaction.tenants.get(T)).id
+
+            assert await asyncio.create_task(inner()) == T
