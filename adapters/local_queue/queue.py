@@ -1,9 +1,8 @@
-"""FairJobQueue: jobs run as asyncio tasks in this process. Tenants take turns: each free slot goes to
-the next tenant (round robin) that has a job waiting and fewer than `per_tenant_jobs` running, so one
-tenant's backlog never holds up another tenant's next document. Slots no such tenant wants are lent,
-in the same turns, to tenants over that share, all but one: a lone tenant's bulk upload runs many
-documents at once (their chunks share model calls), and another tenant's next job still starts at
-once. Jobs can be cancelled by tenant or document, queued or running."""
+"""FairJobQueue: jobs run as asyncio tasks in this process. Tenants take turns for the free slots by
+the policy every queue shares (core.fairness: `per_tenant_jobs` each first, idle slots lent but one),
+so one tenant's backlog never holds up another tenant's next document, and a lone tenant's bulk
+upload runs many documents at once (their chunks share model calls). Jobs can be cancelled by tenant
+or document, queued or running."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from collections import OrderedDict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from ragloom.core.fairness import take_turns
 from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
 from ragloom.core.ports import IngestRunner
 
@@ -70,24 +70,17 @@ class FairJobQueue:
         return dropped + len(doomed)
 
     def _pump(self) -> None:
-        """Start waiting jobs while slots are free, one per tenant in turn: first for tenants under
-        their share, then, leaving one slot free, for any tenant with a job waiting."""
+        """Start waiting jobs while slots are free, the tenants taking turns (core.fairness)."""
         if self._runner is None:
             return
-        self._fill(self._max, self._per_tenant)
-        self._fill(self._max - 1, self._max)
-
-    def _fill(self, slots: int, per_tenant: int) -> None:
-        started = True
-        while started and self._total_running() < slots:
-            started = False
-            for tenant in list(self._waiting):
-                if self._total_running() >= slots:
-                    break
-                if len(self._running.get(tenant, {})) >= per_tenant:
-                    continue
+        while chosen := take_turns(
+            list(self._waiting),
+            {tenant: len(tasks) for tenant, tasks in self._running.items()},
+            free=self._max - self._total_running(),
+            share=self._per_tenant,
+        ):
+            for tenant in chosen:
                 self._start(tenant)
-                started = True
 
     def _start(self, tenant: TenantId) -> None:
         job = self._waiting[tenant].popleft()

@@ -1,9 +1,9 @@
 """RedisStreamQueue: ingestion jobs in Redis streams, one stream per (modality, tenant).
 
-A set per modality names the tenants with a stream. A worker reads one job from each eligible
-tenant's stream in a single XREADGROUP, so tenants take turns however deep one tenant's backlog is,
-and it runs `per_tenant_jobs` of one tenant at once, more only on slots no other tenant wants (all
-but one, kept for another tenant's next job). A job is acknowledged (and removed)
+A set per modality names the tenants with a stream. A worker reads one job from each tenant the
+shared fairness policy (core.fairness) gives a slot, in a single XREADGROUP, so tenants take turns
+however deep one tenant's backlog is: `per_tenant_jobs` of one tenant at once, more only on slots no
+other tenant wants (all but one, kept for another tenant's next job). A job is acknowledged (and removed)
 when the runner is done with it; one whose worker died is claimed again after
 `redelivery_idle_seconds`. Cancelling a tenant's jobs deletes its queued ones from Redis at once.
 """
@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from ragloom.core.errors import ProviderUnavailable
+from ragloom.core.fairness import take_turns
 from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
 from ragloom.core.ports import IngestRunner
 
@@ -145,16 +146,11 @@ class RedisStreamQueue:
     def _offer(
         self, tenants: list[str], running: dict[str, set[asyncio.Task[None]]], *, free: int, turn: int
     ) -> list[str]:
-        """The tenants whose streams the next read takes one job from each: all under their share,
-        in turn; then those over it, while more than one of the `free` slots would stay free (a lone
-        tenant's bulk upload runs many documents at once, and another tenant's next job still finds
-        a slot)."""
-        share = self._settings.per_tenant_jobs
-        within = [t for t in tenants if len(running.get(t, ())) < share]
-        beyond = [t for t in tenants if len(running.get(t, ())) >= share]
-        offered = _in_turn(within, turn)[:STREAMS_PER_READ]
-        lendable = min(free - len(offered) - 1, STREAMS_PER_READ - len(offered))
-        return offered + _in_turn(beyond, turn)[: max(lendable, 0)]
+        """The tenants whose streams the next read takes one job from each, by the policy every
+        queue shares (core.fairness)."""
+        counts = {tenant: len(tasks) for tenant, tasks in running.items()}
+        chosen = take_turns(tenants, counts, free=free, share=self._settings.per_tenant_jobs, turn=turn)
+        return chosen[:STREAMS_PER_READ]
 
     def _start(
         self,
@@ -250,14 +246,6 @@ class RedisStreamQueue:
 
     async def health(self) -> None:
         await _call(self._client.ping())
-
-
-def _in_turn(tenants: list[str], turn: int) -> list[str]:
-    """The tenants rotated by `turn`, so each gets to be first in turn."""
-    if not tenants:
-        return []
-    start = turn % len(tenants)
-    return tenants[start:] + tenants[:start]
 
 
 def _text(value: Any) -> str:

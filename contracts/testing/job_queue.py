@@ -1,4 +1,6 @@
-"""Contract tests every JobQueue passes. Subclasses provide an async fixture `adapter` (a fresh queue)."""
+"""Contract tests every JobQueue passes. Subclasses provide an async fixture `adapter` (a fresh queue)
+and a fixture `queue_with`: a function of (max_concurrent_jobs, per_tenant_jobs) that opens a fresh
+queue with those bounds as an async context manager."""
 
 from __future__ import annotations
 
@@ -54,7 +56,83 @@ async def consuming(queue: Any, *modalities: Modality) -> AsyncIterator[None]:
                 await task
 
 
+def tenant_job(tenant: str, n: int) -> IngestJob:
+    return IngestJob(TenantId(tenant), DocumentId(f"{tenant}-{n}"), Modality.TEXT)
+
+
+class HeldRunner:
+    """Runs each job until `release` is set, noting which run and in what order they started."""
+
+    def __init__(self) -> None:
+        self.running: set[str] = set()
+        self.started: list[str] = []
+        self.release = asyncio.Event()
+
+    async def __call__(self, job: IngestJob) -> None:
+        self.started.append(job.document_id)
+        self.running.add(job.document_id)
+        try:
+            await self.release.wait()
+        finally:
+            self.running.discard(job.document_id)
+
+
+async def until(condition: Any, timeout: float = 20) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
 class JobQueueContract:
+    async def test_a_backlog_of_500_delays_another_tenants_next_job_by_at_most_one(
+        self, queue_with: Any
+    ) -> None:
+        async with queue_with(1, 1) as queue:
+            for n in range(500):
+                await queue.enqueue(tenant_job("busy", n))
+            await queue.enqueue(tenant_job("small", 0))
+            runner = Recorder()
+            queue.attach(runner)
+            async with consuming(queue, Modality.TEXT):
+                await until(lambda: any(j.tenant_id == "small" for j in runner.ran))
+                order = [str(j.document_id) for j in runner.ran]
+                await queue.cancel(TenantId("busy"))
+        assert order.index("small-0") <= 1  # at most one of busy's 500 jobs ran first
+
+    async def test_a_lone_tenant_borrows_idle_slots_but_one_stays_free_for_another(
+        self, queue_with: Any
+    ) -> None:
+        runner = HeldRunner()
+        async with queue_with(4, 1) as queue:
+            for n in range(10):
+                await queue.enqueue(tenant_job("bulk", n))
+            queue.attach(runner)
+            async with consuming(queue, Modality.TEXT):
+                await until(lambda: len(runner.running) == 3)
+                await asyncio.sleep(1.2)  # more turns of a worker: the fourth slot stays free
+                assert runner.running == {"bulk-0", "bulk-1", "bulk-2"}
+                for n in range(2):
+                    await queue.enqueue(tenant_job("other", n))
+                await until(lambda: "other-0" in runner.running)  # at once, into the kept slot
+                await asyncio.sleep(1.2)
+                assert len(runner.running) == 4 and "other-1" not in runner.running
+                runner.release.set()
+                await until(lambda: len(runner.started) == 12 and not runner.running)
+
+    async def test_cancel_drops_one_documents_or_a_whole_tenants_queued_jobs(self, adapter: Any) -> None:
+        for n in range(3):
+            await adapter.enqueue(tenant_job("gone", n))
+        await adapter.enqueue(tenant_job("kept", 0))
+        assert await adapter.cancel(TenantId("gone"), DocumentId("gone-1")) == 1
+        assert await adapter.cancel(TenantId("gone"), DocumentId("gone-1")) == 0
+        assert await adapter.cancel(TenantId("gone")) == 2
+        runner = Recorder()
+        adapter.attach(runner)
+        async with consuming(adapter, Modality.TEXT):
+            await runner.until(1)
+            await asyncio.sleep(0.5)
+        assert [j.document_id for j in runner.ran] == ["kept-0"]
+
     async def test_every_queued_job_reaches_the_runner(self, adapter: Any) -> None:
         runner = Recorder()
         adapter.attach(runner)
