@@ -526,6 +526,36 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/v1/events": {
+        "get": {
+            "summary": "What happens to the caller's documents and chats, as Server-Sent Events",
+            "description": "Durable events (document.upload, document.ready, document.failed, "
+            "document.delete, chat.create, chat.delete) carry their audit sequence number as the "
+            "event id; reconnect with Last-Event-ID to resume. document.progress events (no id) "
+            "report ingestion as it runs. The stream ends after http.events_max_seconds.",
+            "parameters": [
+                {
+                    "name": "after",
+                    "in": "query",
+                    "description": "resume after this event id (the Last-Event-ID header wins)",
+                    "schema": {"type": "integer", "minimum": 0, "default": 0},
+                },
+                {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "an event stream",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "400": _error("a bad event id"),
+            },
+        }
+    },
     "/v1/documents/{document_id}/original": {
         "get": {
             "summary": "A time-limited link to the uploaded bytes (307 to it; the body repeats it)",

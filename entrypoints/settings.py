@@ -58,6 +58,18 @@ class HttpSettings(_Section):
         "throttling and audit then count the client, not the gateway",
     )
     link_expiry_seconds: int = Field(600, ge=1, le=7 * 24 * 3600, description="lifetime of a file link")
+    events_poll_seconds: float = Field(
+        1.0, gt=0, le=60, description="how often an open /v1/events stream looks for new events"
+    )
+    events_keepalive_seconds: float = Field(
+        15.0, gt=0, le=600, description="a quiet /v1/events stream sends a comment this often"
+    )
+    events_max_seconds: float = Field(
+        300.0,
+        gt=0,
+        le=86400,
+        description="a /v1/events stream ends after this long; the client reconnects with Last-Event-ID",
+    )
     auth_free_failures: int = Field(5, ge=1, le=1000, description="failed logins before back-off starts")
     auth_max_backoff_seconds: float = Field(300, ge=1, le=86400, description="longest back-off")
     auth_failure_window_seconds: float = Field(

@@ -228,6 +228,11 @@ class DocumentService:
                 await transaction.documents.get(tenant, parent_id)  # NotFound for another's
             return await transaction.documents.list(tenant, limit=limit, offset=offset, parent_id=parent_id)
 
+    async def in_progress(self, tenant: TenantId, limit: int = 1000) -> Sequence[Document]:
+        """The tenant's documents being ingested now (with how far each has come)."""
+        async with self._units(tenant, read_only=True) as transaction:
+            return await transaction.documents.list(tenant, limit=limit, statuses=[DocumentStatus.PROCESSING])
+
     async def delete(
         self, tenant: TenantId, document_id: DocumentId, *, caller: Caller = SYSTEM_CALLER
     ) -> None:

@@ -17,7 +17,7 @@ from ragloom.core.services.tenants import Onboarded
 from ..bootstrap import Runtime, open_runtime
 from ..observability import install_observability
 from ..settings import Settings
-from . import admin, audit, auth, chats, documents, health, observed, openai_compat, query
+from . import admin, audit, auth, chats, documents, events, health, observed, openai_compat, query
 from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
@@ -41,6 +41,7 @@ ROUTES = [
     Route("/v1/chats/{chat_id}", chats.delete_chat, methods=["DELETE"]),
     Route("/v1/chats/{chat_id}/messages", chats.chat_messages, methods=["GET"]),
     Route("/v1/audit", audit.export, methods=["GET"]),
+    Route("/v1/events", events.events, methods=["GET"]),
     Route("/v1/tenant", documents.current_tenant, methods=["GET"]),
     Route("/auth/verify", auth.verify, methods=["GET"]),
     Route("/admin/tenants", admin.create_tenant, methods=["POST"]),
