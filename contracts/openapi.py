@@ -541,6 +541,12 @@ PATHS: dict[str, Any] = {
                     "schema": {"type": "integer", "minimum": 0, "default": 0},
                 },
                 {
+                    "name": "since",
+                    "in": "query",
+                    "description": "now: only events from now on (no history)",
+                    "schema": {"type": "string", "enum": ["now"]},
+                },
+                {
                     "name": "Last-Event-ID",
                     "in": "header",
                     "required": False,

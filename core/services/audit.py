@@ -64,6 +64,12 @@ class AuditTrail:
         async with self._units(None, read_only=True) as transaction:
             return sorted(await transaction.audit.chains())
 
+    async def last_seq(self, chain: str) -> int:
+        """The sequence number of the chain's last record (0 if it has none)."""
+        scope = None if chain == SYSTEM_CHAIN else TenantId(chain)
+        async with self._units(scope, read_only=True) as transaction:
+            return (await transaction.audit.head(chain))[0]
+
     async def records(self, chain: str, *, after_seq: int = 0) -> AsyncIterator[AuditRecord]:
         """Every record of the chain after `after_seq`, in order, read page by page (a tenant's chain
         under that tenant's scope)."""

@@ -41,9 +41,15 @@ def _record_json(record: AuditRecord) -> dict[str, Any]:
     return {subject: record.target, "time": record.time.isoformat(), **dict(record.details)}
 
 
-def _resumed_after(request: Request) -> int:
-    """The last event the client saw: the Last-Event-ID header, else `?after=`, else 0."""
+async def _resumed_after(request: Request, trail: Any, tenant: TenantId) -> int:
+    """The last event the client saw: the Last-Event-ID header; else, with `?since=now`, the newest
+    event so far; else `?after=` (0 by default: every event of the tenant's history)."""
     header = request.headers.get("last-event-id")
+    since = request.query_params.get("since")
+    if since not in (None, "now"):
+        raise InvalidInput("since must be 'now' (or left out, for every event)")
+    if header is None and since == "now":
+        return int(await trail.last_seq(tenant))
     if header is None:
         return int_param(request, "after", 0, 0, 2**62)
     if not header.strip().isdigit():
@@ -53,10 +59,10 @@ def _resumed_after(request: Request) -> int:
 
 async def events(request: Request) -> Response:
     """GET /v1/events."""
-    after = _resumed_after(request)
     tenant = tenant_of(request)
     runtime = request.app.state.runtime
     trail, documents = await runtime.audit(), await runtime.documents()
+    after = await _resumed_after(request, trail, tenant)
     return StreamingResponse(
         _stream(tenant, after, trail, documents, runtime.settings.http),
         media_type="text/event-stream",
@@ -67,7 +73,7 @@ async def events(request: Request) -> Response:
 async def _stream(
     tenant: TenantId, after: int, trail: Any, documents: Any, http: Any
 ) -> AsyncIterator[bytes]:
-    yield f"retry: {RETRY_MS}\n\n".encode()
+    yield f"retry: {RETRY_MS}\nid: {after}\n\n".encode()  # where it starts: since=now made visible
     shown: dict[str, float] = {}
     quiet_since = started = time.monotonic()
     while True:

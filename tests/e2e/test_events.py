@@ -78,6 +78,9 @@ async def test_a_client_follows_its_documents_and_resumes_where_it_stopped(event
             assert (await client.delete(f"/v1/documents/{document_id}")).status_code == 204
             after_delete, _ = await read(client, params={"after": ready_id})
             assert [e[1] for e in after_delete if e[0] is not None] == ["document.delete"]
+            delete_id = next(e[0] for e in after_delete if e[1] == "document.delete")
+            fresh, raw = await read(client, params={"since": "now"})  # no history, but where it starts
+            assert [e for e in fresh if e[0] is not None] == [] and f"id: {delete_id}\n" in raw
 
             bad = await client.get("/v1/events", headers={"Last-Event-ID": "not-a-number"})
             assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_input"
