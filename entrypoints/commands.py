@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import faulthandler
 import fcntl
@@ -10,7 +9,6 @@ import json
 import mimetypes
 import os
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +24,9 @@ from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
 from ragloom.core.media import KNOWN_SUFFIXES
 
 from .bootstrap import default_key_file, load_registry, open_runtime, select_adapters
-from .client import forget_server, open_client, record_server, show_new_key
+from .client import LOCAL_BASE_URL, forget_server, open_client, record_server, show_new_key
 from .console import citation_place, err, out
+from .following import Following, Polling
 from .observability import configure_logging
 from .settings import Settings, load_settings
 
@@ -135,69 +134,40 @@ async def _upload(client: httpx.AsyncClient, path: Path) -> tuple[str | None, st
 async def ingest(
     settings: Settings, paths: list[Path], wait: bool, timeout: float, url: str | None, key: str | None
 ) -> int:
+    """Upload the files; with `wait`, follow them (and an e-mail's attachments) until each is ready
+    or failed, or `timeout` passes."""
     files = collect_files(paths)
     if not files:
         err.print("no documents found")
         return 1
     failed: list[str] = []
-    attached = 0
     async with open_client(settings, url, key=key) as client:
-        pending: dict[str, str] = {}
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=False) as progress:
+            in_process = str(client.base_url).rstrip("/") == LOCAL_BASE_URL
+            settling = (Polling if in_process else Following)(client, progress, len(files))
+            if wait:
+                await settling.start()
             uploading = progress.add_task("uploading", total=len(files))
             for path in files:
                 document_id, status = await _upload(client, path)
                 if document_id is None:
                     failed.append(f"{path}: {status}")
-                elif status == "failed" or status == "ready":
-                    if status == "failed":
-                        failed.append(f"{path}: failed earlier (delete it to retry)")
+                elif status == "failed":
+                    failed.append(f"{path}: failed earlier (delete it to retry)")
+                if document_id is None or status in ("ready", "failed"):
+                    settling.skip()
                 else:
-                    pending[document_id] = str(path)
+                    settling.watch(document_id, str(path))
                 progress.advance(uploading)
             if wait:
-                done = len(files) - len(pending)
-                ingesting = progress.add_task("ingesting", total=len(files), completed=done)
-                deadline = time.monotonic() + timeout
-                while pending and time.monotonic() < deadline:
-                    await asyncio.sleep(0.2)
-                    for document_id in list(pending):
-                        body = await _settled(client, document_id)
-                        if body is None:
-                            continue
-                        name = pending.pop(document_id)
-                        if body.get("status") != "ready":
-                            failed.append(f"{name}: {body.get('error') or 'deleted'}")
-                        children = await _attachments(client, document_id, name)
-                        attached += len(children)
-                        pending.update(children)
-                        progress.update(ingesting, total=len(files) + attached)
-                        progress.advance(ingesting)
-                failed.extend(f"{name}: still processing after {timeout:.0f} s" for name in pending.values())
+                failed += await settling.until_settled(timeout)
     for line in failed:
         err.print(f"[red]failed[/red] {line}")
-    total = len(files) + attached
-    shown = f" ({attached} of them attached to e-mails)" if attached else ""
+    total = len(files) + settling.attached
+    shown = f" ({settling.attached} of them attached to e-mails)" if settling.attached else ""
     err.print(f"{total - len(failed)} of {total} documents ingested{shown}")
     return 1 if failed else 0
-
-
-async def _settled(client: httpx.AsyncClient, document_id: str) -> dict[str, Any] | None:
-    """The document once it is ready or failed (an empty body once it is gone); None meanwhile."""
-    response = await client.get(f"/v1/documents/{document_id}")
-    if response.status_code == 404:
-        return {}
-    body = response.json() if response.status_code == 200 else {}
-    return body if body.get("status") in ("ready", "failed") else None
-
-
-async def _attachments(client: httpx.AsyncClient, document_id: str, name: str) -> dict[str, str]:
-    """The documents made of an e-mail's attachments, by id, each named after its message's file."""
-    response = await client.get("/v1/documents", params={"parent_id": document_id, "limit": 1000})
-    if response.status_code != 200:
-        return {}
-    return {child["id"]: f"{name} > {child['filename']}" for child in response.json()["documents"]}
 
 
 def _parse_sse(lines: list[str]) -> tuple[str, dict[str, Any]]:

@@ -88,3 +88,22 @@ async def test_a_client_follows_its_documents_and_resumes_where_it_stopped(event
             _, other = await onboard(client, "Other")
             others, _ = await read(client, headers=other)
             assert [e for e in others if e[1].startswith("document.")] == []
+
+
+def test_ragloom_ingest_follows_a_running_servers_events_with_attachments(events_env, tmp_path):
+    from tests.e2e.test_cli import ragloom_process
+    from tests.helpers.documents import mail
+
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    attached = [
+        ("dues.txt", "text/plain", b"Berths cost 38 pounds a night."),
+        ("tool.exe", "application/x-msdownload", b"MZ"),
+    ]
+    (folder / "dues.eml").write_bytes(mail("Dues", "The dues are attached.", attachments=attached))
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a PDF")
+    with running_server(events_env):
+        ingested = ragloom_process(events_env, "ingest", str(folder))
+    assert ingested.returncode == 1  # the broken PDF
+    assert "2 of 3 documents ingested (1 of them attached to e-mails)" in ingested.stderr, ingested.stderr
+    assert "broken.pdf:" in ingested.stderr and "PDF" in ingested.stderr.split("broken.pdf:")[1]
