@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from ..errors import (
     Conflict,
@@ -178,24 +179,16 @@ class DocumentService:
         async with self._units(tenant, read_only=True) as transaction:
             return await transaction.documents.usage(tenant)
 
-    async def requeue_unfinished(self, tenant: TenantId, page_size: int = 500) -> int:
+    async def requeue_unfinished(self, tenant: TenantId) -> int:
         """Queue again the tenant's documents left queued or processing (after a restart, or when the
         tenant is resumed). Ingestion counts their attempts and fails those tried too often."""
         count = 0
-        offset = 0
         unfinished = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
-        while True:
-            async with self._units(tenant, read_only=True) as transaction:
-                page = await transaction.documents.list(
-                    tenant, limit=page_size, offset=offset, statuses=unfinished
-                )
-            for document in page:
-                modality = self._modality_of(base_type(document.media_type)) or Modality.TEXT
-                await self._queue.enqueue(IngestJob(tenant, document.id, modality))
-                count += 1
-            if len(page) < page_size:
-                return count
-            offset += page_size
+        async for document in _every_document(self._units, tenant, statuses=unfinished):
+            modality = self._modality_of(base_type(document.media_type)) or Modality.TEXT
+            await self._queue.enqueue(IngestJob(tenant, document.id, modality))
+            count += 1
+        return count
 
     async def original_link(
         self, tenant: TenantId, document_id: DocumentId, expires_in: int
@@ -253,7 +246,8 @@ class DocumentService:
         """Remove a `deleting` document's attachments, vectors, keyframe thumbnails, original and row
         (idempotent)."""
         tenant = document.tenant_id
-        for child in await _attachments_of(self._units, document):
+        attached = [d async for d in _every_document(self._units, tenant, parent_id=document.id)]
+        for child in attached:  # all read first: deleting them moves the pages
             with contextlib.suppress(NotFound):  # deleted meanwhile
                 await self.delete(tenant, child.id, caller=caller)
         await self._index.delete_document(tenant, document.id)
@@ -270,17 +264,20 @@ class DocumentService:
             pass
 
 
-async def _attachments_of(units: UnitsOfWork, document: Document) -> list[Document]:
-    """Every document attached to this one (read in pages: a message may carry many)."""
-    found: list[Document] = []
+async def _every_document(
+    units: UnitsOfWork, tenant: TenantId, page_size: int = 500, **filters: Any
+) -> AsyncIterator[Document]:
+    """The tenant's documents that pass `filters` (those of DocumentRepository.list), read a page at
+    a time; no unit of work stays open while the caller handles them."""
+    offset = 0
     while True:
-        async with units(document.tenant_id, read_only=True) as transaction:
-            page = await transaction.documents.list(
-                document.tenant_id, limit=500, offset=len(found), parent_id=document.id
-            )
-        found += page
-        if len(page) < 500:
-            return found
+        async with units(tenant, read_only=True) as transaction:
+            page = await transaction.documents.list(tenant, limit=page_size, offset=offset, **filters)
+        for document in page:
+            yield document
+        if len(page) < page_size:
+            return
+        offset += page_size
 
 
 async def _check_attachable(transaction: Transaction, parent: Document) -> None:
