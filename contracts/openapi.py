@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ragloom.core.models import DocumentStatus, TenantStatus
+from ragloom.core.models import SYSTEM_WEBHOOK_EVENTS, TENANT_WEBHOOK_EVENTS, DocumentStatus, TenantStatus
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -768,6 +768,146 @@ PATHS: dict[str, Any] = {
         }
     },
 }
+
+
+_ENDPOINT_ID = {"name": "endpoint_id", "in": "path", "required": True, "schema": {"type": "string"}}
+SCHEMAS["WebhookEndpoint"] = {
+    "type": "object",
+    "required": ["id", "url", "event_types", "enabled", "failures", "created_at"],
+    "properties": {
+        "id": {"type": "string"},
+        "url": {"type": "string"},
+        "event_types": {"type": "array", "items": {"type": "string"}},
+        "enabled": {"type": "boolean"},
+        "failures": {"type": "integer", "description": "failed attempts since the last delivered one"},
+        "disabled_reason": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "secret": {
+            "type": "string",
+            "description": "`whsec_` and base64 (Standard Webhooks); only in the answer that made it",
+        },
+    },
+}
+SCHEMAS["WebhookList"] = {
+    "type": "object",
+    "required": ["webhooks"],
+    "properties": {"webhooks": {"type": "array", "items": _ref("WebhookEndpoint")}},
+}
+SCHEMAS["WebhookDeliveries"] = {
+    "type": "object",
+    "required": ["deliveries", "limit", "offset"],
+    "properties": {
+        "deliveries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "event_type", "status", "attempts", "created_at"],
+                "properties": {
+                    "id": {"type": "string", "description": "the webhook-id header of its attempts"},
+                    "event_type": {"type": "string"},
+                    "status": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+                    "attempts": {"type": "integer"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "last_attempt_at": {"type": ["string", "null"], "format": "date-time"},
+                    "next_attempt_at": {"type": ["string", "null"], "format": "date-time"},
+                    "response_status": {"type": ["integer", "null"]},
+                    "error": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+    },
+}
+
+
+def _webhook_paths(base: str, events: tuple[str, ...], whose: str, secured: Any) -> dict[str, Any]:
+    """The webhook routes of one owner (a tenant's key, or the administrator)."""
+    unknown = _error("unknown endpoint")
+    create_body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["url", "event_types"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "url": {
+                            "type": "string",
+                            "maxLength": 2048,
+                            "description": "http(s), a public address",
+                        },
+                        "event_types": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "string", "enum": list(events)},
+                        },
+                    },
+                }
+            }
+        },
+    }
+    one = base + "/{endpoint_id}"
+    return {
+        base: {
+            "post": secured(
+                f"Register a webhook endpoint for {whose} events; its secret is shown once",
+                {
+                    "201": _json(_ref("WebhookEndpoint"), "the endpoint, with its secret"),
+                    "400": _error("bad body or URL"),
+                    "429": _error("too many endpoints"),
+                },
+                requestBody=create_body,
+            ),
+            "get": secured("List webhook endpoints", {"200": _json(_ref("WebhookList"), "endpoints")}),
+        },
+        one: {
+            "get": secured(
+                "A webhook endpoint",
+                {"200": _json(_ref("WebhookEndpoint"), "the endpoint"), "404": unknown},
+                parameters=[_ENDPOINT_ID],
+            ),
+            "delete": secured(
+                "Delete a webhook endpoint and its delivery log",
+                {"204": {"description": "deleted"}, "404": unknown},
+                parameters=[_ENDPOINT_ID],
+            ),
+        },
+        one + "/rotate-secret": {
+            "post": secured(
+                "A new secret (shown once); attempts from now on are signed with it",
+                {"200": _json(_ref("WebhookEndpoint"), "the endpoint, with its new secret"), "404": unknown},
+                parameters=[_ENDPOINT_ID],
+            )
+        },
+        one + "/enable": {
+            "post": secured(
+                "Deliver to an endpoint disabled after repeated failures again",
+                {"200": _json(_ref("WebhookEndpoint"), "the endpoint"), "404": unknown},
+                parameters=[_ENDPOINT_ID],
+            )
+        },
+        one + "/deliveries": {
+            "get": secured(
+                "The endpoint's delivery log, newest first",
+                {
+                    "200": _json(_ref("WebhookDeliveries"), "deliveries"),
+                    "400": _error("bad paging"),
+                    "404": unknown,
+                },
+                parameters=[_ENDPOINT_ID, *_PAGING],
+            )
+        },
+    }
+
+
+def _tenant_operation(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": responses, **extra}
+
+
+PATHS.update(_webhook_paths("/v1/webhooks", TENANT_WEBHOOK_EVENTS, "the tenant's", _tenant_operation))
+PATHS.update(_webhook_paths("/admin/webhooks", SYSTEM_WEBHOOK_EVENTS, "tenant", _admin))
 
 
 for _path, _operations in PATHS.items():

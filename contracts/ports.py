@@ -34,7 +34,8 @@ PORTS: Mapping[Port, PortInfo] = {
     Port.CHAT_MODEL: PortInfo(ports.ChatModel, required=True),
     Port.QUERY_REWRITER: PortInfo(ports.QueryRewriter, required=False),
     Port.SEMANTIC_CACHE: PortInfo(ports.SemanticCache, required=False),
-    Port.JOB_QUEUE: PortInfo(ports.JobQueue, required=True),
+    Port.JOB_QUEUE: PortInfo(ports.JobBroker, required=True),
+    Port.WEBHOOK_SENDER: PortInfo(ports.WebhookSender, required=True),
 }
 
 REQUIRED_PORTS = tuple(port for port, info in PORTS.items() if info.required)

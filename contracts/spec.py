@@ -31,6 +31,7 @@ class Port(enum.StrEnum):
     QUERY_REWRITER = "query_rewriter"
     SEMANTIC_CACHE = "semantic_cache"
     JOB_QUEUE = "job_queue"
+    WEBHOOK_SENDER = "webhook_sender"
 
 
 class NoSettings(BaseModel):

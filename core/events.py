@@ -280,3 +280,49 @@ class QuestionUnfinished(DomainEvent):
 
     def audit_details(self) -> Mapping[str, object]:
         return {"question_hmac": self.question_digest, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _WebhookEvent(DomainEvent):
+    endpoint_id: str
+
+    @property
+    def target(self) -> str:
+        return self.endpoint_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookCreated(_WebhookEvent):
+    """The URL stays on the endpoint's row; the audit keeps which events it asked for."""
+
+    action = "webhook.create"
+    event_types: tuple[str, ...]
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"event_types": list(self.event_types)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookSecretRotated(_WebhookEvent):
+    action = "webhook.rotate_secret"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookEnabled(_WebhookEvent):
+    action = "webhook.enable"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookDisabled(_WebhookEvent):
+    """After too many failed attempts in a row."""
+
+    action = "webhook.disable"
+    failures: int
+
+    def audit_details(self) -> Mapping[str, object]:
+        return {"failures": self.failures}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookDeleted(_WebhookEvent):
+    action = "webhook.delete"

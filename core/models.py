@@ -472,30 +472,64 @@ AnswerEvent = AnswerDelta | AnswerDone
 
 @dataclass(frozen=True, slots=True)
 class IngestJob:
+    """What the ingestion service is asked to do: index one document."""
+
     tenant_id: TenantId
     document_id: DocumentId
     modality: Modality = Modality.TEXT
 
 
+class JobKind(enum.StrEnum):
+    INGEST = "ingest"
+    DELIVER_WEBHOOK = "webhook.deliver"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Work for a worker pool. `subject` is what the job is about (the document, the delivery): a
+    queue holds one job per kind and subject, and cancels by subject. `lane` is the pool whose queue
+    carries it (ingestion goes to its modality's pool; other work to the text pool, which every
+    deployment runs). At-least-once: a handler must be idempotent."""
+
+    kind: JobKind
+    tenant_id: TenantId
+    subject: str
+    lane: Modality = Modality.TEXT
+    payload: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def ingest(cls, job: IngestJob) -> Job:
+        return cls(JobKind.INGEST, job.tenant_id, job.document_id, job.modality)
+
+    @classmethod
+    def deliver_webhook(cls, owner: TenantId, delivery_id: str, attempt: int) -> Job:
+        """One attempt at a webhook delivery; each attempt is a job of its own."""
+        subject = f"{delivery_id}/{attempt}"
+        return cls(JobKind.DELIVER_WEBHOOK, owner, subject, Modality.TEXT, {"delivery_id": delivery_id})
+
+    @property
+    def key(self) -> tuple[JobKind, str]:
+        return self.kind, self.subject
+
+    def as_ingest(self) -> IngestJob:
+        return IngestJob(self.tenant_id, DocumentId(self.subject), self.lane)
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
     """A job written in the same unit of work as the rows it concerns, kept until it is published to
-    the queue (at least once: a crash after publishing and before removing it publishes it again)."""
+    the queue (at least once: a crash after publishing and before removing it publishes it again).
+    The relay publishes it once `due_at` has passed: a while after it was written for a job its
+    writer publishes itself, later for a job scheduled to run then (a retry)."""
 
     id: str
-    tenant_id: TenantId
-    kind: str  # "ingest"
-    payload: Mapping[str, str]
+    job: Job
     created_at: datetime
+    due_at: datetime
 
-    @classmethod
-    def of_ingest(cls, job: IngestJob, entry_id: str, now: datetime) -> OutboxEntry:
-        payload = {"document_id": job.document_id, "modality": job.modality.value}
-        return cls(entry_id, job.tenant_id, "ingest", payload, now)
-
-    def ingest_job(self) -> IngestJob:
-        document = DocumentId(self.payload["document_id"])
-        return IngestJob(self.tenant_id, document, Modality(self.payload["modality"]))
+    @property
+    def tenant_id(self) -> TenantId:
+        return self.job.tenant_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,3 +611,62 @@ class Scrubbed:
     text: str
     entities: Mapping[str, int] = field(default_factory=dict)
     masks: Sequence[Mask] = ()
+
+
+SYSTEM_OWNER = TenantId(SYSTEM_CHAIN)  # the owner of the operator's endpoints (tenant events)
+TENANT_WEBHOOK_EVENTS = ("document.ready", "document.failed", "document.deleted", "chat.deleted")
+SYSTEM_WEBHOOK_EVENTS = ("tenant.deleted",)
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"  # not yet delivered; tried again at `next_attempt_at`
+    DELIVERED = "delivered"
+    FAILED = "failed"  # given up: every attempt failed, or its endpoint was disabled or deleted
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEndpoint:
+    """Where a tenant (or, owned by SYSTEM_OWNER, the operator) wants events posted, signed
+    with `secret` (Standard Webhooks: `whsec_` and base64). `failures` counts the failed attempts
+    since the last delivered one; past the limit the endpoint is disabled."""
+
+    id: str
+    tenant_id: TenantId
+    url: str
+    event_types: tuple[str, ...]
+    secret: str
+    created_at: datetime
+    enabled: bool = True
+    failures: int = 0
+    disabled_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookDelivery:
+    """One event for one endpoint: its message id (the `webhook-id` header), the JSON body as sent
+    (identifiers and counts, never document text), and what its attempts gave."""
+
+    id: str
+    endpoint_id: str
+    tenant_id: TenantId
+    event_type: str
+    body: str
+    created_at: datetime
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_attempt_at: datetime | None = None
+    response_status: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookResponse:
+    """What one attempt gave: the HTTP status, or the error that kept it from one."""
+
+    status: int | None
+    error: str | None = None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300

@@ -28,7 +28,7 @@ from .models import (
     DocumentStatus,
     EmbeddingSpaceRecord,
     Extraction,
-    IngestJob,
+    Job,
     Message,
     Modality,
     OutboxEntry,
@@ -46,6 +46,9 @@ from .models import (
     TextLine,
     Vector,
     VectorPoint,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookResponse,
 )
 
 
@@ -269,12 +272,53 @@ class OutboxRepository(Protocol):
     async def add(self, entry: OutboxEntry) -> None:
         """Keep the entry until it is removed; it commits (or not) with the unit of work."""
 
-    async def due(self, *, before: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
-        """Entries written before `before`, oldest first, held for this unit of work: a relay
-        running elsewhere at the same time skips them (system scope only)."""
+    async def due(self, *, now: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
+        """Entries whose `due_at` is not after `now`, earliest first, held for this unit of work: a
+        relay running elsewhere at the same time skips them (system scope only)."""
 
     async def remove(self, entry_ids: Collection[str]) -> None:
         """Forget published entries (in a tenant's scope, only that tenant's)."""
+
+
+class WebhookRepository(Protocol):
+    """Webhook endpoints and their deliveries. A tenant's scope reaches its own; the system scope
+    reaches the operator's (owned by SYSTEM_OWNER)."""
+
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None: ...
+
+    async def get_endpoint(self, owner: TenantId, endpoint_id: str) -> WebhookEndpoint:
+        """NotFound when the owner has no such endpoint."""
+
+    async def list_endpoints(
+        self, owner: TenantId, *, event_type: str | None = None
+    ) -> Sequence[WebhookEndpoint]:
+        """The owner's endpoints, oldest first; with `event_type`, the enabled ones that want it."""
+
+    async def save_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        """Store the endpoint's new state (secret, enabled); NotFound if it is gone."""
+
+    async def count_attempt(self, owner: TenantId, endpoint_id: str, *, delivered: bool) -> WebhookEndpoint:
+        """Count an attempt at once (attempts running side by side lose no count): a delivered one
+        sets `failures` to 0, a failed one adds 1. Returns the endpoint; NotFound if it is gone."""
+
+    async def delete_endpoint(self, owner: TenantId, endpoint_id: str) -> None:
+        """Remove the endpoint and its deliveries; NotFound when there is none."""
+
+    async def add_delivery(self, delivery: WebhookDelivery) -> None: ...
+
+    async def get_delivery(self, owner: TenantId, delivery_id: str) -> WebhookDelivery:
+        """NotFound when the owner has no such delivery."""
+
+    async def save_delivery(self, delivery: WebhookDelivery) -> None:
+        """Store the delivery's new state; NotFound if it is gone (its endpoint was deleted)."""
+
+    async def list_deliveries(
+        self, owner: TenantId, endpoint_id: str, *, limit: int = 100, offset: int = 0
+    ) -> Sequence[WebhookDelivery]:
+        """The endpoint's deliveries, newest first."""
+
+    async def purge(self, owner: TenantId) -> int:
+        """Remove every endpoint and delivery of the owner (a deleted tenant); how many rows."""
 
 
 class UnitOfWork(Protocol):
@@ -288,6 +332,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     spaces: EmbeddingSpaceRepository
     outbox: OutboxRepository
+    webhooks: WebhookRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -511,35 +556,54 @@ class SemanticCache(Protocol):
         """Forget every answer of the tenant (it was deleted); how many were forgotten."""
 
 
-IngestRunner = Callable[[IngestJob], Awaitable[object]]
+JobRunner = Callable[[Job], Awaitable[object]]
 
 
 class JobQueue(Protocol):
-    """Ingestion jobs, one queue per modality. At-least-once: a job may run twice, so the runner
-    must be idempotent."""
+    """What the use cases need of the job queue: submit jobs and cancel them. At-least-once: a job
+    may run twice, so every handler must be idempotent."""
+
+    async def enqueue(self, job: Job) -> None:
+        """Queue the job on its lane; ProviderUnavailable if the broker cannot take it."""
+
+    async def cancel(self, tenant: TenantId, subject: str | None = None) -> int:
+        """Drop the tenant's jobs (or those about one subject: a document) queued here and cancel
+        those running in this process; return how many. Jobs in other processes stop at their next
+        check of their subject's state."""
+
+
+class JobBroker(JobQueue, Protocol):
+    """What the entry points need besides: run the jobs. One queue per lane (a worker pool), the
+    tenants taking turns by one policy (core.fairness)."""
 
     @property
     def runs_in_process(self) -> bool:
         """True when queued jobs run inside this process as soon as a runner is attached (embedded);
         False when separate workers consume them (`consume`)."""
 
-    def attach(self, runner: IngestRunner) -> None:
+    def attach(self, runner: JobRunner) -> None:
         """Set the function that runs each job; jobs wait until one is attached."""
 
-    async def enqueue(self, job: IngestJob) -> None:
-        """Queue the job on its modality's queue; ProviderUnavailable if the broker cannot take it."""
-
-    async def consume(self, modality: Modality, max_jobs: int | None = None) -> None:
-        """Run the modality's jobs with the attached runner until cancelled (worker processes), at
-        most `max_jobs` at once (None: the adapter's configured bound)."""
-
-    async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
-        """Drop the tenant's (or one document's) jobs queued here and cancel those running in this
-        process; return how many. Jobs in other processes stop at their next check of the
-        document's status."""
+    async def consume(self, lane: Modality, max_jobs: int | None = None) -> None:
+        """Run the lane's jobs with the attached runner until cancelled (worker processes), at most
+        `max_jobs` at once (None: the adapter's configured bound)."""
 
     async def wait_idle(self) -> None:
         """Return once no job of this process is queued or running (tests, graceful stop)."""
 
-    async def depth(self, modality: Modality) -> int:
-        """How many jobs of the modality are queued or running, over every tenant (for autoscaling)."""
+    async def depth(self, lane: Modality) -> int:
+        """How many jobs of the lane are queued or running, over every tenant (for autoscaling)."""
+
+
+class WebhookSender(Protocol):
+    """Posts webhook messages, signed per Standard Webhooks (webhook-id, webhook-timestamp and
+    webhook-signature headers), to endpoints outside the deployment's own network."""
+
+    async def check_target(self, url: str) -> None:
+        """InvalidInput when `url` is not an http(s) URL the sender may post to: one whose host
+        resolves to a private, loopback or link-local address is refused unless configured."""
+
+    async def send(
+        self, url: str, secret: str, *, message_id: str, timestamp: datetime, body: str
+    ) -> WebhookResponse:
+        """Post `body` once, without following redirects, within the configured time limit."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import OutOfScope
-from .models import TenantId
+from .models import SYSTEM_OWNER, TenantId
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,14 @@ class Scope:
         if not self.system and self.tenant != tenant:
             raise OutOfScope(f"tenant {tenant} was asked for in the scope of {self._name}")
 
+    def owner(self, owner: TenantId) -> None:
+        """What a tenant or the operator owns (webhook endpoints, their deliveries and jobs): the
+        tenant's in its scope, the operator's (SYSTEM_OWNER) in the system scope."""
+        if owner == SYSTEM_OWNER:
+            self.directory("the operator's webhooks")
+        else:
+            self.tenant_data(owner)
+
     def directory(self, what: str) -> None:
         """Reads across tenants (listing tenants, finding a key by id, listing chains)."""
         if not self.system:
@@ -42,3 +50,8 @@ class Scope:
     @property
     def _name(self) -> str:
         return "the system" if self.tenant is None else f"tenant {self.tenant}"
+
+
+def scope_of(owner: TenantId) -> TenantId | None:
+    """The scope of a unit of work that reaches what `owner` owns."""
+    return None if owner == SYSTEM_OWNER else owner

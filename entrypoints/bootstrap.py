@@ -20,9 +20,10 @@ from ragloom.contracts.ports import PORTS, REQUIRED_PORTS, missing_members
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterFactory, AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
-from ragloom.core.events import DomainEvent, TenantResumed
+from ragloom.core.events import DomainEvent, TenantDeleted, TenantResumed
 from ragloom.core.models import (
     DEFAULT_TENANT,
+    JobKind,
     Modality,
     OutboxEntry,
     Quotas,
@@ -39,13 +40,15 @@ from ragloom.core.services.corpus import bump_corpus_version
 from ragloom.core.services.documents import DocumentService
 from ragloom.core.services.ingest import IngestService, retrying_runner
 from ragloom.core.services.janitor import Janitor
-from ragloom.core.services.outbox import Outbox
+from ragloom.core.services.jobs import JobDispatcher
+from ragloom.core.services.outbox import OutboxRelay
 from ragloom.core.services.refusals import RefusalLedger
 from ragloom.core.services.reindex import Reindexer
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
 from ragloom.core.services.tenants import Onboarded, TenantService
 from ragloom.core.services.throttle import FailureThrottle
 from ragloom.core.services.transactions import EventBus, UnitsOfWork
+from ragloom.core.services.webhooks import WebhookPolicy, WebhookService, tell_endpoints
 from ragloom.plugins import BUILTIN_PLUGINS
 
 from .sandbox import SandboxLimits, open_sandbox
@@ -217,6 +220,7 @@ def event_bus(signer: AuditSigner) -> EventBus:
     # tail (an upload holds the row first), so the corpus version goes before the audit record.
     bus.within(DomainEvent, bump_corpus_version)
     bus.within(DomainEvent, AuditRecorder(signer).on_event)
+    bus.within(DomainEvent, tell_endpoints)  # webhook deliveries, with their jobs
     return bus
 
 
@@ -268,7 +272,13 @@ def build_container(
 
     media = modality_map(selected)
     c.bus = providers.Singleton(event_bus, c.audit_signer)
-    c.units = providers.Singleton(UnitsOfWork, c.metadata_store, c.bus)
+    c.units = providers.Singleton(
+        _units_class(),
+        c.metadata_store,
+        c.bus,
+        c.job_queue,
+        relay_after_seconds=settings.ingest.outbox_relay_after_seconds,
+    )
     c.audit = providers.Singleton(AuditTrail, c.audit_signer, c.units)
     c.refusals = providers.Singleton(
         RefusalLedger, c.units, window_seconds=settings.http.auth_failure_window_seconds
@@ -306,11 +316,18 @@ def build_container(
         refusals=c.refusals,
         space=providers.Callable(lambda spaces: spaces.current.name, c.spaces),
     )
-    c.outbox = providers.Singleton(
-        _outbox_class(),
+    c.relay = providers.Singleton(OutboxRelay, units=c.units, queue=c.job_queue)
+    c.webhooks = providers.Singleton(
+        WebhookService,
         units=c.units,
-        queue=c.job_queue,
-        relay_after_seconds=settings.ingest.outbox_relay_after_seconds,
+        sender=c.webhook_sender,
+        policy=providers.Object(
+            WebhookPolicy(
+                retry_delays_seconds=tuple(settings.webhooks.retry_delays_seconds),
+                disable_after_failures=settings.webhooks.disable_after_failures,
+                max_endpoints=settings.webhooks.max_endpoints,
+            )
+        ),
     )
     c.documents = providers.Singleton(
         DocumentService,
@@ -318,7 +335,6 @@ def build_container(
         blobs=c.blob_store,
         index=c.spaces,
         queue=c.job_queue,
-        outbox=c.outbox,
         modality_of=providers.Object(media.get),
         max_upload_bytes=settings.http.max_upload_bytes,
         quotas=providers.Object(Quotas(**settings.quotas.model_dump())),
@@ -396,20 +412,20 @@ def build_container(
 FAULT_INJECTION = "RAGLOOM_FAULT_INJECTION"  # tests only: where a process kills itself
 
 
-class _KilledBeforePublishing(Outbox):
+class _KilledBeforePublishing(UnitsOfWork):
     """The fault the outbox exists for: the process dies after the commit, before the publish."""
 
-    async def publish(self, entries: Sequence[OutboxEntry]) -> None:
+    async def publish_jobs(self, entries: Sequence[OutboxEntry]) -> None:
         if entries:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _outbox_class() -> type[Outbox]:
-    """The outbox, or (when a test sets RAGLOOM_FAULT_INJECTION=kill-before-publish) one that
-    kills its process where a crash would lose a job without it."""
+def _units_class() -> type[UnitsOfWork]:
+    """Units of work, or (when a test sets RAGLOOM_FAULT_INJECTION=kill-before-publish) ones that
+    kill their process where a crash would lose a job without the outbox."""
     fault = os.environ.get(FAULT_INJECTION)
     if fault is None:
-        return Outbox
+        return UnitsOfWork
     if fault != "kill-before-publish":
         raise ValueError(f"{FAULT_INJECTION}={fault!r} is not a known fault (kill-before-publish)")
     log.warning("%s=%s: this process kills itself after committing an upload", FAULT_INJECTION, fault)
@@ -474,14 +490,14 @@ class Runtime:
         """Open everything ingestion needs and hand the queue the job runner."""
         queue = await self.get(Port.JOB_QUEUE.value)
         ingest = await self.get("ingest")
+        webhooks: WebhookService = await self.get("webhooks")
         await self._say_if_pictures_are_read_only()
-        queue.attach(
-            retrying_runner(
-                ingest,
-                self.settings.ingest.max_attempts,
-                backoff_seconds=self.settings.ingest.retry_backoff_seconds,
-            )
+        ingestion = retrying_runner(
+            ingest,
+            self.settings.ingest.max_attempts,
+            backoff_seconds=self.settings.ingest.retry_backoff_seconds,
         )
+        queue.attach(JobDispatcher({JobKind.INGEST: ingestion, JobKind.DELIVER_WEBHOOK: webhooks.deliver}))
 
     async def _say_if_pictures_are_read_only(self) -> None:
         """Once at start: pictures will be indexed by their text only, with no image embedder."""
@@ -510,10 +526,12 @@ class Runtime:
         onboarded = await self.ensure_default_tenant() if self.settings.tenancy.default_tenant else None
         self._refusals = await self.get("refusals")
         self._tasks.append(asyncio.create_task(self._flush_refusals(self._refusals)))
+        units = await self.units()
+        webhooks: WebhookService = await self.get("webhooks")
+        units.bus.after_commit(TenantDeleted, webhooks.on_tenant_deleted)
         if not ingestion:
             return onboarded
         await self.start_ingestion()
-        units = await self.units()
         units.bus.after_commit(TenantResumed, lambda event: self._requeue(documents, event.tenant_id))
         queue = await self.get(Port.JOB_QUEUE.value)
         if queue.runs_in_process:
@@ -524,9 +542,9 @@ class Runtime:
             if resumed:
                 log.info("re-queued %d unfinished documents", resumed)
         self._tasks.append(asyncio.create_task(self._maintain()))
-        outbox: Outbox = await self.get("outbox")
+        relay: OutboxRelay = await self.get("relay")
         interval = self.settings.ingest.outbox_relay_interval_seconds
-        self._tasks.append(asyncio.create_task(outbox.relay_every(interval)))
+        self._tasks.append(asyncio.create_task(relay.relay_every(interval)))
         return onboarded
 
     @staticmethod

@@ -236,6 +236,29 @@ class MaintenanceSettings(_Section):
     )
 
 
+class WebhookSettings(_Section):
+    """Delivery of events to the endpoints tenants (and the operator) register."""
+
+    retry_delays_seconds: list[float] = Field(
+        [5, 300, 1800, 7200, 18000, 36000],
+        min_length=0,
+        max_length=20,
+        description="the wait before each attempt after a failed one; by default the last of the 7 "
+        "attempts comes 17.6 hours after the first",
+    )
+    disable_after_failures: int = Field(
+        20, ge=1, le=10_000, description="failed attempts in a row that disable an endpoint"
+    )
+    max_endpoints: int = Field(20, ge=1, le=1000, description="endpoints per tenant")
+
+    @field_validator("retry_delays_seconds")
+    @classmethod
+    def _delays(cls, value: list[float]) -> list[float]:
+        if any(delay < 0 or delay > 86_400 for delay in value):
+            raise ValueError("each delay must be between 0 and 86400 seconds")
+        return value
+
+
 class QuotaSettings(_Section):
     """Default per-tenant limits (a tenant's own limits override them); 0 means unlimited."""
 
@@ -308,6 +331,7 @@ class Settings(_Section):
     ingest: IngestSettings = IngestSettings()
     quotas: QuotaSettings = QuotaSettings()
     maintenance: MaintenanceSettings = MaintenanceSettings()
+    webhooks: WebhookSettings = WebhookSettings()
     extraction: ExtractionSettings = ExtractionSettings()
     admin: AdminSettings = AdminSettings()
     tenancy: TenancySettings = TenancySettings()

@@ -22,4 +22,5 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.clip",
     "ragloom.plugins.query_rewrite",
     "ragloom.plugins.llm",
+    "ragloom.plugins.webhooks",
 )

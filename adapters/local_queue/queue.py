@@ -1,8 +1,8 @@
-"""FairJobQueue: jobs run as asyncio tasks in this process. Tenants take turns for the free slots by
-the policy every queue shares (core.fairness: `per_tenant_jobs` each first, idle slots lent but one),
-so one tenant's backlog never holds up another tenant's next document, and a lone tenant's bulk
-upload runs many documents at once (their chunks share model calls). Jobs can be cancelled by tenant
-or document, queued or running."""
+"""FairJobQueue: jobs of every lane run as asyncio tasks in this process. Tenants take turns for the
+free slots by the policy every queue shares (core.fairness: `per_tenant_jobs` each first, idle slots
+lent but one), so one tenant's backlog never holds up another tenant's next document, and a lone
+tenant's bulk upload runs many documents at once (their chunks share model calls). Jobs can be
+cancelled by tenant or subject, queued or running."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from ragloom.core.fairness import take_turns
-from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
-from ragloom.core.ports import IngestRunner
+from ragloom.core.models import Job, JobKind, Modality, TenantId
+from ragloom.core.ports import JobRunner
 
 from .settings import LocalQueueSettings
 
@@ -25,10 +25,10 @@ class FairJobQueue:
     def __init__(self, max_concurrent_jobs: int = 8, per_tenant_jobs: int = 2) -> None:
         self._max = max_concurrent_jobs
         self._per_tenant = per_tenant_jobs
-        self._runner: IngestRunner | None = None
-        self._waiting: OrderedDict[TenantId, deque[IngestJob]] = OrderedDict()
-        self._running: dict[TenantId, dict[DocumentId, asyncio.Task[None]]] = {}
-        self._running_modality: dict[DocumentId, Modality] = {}
+        self._runner: JobRunner | None = None
+        self._waiting: OrderedDict[TenantId, deque[Job]] = OrderedDict()
+        self._running: dict[TenantId, dict[tuple[JobKind, str], asyncio.Task[None]]] = {}
+        self._running_lane: dict[tuple[JobKind, str], Modality] = {}
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -36,32 +36,33 @@ class FairJobQueue:
     def runs_in_process(self) -> bool:
         return True
 
-    def attach(self, runner: IngestRunner) -> None:
+    def attach(self, runner: JobRunner) -> None:
         self._runner = runner
         self._pump()
 
-    async def enqueue(self, job: IngestJob) -> None:
-        """Queue the job; a document already queued or running here is not queued twice."""
-        if job.document_id in self._running.get(job.tenant_id, {}):
+    async def enqueue(self, job: Job) -> None:
+        """Queue the job; one of the same kind and subject already queued or running here is not
+        queued twice."""
+        if job.key in self._running.get(job.tenant_id, {}):
             return
         waiting = self._waiting.setdefault(job.tenant_id, deque())
-        if any(queued.document_id == job.document_id for queued in waiting):
+        if any(queued.key == job.key for queued in waiting):
             return
         waiting.append(job)
         self._idle.clear()
         self._pump()
 
-    async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
-        """Drop the tenant's (or one document's) queued jobs and cancel its running ones."""
+    async def cancel(self, tenant: TenantId, subject: str | None = None) -> int:
+        """Drop the tenant's (or one subject's) queued jobs and cancel its running ones."""
         waiting = self._waiting.get(tenant, deque())
-        kept = deque(job for job in waiting if document_id is not None and job.document_id != document_id)
+        kept = deque(job for job in waiting if subject is not None and job.subject != subject)
         dropped = len(waiting) - len(kept)
         if kept:
             self._waiting[tenant] = kept
         else:
             self._waiting.pop(tenant, None)
         running = self._running.get(tenant, {})
-        doomed = [task for doc, task in running.items() if document_id is None or doc == document_id]
+        doomed = [task for key, task in running.items() if subject is None or key[1] == subject]
         for task in doomed:
             task.cancel()
         if doomed:
@@ -90,20 +91,20 @@ class FairJobQueue:
             self._waiting.move_to_end(tenant)  # its next job waits for the others' turn
         task = asyncio.create_task(self._run(job))
         task.add_done_callback(lambda _, job=job: self._finished(job))  # also if cancelled unstarted
-        self._running.setdefault(tenant, {})[job.document_id] = task
-        self._running_modality[job.document_id] = job.modality
+        self._running.setdefault(tenant, {})[job.key] = task
+        self._running_lane[job.key] = job.lane
 
-    async def _run(self, job: IngestJob) -> None:
+    async def _run(self, job: Job) -> None:
         assert self._runner is not None
         try:
             await self._runner(job)
         except Exception:
-            log.exception("the job for document %s failed", job.document_id)
+            log.exception("the %s job for %s failed", job.kind.value, job.subject)
 
-    def _finished(self, job: IngestJob) -> None:
+    def _finished(self, job: Job) -> None:
         running = self._running.get(job.tenant_id, {})
-        running.pop(job.document_id, None)
-        self._running_modality.pop(job.document_id, None)
+        running.pop(job.key, None)
+        self._running_lane.pop(job.key, None)
         if not running:
             self._running.pop(job.tenant_id, None)
         self._pump()
@@ -116,13 +117,13 @@ class FairJobQueue:
         if not self._running and (not self._waiting or self._runner is None):
             self._idle.set()
 
-    async def consume(self, modality: Modality, max_jobs: int | None = None) -> None:
+    async def consume(self, lane: Modality, max_jobs: int | None = None) -> None:
         await asyncio.Event().wait()  # jobs already run in this process as they are queued
 
-    async def depth(self, modality: Modality) -> int:
-        """Jobs of the modality waiting or running in this process."""
-        waiting = sum(1 for jobs in self._waiting.values() for job in jobs if job.modality == modality)
-        return waiting + sum(1 for running in self._running_modality.values() if running == modality)
+    async def depth(self, lane: Modality) -> int:
+        """Jobs of the lane waiting or running in this process."""
+        waiting = sum(1 for jobs in self._waiting.values() for job in jobs if job.lane == lane)
+        return waiting + sum(1 for running in self._running_lane.values() if running == lane)
 
     async def wait_idle(self) -> None:
         """Until nothing runs here and nothing waits for a runner that is attached."""

@@ -31,6 +31,8 @@ from ragloom.core.models import (
     TenantId,
     TenantStatus,
     TenantUsage,
+    WebhookDelivery,
+    WebhookEndpoint,
     is_unsearchable,
 )
 from ragloom.core.quotas import quota_breach
@@ -53,6 +55,8 @@ class _State:
     messages: dict[ChatId, tuple[ChatMessage, ...]] = field(default_factory=dict)
     spaces: dict[str, EmbeddingSpaceRecord] = field(default_factory=dict)
     outbox: dict[str, OutboxEntry] = field(default_factory=dict)
+    endpoints: dict[str, WebhookEndpoint] = field(default_factory=dict)
+    deliveries: dict[str, WebhookDelivery] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -65,6 +69,8 @@ class _State:
             dict(self.messages),
             dict(self.spaces),
             dict(self.outbox),
+            dict(self.endpoints),
+            dict(self.deliveries),
         )
 
     def usage(self, tenant: TenantId) -> TenantUsage:
@@ -447,14 +453,14 @@ class _Outbox:
         self._u = unit
 
     async def add(self, entry: OutboxEntry) -> None:
-        self._u.scope.tenant_data(entry.tenant_id)
+        self._u.scope.owner(entry.tenant_id)
         self._u.writable().outbox[entry.id] = entry
 
-    async def due(self, *, before: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
+    async def due(self, *, now: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
         """Held for the unit by the store's one write lock."""
         self._u.scope.directory("relaying the outbox")
-        waiting = [e for e in self._u.view.outbox.values() if e.created_at < before]
-        return sorted(waiting, key=lambda e: (e.created_at, e.id))[:limit]
+        waiting = [e for e in self._u.view.outbox.values() if e.due_at <= now]
+        return sorted(waiting, key=lambda e: (e.due_at, e.id))[:limit]
 
     async def remove(self, entry_ids: Collection[str]) -> None:
         scope, entries = self._u.scope, self._u.view.outbox
@@ -467,6 +473,95 @@ class _Outbox:
                 del state.outbox[entry_id]
 
 
+class _Webhooks:
+    def __init__(self, unit: _Unit) -> None:
+        self._u = unit
+
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        self._u.scope.owner(endpoint.tenant_id)
+        if endpoint.id in self._u.view.endpoints:
+            raise Conflict(f"webhook endpoint {endpoint.id} already exists")
+        self._u.writable().endpoints[endpoint.id] = endpoint
+
+    async def get_endpoint(self, owner: TenantId, endpoint_id: str) -> WebhookEndpoint:
+        self._u.scope.owner(owner)
+        endpoint = self._u.view.endpoints.get(endpoint_id)
+        if endpoint is None or endpoint.tenant_id != owner:
+            raise NotFound(f"webhook endpoint {endpoint_id[:80]!r} not found")
+        return endpoint
+
+    async def list_endpoints(
+        self, owner: TenantId, *, event_type: str | None = None
+    ) -> Sequence[WebhookEndpoint]:
+        self._u.scope.owner(owner)
+        owned = [
+            e
+            for e in self._u.view.endpoints.values()
+            if e.tenant_id == owner and (event_type is None or (e.enabled and event_type in e.event_types))
+        ]
+        return sorted(owned, key=lambda e: (e.created_at, e.id))
+
+    async def save_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        await self.get_endpoint(endpoint.tenant_id, endpoint.id)
+        self._u.writable().endpoints[endpoint.id] = endpoint
+
+    async def count_attempt(self, owner: TenantId, endpoint_id: str, *, delivered: bool) -> WebhookEndpoint:
+        current = await self.get_endpoint(owner, endpoint_id)
+        counted = dataclasses.replace(current, failures=0 if delivered else current.failures + 1)
+        self._u.writable().endpoints[endpoint_id] = counted
+        return counted
+
+    async def delete_endpoint(self, owner: TenantId, endpoint_id: str) -> None:
+        await self.get_endpoint(owner, endpoint_id)
+        state = self._u.writable()
+        del state.endpoints[endpoint_id]
+        for delivery_id in [d.id for d in state.deliveries.values() if d.endpoint_id == endpoint_id]:
+            del state.deliveries[delivery_id]
+
+    async def add_delivery(self, delivery: WebhookDelivery) -> None:
+        await self.get_endpoint(delivery.tenant_id, delivery.endpoint_id)
+        if delivery.id in self._u.view.deliveries:
+            raise Conflict(f"webhook delivery {delivery.id} already exists")
+        self._u.writable().deliveries[delivery.id] = delivery
+
+    async def get_delivery(self, owner: TenantId, delivery_id: str) -> WebhookDelivery:
+        self._u.scope.owner(owner)
+        delivery = self._u.view.deliveries.get(delivery_id)
+        if delivery is None or delivery.tenant_id != owner:
+            raise NotFound(f"webhook delivery {delivery_id[:80]!r} not found")
+        return delivery
+
+    async def save_delivery(self, delivery: WebhookDelivery) -> None:
+        await self.get_delivery(delivery.tenant_id, delivery.id)
+        self._u.writable().deliveries[delivery.id] = delivery
+
+    async def list_deliveries(
+        self, owner: TenantId, endpoint_id: str, *, limit: int = 100, offset: int = 0
+    ) -> Sequence[WebhookDelivery]:
+        self._u.scope.owner(owner)
+        _check_page(limit, offset)
+        found = [
+            d
+            for d in self._u.view.deliveries.values()
+            if d.tenant_id == owner and d.endpoint_id == endpoint_id
+        ]
+        found.sort(key=lambda d: (d.created_at, d.id), reverse=True)
+        return found[offset : offset + limit]
+
+    async def purge(self, owner: TenantId) -> int:
+        self._u.scope.owner(owner)
+        view = self._u.view
+        endpoints = [e.id for e in view.endpoints.values() if e.tenant_id == owner]
+        deliveries = [d.id for d in view.deliveries.values() if d.tenant_id == owner]
+        if endpoints or deliveries:
+            state = self._u.writable()
+            for endpoint_id in endpoints:
+                del state.endpoints[endpoint_id]
+            for delivery_id in deliveries:
+                del state.deliveries[delivery_id]
+        return len(endpoints) + len(deliveries)
+
+
 class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryMetadataStore, scope: Scope, read_only: bool) -> None:
         self._unit = _Unit(store, scope, read_only)
@@ -477,6 +572,7 @@ class InMemoryUnitOfWork:
         self.audit = _Audit(self._unit)
         self.spaces = _Spaces(self._unit)
         self.outbox = _Outbox(self._unit)
+        self.webhooks = _Webhooks(self._unit)
         self._locked = False
 
     async def __aenter__(self) -> InMemoryUnitOfWork:

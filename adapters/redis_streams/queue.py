@@ -1,6 +1,6 @@
-"""RedisStreamQueue: ingestion jobs in Redis streams, one stream per (modality, tenant).
+"""RedisStreamQueue: jobs in Redis streams, one stream per (lane, tenant).
 
-A set per modality names the tenants with a stream. A worker reads one job from each tenant the
+A set per lane names the tenants with a stream. A worker reads one job from each tenant the
 shared fairness policy (core.fairness) gives a slot, in a single XREADGROUP, so tenants take turns
 however deep one tenant's backlog is: `per_tenant_jobs` of one tenant at once, more only on slots no
 other tenant wants (all but one, kept for another tenant's next job). A job is acknowledged (and removed)
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
@@ -25,8 +26,8 @@ from redis.exceptions import RedisError, ResponseError
 
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.fairness import take_turns
-from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
-from ragloom.core.ports import IngestRunner
+from ragloom.core.models import Job, JobKind, Modality, TenantId
+from ragloom.core.ports import JobRunner
 
 from .settings import RedisQueueSettings
 
@@ -42,7 +43,7 @@ class RedisStreamQueue:
         self._settings = settings
         self._prefix = settings.queue_prefix
         self._group = f"{settings.queue_prefix}-workers"
-        self._runner: IngestRunner | None = None
+        self._runner: JobRunner | None = None
         self._ready = asyncio.Event()
         self._groups: set[str] = set()
 
@@ -50,46 +51,50 @@ class RedisStreamQueue:
     def runs_in_process(self) -> bool:
         return False
 
-    def stream(self, modality: Modality, tenant: TenantId) -> str:
-        return f"{self._prefix}:ingest:{Modality(modality).value}:{tenant}"
+    def stream(self, lane: Modality, tenant: TenantId) -> str:
+        return f"{self._prefix}:ingest:{Modality(lane).value}:{tenant}"  # named before jobs had kinds
 
-    def _tenants_key(self, modality: Modality) -> str:
-        return f"{self._prefix}:tenants:{Modality(modality).value}"
+    def _tenants_key(self, lane: Modality) -> str:
+        return f"{self._prefix}:tenants:{Modality(lane).value}"
 
-    def attach(self, runner: IngestRunner) -> None:
+    def attach(self, runner: JobRunner) -> None:
         self._runner = runner
         self._ready.set()
 
-    async def enqueue(self, job: IngestJob) -> None:
-        fields = {"tenant": job.tenant_id, "document": job.document_id, "modality": job.modality.value}
+    async def enqueue(self, job: Job) -> None:
+        fields = {
+            "tenant": job.tenant_id,
+            "kind": job.kind.value,
+            "subject": job.subject,
+            "lane": job.lane.value,
+            "payload": json.dumps(dict(job.payload)),
+        }
         async with self._client.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.stream(job.modality, job.tenant_id), fields)  # type: ignore[arg-type]
-            pipe.sadd(self._tenants_key(job.modality), job.tenant_id)
+            pipe.xadd(self.stream(job.lane, job.tenant_id), fields)  # type: ignore[arg-type]
+            pipe.sadd(self._tenants_key(job.lane), job.tenant_id)
             await _call(pipe.execute())
 
-    async def cancel(self, tenant: TenantId, document_id: DocumentId | None = None) -> int:
-        """Delete the tenant's (or one document's) queued jobs from Redis; workers drop running ones
-        at their next check of the document's status."""
+    async def cancel(self, tenant: TenantId, subject: str | None = None) -> int:
+        """Delete the tenant's (or one subject's) queued jobs from Redis; workers drop running ones
+        at their next check of their subject's state."""
         removed = 0
-        for modality in Modality:
-            stream = self.stream(modality, tenant)
+        for lane in Modality:
+            stream = self.stream(lane, tenant)
             entries = await _call(self._client.xrange(stream))
             doomed = [
-                entry_id
-                for entry_id, fields in entries
-                if document_id is None or _text(fields.get(b"document")) == document_id
+                entry_id for entry_id, fields in entries if subject is None or _subject(fields) == subject
             ]
             if doomed:
                 removed += int(await _call(self._client.xdel(stream, *doomed)))
         return removed
 
-    async def consume(self, modality: Modality, max_jobs: int | None = None) -> None:
+    async def consume(self, lane: Modality, max_jobs: int | None = None) -> None:
         """Serve until cancelled. The blocking reads are not cancelled mid-flight (the Redis client
         can lose a cancellation there): the worker stops after its current read, at most a second
         later, and its connections are closed if even that does not happen."""
         stop = asyncio.Event()
         bound = max_jobs or self._settings.max_concurrent_jobs
-        serving = asyncio.create_task(self._serve(modality, stop, bound))
+        serving = asyncio.create_task(self._serve(lane, stop, bound))
         try:
             await asyncio.shield(serving)
         finally:
@@ -99,7 +104,7 @@ class RedisStreamQueue:
                 await self._client.connection_pool.disconnect()
                 await asyncio.wait({serving}, timeout=2)
 
-    async def _serve(self, modality: Modality, stop: asyncio.Event, max_jobs: int) -> None:
+    async def _serve(self, lane: Modality, stop: asyncio.Event, max_jobs: int) -> None:
         consumer = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         running: dict[str, set[asyncio.Task[None]]] = {}
         turn = 0
@@ -120,16 +125,16 @@ class RedisStreamQueue:
                     continue
                 if loop.time() - last_claim > self._settings.redelivery_idle_seconds / 2:
                     last_claim = loop.time()
-                    await self._claim_abandoned(modality, consumer, running)
+                    await self._claim_abandoned(lane, consumer, running)
                 tenants = sorted(
-                    _text(t) for t in await _call(self._client.smembers(self._tenants_key(modality)))
+                    _text(t) for t in await _call(self._client.smembers(self._tenants_key(lane)))
                 )
                 offered = self._offer(tenants, running, free=max_jobs - busy, turn=turn)
                 if not offered:
                     await asyncio.sleep(READ_BLOCK_MS / 1000)
                     continue
                 turn += 1
-                streams = {self.stream(modality, TenantId(t)): ">" for t in offered}
+                streams = {self.stream(lane, TenantId(t)): ">" for t in offered}
                 await self._ensure_groups(streams)
                 replies = await _call(
                     self._client.xreadgroup(self._group, consumer, streams, count=1, block=READ_BLOCK_MS)
@@ -171,12 +176,8 @@ class RedisStreamQueue:
         the job is claimed again now and then, so a long one (an hour of audio) is not taken for
         abandoned by another worker."""
         try:
-            job = IngestJob(
-                TenantId(_text(fields[b"tenant"])),
-                DocumentId(_text(fields[b"document"])),
-                Modality(_text(fields[b"modality"])),
-            )
-        except (KeyError, ValueError):
+            job = _job(fields)
+        except (KeyError, ValueError, TypeError):
             log.warning("dropping a malformed job %s from %s", entry_id, stream)
         else:
             assert self._runner is not None
@@ -184,7 +185,7 @@ class RedisStreamQueue:
             try:
                 await self._runner(job)
             except Exception:
-                log.exception("the job for document %s failed", job.document_id)
+                log.exception("the %s job for %s failed", job.kind.value, job.subject)
             finally:
                 alive.cancel()
         with contextlib.suppress(RedisError, OSError):
@@ -214,12 +215,12 @@ class RedisStreamQueue:
             self._groups.add(stream)
 
     async def _claim_abandoned(
-        self, modality: Modality, consumer: str, running: dict[str, set[asyncio.Task[None]]]
+        self, lane: Modality, consumer: str, running: dict[str, set[asyncio.Task[None]]]
     ) -> None:
         """Take over jobs a dead worker left unacknowledged for `redelivery_idle_seconds`."""
         idle_ms = self._settings.redelivery_idle_seconds * 1000
-        for tenant in await _call(self._client.smembers(self._tenants_key(modality))):
-            stream = self.stream(modality, TenantId(_text(tenant)))
+        for tenant in await _call(self._client.smembers(self._tenants_key(lane))):
+            stream = self.stream(lane, TenantId(_text(tenant)))
             if stream not in self._groups:
                 continue
             try:
@@ -231,13 +232,13 @@ class RedisStreamQueue:
                 if fields:
                     self._start(stream, entry_id, fields, running, consumer)
 
-    async def depth(self, modality: Modality) -> int:
-        """Entries in the modality's streams, over every tenant: queued, or running (a worker
-        deletes an entry once it is done)."""
-        tenants = await _call(self._client.smembers(self._tenants_key(modality)))
+    async def depth(self, lane: Modality) -> int:
+        """Entries in the lane's streams, over every tenant: queued, or running (a worker deletes an
+        entry once it is done)."""
+        tenants = await _call(self._client.smembers(self._tenants_key(lane)))
         async with self._client.pipeline(transaction=False) as pipe:
             for tenant in tenants:
-                pipe.xlen(self.stream(modality, TenantId(_text(tenant))))
+                pipe.xlen(self.stream(lane, TenantId(_text(tenant))))
             lengths = await _call(pipe.execute())
         return sum(int(length) for length in lengths)
 
@@ -250,6 +251,27 @@ class RedisStreamQueue:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _job(fields: dict) -> Job:
+    """A job as `enqueue` wrote it; an entry written before jobs had kinds is an ingestion job."""
+    tenant = TenantId(_text(fields[b"tenant"]))
+    if b"kind" not in fields:
+        return Job(JobKind.INGEST, tenant, _text(fields[b"document"]), Modality(_text(fields[b"modality"])))
+    payload = json.loads(_text(fields[b"payload"]))
+    if not isinstance(payload, dict):
+        raise ValueError("a job's payload must be an object")
+    return Job(
+        JobKind(_text(fields[b"kind"])),
+        tenant,
+        _text(fields[b"subject"]),
+        Modality(_text(fields[b"lane"])),
+        {str(k): str(v) for k, v in payload.items()},
+    )
+
+
+def _subject(fields: dict) -> str:
+    return _text(fields.get(b"subject", fields.get(b"document", b"")))
 
 
 async def _call(awaitable: Awaitable[_T]) -> _T:

@@ -86,8 +86,8 @@ def alembic_config() -> Config:
 
 APP_GRANTS = (
     "GRANT USAGE ON SCHEMA public TO {role}",
-    "GRANT SELECT, INSERT, UPDATE, DELETE ON documents, tenants, api_keys, chats, chat_messages, outbox "
-    "TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON documents, tenants, api_keys, chats, chat_messages, outbox, "
+    "webhook_endpoints, webhook_deliveries TO {role}",
     "GRANT SELECT, INSERT ON audit_records TO {role}",
     "GRANT SELECT, INSERT ON embedding_spaces TO {role}",
     "REVOKE UPDATE, DELETE, TRUNCATE ON audit_records FROM {role}",

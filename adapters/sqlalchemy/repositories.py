@@ -20,10 +20,14 @@ from ragloom.core.models import (
     Chat,
     ChatId,
     ChatMessage,
+    DeliveryStatus,
     Document,
     DocumentId,
     DocumentStatus,
     EmbeddingSpaceRecord,
+    Job,
+    JobKind,
+    Modality,
     OutboxEntry,
     Quotas,
     Reference,
@@ -31,6 +35,8 @@ from ragloom.core.models import (
     TenantId,
     TenantStatus,
     TenantUsage,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from ragloom.core.quotas import quota_breach
 
@@ -44,6 +50,8 @@ from .tables import (
     embedding_spaces,
     outbox,
     tenants,
+    webhook_deliveries,
+    webhook_endpoints,
 )
 
 if TYPE_CHECKING:
@@ -249,31 +257,29 @@ class SqlEmbeddingSpaces(_Repository):
 
 class SqlOutbox(_Repository):
     async def add(self, entry: OutboxEntry) -> None:
-        self._unit.scope.tenant_data(entry.tenant_id)
+        self._unit.scope.owner(entry.tenant_id)
+        job = entry.job
         row = {
             "id": entry.id,
-            "tenant_id": entry.tenant_id,
-            "kind": entry.kind,
-            "payload": dict(entry.payload),
+            "tenant_id": job.tenant_id,
+            "kind": job.kind.value,
+            "subject": job.subject,
+            "lane": job.lane.value,
+            "payload": dict(job.payload),
             "created_at": entry.created_at,
+            "due_at": entry.due_at,
         }
         await self._run(insert(outbox).values(row), conflict=f"outbox entry {entry.id} already exists")
 
-    async def due(self, *, before: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
+    async def due(self, *, now: datetime, limit: int = 500) -> Sequence[OutboxEntry]:
         """FOR UPDATE SKIP LOCKED on PostgreSQL; a writing unit on SQLite holds the write lock."""
         self._unit.scope.directory("relaying the outbox")
         query = (
-            select(outbox)
-            .where(outbox.c.created_at < before)
-            .order_by(outbox.c.created_at, outbox.c.id)
-            .limit(limit)
+            select(outbox).where(outbox.c.due_at <= now).order_by(outbox.c.due_at, outbox.c.id).limit(limit)
         )
         if self._unit.connection.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        return [
-            OutboxEntry(row["id"], TenantId(row["tenant_id"]), row["kind"], row["payload"], row["created_at"])
-            for row in await self._rows(query)
-        ]
+        return [to_outbox_entry(row) for row in await self._rows(query)]
 
     async def remove(self, entry_ids: Collection[str]) -> None:
         if not entry_ids:
@@ -282,6 +288,176 @@ class SqlOutbox(_Repository):
         if not self._unit.scope.system:
             statement = statement.where(outbox.c.tenant_id == self._unit.scope.tenant)
         await self._run(statement)
+
+
+def to_outbox_entry(row: Mapping[str, Any]) -> OutboxEntry:
+    job = Job(
+        JobKind(row["kind"]),
+        TenantId(row["tenant_id"]),
+        row["subject"],
+        Modality(row["lane"]),
+        row["payload"],
+    )
+    return OutboxEntry(row["id"], job, row["created_at"], row["due_at"])
+
+
+def to_endpoint(row: Mapping[str, Any]) -> WebhookEndpoint:
+    return WebhookEndpoint(
+        id=row["id"],
+        tenant_id=TenantId(row["tenant_id"]),
+        url=row["url"],
+        event_types=tuple(row["event_types"]),
+        secret=row["secret"],
+        created_at=row["created_at"],
+        enabled=bool(row["enabled"]),
+        failures=row["failures"],
+        disabled_reason=row["disabled_reason"],
+    )
+
+
+def to_delivery(row: Mapping[str, Any]) -> WebhookDelivery:
+    return WebhookDelivery(
+        id=row["id"],
+        endpoint_id=row["endpoint_id"],
+        tenant_id=TenantId(row["tenant_id"]),
+        event_type=row["event_type"],
+        body=row["body"],
+        created_at=row["created_at"],
+        status=DeliveryStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_attempt_at=row["last_attempt_at"],
+        response_status=row["response_status"],
+        error=row["error"],
+    )
+
+
+class SqlWebhooks(_Repository):
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        self._unit.scope.owner(endpoint.tenant_id)
+        row = _endpoint_row(endpoint)
+        await self._run(
+            insert(webhook_endpoints).values(row), conflict=f"endpoint {endpoint.id} already exists"
+        )
+
+    async def get_endpoint(self, owner: TenantId, endpoint_id: str) -> WebhookEndpoint:
+        self._unit.scope.owner(owner)
+        row = await self._row(select(webhook_endpoints).where(*_endpoint_is(owner, endpoint_id)))
+        if row is None:
+            raise NotFound(f"webhook endpoint {endpoint_id[:80]!r} not found")
+        return to_endpoint(row)
+
+    async def list_endpoints(
+        self, owner: TenantId, *, event_type: str | None = None
+    ) -> Sequence[WebhookEndpoint]:
+        self._unit.scope.owner(owner)
+        query = (
+            select(webhook_endpoints)
+            .where(webhook_endpoints.c.tenant_id == owner)
+            .order_by(webhook_endpoints.c.created_at, webhook_endpoints.c.id)
+        )
+        found = [to_endpoint(row) for row in await self._rows(query)]
+        if event_type is None:
+            return found
+        return [e for e in found if e.enabled and event_type in e.event_types]
+
+    async def save_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        self._unit.scope.owner(endpoint.tenant_id)
+        row = _endpoint_row(endpoint)
+        statement = (
+            update(webhook_endpoints).where(*_endpoint_is(endpoint.tenant_id, endpoint.id)).values(row)
+        )
+        if (await self._run(statement)).rowcount == 0:
+            raise NotFound(f"webhook endpoint {endpoint.id} not found")
+
+    async def count_attempt(self, owner: TenantId, endpoint_id: str, *, delivered: bool) -> WebhookEndpoint:
+        self._unit.scope.owner(owner)
+        failures = 0 if delivered else webhook_endpoints.c.failures + 1
+        statement = (
+            update(webhook_endpoints)
+            .where(*_endpoint_is(owner, endpoint_id))
+            .values(failures=failures)
+            .returning(*webhook_endpoints.c)
+        )
+        row = (await self._run(statement)).mappings().first()
+        if row is None:
+            raise NotFound(f"webhook endpoint {endpoint_id} not found")
+        return to_endpoint(row)
+
+    async def delete_endpoint(self, owner: TenantId, endpoint_id: str) -> None:
+        self._unit.scope.owner(owner)
+        gone = await self._run(delete(webhook_endpoints).where(*_endpoint_is(owner, endpoint_id)))
+        if gone.rowcount == 0:
+            raise NotFound(f"webhook endpoint {endpoint_id[:80]!r} not found")
+        await self._run(
+            delete(webhook_deliveries).where(
+                webhook_deliveries.c.tenant_id == owner, webhook_deliveries.c.endpoint_id == endpoint_id
+            )
+        )
+
+    async def add_delivery(self, delivery: WebhookDelivery) -> None:
+        await self.get_endpoint(delivery.tenant_id, delivery.endpoint_id)
+        await self._run(
+            insert(webhook_deliveries).values(_delivery_row(delivery)),
+            conflict=f"delivery {delivery.id} already exists",
+        )
+
+    async def get_delivery(self, owner: TenantId, delivery_id: str) -> WebhookDelivery:
+        self._unit.scope.owner(owner)
+        row = await self._row(select(webhook_deliveries).where(*_delivery_is(owner, delivery_id)))
+        if row is None:
+            raise NotFound(f"webhook delivery {delivery_id[:80]!r} not found")
+        return to_delivery(row)
+
+    async def save_delivery(self, delivery: WebhookDelivery) -> None:
+        self._unit.scope.owner(delivery.tenant_id)
+        statement = (
+            update(webhook_deliveries)
+            .where(*_delivery_is(delivery.tenant_id, delivery.id))
+            .values(_delivery_row(delivery))
+        )
+        if (await self._run(statement)).rowcount == 0:
+            raise NotFound(f"webhook delivery {delivery.id} not found")
+
+    async def list_deliveries(
+        self, owner: TenantId, endpoint_id: str, *, limit: int = 100, offset: int = 0
+    ) -> Sequence[WebhookDelivery]:
+        self._unit.scope.owner(owner)
+        _check_page(limit, offset)
+        query = (
+            select(webhook_deliveries)
+            .where(webhook_deliveries.c.tenant_id == owner, webhook_deliveries.c.endpoint_id == endpoint_id)
+            .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [to_delivery(row) for row in await self._rows(query)]
+
+    async def purge(self, owner: TenantId) -> int:
+        self._unit.scope.owner(owner)
+        deliveries = await self._run(
+            delete(webhook_deliveries).where(webhook_deliveries.c.tenant_id == owner)
+        )
+        endpoints = await self._run(delete(webhook_endpoints).where(webhook_endpoints.c.tenant_id == owner))
+        return int(deliveries.rowcount) + int(endpoints.rowcount)
+
+
+def _endpoint_is(owner: TenantId, endpoint_id: str) -> tuple[Any, ...]:
+    return webhook_endpoints.c.tenant_id == owner, webhook_endpoints.c.id == endpoint_id
+
+
+def _delivery_is(owner: TenantId, delivery_id: str) -> tuple[Any, ...]:
+    return webhook_deliveries.c.tenant_id == owner, webhook_deliveries.c.id == delivery_id
+
+
+def _endpoint_row(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    row = {field.name: getattr(endpoint, field.name) for field in dataclasses.fields(endpoint)}
+    return {**row, "event_types": list(endpoint.event_types)}
+
+
+def _delivery_row(delivery: WebhookDelivery) -> dict[str, Any]:
+    row = {field.name: getattr(delivery, field.name) for field in dataclasses.fields(delivery)}
+    return {**row, "status": DeliveryStatus(delivery.status).value}
 
 
 class SqlApiKeys(_Repository):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -108,10 +109,49 @@ outbox = Table(
     Column("id", String(36), nullable=False),
     Column("tenant_id", String(64), nullable=False),
     Column("kind", String(32), nullable=False),
+    Column("subject", String(128), nullable=False),
+    Column("lane", String(16), nullable=False),
     Column("payload", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("id", name="pk_outbox"),
-    Index("ix_outbox_created", "created_at"),
+    Index("ix_outbox_due", "due_at"),
+)
+
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", String(40), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("event_types", JSON, nullable=False),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("disabled_reason", Text, nullable=True),
+    PrimaryKeyConstraint("id", name="pk_webhook_endpoints"),
+    Index("ix_webhook_endpoints_tenant", "tenant_id"),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(40), nullable=False),
+    Column("endpoint_id", String(40), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("last_attempt_at", UtcDateTime, nullable=True),
+    Column("response_status", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    PrimaryKeyConstraint("id", name="pk_webhook_deliveries"),
+    Index("ix_webhook_deliveries_endpoint", "endpoint_id", "created_at"),
+    Index("ix_webhook_deliveries_tenant", "tenant_id"),
 )
 
 api_keys = Table(

@@ -31,6 +31,7 @@ from .repositories import (
     SqlEmbeddingSpaces,
     SqlOutbox,
     SqlTenants,
+    SqlWebhooks,
 )
 from .settings import SqlAlchemySettings
 
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRecords(self)
         self.spaces = SqlEmbeddingSpaces(self)
         self.outbox = SqlOutbox(self)
+        self.webhooks = SqlWebhooks(self)
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 

@@ -9,29 +9,29 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
+from ragloom.core.models import DocumentId, IngestJob, Job, Modality, TenantId
 
 T = TenantId("tenant-a")
 
 
-def job(n: int, modality: Modality = Modality.TEXT) -> IngestJob:
-    return IngestJob(T, DocumentId(f"doc-{n}"), modality)
+def job(n: int, modality: Modality = Modality.TEXT) -> Job:
+    return Job.ingest(IngestJob(T, DocumentId(f"doc-{n}"), modality))
 
 
 class Recorder:
     """A runner that records the jobs it ran (and can fail or dawdle on request)."""
 
     def __init__(self, fail_on: set[str] | None = None, delay: float = 0.0) -> None:
-        self.ran: list[IngestJob] = []
+        self.ran: list[Job] = []
         self.fail_on = fail_on or set()
         self.delay = delay
         self.changed = asyncio.Event()
 
-    async def __call__(self, job: IngestJob) -> str:
+    async def __call__(self, job: Job) -> str:
         await asyncio.sleep(self.delay)
         self.ran.append(job)
         self.changed.set()
-        if job.document_id in self.fail_on:
+        if job.subject in self.fail_on:
             raise RuntimeError("the runner failed on purpose")
         return "ready"
 
@@ -56,8 +56,8 @@ async def consuming(queue: Any, *modalities: Modality) -> AsyncIterator[None]:
                 await task
 
 
-def tenant_job(tenant: str, n: int) -> IngestJob:
-    return IngestJob(TenantId(tenant), DocumentId(f"{tenant}-{n}"), Modality.TEXT)
+def tenant_job(tenant: str, n: int) -> Job:
+    return Job.ingest(IngestJob(TenantId(tenant), DocumentId(f"{tenant}-{n}"), Modality.TEXT))
 
 
 class HeldRunner:
@@ -68,13 +68,13 @@ class HeldRunner:
         self.started: list[str] = []
         self.release = asyncio.Event()
 
-    async def __call__(self, job: IngestJob) -> None:
-        self.started.append(job.document_id)
-        self.running.add(job.document_id)
+    async def __call__(self, job: Job) -> None:
+        self.started.append(job.subject)
+        self.running.add(job.subject)
         try:
             await self.release.wait()
         finally:
-            self.running.discard(job.document_id)
+            self.running.discard(job.subject)
 
 
 async def until(condition: Any, timeout: float = 20) -> None:
@@ -95,7 +95,7 @@ class JobQueueContract:
             queue.attach(runner)
             async with consuming(queue, Modality.TEXT):
                 await until(lambda: any(j.tenant_id == "small" for j in runner.ran))
-                order = [str(j.document_id) for j in runner.ran]
+                order = [str(j.subject) for j in runner.ran]
                 await queue.cancel(TenantId("busy"))
         assert order.index("small-0") <= 1  # at most one of busy's 500 jobs ran first
 
@@ -131,7 +131,7 @@ class JobQueueContract:
         async with consuming(adapter, Modality.TEXT):
             await runner.until(1)
             await asyncio.sleep(0.5)
-        assert [j.document_id for j in runner.ran] == ["kept-0"]
+        assert [j.subject for j in runner.ran] == ["kept-0"]
 
     async def test_every_queued_job_reaches_the_runner(self, adapter: Any) -> None:
         runner = Recorder()
@@ -140,7 +140,7 @@ class JobQueueContract:
             for n in range(5):
                 await adapter.enqueue(job(n))
             await runner.until(5)
-        assert sorted(j.document_id for j in runner.ran) == [f"doc-{n}" for n in range(5)]
+        assert sorted(j.subject for j in runner.ran) == [f"doc-{n}" for n in range(5)]
         assert {j.tenant_id for j in runner.ran} == {T}
 
     async def test_jobs_queued_before_the_runner_wait_for_it(self, adapter: Any) -> None:
@@ -160,7 +160,7 @@ class JobQueueContract:
             await adapter.enqueue(job(1))
             await adapter.enqueue(job(2))
             await runner.until(2)
-        assert {j.document_id for j in runner.ran} == {"doc-1", "doc-2"}
+        assert {j.subject for j in runner.ran} == {"doc-1", "doc-2"}
 
     async def test_a_worker_runs_its_own_modality_only(self, adapter: Any) -> None:
         runner = Recorder()
@@ -170,7 +170,7 @@ class JobQueueContract:
             await adapter.enqueue(job(2, Modality.TEXT))
             await runner.until(1)
             await asyncio.sleep(0.3)
-        modalities = {j.modality for j in runner.ran}
+        modalities = {j.lane for j in runner.ran}
         assert modalities == ({Modality.TEXT, Modality.AUDIO} if adapter.runs_in_process else {Modality.TEXT})
 
     async def test_wait_idle_returns_after_the_running_jobs(self, adapter: Any) -> None:

@@ -22,15 +22,18 @@ import pytest
 
 from ragloom.core.errors import Conflict, InvalidInput, NotFound, OutOfScope, QuotaExceeded
 from ragloom.core.models import (
+    SYSTEM_OWNER,
     ApiKey,
     Chat,
     ChatId,
     ChatMessage,
+    DeliveryStatus,
     Document,
     DocumentId,
     DocumentStatus,
     EmbeddingSpaceRecord,
     IngestJob,
+    Job,
     Modality,
     OutboxEntry,
     Quotas,
@@ -39,6 +42,8 @@ from ragloom.core.models import (
     TenantId,
     TenantStatus,
     TenantUsage,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 TENANT_A = TenantId("tenant-a")
@@ -64,6 +69,34 @@ def make_document(tenant: TenantId = TENANT_A, **overrides: Any) -> Document:
     }
     values.update(overrides)
     return Document(**values)
+
+
+def make_endpoint(owner: TenantId = TENANT_A, **overrides: Any) -> WebhookEndpoint:
+    values: dict[str, Any] = {
+        "id": f"wh_{uuid.uuid4().hex}",
+        "tenant_id": owner,
+        "url": "https://hooks.example.com/ragloom",
+        "event_types": ("document.ready",),
+        "secret": "whsec_" + "A" * 32,
+        "created_at": datetime.now(UTC),
+    }
+    return WebhookEndpoint(**{**values, **overrides})
+
+
+def make_delivery(
+    endpoint: WebhookEndpoint, *, owner: TenantId | None = None, **overrides: Any
+) -> WebhookDelivery:
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "id": f"msg_{uuid.uuid4().hex}",
+        "endpoint_id": endpoint.id,
+        "tenant_id": owner or endpoint.tenant_id,
+        "event_type": "document.ready",
+        "body": '{"type":"document.ready"}',
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+    return WebhookDelivery(**{**values, **overrides})
 
 
 def make_tenant(tenant_id: TenantId = TENANT_A, **overrides: Any) -> Tenant:
@@ -820,13 +853,15 @@ class MetadataStoreContract:
         now = datetime.now(UTC)
 
         def entry(tenant: TenantId, age: float) -> OutboxEntry:
-            job = IngestJob(tenant, DocumentId(str(uuid.uuid4())), Modality.AUDIO)
-            return OutboxEntry.of_ingest(job, str(uuid.uuid4()), now - timedelta(seconds=age))
+            """Due `age` seconds ago (a negative age: due later)."""
+            job = Job.ingest(IngestJob(tenant, DocumentId(str(uuid.uuid4())), Modality.AUDIO))
+            written = now - timedelta(seconds=60)
+            return OutboxEntry(str(uuid.uuid4()), job, written, now - timedelta(seconds=age))
 
         oldest, newer, fresh, other = (
             entry(TENANT_A, 30),
             entry(TENANT_A, 20),
-            entry(TENANT_A, 0),
+            entry(TENANT_A, -10),
             entry(TENANT_B, 25),
         )
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -842,21 +877,125 @@ class MetadataStoreContract:
             await unit.outbox.add(other)
             await unit.outbox.remove([oldest.id])  # another tenant's: left alone
             with pytest.raises(OutOfScope):
-                await unit.outbox.due(before=now)
+                await unit.outbox.due(now=now)
             await unit.commit()
-        before = now - timedelta(seconds=5)
         async with adapter.unit_of_work(None) as unit:
-            due = await unit.outbox.due(before=before)
-            assert [e.id for e in due] == [oldest.id, other.id, newer.id]  # oldest first, fresh left
-            assert due[0].ingest_job() == oldest.ingest_job()
-            assert [e.id for e in await unit.outbox.due(before=before, limit=1)] == [oldest.id]
+            due = await unit.outbox.due(now=now)
+            assert [e.id for e in due] == [oldest.id, other.id, newer.id]  # earliest due first
+            assert due[0] == oldest  # the job, its times and its lane as written
+            assert [e.id for e in await unit.outbox.due(now=now, limit=1)] == [oldest.id]
             await unit.outbox.remove([oldest.id, other.id])
             await unit.commit()
         async with adapter.unit_of_work(TENANT_A) as unit:
             await unit.outbox.remove([newer.id])
             await unit.commit()
         async with adapter.unit_of_work(None) as unit:
-            assert [e.id for e in await unit.outbox.due(before=now + timedelta(seconds=1))] == [fresh.id]
+            assert await unit.outbox.due(now=now) == []
+            assert [e.id for e in await unit.outbox.due(now=now + timedelta(seconds=11))] == [fresh.id]
+
+    async def test_the_operators_jobs_are_written_in_the_system_scope(self, adapter: Any) -> None:
+        job = Job.deliver_webhook(SYSTEM_OWNER, "msg_1", 1)
+        now = datetime.now(UTC)
+        entry = OutboxEntry(str(uuid.uuid4()), job, now, now)
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            with pytest.raises(OutOfScope):
+                await unit.outbox.add(entry)
+        async with adapter.unit_of_work(None) as unit:
+            await unit.outbox.add(entry)
+            await unit.commit()
+        async with adapter.unit_of_work(None) as unit:
+            assert await unit.outbox.due(now=now) == [entry]
+
+    # ----- webhooks ------------------------------------------------------------------------------
+
+    async def test_webhook_endpoints_and_deliveries_are_their_owners_alone(self, adapter: Any) -> None:
+        mine, theirs = make_endpoint(TENANT_A), make_endpoint(TENANT_B)
+        operator = make_endpoint(SYSTEM_OWNER, event_types=("tenant.deleted",))
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.webhooks.add_endpoint(mine)
+            with pytest.raises(OutOfScope):
+                await unit.webhooks.add_endpoint(theirs)
+            with pytest.raises(OutOfScope):
+                await unit.webhooks.add_endpoint(operator)
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_B) as unit:
+            await unit.webhooks.add_endpoint(theirs)
+            await unit.commit()
+        async with adapter.unit_of_work(None) as unit:
+            await unit.webhooks.add_endpoint(operator)
+            with pytest.raises(OutOfScope):
+                await unit.webhooks.list_endpoints(TENANT_A)
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            assert await unit.webhooks.list_endpoints(TENANT_A) == [mine]
+            with pytest.raises(NotFound):
+                await unit.webhooks.get_endpoint(TENANT_A, theirs.id)  # another tenant's is unknown
+            with pytest.raises(OutOfScope):
+                await unit.webhooks.get_endpoint(TENANT_B, theirs.id)
+            with pytest.raises(NotFound):
+                await unit.webhooks.add_delivery(make_delivery(theirs, owner=TENANT_A))
+        async with adapter.unit_of_work(None) as unit:
+            assert await unit.webhooks.list_endpoints(SYSTEM_OWNER) == [operator]
+
+    async def test_endpoints_are_chosen_by_event_and_count_their_failures(self, adapter: Any) -> None:
+        ready = make_endpoint(event_types=("document.ready",))
+        both = make_endpoint(event_types=("document.ready", "chat.deleted"))
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.webhooks.add_endpoint(ready)
+            await unit.webhooks.add_endpoint(both)
+            assert await unit.webhooks.list_endpoints(TENANT_A, event_type="chat.deleted") == [both]
+            await unit.webhooks.save_endpoint(dataclasses.replace(both, enabled=False, disabled_reason="x"))
+            assert await unit.webhooks.list_endpoints(TENANT_A, event_type="chat.deleted") == []
+            assert await unit.webhooks.list_endpoints(TENANT_A, event_type="document.ready") == [ready]
+            for _ in range(3):
+                counted = await unit.webhooks.count_attempt(TENANT_A, ready.id, delivered=False)
+            assert counted.failures == 3
+            assert (await unit.webhooks.count_attempt(TENANT_A, ready.id, delivered=True)).failures == 0
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            stored = await unit.webhooks.get_endpoint(TENANT_A, both.id)
+            assert (stored.enabled, stored.disabled_reason, stored.event_types) == (
+                False,
+                "x",
+                ("document.ready", "chat.deleted"),
+            )
+            with pytest.raises(NotFound):
+                await unit.webhooks.count_attempt(TENANT_A, "wh_gone", delivered=True)
+
+    async def test_deliveries_are_logged_newest_first_and_go_with_their_endpoint(self, adapter: Any) -> None:
+        endpoint, other = make_endpoint(), make_endpoint()
+        start = datetime.now(UTC)
+        logged = [make_delivery(endpoint, created_at=start + timedelta(seconds=n)) for n in range(3)]
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.webhooks.add_endpoint(endpoint)
+            await unit.webhooks.add_endpoint(other)
+            for delivery in logged:
+                await unit.webhooks.add_delivery(delivery)
+            await unit.webhooks.add_delivery(make_delivery(other))
+            await unit.commit()
+        done = dataclasses.replace(
+            logged[0], status=DeliveryStatus.DELIVERED, attempts=2, response_status=204, last_attempt_at=start
+        )
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            await unit.webhooks.save_delivery(done)
+            assert await unit.webhooks.get_delivery(TENANT_A, done.id) == done
+            page = await unit.webhooks.list_deliveries(TENANT_A, endpoint.id, limit=2)
+            assert [d.id for d in page] == [logged[2].id, logged[1].id]
+            rest = await unit.webhooks.list_deliveries(TENANT_A, endpoint.id, limit=2, offset=2)
+            assert rest == [done]
+            await unit.webhooks.delete_endpoint(TENANT_A, endpoint.id)
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            with pytest.raises(NotFound):
+                await unit.webhooks.get_delivery(TENANT_A, done.id)
+            with pytest.raises(NotFound):
+                await unit.webhooks.save_delivery(done)
+            with pytest.raises(NotFound):
+                await unit.webhooks.delete_endpoint(TENANT_A, endpoint.id)
+            assert await unit.webhooks.purge(TENANT_A) == 2  # the other endpoint and its delivery
+            await unit.commit()
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            assert await unit.webhooks.list_endpoints(TENANT_A) == []
 
     # ----- chats ---------------------------------------------------------------------------------
 

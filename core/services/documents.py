@@ -35,6 +35,7 @@ from ..models import (
     DocumentId,
     DocumentStatus,
     IngestJob,
+    Job,
     Modality,
     Quotas,
     Tenant,
@@ -46,7 +47,6 @@ from ..models import (
 )
 from ..ports import BlobStore, JobQueue, PointRemover
 from ..streams import IncomingFile, measure
-from .outbox import Outbox
 from .transactions import Transaction, UnitsOfWork
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,6 @@ class DocumentService:
         blobs: BlobStore,
         index: PointRemover,
         queue: JobQueue,
-        outbox: Outbox,
         modality_of: Callable[[str], Modality | None],
         max_upload_bytes: int,
         quotas: Quotas = Quotas(),
@@ -77,7 +76,6 @@ class DocumentService:
         self._blobs = blobs
         self._index = index
         self._queue = queue
-        self._outbox = outbox
         self._modality_of = modality_of
         self._max_upload_bytes = max_upload_bytes
         self._quotas = quotas
@@ -125,7 +123,7 @@ class DocumentService:
                 if parent is not None:
                     await _check_attachable(transaction, parent)
                 await transaction.documents.add(document, limits=_limits(owner, self._quotas))
-                entry = await self._outbox.submit(transaction, IngestJob(tenant, document.id, modality))
+                await transaction.submit(Job.ingest(IngestJob(tenant, document.id, modality)))
                 transaction.publish(
                     DocumentUploaded(
                         tenant_id=tenant,
@@ -146,7 +144,6 @@ class DocumentService:
                 if winner is not None:
                     return UploadResult(winner, created=False)
             raise
-        await self._outbox.publish([entry])
         return UploadResult(document, created=True)
 
     async def attach(
@@ -186,7 +183,7 @@ class DocumentService:
         unfinished = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
         async for document in _every_document(self._units, tenant, statuses=unfinished):
             modality = self._modality_of(base_type(document.media_type)) or Modality.TEXT
-            await self._queue.enqueue(IngestJob(tenant, document.id, modality))
+            await self._queue.enqueue(Job.ingest(IngestJob(tenant, document.id, modality)))
             count += 1
         return count
 

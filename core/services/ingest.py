@@ -25,6 +25,7 @@ from ..models import (
     DocumentStatus,
     Extraction,
     IngestJob,
+    Job,
     Picture,
     Segment,
     TenantStatus,
@@ -34,7 +35,7 @@ from ..models import (
 from ..ports import (
     BlobStore,
     ImageEmbedder,
-    IngestRunner,
+    JobRunner,
     MediaExtractor,
     PiiScrubber,
     SparseEncoder,
@@ -422,18 +423,19 @@ class _Abandoned(Exception):
 
 def retrying_runner(
     service: IngestService, attempts: int, *, backoff_seconds: float = 0.5, sleep: Sleep = asyncio.sleep
-) -> IngestRunner:
-    """Run a job; a retryable ProviderUnavailable is retried with exponential backoff (`sleep` is
-    injectable, so tests need not wait it out). The service counts attempts and fails the document
-    at its limit, so at most `attempts` runs happen here."""
+) -> JobRunner:
+    """Run an ingestion job; a retryable ProviderUnavailable is retried with exponential backoff
+    (`sleep` is injectable, so tests need not wait it out). The service counts attempts and fails the
+    document at its limit, so at most `attempts` runs happen here."""
 
-    async def run(job: IngestJob) -> str:
+    async def run(job: Job) -> str:
+        ingest = job.as_ingest()
         for attempt in range(1, attempts + 1):
             try:
-                status = await service.run(job)
+                status = await service.run(ingest)
                 return status.value if status else "skipped"
             except ProviderUnavailable as error:
-                log.warning("ingestion of %s: attempt %d/%d: %s", job.document_id, attempt, attempts, error)
+                log.warning("ingestion of %s: attempt %d/%d: %s", job.subject, attempt, attempts, error)
                 await sleep(backoff_seconds * 2 ** (attempt - 1))
         return "failed"
 

@@ -232,6 +232,7 @@ class TenantService:
             receipt["documents_rows"] = await transaction.documents.purge(tenant_id)
             receipt["api_keys_rows"] = await transaction.keys.purge(tenant_id)
             receipt["chats_rows"] = await transaction.chats.purge(tenant_id)
+            receipt["webhooks_rows"] = await transaction.webhooks.purge(tenant_id)
             transaction.publish(TenantDeleted(tenant_id=tenant_id, caller=caller, receipt=dict(receipt)))
             await transaction.commit()
         return receipt

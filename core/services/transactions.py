@@ -1,29 +1,38 @@
-"""Units of work with domain events: a use case writes its rows and publishes what happened; the
-handlers registered in the composition root run inside the same transaction (the audit record, the
-corpus version) or after it commits (cache invalidation, metrics), so all of it commits at once.
+"""Units of work with domain events and an outbox: a use case writes its rows, publishes what
+happened and submits its jobs; the handlers registered in the composition root run inside the same
+transaction (the audit record, the corpus version, webhook deliveries) or after it commits (cache
+invalidation, metrics), and the jobs are written in it too (the transactional outbox), so all of it
+commits at once. Once committed, the jobs are handed to the queue; a relay (services.outbox)
+publishes those a crash between the two left behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 
+from ..errors import ProviderUnavailable
 from ..events import DomainEvent
-from ..models import TenantId
+from ..models import Job, OutboxEntry, TenantId
 from ..ports import (
     ApiKeyRepository,
     AuditRepository,
     ChatRepository,
     DocumentRepository,
     EmbeddingSpaceRepository,
+    JobQueue,
     MetadataStore,
     OutboxRepository,
     TenantRepository,
+    WebhookRepository,
 )
 from ..ports import UnitOfWork as UnitOfWorkPort
+from ..scope import scope_of
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +75,15 @@ class EventBus:
 class Transaction:
     """A unit of work as the use cases see it: the repositories, `publish` and `commit`."""
 
-    def __init__(self, unit: UnitOfWorkPort, bus: EventBus, scope: TenantId | None) -> None:
+    def __init__(
+        self, unit: UnitOfWorkPort, bus: EventBus, scope: TenantId | None, relay_after: timedelta
+    ) -> None:
         self._unit = unit
         self._bus = bus
+        self._relay_after = relay_after
         self.scope = scope
         self.events: list[DomainEvent] = []
+        self.jobs: list[OutboxEntry] = []
         self.committed = False
 
     @property
@@ -101,11 +114,25 @@ class Transaction:
     def outbox(self) -> OutboxRepository:
         return self._unit.outbox
 
+    @property
+    def webhooks(self) -> WebhookRepository:
+        return self._unit.webhooks
+
     def publish(self, event: DomainEvent) -> None:
         """Record that something happened; its handlers run at commit."""
         if self.committed:
             raise RuntimeError(f"{event.action} published after the commit")
         self.events.append(event)
+
+    async def submit(self, job: Job, *, at: datetime | None = None) -> OutboxEntry:
+        """Write the job in this transaction. It is handed to the queue once the transaction has
+        committed (or by the relay if this process stops first); with `at`, by the relay at `at`."""
+        now = datetime.now(UTC)
+        entry = OutboxEntry(str(uuid.uuid4()), job, now, at or now + self._relay_after)
+        await self._unit.outbox.add(entry)
+        if at is None:
+            self.jobs.append(entry)
+        return entry
 
     async def commit(self) -> None:
         """Run the in-transaction handlers of every published event, then commit."""
@@ -116,10 +143,20 @@ class Transaction:
 
 
 class UnitsOfWork:
-    """Opens transactions on the metadata store and runs the after-commit handlers."""
+    """Opens transactions on the metadata store, runs the after-commit handlers and hands committed
+    jobs to the queue (none without one: such a process only writes them, for the relay)."""
 
-    def __init__(self, store: MetadataStore, bus: EventBus) -> None:
+    def __init__(
+        self,
+        store: MetadataStore,
+        bus: EventBus,
+        queue: JobQueue | None = None,
+        *,
+        relay_after_seconds: float = 10.0,
+    ) -> None:
         self._store = store
+        self._queue = queue
+        self._relay_after = timedelta(seconds=relay_after_seconds)
         self.bus = bus
 
     @asynccontextmanager
@@ -136,13 +173,29 @@ class UnitsOfWork:
         transaction: Transaction | None = None
         try:
             async with self._store.unit_of_work(scope, read_only=read_only) as unit:
-                transaction = Transaction(unit, self.bus, scope)
+                transaction = Transaction(unit, self.bus, scope, self._relay_after)
                 yield transaction
         finally:
             _OPEN.reset(token)
             if transaction is not None and transaction.committed:  # also when the caller raised after
                 for event in transaction.events:
                     await self.bus.dispatch_after(event)
+                if transaction.jobs:
+                    await self.publish_jobs(transaction.jobs)
+
+    async def publish_jobs(self, entries: Sequence[OutboxEntry]) -> None:
+        """Hand committed jobs to the queue and forget them. A queue that cannot take them now leaves
+        them for the relay (logged), so the caller's request still succeeds."""
+        if self._queue is None:
+            return
+        try:
+            for entry in entries:
+                await self._queue.enqueue(entry.job)
+            async with self(scope_of(entries[0].tenant_id)) as transaction:
+                await transaction.outbox.remove([entry.id for entry in entries])
+                await transaction.commit()
+        except ProviderUnavailable as error:
+            log.warning("%d jobs left in the outbox for the relay: %s", len(entries), error)
 
     async def publish(self, event: DomainEvent) -> None:
         """Commit a unit of work that holds nothing but this event (and what its handlers write)."""

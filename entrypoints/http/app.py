@@ -17,7 +17,7 @@ from ragloom.core.services.tenants import Onboarded
 from ..bootstrap import Runtime, open_runtime
 from ..observability import install_observability
 from ..settings import Settings
-from . import admin, audit, auth, chats, documents, events, health, observed, openai_compat, query
+from . import admin, audit, auth, chats, documents, events, health, observed, openai_compat, query, webhooks
 from .access import AccessMiddleware
 from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
@@ -53,6 +53,8 @@ ROUTES = [
     Route("/admin/tenants/{tenant_id}/resume", admin.resume_tenant, methods=["POST"]),
     Route("/admin/tenants/{tenant_id}/keys", admin.issue_key, methods=["POST"]),
     Route("/admin/tenants/{tenant_id}/keys/{key_id}", admin.revoke_key, methods=["DELETE"]),
+    *webhooks.TENANT.routes(),
+    *webhooks.OPERATOR.routes(),
     Route("/healthz", health.healthz, methods=["GET"]),
     Route("/readyz", health.readyz, methods=["GET"]),
     Route("/openapi.json", health.openapi, methods=["GET"]),

@@ -13,7 +13,7 @@ from ragloom.adapters.redis_streams.queue import open_redis_queue
 from ragloom.adapters.redis_streams.settings import RedisQueueSettings
 from ragloom.contracts.testing.job_queue import JobQueueContract, job
 from ragloom.core.errors import ProviderUnavailable
-from ragloom.core.models import DocumentId, IngestJob, Modality, TenantId
+from ragloom.core.models import DocumentId, IngestJob, Job, Modality, TenantId
 from tests.conftest import REDIS_URL
 
 
@@ -62,13 +62,15 @@ async def test_tenants_take_turns_for_free_slots():
     queue.attach(lambda job: _record(order, job))
     for n in range(3):
         for tenant in ("a", "b"):
-            await queue.enqueue(IngestJob(TenantId(tenant), DocumentId(f"{tenant}{n}"), Modality.TEXT))
+            await queue.enqueue(
+                Job.ingest(IngestJob(TenantId(tenant), DocumentId(f"{tenant}{n}"), Modality.TEXT))
+            )
     await queue.wait_idle()
     assert order == ["a0", "b0", "a1", "b1", "a2", "b2"]
 
 
 async def _record(order, job):
-    order.append(job.document_id)
+    order.append(job.subject)
     await asyncio.sleep(0)
 
 
@@ -78,13 +80,13 @@ async def test_cancelling_drops_queued_jobs_and_stops_running_ones():
     finished: list[str] = []
 
     async def runner(job):
-        started.append(job.document_id)
+        started.append(job.subject)
         await asyncio.sleep(30)
-        finished.append(job.document_id)
+        finished.append(job.subject)
 
     queue.attach(runner)
     for n in range(3):
-        await queue.enqueue(IngestJob(TenantId("gone"), DocumentId(f"g{n}"), Modality.TEXT))
+        await queue.enqueue(Job.ingest(IngestJob(TenantId("gone"), DocumentId(f"g{n}"), Modality.TEXT)))
     await asyncio.sleep(0.01)
     assert started == ["g0"]
     assert await queue.cancel(TenantId("gone"), DocumentId("g2")) == 1  # one queued job
@@ -98,7 +100,7 @@ async def test_the_same_document_is_not_queued_twice():
     queue = FairJobQueue()
     ran: list[str] = []
     for _ in range(3):
-        await queue.enqueue(IngestJob(TenantId("t"), DocumentId("d"), Modality.TEXT))
+        await queue.enqueue(Job.ingest(IngestJob(TenantId("t"), DocumentId("d"), Modality.TEXT)))
     queue.attach(lambda job: _record(ran, job))
     await queue.wait_idle()
     assert ran == ["d"]
@@ -110,11 +112,11 @@ async def test_on_redis_a_job_running_longer_than_the_redelivery_time_is_not_tak
     runs: list[str] = []
 
     async def slow(job):
-        runs.append(job.document_id)
+        runs.append(job.subject)
         await asyncio.sleep(3.5)  # over three redelivery periods: another worker is watching
 
     async with open_redis_queue(settings) as first, open_redis_queue(settings) as second:
-        await first.enqueue(IngestJob(TenantId("t"), DocumentId("long"), Modality.AUDIO))
+        await first.enqueue(Job.ingest(IngestJob(TenantId("t"), DocumentId("long"), Modality.AUDIO)))
         first.attach(slow)
         worker = asyncio.create_task(first.consume(Modality.AUDIO))
         async with asyncio.timeout(10):
@@ -142,11 +144,11 @@ async def test_on_redis_a_process_runs_at_most_max_jobs_at_once(redis_prefix):
         peak = max(peak, running)
         await asyncio.sleep(0.2)
         running -= 1
-        done.append(job.document_id)
+        done.append(job.subject)
 
     async with open_redis_queue(settings) as queue:
         for n in range(6):
-            await queue.enqueue(IngestJob(TenantId("t"), DocumentId(f"d{n}"), Modality.TEXT))
+            await queue.enqueue(Job.ingest(IngestJob(TenantId("t"), DocumentId(f"d{n}"), Modality.TEXT)))
         queue.attach(runner)
         worker = asyncio.create_task(queue.consume(Modality.TEXT, max_jobs=2))
         try:

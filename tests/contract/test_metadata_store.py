@@ -46,8 +46,18 @@ _TRIGGERS = {
     "postgresql": "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_records'::regclass "
     "AND NOT tgisinternal ORDER BY tgname",
 }
-HEAD_REVISION = "0011"
-_TENANT_TABLES = ("api_keys", "audit_records", "chat_messages", "chats", "documents", "outbox", "tenants")
+HEAD_REVISION = "0012"
+_TENANT_TABLES = (
+    "api_keys",
+    "audit_records",
+    "chat_messages",
+    "chats",
+    "documents",
+    "outbox",
+    "tenants",
+    "webhook_deliveries",
+    "webhook_endpoints",
+)
 _TABLES = sorted(("alembic_version", "embedding_spaces", *_TENANT_TABLES))
 _RLS = (
     "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.policyname FROM pg_class c "

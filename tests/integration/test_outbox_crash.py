@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import subprocess
 import time
 
@@ -21,33 +20,11 @@ from ragloom.core.models import Modality
 from ragloom.entrypoints.bootstrap import FAULT_INJECTION, open_runtime
 from ragloom.entrypoints.settings import load_settings
 from ragloom.entrypoints.worker.consumer import consume
-from tests.conftest import REDIS_URL, PostgresDatabase
+from tests.conftest import PostgresDatabase
 from tests.helpers.server import RAGLOOM, free_port, running_server, wait_until_ok
-from tests.helpers.tenants import ADMIN, new_signing_key, onboard
+from tests.helpers.tenants import onboard
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-
-
-@pytest.fixture
-def environment(tmp_path, postgres_database: PostgresDatabase, redis_prefix) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("RAGLOOM_")},
-        "RAGLOOM_PROFILE": "production",
-        "RAGLOOM_HOME": str(tmp_path / "home"),
-        "RAGLOOM_DATABASE_URL": postgres_database.url,
-        "RAGLOOM_REDIS_URL": REDIS_URL,
-        "RAGLOOM_QDRANT_URL": "unused",
-        "RAGLOOM_AUDIT_SIGNING_KEY": new_signing_key(),
-        "RAGLOOM_ADMIN_USER": ADMIN[0],
-        "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
-        "RAGLOOM_ADAPTERS__BLOB_STORE": "local",  # on disk, shared by the processes here
-        "RAGLOOM_ADAPTERS__VECTOR_INDEX": "memory",
-        "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing",
-        "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex",
-        "RAGLOOM_PLUGINS__JOB_QUEUE__REDIS__QUEUE_PREFIX": redis_prefix,
-        "RAGLOOM_INGEST__OUTBOX_RELAY_AFTER_SECONDS": "1",
-        "RAGLOOM_INGEST__OUTBOX_RELAY_INTERVAL_SECONDS": "0.5",
-    }
 
 
 async def _rows(url: str, query: str) -> list:
@@ -87,7 +64,7 @@ async def test_an_upload_whose_process_died_before_publishing_still_reaches_read
     admin = postgres_database.admin_url
     [(document_id, status)] = await _rows(admin, "select id, status from documents")
     assert status == "queued"
-    assert [tuple(row) for row in await _rows(admin, "select kind, payload->>'document_id' from outbox")] == [
+    assert [tuple(row) for row in await _rows(admin, "select kind, subject from outbox")] == [
         ("ingest", document_id)
     ]
 

@@ -163,7 +163,7 @@ async def test_no_documents_gives_a_plain_no_answer(settings):
 async def test_work_left_unfinished_by_a_previous_run_is_taken_back(settings):
     from ragloom.adapters.memory.blob_store import InMemoryBlobStore
     from ragloom.adapters.memory.metadata import InMemoryMetadataStore
-    from ragloom.core.models import DocumentId, IngestJob
+    from ragloom.core.models import DocumentId, Job
 
     metadata, blobs = InMemoryMetadataStore(), InMemoryBlobStore()
     shared = {Port.METADATA_STORE: metadata, Port.BLOB_STORE: blobs}
@@ -171,7 +171,7 @@ async def test_work_left_unfinished_by_a_previous_run_is_taken_back(settings):
     class LostQueue:
         runs_in_process = True
 
-        async def enqueue(self, job: IngestJob) -> None:
+        async def enqueue(self, job: Job) -> None:
             self.last = job
 
         def attach(self, runner) -> None:

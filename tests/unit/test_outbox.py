@@ -10,7 +10,7 @@ import pytest
 from ragloom.adapters.local_queue.queue import FairJobQueue
 from ragloom.contracts.spec import Port
 from ragloom.core.errors import ProviderUnavailable, QuotaExceeded
-from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, IngestJob, Modality
+from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, IngestJob, Job, Modality
 from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
 from tests.helpers.runtime import memory_settings
@@ -23,7 +23,7 @@ class BrokerThatGoesDown(FairJobQueue):
 
     down = False
 
-    async def enqueue(self, job: IngestJob) -> None:
+    async def enqueue(self, job: Job) -> None:
         if self.down:
             raise ProviderUnavailable("the broker is unreachable")
         await super().enqueue(job)
@@ -32,7 +32,7 @@ class BrokerThatGoesDown(FairJobQueue):
 async def waiting(runtime) -> list:
     """Every outbox entry, whatever its age."""
     async with (await runtime.units())(None) as transaction:
-        return list(await transaction.outbox.due(before=datetime.now(UTC) + timedelta(days=1)))
+        return list(await transaction.outbox.due(now=datetime.now(UTC) + timedelta(days=1)))
 
 
 async def test_an_uploads_job_is_published_and_forgotten(tmp_path):
@@ -55,8 +55,8 @@ async def test_a_broker_that_is_down_leaves_the_job_for_the_relay(tmp_path):
         result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Gannets dive for fish."))
         assert result.created and result.document.status == DocumentStatus.QUEUED  # not failed
         [entry] = await waiting(runtime)
-        assert entry.ingest_job() == IngestJob(T, result.document.id, Modality.TEXT)
-        outbox = await runtime.get("outbox")
+        assert entry.job == Job.ingest(IngestJob(T, result.document.id, Modality.TEXT))
+        outbox = await runtime.get("relay")
         with pytest.raises(ProviderUnavailable):
             await outbox.relay()  # still down: the entry stays
         assert len(await waiting(runtime)) == 1
@@ -87,7 +87,7 @@ async def test_a_job_delivered_twice_indexes_once(tmp_path):
         )
         queue = await runtime.get(Port.JOB_QUEUE.value)
         job = IngestJob(T, result.document.id, Modality.TEXT)
-        await queue.enqueue(job)  # the relay published it again after a crash
+        await queue.enqueue(Job.ingest(job))  # the relay published it again after a crash
         await runtime.wait_idle()
         await (await runtime.get("ingest")).run(job)  # and once more, late
         document = await documents.get(T, result.document.id)

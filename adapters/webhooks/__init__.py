@@ -1,0 +1,1 @@
+"""WebhookSender over HTTP: Standard Webhooks signatures, no private targets unless allowed."""
