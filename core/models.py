@@ -482,6 +482,8 @@ class IngestJob:
 class JobKind(enum.StrEnum):
     INGEST = "ingest"
     DELIVER_WEBHOOK = "webhook.deliver"
+    ERASE_DOCUMENT = "document.erase"  # finish a deletion its request left half done
+    ERASE_TENANT = "tenant.erase"  # finish a tenant's purge its request left half done
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,6 +508,14 @@ class Job:
         """One attempt at a webhook delivery; each attempt is a job of its own."""
         subject = f"{delivery_id}/{attempt}"
         return cls(JobKind.DELIVER_WEBHOOK, owner, subject, Modality.TEXT, {"delivery_id": delivery_id})
+
+    @classmethod
+    def erase_document(cls, tenant: TenantId, document: DocumentId) -> Job:
+        return cls(JobKind.ERASE_DOCUMENT, tenant, document)
+
+    @classmethod
+    def erase_tenant(cls, tenant: TenantId) -> Job:
+        return cls(JobKind.ERASE_TENANT, tenant, tenant)
 
     @property
     def key(self) -> tuple[JobKind, str]:

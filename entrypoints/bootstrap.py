@@ -497,7 +497,13 @@ class Runtime:
             self.settings.ingest.max_attempts,
             backoff_seconds=self.settings.ingest.retry_backoff_seconds,
         )
-        queue.attach(JobDispatcher({JobKind.INGEST: ingestion, JobKind.DELIVER_WEBHOOK: webhooks.deliver}))
+        handlers = {
+            JobKind.INGEST: ingestion,
+            JobKind.DELIVER_WEBHOOK: webhooks.deliver,
+            JobKind.ERASE_DOCUMENT: (await self.documents()).erase,
+            JobKind.ERASE_TENANT: (await self.tenants()).erase,
+        }
+        queue.attach(JobDispatcher(handlers))
 
     async def _say_if_pictures_are_read_only(self) -> None:
         """Once at start: pictures will be indexed by their text only, with no image embedder."""

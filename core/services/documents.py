@@ -228,13 +228,15 @@ class DocumentService:
     ) -> None:
         """Delete atomically as seen from outside: the document is first marked `deleting` (no longer
         searchable nor listed as ready) and its ingestion cancelled; then its vectors, original and
-        row go. A step that fails leaves it `deleting`, for the next call or the janitor to finish."""
+        row go. Marked with it is an erase job the relay publishes should this stop half way (a
+        failure, a crash), so a worker finishes it; the next call or the janitor also would."""
         async with self._units(tenant) as transaction:
             document = await transaction.documents.get(tenant, document_id)
             if document.status != DocumentStatus.DELETING:
                 document = await transaction.documents.update_status(
                     tenant, document_id, DocumentStatus.DELETING, chunk_count=document.chunk_count
                 )
+                await transaction.safeguard(Job.erase_document(tenant, document_id))
             await transaction.commit()
         await self._queue.cancel(tenant, document_id)
         await self.finish_delete(document, caller=caller)
@@ -255,10 +257,22 @@ class DocumentService:
         try:
             async with self._units(tenant) as transaction:
                 await transaction.documents.delete(tenant, document.id)
+                await transaction.release(Job.erase_document(tenant, document.id))
                 transaction.publish(DocumentDeleted(tenant_id=tenant, caller=caller, document_id=document.id))
                 await transaction.commit()
         except NotFound:  # another call finished it first
             pass
+
+    async def erase(self, job: Job) -> str:
+        """The erase job of a deletion left half done: finish it (nothing if it was finished)."""
+        try:
+            document = await self.get(job.tenant_id, DocumentId(job.subject))
+        except NotFound:
+            return "gone"
+        if document.status != DocumentStatus.DELETING:
+            return "skipped"
+        await self.finish_delete(document)
+        return "erased"
 
 
 async def _every_document(

@@ -23,7 +23,7 @@ from ..events import (
     TenantResumed,
     TenantSuspended,
 )
-from ..models import SYSTEM_CALLER, ApiKey, Caller, Tenant, TenantId, TenantStatus, TenantUsage
+from ..models import SYSTEM_CALLER, ApiKey, Caller, Job, Tenant, TenantId, TenantStatus, TenantUsage
 from ..ports import BlobStore, JobQueue, PointRemover, SemanticCache
 from .refusals import RefusalLedger
 from .transactions import Transaction, UnitsOfWork
@@ -214,15 +214,35 @@ class TenantService:
     async def delete(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> dict[str, int]:
         """Retire the tenant: refuse its keys at once, then purge vectors, blobs, cache and rows.
 
-        Safe to repeat: a purge cut short by a failure is finished by the next call. The receipt
+        Safe to repeat: a purge cut short by a failure is finished by the next call, or by the erase
+        job marked with the tenant (the relay publishes it should this stop half way). The receipt
         counts what this call removed per store. The audit chain of the tenant is kept.
         """
         async with self._units(tenant_id) as transaction:
-            await transaction.tenants.get(tenant_id, for_update=True)  # waits for an upload in flight
-            await transaction.tenants.set_status(tenant_id, TenantStatus.DELETED)
+            tenant = await transaction.tenants.get(
+                tenant_id, for_update=True
+            )  # waits for an upload in flight
+            if tenant.status != TenantStatus.DELETED:
+                await transaction.tenants.set_status(tenant_id, TenantStatus.DELETED)
+                await transaction.safeguard(Job.erase_tenant(tenant_id))
             await transaction.commit()
         if self._queue is not None:
             await self._queue.cancel(tenant_id)
+        return await self._purge(tenant_id, caller)
+
+    async def erase(self, job: Job) -> str:
+        """The erase job of a tenant deletion left half done: finish its purge."""
+        async with self._units(job.tenant_id, read_only=True) as transaction:
+            try:
+                tenant = await transaction.tenants.get(job.tenant_id)
+            except NotFound:
+                return "gone"
+        if tenant.status != TenantStatus.DELETED:
+            return "skipped"
+        await self._purge(job.tenant_id, SYSTEM_CALLER)
+        return "erased"
+
+    async def _purge(self, tenant_id: TenantId, caller: Caller) -> dict[str, int]:
         receipt = {"vectors": await self._index.count(tenant_id)}
         await self._index.delete_tenant(tenant_id)
         receipt["blobs"] = await self._blobs.delete_tenant(tenant_id)
@@ -233,6 +253,7 @@ class TenantService:
             receipt["api_keys_rows"] = await transaction.keys.purge(tenant_id)
             receipt["chats_rows"] = await transaction.chats.purge(tenant_id)
             receipt["webhooks_rows"] = await transaction.webhooks.purge(tenant_id)
+            await transaction.release(Job.erase_tenant(tenant_id))
             transaction.publish(TenantDeleted(tenant_id=tenant_id, caller=caller, receipt=dict(receipt)))
             await transaction.commit()
         return receipt

@@ -124,6 +124,19 @@ class Transaction:
             raise RuntimeError(f"{event.action} published after the commit")
         self.events.append(event)
 
+    async def safeguard(self, job: Job) -> OutboxEntry:
+        """Write a job that finishes this use case's work should its process stop first: the relay
+        publishes it `relay_after_seconds` from now unless `release(job)` removed it by then (the use
+        case finished the work itself)."""
+        now = datetime.now(UTC)
+        entry = OutboxEntry(safeguard_id(job), job, now, now + self._relay_after)
+        await self._unit.outbox.add(entry)
+        return entry
+
+    async def release(self, job: Job) -> None:
+        """The work `safeguard(job)` guarded is done: forget its job."""
+        await self._unit.outbox.remove([safeguard_id(job)])
+
     async def submit(self, job: Job, *, at: datetime | None = None) -> OutboxEntry:
         """Write the job in this transaction. It is handed to the queue once the transaction has
         committed (or by the relay if this process stops first); with `at`, by the relay at `at`."""
@@ -140,6 +153,11 @@ class Transaction:
             await self._bus.dispatch_within(event, self)
         await self._unit.commit()
         self.committed = True
+
+
+def safeguard_id(job: Job) -> str:
+    """The outbox id of a safeguard job: one per kind and subject, so its use case can release it."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"ragloom:{job.tenant_id}:{job.kind.value}:{job.subject}"))
 
 
 class UnitsOfWork:

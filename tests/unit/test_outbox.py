@@ -3,13 +3,15 @@ written with its row, published once committed and forgotten; a broker that is d
 for the relay (the upload still succeeds, the document waits `queued`); a unit rolled back leaves no
 job; and a job delivered twice indexes once."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ragloom.adapters.local_queue.queue import FairJobQueue
+from ragloom.adapters.memory.blob_store import InMemoryBlobStore
 from ragloom.contracts.spec import Port
-from ragloom.core.errors import ProviderUnavailable, QuotaExceeded
+from ragloom.core.errors import NotFound, ProviderUnavailable, QuotaExceeded
 from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, IngestJob, Job, Modality
 from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
@@ -115,3 +117,92 @@ async def test_a_unit_of_work_is_one_per_task_and_a_task_started_inside_may_open
                     return (await transaction.tenants.get(T)).id
 
             assert await asyncio.create_task(inner()) == T
+
+
+class BlobsThatFailOnce(InMemoryBlobStore):
+    """A blob store whose next deletion fails, as one out of reach does."""
+
+    failing = False
+
+    async def delete(self, tenant, key) -> None:
+        self._fail()
+        await super().delete(tenant, key)
+
+    async def delete_tenant(self, tenant) -> int:
+        self._fail()
+        return await super().delete_tenant(tenant)
+
+    def _fail(self) -> None:
+        if self.failing:
+            self.failing = False
+            raise ProviderUnavailable("the blob store is unreachable")
+
+
+def relaying(tmp_path):
+    return memory_settings(
+        tmp_path, ingest={"outbox_relay_after_seconds": 0.2, "outbox_relay_interval_seconds": 0.05}
+    )
+
+
+async def until(condition, timeout: float = 20) -> None:
+    async with asyncio.timeout(timeout):
+        while not await condition():
+            await asyncio.sleep(0.05)
+
+
+async def test_a_deletion_cut_short_is_finished_by_its_erase_job(tmp_path):
+    blobs = BlobsThatFailOnce()
+    async with open_runtime(relaying(tmp_path), overrides={Port.BLOB_STORE: blobs}) as runtime:
+        await runtime.start_all()
+        documents = await runtime.documents()
+        result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Kittiwakes nest on ledges."))
+        await runtime.wait_idle()
+        kept = await documents.upload(T, IncomingFile.from_bytes("b.txt", b"Razorbills dive deep."))
+        await runtime.wait_idle()
+        await documents.delete(T, kept.document.id)  # finished at once: its erase job is released
+        assert await waiting(runtime) == []
+        blobs.failing = True
+        with pytest.raises(ProviderUnavailable):
+            await documents.delete(T, result.document.id)
+        assert (await documents.get(T, result.document.id)).status == DocumentStatus.DELETING
+        [entry] = await waiting(runtime)
+        assert entry.job == Job.erase_document(T, result.document.id)
+
+        async def gone() -> bool:
+            try:
+                await documents.get(T, result.document.id)
+            except NotFound:
+                return True
+            return False
+
+        await until(gone)  # the relay published the erase job and the queue ran it
+        await runtime.wait_idle()
+        assert await waiting(runtime) == []
+        assert await (await runtime.get("vector_index")).count(T) == 0
+        actions = [record.action async for record in (await runtime.audit()).records(T)]
+        assert actions.count("document.delete") == 2
+
+
+async def test_a_tenant_purge_cut_short_is_finished_by_its_erase_job(tmp_path):
+    blobs = BlobsThatFailOnce()
+    async with open_runtime(relaying(tmp_path), overrides={Port.BLOB_STORE: blobs}) as runtime:
+        await runtime.start_all()
+        tenants = await runtime.tenants()
+        doomed = (await tenants.create("Doomed")).tenant.id
+        documents = await runtime.documents()
+        await documents.upload(doomed, IncomingFile.from_bytes("a.txt", b"Shags dry their wings."))
+        await runtime.wait_idle()
+        blobs.failing = True
+        with pytest.raises(ProviderUnavailable):
+            await tenants.delete(doomed)
+        assert (await tenants.usage(doomed)).documents == 1  # half done: the rows are still there
+
+        async def purged() -> bool:
+            return (await tenants.usage(doomed)).documents == 0
+
+        await until(purged)
+        await runtime.wait_idle()
+        assert await waiting(runtime) == []
+        assert await blobs.delete_tenant(doomed) == 0
+        actions = [record.action async for record in (await runtime.audit()).records(doomed)]
+        assert actions.count("tenant.delete") == 1
