@@ -487,8 +487,12 @@ class Runtime:
         return onboarded
 
     async def start_ingestion(self) -> None:
-        """Open everything ingestion needs and hand the queue the job runner."""
+        """Open everything the jobs need and hand the queue the runner of every kind of job."""
         queue = await self.get(Port.JOB_QUEUE.value)
+        queue.attach(await self.job_dispatcher())
+
+    async def job_dispatcher(self) -> JobDispatcher:
+        """The runner of every kind of job, with what each needs opened."""
         ingest = await self.get("ingest")
         webhooks: WebhookService = await self.get("webhooks")
         await self._say_if_pictures_are_read_only()
@@ -497,13 +501,14 @@ class Runtime:
             self.settings.ingest.max_attempts,
             backoff_seconds=self.settings.ingest.retry_backoff_seconds,
         )
-        handlers = {
-            JobKind.INGEST: ingestion,
-            JobKind.DELIVER_WEBHOOK: webhooks.deliver,
-            JobKind.ERASE_DOCUMENT: (await self.documents()).erase,
-            JobKind.ERASE_TENANT: (await self.tenants()).erase,
-        }
-        queue.attach(JobDispatcher(handlers))
+        return JobDispatcher(
+            {
+                JobKind.INGEST: ingestion,
+                JobKind.DELIVER_WEBHOOK: webhooks.deliver,
+                JobKind.ERASE_DOCUMENT: (await self.documents()).erase,
+                JobKind.ERASE_TENANT: (await self.tenants()).erase,
+            }
+        )
 
     async def _say_if_pictures_are_read_only(self) -> None:
         """Once at start: pictures will be indexed by their text only, with no image embedder."""

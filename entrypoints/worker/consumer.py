@@ -1,4 +1,5 @@
-"""Consume one modality's ingestion queue with the runtime's ingestion service until cancelled."""
+"""A worker of one modality's queue: a Taskiq worker on ragloom's broker (taskiq_broker), until
+SIGTERM or cancelled."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..bootstrap import Runtime, open_runtime
 from ..console import err
 from ..observability import configure_logging, install_observability
 from ..settings import Settings
+from .taskiq_broker import RagloomBroker, serve
 
 
 def parse_modality(raw: str) -> Modality:
@@ -39,10 +41,11 @@ async def _separate_queue(runtime: Runtime) -> Any:
 
 
 async def consume(runtime: Runtime, modality: Modality, max_jobs: int | None = None) -> None:
-    """Run the modality's jobs in this process (at most `max_jobs` at once) until cancelled."""
-    queue = await _separate_queue(runtime)
-    await runtime.start_ingestion()
-    await queue.consume(modality, max_jobs)
+    """Run the modality's jobs in this process, with an open runtime, as a Taskiq worker (at most
+    `max_jobs` at once) until cancelled."""
+    await _separate_queue(runtime)
+    broker = RagloomBroker(lambda: contextlib.nullcontext(runtime), modality, max_jobs)
+    await serve(broker, asyncio.Event(), max_jobs)
 
 
 async def check_worker_config(settings: Settings, modality: str) -> None:
@@ -65,10 +68,9 @@ async def run_worker(settings: Settings, modality: str, max_jobs: int | None = N
 
         start_http_server(port)
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where is it stuck?
-    async with open_runtime(settings, modality=chosen) as runtime:
-        err.print(f"ragloom worker (pid {os.getpid()}) consuming {chosen.value} jobs")
-        consuming = asyncio.create_task(consume(runtime, chosen, max_jobs))
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, consuming.cancel)
-        with contextlib.suppress(asyncio.CancelledError):
-            await consuming
+    broker = RagloomBroker(lambda: open_runtime(settings, modality=chosen), chosen, max_jobs)
+    finish = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, finish.set)
+    err.print(f"ragloom worker (pid {os.getpid()}) consuming {chosen.value} jobs (a Taskiq worker)")
+    await serve(broker, finish, max_jobs)
     return 0
