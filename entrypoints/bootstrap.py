@@ -491,15 +491,20 @@ class Runtime:
         queue = await self.get(Port.JOB_QUEUE.value)
         queue.attach(await self.job_dispatcher())
 
-    async def job_dispatcher(self) -> JobDispatcher:
-        """The runner of every kind of job, with what each needs opened."""
+    async def job_dispatcher(self, *, retry_here: bool = True) -> JobDispatcher:
+        """The runner of every kind of job, with what each needs opened. With `retry_here`, an
+        ingestion whose backing service is down is tried again in place, with backoff; without, the
+        ProviderUnavailable goes to the caller (a Taskiq worker, whose retry middleware queues the job
+        again after the backoff)."""
         ingest = await self.get("ingest")
         webhooks: WebhookService = await self.get("webhooks")
         await self._say_if_pictures_are_read_only()
+        attempts = self.settings.ingest.max_attempts if retry_here else 1
         ingestion = retrying_runner(
             ingest,
-            self.settings.ingest.max_attempts,
+            attempts,
             backoff_seconds=self.settings.ingest.retry_backoff_seconds,
+            reraise=not retry_here,
         )
         return JobDispatcher(
             {

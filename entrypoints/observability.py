@@ -40,6 +40,13 @@ QUEUE_DEPTH = Gauge("ragloom_queue_depth", "Ingestion jobs queued or running, pe
 INGESTIONS = Counter(
     "ragloom_ingestions", "Documents ingested, by modality and outcome.", ["modality", "outcome"]
 )
+JOBS = Counter("ragloom_jobs", "Jobs a worker ran, by kind and outcome (done, error).", ["kind", "outcome"])
+JOB_SECONDS = Histogram(
+    "ragloom_job_seconds",
+    "Time a worker spent on a job, by kind.",
+    ["kind"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600),
+)
 CACHE_LOOKUPS = Counter("ragloom_cache_lookups", "Semantic cache lookups, by result.", ["result"])
 LLM_TOKENS = Counter("ragloom_llm_tokens", "Tokens the chat model read and wrote.", ["model", "kind"])
 LLM_SECONDS = Histogram(

@@ -422,11 +422,17 @@ class _Abandoned(Exception):
 
 
 def retrying_runner(
-    service: IngestService, attempts: int, *, backoff_seconds: float = 0.5, sleep: Sleep = asyncio.sleep
+    service: IngestService,
+    attempts: int,
+    *,
+    backoff_seconds: float = 0.5,
+    sleep: Sleep = asyncio.sleep,
+    reraise: bool = False,
 ) -> JobRunner:
     """Run an ingestion job; a retryable ProviderUnavailable is retried with exponential backoff
     (`sleep` is injectable, so tests need not wait it out). The service counts attempts and fails the
-    document at its limit, so at most `attempts` runs happen here."""
+    document at its limit, so at most `attempts` runs happen here. With `reraise`, the last
+    ProviderUnavailable goes to the caller (which queues the job again) instead of being logged."""
 
     async def run(job: Job) -> str:
         ingest = job.as_ingest()
@@ -435,6 +441,8 @@ def retrying_runner(
                 status = await service.run(ingest)
                 return status.value if status else "skipped"
             except ProviderUnavailable as error:
+                if reraise and attempt == attempts:
+                    raise
                 log.warning("ingestion of %s: attempt %d/%d: %s", job.subject, attempt, attempts, error)
                 await sleep(backoff_seconds * 2 ** (attempt - 1))
         return "failed"

@@ -40,11 +40,21 @@ async def _separate_queue(runtime: Runtime) -> Any:
     return queue
 
 
+def retries(settings: Settings) -> dict[str, Any]:
+    """Taskiq's retry middleware as ingestion is configured: attempts and the first backoff."""
+    return {
+        "attempts": settings.ingest.max_attempts,
+        "backoff_seconds": settings.ingest.retry_backoff_seconds,
+    }
+
+
 async def consume(runtime: Runtime, modality: Modality, max_jobs: int | None = None) -> None:
     """Run the modality's jobs in this process, with an open runtime, as a Taskiq worker (at most
     `max_jobs` at once) until cancelled."""
     await _separate_queue(runtime)
-    broker = RagloomBroker(lambda: contextlib.nullcontext(runtime), modality, max_jobs)
+    broker = RagloomBroker(
+        lambda: contextlib.nullcontext(runtime), modality, max_jobs, **retries(runtime.settings)
+    )
     await serve(broker, asyncio.Event(), max_jobs)
 
 
@@ -68,7 +78,9 @@ async def run_worker(settings: Settings, modality: str, max_jobs: int | None = N
 
         start_http_server(port)
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where is it stuck?
-    broker = RagloomBroker(lambda: open_runtime(settings, modality=chosen), chosen, max_jobs)
+    broker = RagloomBroker(
+        lambda: open_runtime(settings, modality=chosen), chosen, max_jobs, **retries(settings)
+    )
     finish = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, finish.set)
     err.print(f"ragloom worker (pid {os.getpid()}) consuming {chosen.value} jobs (a Taskiq worker)")

@@ -16,25 +16,42 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import time
 import uuid
 from collections.abc import AsyncGenerator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from taskiq import AckableMessage, AsyncBroker, BrokerMessage, TaskiqEvents, TaskiqMessage, TaskiqState
+from taskiq import (
+    AckableMessage,
+    AsyncBroker,
+    BrokerMessage,
+    SmartRetryMiddleware,
+    TaskiqEvents,
+    TaskiqMessage,
+    TaskiqMiddleware,
+    TaskiqResult,
+    TaskiqState,
+)
 from taskiq.acks import AcknowledgeType
 from taskiq.receiver import Receiver
 
 from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.spec import Port
+from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import Job, JobKind, Modality, TenantId
+from ragloom.core.scope import scope_of
 
 from ..bootstrap import Runtime
+from ..observability import JOB_SECONDS, JOBS
 
 log = logging.getLogger(__name__)
 RUN_JOB = "ragloom.run_job"
 UNBOUNDED = 100_000
+RETRIES = "retries"  # the payload key that carries Taskiq's retry count with a job queued again
 RuntimeOpener = Callable[[], AbstractAsyncContextManager[Runtime]]
 
 
@@ -65,12 +82,32 @@ def job_from_dict(data: dict[str, Any]) -> Job:
 class RagloomBroker(AsyncBroker):
     """Taskiq's view of one lane of ragloom's job queue (see the module's docstring)."""
 
-    def __init__(self, open_runtime: RuntimeOpener, lane: Modality, max_jobs: int | None = None) -> None:
+    def __init__(
+        self,
+        open_runtime: RuntimeOpener,
+        lane: Modality,
+        max_jobs: int | None = None,
+        *,
+        attempts: int = 3,
+        backoff_seconds: float = 0.5,
+    ) -> None:
         super().__init__()
+        self.add_middlewares(
+            SmartRetryMiddleware(
+                default_retry_count=attempts,
+                default_retry_label=True,
+                default_delay=backoff_seconds,
+                use_delay_exponent=True,
+                max_delay_exponent=60,
+                types_of_exceptions=[ProviderUnavailable],
+            ),
+            _JobMetrics(),
+        )
         self._open_runtime = open_runtime
         self._lane = lane
         self._max_jobs = max_jobs
         self._stack = AsyncExitStack()
+        self._runtime: Runtime | None = None
         self._queue: Any = None
         self._handed: asyncio.Queue[tuple[Job, asyncio.Future[None]]] = asyncio.Queue()
         self._running: set[asyncio.Task[Any]] = set()
@@ -80,14 +117,14 @@ class RagloomBroker(AsyncBroker):
 
     async def _start(self, state: TaskiqState) -> None:
         """Open the runtime (the adapters this lane's jobs need) and the job dispatcher."""
-        runtime = await self._stack.enter_async_context(self._open_runtime())
+        runtime = self._runtime = await self._stack.enter_async_context(self._open_runtime())
         queue = await runtime.get(Port.JOB_QUEUE.value)
         if queue.runs_in_process:
             raise ConfigError(
                 "adapters.job_queue: the in-process queue runs jobs inside `ragloom serve`; "
                 "select `redis` to run separate workers"
             )
-        state.dispatcher = await runtime.job_dispatcher()
+        state.dispatcher = await runtime.job_dispatcher(retry_here=False)  # Taskiq's middleware retries
         self._queue = queue
         queue.attach(self._hand_over)
 
@@ -120,11 +157,22 @@ class RagloomBroker(AsyncBroker):
         await executed
 
     async def kick(self, message: BrokerMessage) -> None:
-        """Put a `ragloom.run_job` message on ragloom's queue, in its job's lane."""
+        """Put a `ragloom.run_job` message on ragloom's queue, in its job's lane; one to run after a
+        `delay` (a retry) goes to the outbox, whose relay queues it once due."""
         if message.task_name != RUN_JOB:
             raise ValueError(f"ragloom's broker carries only {RUN_JOB}, not {message.task_name!r}")
         job = job_from_dict(self.formatter.loads(message.message).kwargs["job"])
-        await self._queue.enqueue(job)
+        retries = message.labels.get("_retries")
+        if retries is not None:
+            job = dataclasses.replace(job, payload={**job.payload, RETRIES: str(retries)})
+        delay = float(message.labels.get("delay") or 0)
+        if delay <= 0:
+            await self._queue.enqueue(job)
+            return
+        assert self._runtime is not None
+        async with (await self._runtime.units())(scope_of(job.tenant_id)) as transaction:
+            await transaction.submit(job, at=datetime.now(UTC) + timedelta(seconds=delay))
+            await transaction.commit()
 
     async def listen(self) -> AsyncGenerator[bytes | AckableMessage, None]:
         """The jobs ragloom's queue takes for this lane, as Taskiq messages, until the generator is
@@ -146,10 +194,31 @@ class RagloomBroker(AsyncBroker):
                 await consuming
 
     def _message(self, job: Job) -> bytes:
+        labels = {"_retries": job.payload[RETRIES]} if RETRIES in job.payload else {}
         message = TaskiqMessage(
-            task_id=uuid.uuid4().hex, task_name=RUN_JOB, labels={}, args=[], kwargs={"job": job_to_dict(job)}
+            task_id=uuid.uuid4().hex,
+            task_name=RUN_JOB,
+            labels=labels,
+            args=[],
+            kwargs={"job": job_to_dict(job)},
         )
         return self.formatter.dumps(message).message
+
+
+class _JobMetrics(TaskiqMiddleware):
+    """Jobs run and their time, by kind, in the worker's Prometheus metrics (`ragloom_jobs_total`,
+    `ragloom_job_seconds`)."""
+
+    def pre_execute(self, message: TaskiqMessage) -> TaskiqMessage:
+        message.labels["_started"] = time.monotonic()
+        return message
+
+    def post_execute(self, message: TaskiqMessage, result: TaskiqResult[Any]) -> None:
+        kind = str(message.kwargs.get("job", {}).get("kind", "unknown"))
+        JOBS.labels(kind=kind, outcome="error" if result.is_err else "done").inc()
+        started = message.labels.get("_started")
+        if isinstance(started, float):
+            JOB_SECONDS.labels(kind=kind).observe(time.monotonic() - started)
 
 
 def _run_job_task(broker: RagloomBroker) -> Callable[[dict[str, Any]], Any]:

@@ -15,9 +15,11 @@ import pytest
 from ragloom.adapters.memory.blob_store import InMemoryBlobStore
 from ragloom.adapters.memory.metadata import InMemoryMetadataStore
 from ragloom.contracts.spec import Port
+from ragloom.core.errors import NotFound, ProviderUnavailable
 from ragloom.core.models import DEFAULT_TENANT, DeliveryStatus, DocumentStatus, Job, Modality
 from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
+from ragloom.entrypoints.observability import JOBS
 from ragloom.entrypoints.worker.consumer import consume
 from ragloom.entrypoints.worker.taskiq_broker import RUN_JOB, RagloomBroker, job_from_dict, job_to_dict
 from tests.conftest import REDIS_URL
@@ -35,6 +37,7 @@ def shared():
 
 
 def settings(tmp_path, redis_prefix, **overrides):
+    """In-memory stores (shared by the runtimes of a test), the Redis queue under the test's prefix."""
     queue = {"url": REDIS_URL, "queue_prefix": redis_prefix, "redelivery_idle_seconds": 1}
     return memory_settings(
         tmp_path,
@@ -118,3 +121,50 @@ async def test_jobs_travel_as_taskiq_messages(tmp_path, redis_prefix, shared):
                 job_from_dict({**job_to_dict(job), "payload": ["not", "an", "object"]})
         finally:
             await broker.shutdown()
+
+
+class BlobsThatFail(InMemoryBlobStore):
+    """A blob store whose next `failures` deletions fail, as one out of reach does."""
+
+    failures = 0
+
+    async def delete(self, tenant, key) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ProviderUnavailable("the blob store is unreachable")
+        await super().delete(tenant, key)
+
+
+async def test_a_job_that_fails_is_retried_by_taskiqs_middleware_after_a_backoff(tmp_path, redis_prefix):
+    blobs = BlobsThatFail()
+    shared = {Port.METADATA_STORE: InMemoryMetadataStore(), Port.BLOB_STORE: blobs}
+    configured = settings(
+        tmp_path,
+        redis_prefix,
+        ingest={
+            "outbox_relay_after_seconds": 0.2,
+            "outbox_relay_interval_seconds": 0.1,
+            "retry_backoff_seconds": 0.2,
+        },
+    )
+    errors_before = JOBS.labels(kind="document.erase", outcome="error")._value.get()
+    async with open_runtime(configured, overrides=shared) as api:
+        await api.start_all()  # its relay publishes the erase job, then the retry once due
+        documents = await api.documents()
+        result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Guillemots stand in rows."))
+        async with worker(configured, shared):
+            async with asyncio.timeout(30):
+                while (await documents.get(T, result.document.id)).status != DocumentStatus.READY:
+                    await asyncio.sleep(0.05)
+            blobs.failures = 2  # the deletion here, then the erase job's first run
+            with pytest.raises(ProviderUnavailable):
+                await documents.delete(T, result.document.id)
+            async with asyncio.timeout(30):
+                while True:
+                    try:
+                        await documents.get(T, result.document.id)
+                    except NotFound:
+                        break
+                    await asyncio.sleep(0.05)
+    assert blobs.failures == 0
+    assert JOBS.labels(kind="document.erase", outcome="error")._value.get() == errors_before + 1
