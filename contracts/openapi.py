@@ -374,6 +374,12 @@ _PAGING = [
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
 ]
 
+_REINDEX_QUEUED = {
+    "type": "object",
+    "required": ["tenant_id", "queued"],
+    "properties": {"tenant_id": {"type": "string"}, "queued": {"type": "boolean"}},
+}
+
 PATHS: dict[str, Any] = {
     "/v1/documents": {
         "post": {
@@ -737,6 +743,23 @@ PATHS: dict[str, Any] = {
                 "201": _json(_ref("ApiKey"), "issued"),
                 "404": _error("unknown tenant"),
                 "409": _error("deleted"),
+            },
+            parameters=[_TENANT_ID],
+        )
+    },
+    "/admin/tenants/{tenant_id}/reindex": {
+        "post": _admin(
+            "Queue the tenant's move into the configured embedding space (a job a worker runs)",
+            {
+                "202": _json(
+                    _REINDEX_QUEUED,
+                    "queued",
+                ),
+                "200": _json(
+                    _REINDEX_QUEUED,
+                    "nothing to do: the tenant already searches the configured space",
+                ),
+                "404": _error("unknown tenant"),
             },
             parameters=[_TENANT_ID],
         )

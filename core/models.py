@@ -484,6 +484,7 @@ class JobKind(enum.StrEnum):
     DELIVER_WEBHOOK = "webhook.deliver"
     ERASE_DOCUMENT = "document.erase"  # finish a deletion its request left half done
     ERASE_TENANT = "tenant.erase"  # finish a tenant's purge its request left half done
+    REINDEX_TENANT = "tenant.reindex"  # move a tenant's points into the configured embedding space
 
 
 @dataclass(frozen=True, slots=True)
@@ -516,6 +517,10 @@ class Job:
     @classmethod
     def erase_tenant(cls, tenant: TenantId) -> Job:
         return cls(JobKind.ERASE_TENANT, tenant, tenant)
+
+    @classmethod
+    def reindex_tenant(cls, tenant: TenantId) -> Job:
+        return cls(JobKind.REINDEX_TENANT, tenant, tenant)
 
     @property
     def key(self) -> tuple[JobKind, str]:

@@ -512,6 +512,7 @@ class Runtime:
                 JobKind.DELIVER_WEBHOOK: webhooks.deliver,
                 JobKind.ERASE_DOCUMENT: (await self.documents()).erase,
                 JobKind.ERASE_TENANT: (await self.tenants()).erase,
+                JobKind.REINDEX_TENANT: (await self.reindexer()).run_job,
             }
         )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..chunking import ChunkingPolicy, embedding_text
 from ..errors import NotFound
 from ..events import TenantReindexed
-from ..models import SYSTEM_CALLER, Caller, StoredPoint, TenantId, VectorPoint
+from ..models import SYSTEM_CALLER, Caller, Job, StoredPoint, TenantId, TenantStatus, VectorPoint
 from ..ports import SparseEncoder
 from .spaces import EmbeddingSpace, Spaces
 from .transactions import UnitsOfWork
@@ -60,6 +60,29 @@ class Reindexer:
             if len(page) < 500:
                 return waiting
             offset += len(page)
+
+    async def queue(self, tenant: TenantId) -> bool:
+        """Queue the tenant's reindex as a job (written with the read of its row, so it commits or
+        not with it) when it searches another space than the configured one; whether it was queued.
+        NotFound for an unknown or deleted tenant."""
+        current = self._spaces.current.name
+        async with self._units(tenant) as transaction:
+            row = await transaction.tenants.get(tenant)
+            if row.status == TenantStatus.DELETED:
+                raise NotFound(f"tenant {tenant} not found")
+            if row.embedding_space in (None, current):
+                return False
+            await transaction.submit(Job.reindex_tenant(tenant))
+            await transaction.commit()
+        return True
+
+    async def run_job(self, job: Job) -> str:
+        """A queued reindex (it goes on from the tenant's saved cursor, if a run stopped)."""
+        try:
+            moved = await self.reindex(job.tenant_id)
+        except NotFound:
+            return "gone"
+        return f"moved {moved.points} points from {moved.previous} to {moved.space}"
 
     async def reindex(
         self,

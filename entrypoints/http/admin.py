@@ -91,3 +91,11 @@ async def revoke_key(request: Request) -> Response:
         _tenant_id(request), request.path_params["key_id"], caller=caller_of(request)
     )
     return JSONResponse(key_json(key))
+
+
+async def reindex_tenant(request: Request) -> Response:
+    """Queue the tenant's move into the configured embedding space (a job a worker runs)."""
+    tenant_id = _tenant_id(request)
+    reindexer = await request.app.state.runtime.reindexer()
+    queued = await reindexer.queue(tenant_id)
+    return JSONResponse({"tenant_id": tenant_id, "queued": queued}, status_code=202 if queued else 200)

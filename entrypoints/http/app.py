@@ -51,6 +51,7 @@ ROUTES = [
     Route("/admin/tenants/{tenant_id}", admin.update_tenant, methods=["PATCH"]),
     Route("/admin/tenants/{tenant_id}/suspend", admin.suspend_tenant, methods=["POST"]),
     Route("/admin/tenants/{tenant_id}/resume", admin.resume_tenant, methods=["POST"]),
+    Route("/admin/tenants/{tenant_id}/reindex", admin.reindex_tenant, methods=["POST"]),
     Route("/admin/tenants/{tenant_id}/keys", admin.issue_key, methods=["POST"]),
     Route("/admin/tenants/{tenant_id}/keys/{key_id}", admin.revoke_key, methods=["DELETE"]),
     *webhooks.TENANT.routes(),

@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -20,6 +21,7 @@ from ragloom.entrypoints.settings import load_settings
 from tests.e2e.conftest import app_client
 from tests.e2e.scenario import upload
 from tests.helpers.runtime import parse_sse, wait_for_status
+from tests.helpers.tenants import ADMIN, ADMIN_SETTINGS
 
 HASHING = "hashing-384"
 MINILM = "all-minilm-l6-v2-384"
@@ -165,3 +167,34 @@ def _only(variables: dict[str, str]) -> dict[str, str | None]:
     """The RAGLOOM_* variables of the test, none of the caller's."""
     cleared: dict[str, str | None] = dict.fromkeys((k for k in os.environ if k.startswith("RAGLOOM_")), None)
     return {**cleared, **variables}
+
+
+async def test_an_administrator_queues_a_reindex_that_a_worker_runs(home):
+    hashing = settings_for(home, "hashing")
+    async with app_client(hashing) as client:
+        for name, data in list(FACTS.items())[:2]:
+            created = await upload(client, name, data)
+            assert (await wait_for_status(client, created.json()["id"]))["status"] == "ready"
+    minilm = load_settings(
+        environ={"RAGLOOM_HOME": str(home)},
+        overrides={
+            "adapters": {"text_embedder": "sentence_transformers"},
+            "answers": {"min_similarity": 0.0},
+            "admin": ADMIN_SETTINGS,
+        },
+    )
+    async with app_client(minilm) as client:
+        basic = httpx.BasicAuth(*ADMIN)
+        queued = await client.post(f"/admin/tenants/{DEFAULT_TENANT}/reindex", auth=basic)
+        assert queued.status_code == 202 and queued.json() == {"tenant_id": DEFAULT_TENANT, "queued": True}
+        tenants = await client.app.state.runtime.tenants()
+        async with asyncio.timeout(120):  # the in-process queue runs the job
+            while (await tenants.get(DEFAULT_TENANT)).embedding_space != MINILM:
+                await asyncio.sleep(0.1)
+        assert "bakery.md" in await cited(client, "When does the Millbrook bakery bake rye?")
+        again = await client.post(f"/admin/tenants/{DEFAULT_TENANT}/reindex", auth=basic)
+        assert again.status_code == 200 and again.json()["queued"] is False  # nothing left to move
+        unknown = await client.post("/admin/tenants/no-such-tenant/reindex", auth=basic)
+        assert unknown.status_code == 404
+        assert (await client.post(f"/admin/tenants/{DEFAULT_TENANT}/reindex")).status_code == 401
+    assert await points_in(minilm, HASHING) == -1  # the old space holds nothing and is not opened
