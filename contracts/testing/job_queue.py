@@ -9,7 +9,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ragloom.core.models import DocumentId, IngestJob, Job, Modality, TenantId
+from ragloom.core.models import DocumentId, IngestJob, Job, JobKind, Modality, TenantId
 
 T = TenantId("tenant-a")
 
@@ -142,6 +142,23 @@ class JobQueueContract:
             await runner.until(5)
         assert sorted(j.subject for j in runner.ran) == [f"doc-{n}" for n in range(5)]
         assert {j.tenant_id for j in runner.ran} == {T}
+
+    async def test_jobs_of_every_kind_arrive_as_they_were_queued(self, adapter: Any) -> None:
+        sent = [
+            Job.deliver_webhook(T, "msg_1", 2),
+            Job.erase_document(T, DocumentId("doc-9")),
+            Job.erase_tenant(T),
+            Job(
+                JobKind.DELIVER_WEBHOOK, T, "msg_2/1", Modality.TEXT, {"delivery_id": "msg_2", "retries": "1"}
+            ),
+        ]
+        runner = Recorder()
+        adapter.attach(runner)
+        async with consuming(adapter, Modality.TEXT):
+            for queued in sent:
+                await adapter.enqueue(queued)
+            await runner.until(len(sent))
+        assert sorted(runner.ran, key=lambda j: j.key) == sorted(sent, key=lambda j: j.key)
 
     async def test_jobs_queued_before_the_runner_wait_for_it(self, adapter: Any) -> None:
         runner = Recorder()
