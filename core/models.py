@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -485,6 +486,7 @@ class JobKind(enum.StrEnum):
     ERASE_DOCUMENT = "document.erase"  # finish a deletion its request left half done
     ERASE_TENANT = "tenant.erase"  # finish a tenant's purge its request left half done
     REINDEX_TENANT = "tenant.reindex"  # move a tenant's points into the configured embedding space
+    TELL_OPERATOR = "webhook.tell_operator"  # write the operator's deliveries of a tenant's deletion
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,6 +519,12 @@ class Job:
     @classmethod
     def erase_tenant(cls, tenant: TenantId) -> Job:
         return cls(JobKind.ERASE_TENANT, tenant, tenant)
+
+    @classmethod
+    def tell_operator(cls, tenant: TenantId, receipt: Mapping[str, int]) -> Job:
+        """The deletion of `tenant`, for the operator's webhook endpoints."""
+        payload = {"receipt": json.dumps(dict(receipt))}
+        return cls(JobKind.TELL_OPERATOR, tenant, tenant, Modality.TEXT, payload)
 
     @classmethod
     def reindex_tenant(cls, tenant: TenantId) -> Job:

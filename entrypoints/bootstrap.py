@@ -20,7 +20,7 @@ from ragloom.contracts.ports import PORTS, REQUIRED_PORTS, missing_members
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterFactory, AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
-from ragloom.core.events import DomainEvent, TenantDeleted, TenantResumed
+from ragloom.core.events import DomainEvent, TenantResumed
 from ragloom.core.models import (
     DEFAULT_TENANT,
     JobKind,
@@ -513,6 +513,7 @@ class Runtime:
                 JobKind.ERASE_DOCUMENT: (await self.documents()).erase,
                 JobKind.ERASE_TENANT: (await self.tenants()).erase,
                 JobKind.REINDEX_TENANT: (await self.reindexer()).run_job,
+                JobKind.TELL_OPERATOR: webhooks.tell_operator,
             }
         )
 
@@ -544,8 +545,6 @@ class Runtime:
         self._refusals = await self.get("refusals")
         self._tasks.append(asyncio.create_task(self._flush_refusals(self._refusals)))
         units = await self.units()
-        webhooks: WebhookService = await self.get("webhooks")
-        units.bus.after_commit(TenantDeleted, webhooks.on_tenant_deleted)
         if not ingestion:
             return onboarded
         await self.start_ingestion()

@@ -156,14 +156,16 @@ class WebhookService:
             await transaction.webhooks.get_endpoint(owner, endpoint_id)
             return await transaction.webhooks.list_deliveries(owner, endpoint_id, limit=limit, offset=offset)
 
-    async def on_tenant_deleted(self, event: DomainEvent) -> None:
-        """Once a tenant's deletion has committed: a delivery per operator endpoint that wants it."""
-        if not isinstance(event, TenantDeleted) or event.tenant_id is None:
-            return
-        data = {"tenant_id": event.tenant_id, "receipt": dict(event.receipt)}
+    async def tell_operator(self, job: Job) -> str:
+        """The job the deletion of a tenant wrote with its purge: a delivery per operator endpoint
+        that wants `tenant.deleted` (once per endpoint, however often the job runs)."""
+        data = {"tenant_id": job.tenant_id, "receipt": json.loads(job.payload.get("receipt", "{}"))}
         async with self._units(None) as transaction:
-            await write_deliveries(transaction, SYSTEM_OWNER, "tenant.deleted", data)
+            told = await write_deliveries(
+                transaction, SYSTEM_OWNER, "tenant.deleted", data, once_for=job.tenant_id
+            )
             await transaction.commit()
+        return f"{told} deliveries"
 
     async def deliver(self, job: Job) -> str:
         """Run one attempt (a job): post the delivery, record what came of it, and schedule the next
@@ -248,19 +250,40 @@ class WebhookService:
 
 async def tell_endpoints(event: DomainEvent, transaction: Transaction) -> None:
     """In the event's unit of work: a delivery (and its first attempt's job) per endpoint of the
-    tenant that wants the event."""
+    tenant that wants the event; for a tenant's deletion, the job that tells the operator's endpoints
+    (the purge runs in the tenant's scope, which does not reach the operator's rows)."""
+    if isinstance(event, TenantDeleted) and event.tenant_id is not None:
+        await transaction.submit(Job.tell_operator(event.tenant_id, event.receipt))
+        return
     told = _tenant_message(event)
     if told is not None and event.tenant_id is not None:
         await write_deliveries(transaction, event.tenant_id, *told)
 
 
 async def write_deliveries(
-    transaction: Transaction, owner: TenantId, event_type: str, data: Mapping[str, object]
-) -> None:
+    transaction: Transaction,
+    owner: TenantId,
+    event_type: str,
+    data: Mapping[str, object],
+    *,
+    once_for: str | None = None,
+) -> int:
+    """A delivery and its first attempt's job per endpoint of the owner that wants the event; with
+    `once_for`, the delivery ids derive from it, so writing them again adds none. How many were added."""
     endpoints = await transaction.webhooks.list_endpoints(owner, event_type=event_type)
     now = datetime.now(UTC)
+    added = 0
     for endpoint in endpoints:
-        delivery_id = f"{DELIVERY_PREFIX}{uuid.uuid4().hex}"
+        if once_for is None:
+            delivery_id = f"{DELIVERY_PREFIX}{uuid.uuid4().hex}"
+        else:
+            name = f"ragloom:{event_type}:{once_for}:{endpoint.id}"
+            delivery_id = f"{DELIVERY_PREFIX}{uuid.uuid5(uuid.NAMESPACE_URL, name).hex}"
+            try:
+                await transaction.webhooks.get_delivery(owner, delivery_id)
+                continue  # written by an earlier run of the same job
+            except NotFound:
+                pass
         message = {"type": event_type, "timestamp": now.isoformat(), "data": data}
         body = json.dumps(message, separators=(",", ":"))
         delivery = WebhookDelivery(
@@ -268,6 +291,8 @@ async def write_deliveries(
         )
         await transaction.webhooks.add_delivery(delivery)
         await transaction.submit(_attempt(owner, delivery_id, 1))
+        added += 1
+    return added
 
 
 def new_secret() -> str:

@@ -267,3 +267,6 @@ async def test_the_operator_is_told_of_a_tenant_deletion(tmp_path):
             assert request.verified["data"] == {"tenant_id": doomed, "receipt": receipt}
             with pytest.raises(NotFound):
                 await webhooks.get(T, endpoint.id)  # the operator's endpoints are no tenant's
+            again = Job.tell_operator(doomed, receipt)  # the relay published the job twice
+            assert await webhooks.tell_operator(again) == "0 deliveries"
+            assert len(await webhooks.deliveries(SYSTEM_OWNER, endpoint.id)) == 1
