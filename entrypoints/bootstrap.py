@@ -546,6 +546,8 @@ class Runtime:
         self._tasks.append(asyncio.create_task(self._flush_refusals(self._refusals)))
         units = await self.units()
         if not ingestion:
+            if (await self.get(Port.JOB_QUEUE.value)).runs_in_process:
+                units.keep_jobs()  # the next `ragloom serve` runs them
             return onboarded
         await self.start_ingestion()
         units.bus.after_commit(TenantResumed, lambda event: self._requeue(documents, event.tenant_id))

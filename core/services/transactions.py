@@ -201,6 +201,12 @@ class UnitsOfWork:
                 if transaction.jobs:
                     await self.publish_jobs(transaction.jobs)
 
+    def keep_jobs(self) -> None:
+        """Leave committed jobs in the outbox from now on, for the relay of a process that runs them:
+        for a process that runs none and whose queue lives in it (an offline admin command on the
+        embedded profile), which would otherwise lose them when it exits."""
+        self._queue = None
+
     async def publish_jobs(self, entries: Sequence[OutboxEntry]) -> None:
         """Hand committed jobs to the queue and forget them. A queue that cannot take them now leaves
         them for the relay (logged), so the caller's request still succeeds."""

@@ -12,7 +12,7 @@ from ragloom.adapters.local_queue.queue import FairJobQueue
 from ragloom.adapters.memory.blob_store import InMemoryBlobStore
 from ragloom.contracts.spec import Port
 from ragloom.core.errors import NotFound, ProviderUnavailable, QuotaExceeded
-from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, IngestJob, Job, Modality
+from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, IngestJob, Job, JobKind, Modality
 from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
 from tests.helpers.runtime import memory_settings
@@ -206,3 +206,16 @@ async def test_a_tenant_purge_cut_short_is_finished_by_its_erase_job(tmp_path):
         assert await blobs.delete_tenant(doomed) == 0
         actions = [record.action async for record in (await runtime.audit()).records(doomed)]
         assert actions.count("tenant.delete") == 1
+
+
+async def test_a_process_that_runs_no_job_leaves_its_jobs_in_the_outbox(tmp_path):
+    """An offline admin command on the embedded profile: the in-process queue would forget a job at
+    exit, so the job waits in the outbox for the next `ragloom serve`."""
+    async with open_runtime(relaying(tmp_path)) as runtime:
+        await runtime.start_all(ingestion=False)
+        tenants = await runtime.tenants()
+        doomed = (await tenants.create("Doomed")).tenant.id
+        await tenants.delete(doomed)
+        [entry] = await waiting(runtime)
+        assert entry.job.kind == JobKind.TELL_OPERATOR and entry.job.tenant_id == doomed
+        assert await (await runtime.get(Port.JOB_QUEUE.value)).depth(Modality.TEXT) == 0
