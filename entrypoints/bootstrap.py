@@ -536,7 +536,7 @@ class Runtime:
         the key, is returned for the caller to show once). With `ingestion`, also attach the job
         runner, take back work a previous run left unfinished (in-process queue), re-queue a
         tenant's documents when it is resumed, and start the janitor. Offline admin commands run
-        without ingestion: they never run a job."""
+        without ingestion: they never run a job, and leave the jobs they commit in the outbox."""
         for port in REQUIRED_PORTS:
             await self.get(port.value)
         documents = await self.documents()
@@ -545,13 +545,13 @@ class Runtime:
         self._refusals = await self.get("refusals")
         self._tasks.append(asyncio.create_task(self._flush_refusals(self._refusals)))
         units = await self.units()
+        queue = await self.get(Port.JOB_QUEUE.value)
         if not ingestion:
-            if (await self.get(Port.JOB_QUEUE.value)).runs_in_process:
+            if queue.runs_in_process:
                 units.keep_jobs()  # the next `ragloom serve` runs them
             return onboarded
         await self.start_ingestion()
         units.bus.after_commit(TenantResumed, lambda event: self._requeue(documents, event.tenant_id))
-        queue = await self.get(Port.JOB_QUEUE.value)
         if queue.runs_in_process:
             resumed = 0
             for tenant in await self._all_tenants():

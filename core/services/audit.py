@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator
 
 from ..audit import ChainVerdict, ChainWalker, canonical_details, chain_of, linked
 from ..events import DomainEvent
-from ..models import SYSTEM_CHAIN, AuditEvent, AuditRecord, TenantId
+from ..models import AuditEvent, AuditRecord, TenantId
 from ..ports import AuditSigner
+from ..scope import scope_of
 from .transactions import Transaction, UnitsOfWork
 
 PAGE = 1000
@@ -66,14 +67,14 @@ class AuditTrail:
 
     async def last_seq(self, chain: str) -> int:
         """The sequence number of the chain's last record (0 if it has none)."""
-        scope = None if chain == SYSTEM_CHAIN else TenantId(chain)
+        scope = scope_of(TenantId(chain))  # the system's chain in the system scope
         async with self._units(scope, read_only=True) as transaction:
             return (await transaction.audit.head(chain))[0]
 
     async def records(self, chain: str, *, after_seq: int = 0) -> AsyncIterator[AuditRecord]:
         """Every record of the chain after `after_seq`, in order, read page by page (a tenant's chain
         under that tenant's scope)."""
-        scope = None if chain == SYSTEM_CHAIN else TenantId(chain)
+        scope = scope_of(TenantId(chain))  # the system's chain in the system scope
         while True:
             async with self._units(scope, read_only=True) as transaction:
                 page = await transaction.audit.read(chain, after_seq=after_seq, limit=PAGE)

@@ -219,9 +219,8 @@ class TenantService:
         counts what this call removed per store. The audit chain of the tenant is kept.
         """
         async with self._units(tenant_id) as transaction:
-            tenant = await transaction.tenants.get(
-                tenant_id, for_update=True
-            )  # waits for an upload in flight
+            # Held to the commit: waits for an upload in flight.
+            tenant = await transaction.tenants.get(tenant_id, for_update=True)
             if tenant.status != TenantStatus.DELETED:
                 await transaction.tenants.set_status(tenant_id, TenantStatus.DELETED)
                 await transaction.safeguard(Job.erase_tenant(tenant_id))

@@ -128,10 +128,7 @@ class Transaction:
         """Write a job that finishes this use case's work should its process stop first: the relay
         publishes it `relay_after_seconds` from now unless `release(job)` removed it by then (the use
         case finished the work itself)."""
-        now = datetime.now(UTC)
-        entry = OutboxEntry(safeguard_id(job), job, now, now + self._relay_after)
-        await self._unit.outbox.add(entry)
-        return entry
+        return await self._write(job, safeguard_id(job), None)
 
     async def release(self, job: Job) -> None:
         """The work `safeguard(job)` guarded is done: forget its job."""
@@ -140,11 +137,16 @@ class Transaction:
     async def submit(self, job: Job, *, at: datetime | None = None) -> OutboxEntry:
         """Write the job in this transaction. It is handed to the queue once the transaction has
         committed (or by the relay if this process stops first); with `at`, by the relay at `at`."""
-        now = datetime.now(UTC)
-        entry = OutboxEntry(str(uuid.uuid4()), job, now, at or now + self._relay_after)
-        await self._unit.outbox.add(entry)
+        entry = await self._write(job, str(uuid.uuid4()), at)
         if at is None:
             self.jobs.append(entry)
+        return entry
+
+    async def _write(self, job: Job, entry_id: str, at: datetime | None) -> OutboxEntry:
+        """The job's outbox entry, due at `at` (None: `relay_after_seconds` from now)."""
+        now = datetime.now(UTC)
+        entry = OutboxEntry(entry_id, job, now, at or now + self._relay_after)
+        await self._unit.outbox.add(entry)
         return entry
 
     async def commit(self) -> None:

@@ -43,6 +43,7 @@ from ..models import (
     TenantId,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookResponse,
 )
 from ..ports import WebhookSender
 from ..scope import scope_of
@@ -185,23 +186,19 @@ class WebhookService:
         response = await self._sender.send(
             endpoint.url, endpoint.secret, message_id=delivery.id, timestamp=now, body=delivery.body
         )
-        return await self._record(delivery, endpoint, response.status, response.error, now)
+        return await self._record(delivery, endpoint, response, now)
 
     async def _record(
-        self,
-        delivery: WebhookDelivery,
-        endpoint: WebhookEndpoint,
-        status: int | None,
-        error: str | None,
-        now: datetime,
+        self, delivery: WebhookDelivery, endpoint: WebhookEndpoint, response: WebhookResponse, now: datetime
     ) -> str:
         owner = delivery.tenant_id
         attempts = delivery.attempts + 1
-        delivered = status is not None and 200 <= status < 300
+        delivered = response.delivered
+        error = response.error
         if not delivered and error is None:
-            error = f"the endpoint answered {status}"
+            error = f"the endpoint answered {response.status}"
         attempted = replace(
-            delivery, attempts=attempts, last_attempt_at=now, response_status=status, error=error
+            delivery, attempts=attempts, last_attempt_at=now, response_status=response.status, error=error
         )
         try:
             async with self._units(scope_of(owner)) as transaction:
@@ -225,7 +222,7 @@ class WebhookService:
                 elif attempts <= len(self._policy.retry_delays_seconds):
                     due = now + timedelta(seconds=self._policy.retry_delays_seconds[attempts - 1])
                     attempted = replace(attempted, next_attempt_at=due)
-                    await transaction.submit(_attempt(owner, delivery.id, attempts + 1), at=due)
+                    await transaction.submit(Job.deliver_webhook(owner, delivery.id, attempts + 1), at=due)
                 else:
                     attempted = replace(attempted, status=DeliveryStatus.FAILED, next_attempt_at=None)
                 await transaction.webhooks.save_delivery(attempted)
@@ -290,7 +287,7 @@ async def write_deliveries(
             delivery_id, endpoint.id, owner, event_type, body, now, next_attempt_at=now
         )
         await transaction.webhooks.add_delivery(delivery)
-        await transaction.submit(_attempt(owner, delivery_id, 1))
+        await transaction.submit(Job.deliver_webhook(owner, delivery_id, 1))
         added += 1
     return added
 
@@ -298,10 +295,6 @@ async def write_deliveries(
 def new_secret() -> str:
     """A Standard Webhooks secret: `whsec_` and 24 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-
-
-def _attempt(owner: TenantId, delivery_id: str, attempt: int) -> Job:
-    return Job.deliver_webhook(owner, delivery_id, attempt)
 
 
 def _event_types(owner: TenantId, raw: Sequence[str]) -> tuple[str, ...]:

@@ -23,10 +23,6 @@ _ENDPOINT_ID = re.compile(r"^wh_[0-9a-f]{32}$")
 _EXAMPLE = '{"url": "https://example.com/hooks", "event_types": ["document.ready"]}'
 
 
-def _tenant_owner(request: Request) -> TenantId:
-    return tenant_of(request)
-
-
 def _operator(request: Request) -> TenantId:
     return SYSTEM_OWNER
 
@@ -143,5 +139,5 @@ class WebhookRoutes:
         return JSONResponse(page)
 
 
-TENANT = WebhookRoutes(_tenant_owner, "/v1/webhooks")
+TENANT = WebhookRoutes(tenant_of, "/v1/webhooks")
 OPERATOR = WebhookRoutes(_operator, "/admin/webhooks")

@@ -10,8 +10,6 @@ import os
 import signal
 from typing import Any
 
-from ragloom.contracts.errors import ConfigError
-from ragloom.contracts.spec import Port
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import Modality
 
@@ -19,7 +17,7 @@ from ..bootstrap import Runtime, open_runtime
 from ..console import err
 from ..observability import configure_logging, install_observability
 from ..settings import Settings
-from .taskiq_broker import RagloomBroker, serve
+from .taskiq_broker import RagloomBroker, separate_queue, serve
 
 
 def parse_modality(raw: str) -> Modality:
@@ -28,16 +26,6 @@ def parse_modality(raw: str) -> Modality:
     except ValueError:
         valid = ", ".join(m.value for m in Modality)
         raise InvalidInput(f"unknown modality {raw!r}; valid: {valid}") from None
-
-
-async def _separate_queue(runtime: Runtime) -> Any:
-    queue = await runtime.get(Port.JOB_QUEUE.value)
-    if queue.runs_in_process:
-        raise ConfigError(
-            "adapters.job_queue: the in-process queue runs ingestion inside `ragloom serve`; "
-            "select `redis` to run separate workers"
-        )
-    return queue
 
 
 def retries(settings: Settings) -> dict[str, Any]:
@@ -50,8 +38,8 @@ def retries(settings: Settings) -> dict[str, Any]:
 
 async def consume(runtime: Runtime, modality: Modality, max_jobs: int | None = None) -> None:
     """Run the modality's jobs in this process, with an open runtime, as a Taskiq worker (at most
-    `max_jobs` at once) until cancelled."""
-    await _separate_queue(runtime)
+    `max_jobs` at once) until cancelled; ConfigError (from Taskiq's start-up hook) for a queue
+    whose jobs run inside `ragloom serve`."""
     broker = RagloomBroker(
         lambda: contextlib.nullcontext(runtime), modality, max_jobs, **retries(runtime.settings)
     )
@@ -62,7 +50,7 @@ async def check_worker_config(settings: Settings, modality: str) -> None:
     """Before a pool starts: the modality exists, the adapters are valid, and the queue is one that
     separate workers can consume (opening only the queue, no model)."""
     async with open_runtime(settings, modality=parse_modality(modality)) as runtime:
-        await _separate_queue(runtime)
+        await separate_queue(runtime)
 
 
 async def run_worker(settings: Settings, modality: str, max_jobs: int | None = None) -> int:

@@ -55,6 +55,17 @@ RETRIES = "retries"  # the payload key that carries Taskiq's retry count with a 
 RuntimeOpener = Callable[[], AbstractAsyncContextManager[Runtime]]
 
 
+async def separate_queue(runtime: Runtime) -> Any:
+    """The runtime's job queue; ConfigError if it is one whose jobs run inside `ragloom serve`."""
+    queue = await runtime.get(Port.JOB_QUEUE.value)
+    if queue.runs_in_process:
+        raise ConfigError(
+            "adapters.job_queue: the in-process queue runs jobs inside `ragloom serve`; "
+            "select `redis` to run separate workers"
+        )
+    return queue
+
+
 def job_to_dict(job: Job) -> dict[str, Any]:
     return {
         "kind": job.kind.value,
@@ -118,12 +129,7 @@ class RagloomBroker(AsyncBroker):
     async def _start(self, state: TaskiqState) -> None:
         """Open the runtime (the adapters this lane's jobs need) and the job dispatcher."""
         runtime = self._runtime = await self._stack.enter_async_context(self._open_runtime())
-        queue = await runtime.get(Port.JOB_QUEUE.value)
-        if queue.runs_in_process:
-            raise ConfigError(
-                "adapters.job_queue: the in-process queue runs jobs inside `ragloom serve`; "
-                "select `redis` to run separate workers"
-            )
+        queue = await separate_queue(runtime)
         state.dispatcher = await runtime.job_dispatcher(retry_here=False)  # Taskiq's middleware retries
         self._queue = queue
         queue.attach(self._hand_over)
