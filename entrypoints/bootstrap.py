@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
-import signal
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,6 @@ from ragloom.core.models import (
     DEFAULT_TENANT,
     JobKind,
     Modality,
-    OutboxEntry,
     Quotas,
     Tenant,
     TenantId,
@@ -51,9 +50,17 @@ from ragloom.core.services.transactions import EventBus, UnitsOfWork
 from ragloom.core.services.webhooks import WebhookPolicy, WebhookService, tell_endpoints
 from ragloom.plugins import BUILTIN_PLUGINS
 
+from .faults import (
+    KILL_AFTER_UPSERT,
+    KILL_BEFORE_PUBLISH,
+    KilledAfterUpsert,
+    KilledBeforePublishing,
+    injected_fault,
+)
 from .sandbox import SandboxLimits, open_sandbox
 from .settings import Settings, validate_section
 from .spaces import open_space_index, open_spaces
+from .taskiq_broker import RagloomBroker, serve
 
 log = logging.getLogger(__name__)
 
@@ -270,10 +277,13 @@ def build_container(
             provider = providers.Object(None)
         setattr(c, port.value, provider)
 
+    fault = injected_fault()
+    if fault == KILL_AFTER_UPSERT:
+        c.vector_index = providers.Singleton(KilledAfterUpsert, c.vector_index)
     media = modality_map(selected)
     c.bus = providers.Singleton(event_bus, c.audit_signer)
     c.units = providers.Singleton(
-        _units_class(),
+        KilledBeforePublishing if fault == KILL_BEFORE_PUBLISH else UnitsOfWork,
         c.metadata_store,
         c.bus,
         c.job_queue,
@@ -409,29 +419,6 @@ def build_container(
     return c
 
 
-FAULT_INJECTION = "RAGLOOM_FAULT_INJECTION"  # tests only: where a process kills itself
-
-
-class _KilledBeforePublishing(UnitsOfWork):
-    """The fault the outbox exists for: the process dies after the commit, before the publish."""
-
-    async def publish_jobs(self, entries: Sequence[OutboxEntry]) -> None:
-        if entries:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _units_class() -> type[UnitsOfWork]:
-    """Units of work, or (when a test sets RAGLOOM_FAULT_INJECTION=kill-before-publish) ones that
-    kill their process where a crash would lose a job without the outbox."""
-    fault = os.environ.get(FAULT_INJECTION)
-    if fault is None:
-        return UnitsOfWork
-    if fault != "kill-before-publish":
-        raise ValueError(f"{FAULT_INJECTION}={fault!r} is not a known fault (kill-before-publish)")
-    log.warning("%s=%s: this process kills itself after committing an upload", FAULT_INJECTION, fault)
-    return _KilledBeforePublishing
-
-
 def default_key_file(settings: Settings) -> Path:
     """Where the embedded profile keeps the `default` tenant's API key (mode 0600)."""
     return Path(settings.home) / "default-api-key"
@@ -444,6 +431,7 @@ class Runtime:
         self.settings = settings
         self.container = container
         self._tasks: list[asyncio.Task[None]] = []
+        self._broker: RagloomBroker | None = None
         self._refusals: RefusalLedger | None = None
 
     async def get(self, name: str) -> Any:
@@ -487,9 +475,20 @@ class Runtime:
         return onboarded
 
     async def start_ingestion(self) -> None:
-        """Open everything the jobs need and hand the queue the runner of every kind of job."""
+        """Open everything the jobs need and start running them. On the in-process queue, a Taskiq
+        Receiver in this process takes every lane's jobs (started once; a later call hands the queue
+        back to it). On a queue of separate workers (a test playing the worker), the queue is given
+        the dispatcher itself."""
         queue = await self.get(Port.JOB_QUEUE.value)
-        queue.attach(await self.job_dispatcher())
+        if not queue.runs_in_process:
+            queue.attach(await self.job_dispatcher())
+        elif self._broker is not None:
+            queue.attach(self._broker.hand_over)
+        else:
+            broker = self._broker = RagloomBroker(lambda: contextlib.nullcontext(self), lane=None)
+            broker.is_worker_process = True
+            await broker.startup()  # attaches it to the queue
+            self._tasks.append(asyncio.create_task(serve(broker, asyncio.Event(), started=True)))
 
     async def job_dispatcher(self, *, retry_here: bool = True) -> JobDispatcher:
         """The runner of every kind of job, with what each needs opened. With `retry_here`, an

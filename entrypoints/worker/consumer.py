@@ -17,7 +17,7 @@ from ..bootstrap import Runtime, open_runtime
 from ..console import err
 from ..observability import configure_logging, install_observability
 from ..settings import Settings
-from .taskiq_broker import RagloomBroker, separate_queue, serve
+from ..taskiq_broker import RagloomBroker, separate_queue, serve
 
 
 def parse_modality(raw: str) -> Modality:

@@ -17,7 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from ragloom.core.models import Modality
-from ragloom.entrypoints.bootstrap import FAULT_INJECTION, open_runtime
+from ragloom.entrypoints.bootstrap import open_runtime
+from ragloom.entrypoints.faults import FAULT_INJECTION
 from ragloom.entrypoints.settings import load_settings
 from ragloom.entrypoints.worker.consumer import consume
 from tests.conftest import PostgresDatabase

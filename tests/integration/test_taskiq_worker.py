@@ -20,8 +20,8 @@ from ragloom.core.models import DEFAULT_TENANT, DeliveryStatus, DocumentStatus, 
 from ragloom.core.streams import IncomingFile
 from ragloom.entrypoints.bootstrap import open_runtime
 from ragloom.entrypoints.observability import JOBS
+from ragloom.entrypoints.taskiq_broker import RUN_JOB, RagloomBroker, job_from_dict, job_to_dict
 from ragloom.entrypoints.worker.consumer import consume
-from ragloom.entrypoints.worker.taskiq_broker import RUN_JOB, RagloomBroker, job_from_dict, job_to_dict
 from tests.conftest import REDIS_URL
 from tests.helpers.receiver import Receiver, receiving
 from tests.helpers.runtime import memory_settings
