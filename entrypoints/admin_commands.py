@@ -154,6 +154,26 @@ async def db_migrate(settings: Settings) -> int:
     return 0
 
 
+async def queue_reindex(settings: Settings, tenant: str | None, as_json: bool) -> int:
+    """Queue the reindex of each tenant that searches another space than the configured one."""
+    async with open_runtime(settings) as runtime:
+        queue = await runtime.get(Port.JOB_QUEUE.value)
+        if queue.runs_in_process:
+            (await runtime.units()).keep_jobs()  # the next `ragloom serve` runs them
+        reindexer = await runtime.reindexer()
+        waiting = [TenantId(tenant)] if tenant else await reindexer.waiting()
+        queued = [str(tenant_id) for tenant_id in waiting if await reindexer.queue(tenant_id)]
+        runs = "the next `ragloom serve`" if queue.runs_in_process else "a text worker"
+    if as_json:
+        print(json.dumps({"queued": queued}, indent=2))
+        return 0
+    for tenant_id in queued:
+        out.print(f"{tenant_id}: reindex queued; {runs} runs it")
+    if not queued:
+        out.print("every tenant already searches the configured embedding space")
+    return 0
+
+
 async def reindex(settings: Settings, tenant: str | None, as_json: bool) -> int:
     """Move tenants into the configured embedder's space, with a progress bar per tenant."""
     moved: list[Reindexed] = []

@@ -392,6 +392,9 @@ def reindex(
     tenant: Annotated[
         str | None, typer.Option("--tenant", help="one tenant (default: every tenant waiting)")
     ] = None,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="queue each tenant's reindex as a job instead of running it here")
+    ] = False,
     as_json: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
@@ -399,9 +402,14 @@ def reindex(
 
     After the embedding model changes, tenants keep searching their earlier space until this moves
     them (no media is extracted again). Interrupted, it goes on where it stopped when run again.
-    On the embedded profile, stop `ragloom serve` first: its index opens in one process at a time.
+    With --queue, the jobs go to the queue: the text worker pool runs them (production), or the next
+    `ragloom serve` (embedded). On the embedded profile, stop `ragloom serve` first: its index opens
+    in one process at a time.
     """
-    raise typer.Exit(_run(admin_commands.reindex(load_settings(config), tenant, as_json)))
+    settings = load_settings(config)
+    if queue:
+        raise typer.Exit(_run(admin_commands.queue_reindex(settings, tenant, as_json)))
+    raise typer.Exit(_run(admin_commands.reindex(settings, tenant, as_json)))
 
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)

@@ -183,12 +183,20 @@ async def test_an_administrator_queues_a_reindex_that_a_worker_runs(home):
             "admin": ADMIN_SETTINGS,
         },
     )
+    environment = {"RAGLOOM_HOME": str(home), "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "sentence_transformers"}
+    command = ["reindex", "--queue", "--json"]  # offline: the job waits in the outbox for the server
+    result = await asyncio.to_thread(
+        CliRunner().invoke, app, command, env=_only(environment), catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"queued": [DEFAULT_TENANT]}
+    assert (await tenant_row(minilm)).embedding_space == HASHING  # queued, not run
     async with app_client(minilm) as client:
         basic = httpx.BasicAuth(*ADMIN)
         queued = await client.post(f"/admin/tenants/{DEFAULT_TENANT}/reindex", auth=basic)
         assert queued.status_code == 202 and queued.json() == {"tenant_id": DEFAULT_TENANT, "queued": True}
         tenants = await client.app.state.runtime.tenants()
-        async with asyncio.timeout(120):  # the in-process queue runs the job
+        async with asyncio.timeout(120):  # the in-process queue runs the jobs
             while (await tenants.get(DEFAULT_TENANT)).embedding_space != MINILM:
                 await asyncio.sleep(0.1)
         assert "bakery.md" in await cited(client, "When does the Millbrook bakery bake rye?")
