@@ -157,7 +157,7 @@ async def db_migrate(settings: Settings) -> int:
 async def queue_reindex(settings: Settings, tenant: str | None, as_json: bool) -> int:
     """Queue the reindex of each tenant that searches another space than the configured one."""
     async with open_runtime(settings) as runtime:
-        queue = await runtime.get(Port.JOB_QUEUE.value)
+        queue = await runtime.job_queue()
         if queue.runs_in_process:
             (await runtime.units()).keep_jobs()  # the next `ragloom serve` runs them
         reindexer = await runtime.reindexer()

@@ -30,7 +30,7 @@ from ragloom.core.models import (
     TenantId,
     TenantStatus,
 )
-from ragloom.core.ports import AuditSigner, HealthCheck, ImageEmbedder, TextEmbedder, VectorIndex
+from ragloom.core.ports import AuditSigner, HealthCheck, ImageEmbedder, JobBroker, TextEmbedder, VectorIndex
 from ragloom.core.services.answer import AnswerPolicy, AnswerService
 from ragloom.core.services.audit import AuditRecorder, AuditTrail
 from ragloom.core.services.batching import CoalescingEmbedder
@@ -48,7 +48,7 @@ from ragloom.core.services.tenants import Onboarded, TenantService
 from ragloom.core.services.throttle import FailureThrottle
 from ragloom.core.services.transactions import EventBus, UnitsOfWork
 from ragloom.core.services.webhooks import WebhookPolicy, WebhookService, tell_endpoints
-from ragloom.plugins import BUILTIN_PLUGINS
+from ragloom.plugins import load_registry
 
 from .faults import (
     KILL_AFTER_UPSERT,
@@ -63,10 +63,6 @@ from .spaces import open_space_index, open_spaces
 from .taskiq_broker import RagloomBroker, serve
 
 log = logging.getLogger(__name__)
-
-
-def load_registry(*, load_entry_points: bool = True) -> PluginRegistry:
-    return PluginRegistry(BUILTIN_PLUGINS, load_entry_points=load_entry_points)
 
 
 @dataclass(frozen=True)
@@ -464,6 +460,21 @@ class Runtime:
     async def units(self) -> UnitsOfWork:
         return await self.get("units")
 
+    async def throttle(self) -> FailureThrottle:
+        return await self.get("throttle")
+
+    async def refusals(self) -> RefusalLedger:
+        return await self.get("refusals")
+
+    async def webhooks(self) -> WebhookService:
+        return await self.get("webhooks")
+
+    async def audit_signer(self) -> AuditSigner:
+        return await self.get(Port.AUDIT_SIGNER.value)
+
+    async def job_queue(self) -> JobBroker:
+        return await self.get(Port.JOB_QUEUE.value)
+
     async def ensure_default_tenant(self) -> Onboarded | None:
         """Create the `default` tenant on first start (embedded profile); its key goes to a 0600 file."""
         onboarded = await (await self.tenants()).ensure(DEFAULT_TENANT, "Default tenant")
@@ -479,7 +490,7 @@ class Runtime:
         Receiver in this process takes every lane's jobs (started once; a later call hands the queue
         back to it). On a queue of separate workers (a test playing the worker), the queue is given
         the dispatcher itself."""
-        queue = await self.get(Port.JOB_QUEUE.value)
+        queue = await self.job_queue()
         if not queue.runs_in_process:
             queue.attach(await self.job_dispatcher())
         elif self._broker is not None:
@@ -544,7 +555,7 @@ class Runtime:
         self._refusals = await self.get("refusals")
         self._tasks.append(asyncio.create_task(self._flush_refusals(self._refusals)))
         units = await self.units()
-        queue = await self.get(Port.JOB_QUEUE.value)
+        queue = await self.job_queue()
         if not ingestion:
             if queue.runs_in_process:
                 units.keep_jobs()  # the next `ragloom serve` runs them
@@ -611,7 +622,7 @@ class Runtime:
         return found
 
     async def wait_idle(self) -> None:
-        await (await self.get(Port.JOB_QUEUE.value)).wait_idle()
+        await (await self.job_queue()).wait_idle()
 
     async def readiness(self) -> dict[str, str]:
         """'ok' or the error per opened adapter that can check its backing service."""

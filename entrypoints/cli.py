@@ -208,7 +208,8 @@ def plugins(
 @app.command("config-reference")
 def config_reference() -> None:
     """Print every configuration key, its type, default and meaning as Markdown (docs/configuration.md)."""
-    from .bootstrap import load_registry
+    from ragloom.plugins import load_registry
+
     from .reference import configuration_reference
 
     print(configuration_reference(load_registry()), end="")

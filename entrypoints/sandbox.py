@@ -27,11 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ragloom.contracts.spec import Port
 from ragloom.core.errors import ExtractionFailed, InvalidInput, RagloomError, UnsupportedMedia
 from ragloom.core.media import base_type
 from ragloom.core.models import Extraction
 from ragloom.core.progress import report_progress, reporting_to
 from ragloom.core.services.ingest import extractor_for
+from ragloom.plugins import load_registry
 
 Adapter = tuple[str, dict[str, Any]]  # a media extractor's adapter name and its settings
 log = logging.getLogger(__name__)
@@ -154,10 +156,6 @@ async def _open(
     stack: AsyncExitStack, adapters: Sequence[Adapter], requirements: Mapping[str, Adapter]
 ) -> list[Any]:
     """Open the required adapters (a transcriber, say), then the extractors that use them."""
-    from ragloom.contracts.spec import Port
-
-    from .bootstrap import load_registry
-
     registry = load_registry()
 
     async def open_one(port: Port, name: str, data: dict[str, Any], **needed: Any) -> Any:

@@ -44,9 +44,9 @@ from taskiq.acks import AcknowledgeType
 from taskiq.receiver import Receiver
 
 from ragloom.contracts.errors import ConfigError
-from ragloom.contracts.spec import Port
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.models import Job, JobKind, Modality, TenantId
+from ragloom.core.ports import JobBroker
 from ragloom.core.scope import scope_of
 from ragloom.core.services.jobs import JobDispatcher
 from ragloom.core.services.transactions import UnitsOfWork
@@ -62,7 +62,7 @@ RETRIES = "retries"  # the payload key that carries Taskiq's retry count with a 
 class JobHost(Protocol):
     """What the broker needs of an open runtime (bootstrap.Runtime is one)."""
 
-    async def get(self, name: str) -> Any: ...
+    async def job_queue(self) -> JobBroker: ...
 
     async def units(self) -> UnitsOfWork: ...
 
@@ -74,7 +74,7 @@ RuntimeOpener = Callable[[], AbstractAsyncContextManager[JobHost]]
 
 async def separate_queue(runtime: JobHost) -> Any:
     """The runtime's job queue; ConfigError if it is one whose jobs run inside `ragloom serve`."""
-    queue = await runtime.get(Port.JOB_QUEUE.value)
+    queue = await runtime.job_queue()
     if queue.runs_in_process:
         raise ConfigError(
             "adapters.job_queue: the in-process queue runs jobs inside `ragloom serve`; "
@@ -151,7 +151,7 @@ class RagloomBroker(AsyncBroker):
         runtime = self._runtime = await self._stack.enter_async_context(self._open_runtime())
         in_process = self._lane is None
         if in_process:
-            queue = await runtime.get(Port.JOB_QUEUE.value)
+            queue = await runtime.job_queue()
         else:
             queue = await separate_queue(runtime)
         state.dispatcher = await runtime.job_dispatcher(retry_here=in_process)

@@ -1,5 +1,7 @@
 """Built-in plugins: thin pluggy modules that offer the adapters of one family each."""
 
+from ragloom.contracts.registry import PluginRegistry
+
 BUILTIN_PLUGINS = (
     "ragloom.plugins.memory",
     "ragloom.plugins.local_blob",
@@ -24,3 +26,8 @@ BUILTIN_PLUGINS = (
     "ragloom.plugins.llm",
     "ragloom.plugins.webhooks",
 )
+
+
+def load_registry(*, load_entry_points: bool = True) -> PluginRegistry:
+    """The built-in plugins, then (unless `load_entry_points` is off) those installed as entry points."""
+    return PluginRegistry(BUILTIN_PLUGINS, load_entry_points=load_entry_points)

@@ -112,7 +112,7 @@ class AccessMiddleware:
         keys: list[tuple[str, str]] = [("address", address)]
         if credentials is not None:
             keys.append(("admin", credentials[0][:200]))
-        throttle = await runtime.get("throttle")
+        throttle = await runtime.throttle()
         _refuse_if_throttled(throttle, keys)
         if admin_matches(admin, credentials):
             throttle.succeeded(*keys[1:])
@@ -120,7 +120,7 @@ class AccessMiddleware:
             return
         throttle.failed(*keys)
         reason = "admin API disabled" if not admin.enabled else "bad credentials"
-        refusals = await runtime.get("refusals")
+        refusals = await runtime.refusals()
         await refusals.record(
             AdminAuthenticationFailed(
                 tenant_id=None,
@@ -144,7 +144,7 @@ async def is_administrator(request: Request) -> bool:
     keys = [("address", client_address(request))]
     if credentials is not None:
         keys.append(("admin", credentials[0][:200]))
-    throttle = await runtime.get("throttle")
+    throttle = await runtime.throttle()
     _refuse_if_throttled(throttle, keys)
     if admin_matches(runtime.settings.admin, credentials):
         throttle.succeeded(*keys[1:])
@@ -184,7 +184,7 @@ def _within(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6
 
 async def source_of(request: Request, address: str) -> str:
     """How the audit trail names a client: a keyed digest of its address, never the address."""
-    signer = await request.app.state.runtime.get("audit_signer")
+    signer = await request.app.state.runtime.audit_signer()
     return str(signer.keyed_digest(f"address:{address}"))[:16]
 
 
@@ -202,7 +202,7 @@ async def authenticate_tenant(request: Request, caller: Caller) -> tuple[Tenant,
     address = client_address(request)
     key_id = (token or "").partition(".")[0][:32]
     keys = [("address", address)] + ([("key", key_id)] if key_id else [])
-    throttle: FailureThrottle = await runtime.get("throttle")
+    throttle: FailureThrottle = await runtime.throttle()
     _refuse_if_throttled(throttle, keys)
     tenants = await runtime.tenants()
     try:

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ragloom.contracts.spec import Port
 from ragloom.core.errors import NotFound
 
 from ..observability import HTTP_SECONDS, metrics_text
@@ -67,5 +66,5 @@ async def metrics(request: Request) -> Response:
     runtime = request.app.state.runtime
     if not runtime.settings.telemetry.metrics:
         return await ragloom_error(request, NotFound("metrics are turned off (telemetry.metrics)"))
-    body, content_type = await metrics_text(await runtime.get(Port.JOB_QUEUE.value))
+    body, content_type = await metrics_text(await runtime.job_queue())
     return Response(body, media_type=content_type)

@@ -35,7 +35,7 @@ def _endpoint_id(request: Request) -> str:
 
 
 async def _service(request: Request) -> WebhookService:
-    return await request.app.state.runtime.get("webhooks")
+    return await request.app.state.runtime.webhooks()
 
 
 def endpoint_json(endpoint: WebhookEndpoint, *, secret: bool = False) -> dict[str, Any]:

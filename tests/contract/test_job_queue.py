@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from redis.asyncio import Redis
 
 from ragloom.adapters.local_queue.queue import FairJobQueue, open_local_queue
 from ragloom.adapters.local_queue.settings import LocalQueueSettings
@@ -78,16 +79,19 @@ async def test_cancelling_drops_queued_jobs_and_stops_running_ones():
     queue = FairJobQueue(max_concurrent_jobs=1, per_tenant_jobs=1)
     started: list[str] = []
     finished: list[str] = []
+    first_started = asyncio.Event()
 
     async def runner(job):
         started.append(job.subject)
-        await asyncio.sleep(30)
+        first_started.set()
+        await asyncio.Event().wait()  # runs until cancelled
         finished.append(job.subject)
 
     queue.attach(runner)
     for n in range(3):
         await queue.enqueue(Job.ingest(IngestJob(TenantId("gone"), DocumentId(f"g{n}"), Modality.TEXT)))
-    await asyncio.sleep(0.01)
+    async with asyncio.timeout(5):
+        await first_started.wait()
     assert started == ["g0"]
     assert await queue.cancel(TenantId("gone"), DocumentId("g2")) == 1  # one queued job
     assert await queue.cancel(TenantId("gone")) == 2  # the running one and the last queued
@@ -108,26 +112,40 @@ async def test_the_same_document_is_not_queued_twice():
 
 @pytest.mark.redis
 async def test_on_redis_a_job_running_longer_than_the_redelivery_time_is_not_taken_twice(redis_prefix):
+    """The job runs while its worker renews its claim nine times (three redelivery periods) and
+    another worker watches for abandoned jobs: the watcher never takes it."""
     settings = RedisQueueSettings(url=REDIS_URL, queue_prefix=redis_prefix, redelivery_idle_seconds=1)
     runs: list[str] = []
+    release = asyncio.Event()
 
-    async def slow(job):
+    async def held(job):
         runs.append(job.subject)
-        await asyncio.sleep(3.5)  # over three redelivery periods: another worker is watching
+        await release.wait()
 
+    client = Redis.from_url(REDIS_URL)
     async with open_redis_queue(settings) as first, open_redis_queue(settings) as second:
         await first.enqueue(Job.ingest(IngestJob(TenantId("t"), DocumentId("long"), Modality.AUDIO)))
-        first.attach(slow)
+        first.attach(held)
         worker = asyncio.create_task(first.consume(Modality.AUDIO))
-        async with asyncio.timeout(10):
-            while not runs:
-                await asyncio.sleep(0.05)
-        second.attach(slow)
+        second.attach(held)
         watcher = asyncio.create_task(second.consume(Modality.AUDIO))
-        await asyncio.sleep(5)
-        for task in (worker, watcher):
-            task.cancel()
-        await asyncio.gather(worker, watcher, return_exceptions=True)
+        stream = first.stream(Modality.AUDIO, TenantId("t"))
+        renewals, last_idle = 0, 0
+        try:
+            async with asyncio.timeout(30):
+                while renewals < 9:  # each renewal resets the job's idle time
+                    pending = await client.xpending_range(stream, f"{redis_prefix}-workers", "-", "+", 1)
+                    idle = pending[0]["time_since_delivered"] if pending else 0
+                    renewals += idle < last_idle
+                    last_idle = idle
+                    await asyncio.sleep(0.05)
+            assert runs == ["long"]
+        finally:
+            release.set()
+            for task in (worker, watcher):
+                task.cancel()
+            await asyncio.gather(worker, watcher, return_exceptions=True)
+            await client.aclose()
     assert runs == ["long"]
 
 

@@ -127,13 +127,14 @@ async def _watch_progress(client, tmp_path):
     created = await upload(client, "long.mp4", long_video(tmp_path).read_bytes())
     assert created.status_code == 201, created.text
     seen = []
-    while True:
-        body = (await client.get(f"/v1/documents/{created.json()['id']}")).json()
-        if body["status"] != "processing" and seen:
-            break
-        if body["status"] == "processing":
-            seen.append(body["progress"])
-        await asyncio.sleep(0.1)
+    async with asyncio.timeout(300):
+        while True:
+            body = (await client.get(f"/v1/documents/{created.json()['id']}")).json()
+            if body["status"] != "processing" and seen:
+                break
+            if body["status"] == "processing":
+                seen.append(body["progress"])
+            await asyncio.sleep(0.1)
     assert body["status"] == "ready" and body["progress"] == 1.0, body
     assert seen == sorted(seen), seen  # it only moves forward
     during = sorted({share for share in seen if 0 < share < 1})

@@ -25,8 +25,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from ragloom.entrypoints.bootstrap import load_registry, select_adapters
+from ragloom.entrypoints.bootstrap import select_adapters
 from ragloom.entrypoints.settings import load_settings
+from ragloom.plugins import load_registry
 from tests.helpers.tenants import new_signing_key
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,8 +3,8 @@ adapter, with its type, default and meaning; regenerate it when a setting change
 
 from pathlib import Path
 
-from ragloom.entrypoints.bootstrap import load_registry
 from ragloom.entrypoints.reference import configuration_reference
+from ragloom.plugins import load_registry
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 

@@ -50,7 +50,7 @@ def test_every_port_has_a_protocol_with_documented_members():
 def test_loading_the_registry_imports_no_vendor_library():
     script = (
         "import sys\n"
-        "from ragloom.entrypoints.bootstrap import load_registry\n"
+        "from ragloom.plugins import load_registry\n"
         "registry = load_registry(load_entry_points=False)\n"
         "assert registry.names(__import__('ragloom.contracts.spec').contracts.spec.Port.VECTOR_INDEX)\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"

@@ -2,8 +2,9 @@ import pytest
 
 from ragloom.contracts.errors import ConfigError
 from ragloom.contracts.spec import Port
-from ragloom.entrypoints.bootstrap import load_registry, select_adapters
+from ragloom.entrypoints.bootstrap import select_adapters
 from ragloom.entrypoints.settings import load_settings
+from ragloom.plugins import load_registry
 
 
 def settings(tmp_path, env=None, **overrides):
