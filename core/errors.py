@@ -91,6 +91,10 @@ class Conflict(RagloomError):
     code = "conflict"
 
 
+class InvalidTransition(Conflict):
+    """A status change that the rules of the aggregate forbid (a deleted document made ready)."""
+
+
 class ExtractionFailed(RagloomError):
     """The bytes could not be turned into text (corrupt or encrypted file, ...)."""
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NewType
+
+from .errors import InvalidTransition
 
 if TYPE_CHECKING:
     from .evidence import Reading
@@ -106,6 +108,57 @@ class Document:
     pii_entities: Mapping[str, int] = field(default_factory=dict)  # masked before indexing, per type
     progress: float = 0.0  # share of ingestion done while it runs, 0..1; 1 once ready
     parent_id: DocumentId | None = None  # the message an attachment came in, for an attachment
+
+    def moved_to(
+        self,
+        status: DocumentStatus,
+        now: datetime,
+        *,
+        error: str | None = None,
+        chunk_count: int | None = None,
+        pii_entities: Mapping[str, int] | None = None,
+    ) -> Document:
+        """The document in `status` (with the failure reason, chunk count or masked-entity counts;
+        `ready` sets the progress to 1). InvalidTransition if the lifecycle forbids the move: a
+        document is queued, processed (again after a crash or a retry), then ready or failed, and
+        may be marked deleting from any status but that one."""
+        if status not in _NEXT_STATUSES[self.status]:
+            raise InvalidTransition(
+                f"document {self.id} is {self.status.value}; it cannot become {status.value}"
+            )
+        return replace(
+            self,
+            status=status,
+            error=error,
+            chunk_count=self.chunk_count if chunk_count is None else chunk_count,
+            pii_entities=self.pii_entities if pii_entities is None else dict(pii_entities),
+            progress=1.0 if status == DocumentStatus.READY else self.progress,
+            updated_at=now,
+        )
+
+    def attempt_begun(self, now: datetime) -> Document:
+        """The document processing its next ingestion attempt, counted, with its progress at 0."""
+        processing = self.moved_to(DocumentStatus.PROCESSING, now, error=self.error)
+        return replace(processing, attempts=self.attempts + 1, progress=0.0)
+
+
+_NEXT_STATUSES: Mapping[DocumentStatus, frozenset[DocumentStatus]] = {
+    DocumentStatus.QUEUED: frozenset(
+        {DocumentStatus.PROCESSING, DocumentStatus.FAILED, DocumentStatus.DELETING}
+    ),
+    DocumentStatus.PROCESSING: frozenset(
+        {
+            DocumentStatus.PROCESSING,
+            DocumentStatus.QUEUED,
+            DocumentStatus.READY,
+            DocumentStatus.FAILED,
+            DocumentStatus.DELETING,
+        }
+    ),
+    DocumentStatus.READY: frozenset({DocumentStatus.DELETING}),
+    DocumentStatus.FAILED: frozenset({DocumentStatus.DELETING}),
+    DocumentStatus.DELETING: frozenset(),
+}
 
 
 Box = tuple[int, int, int, int]  # a line of text in a picture: left, top, right, bottom, in pixels

@@ -8,7 +8,7 @@ leaves no partial state the port's own contract does not allow.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -188,24 +188,13 @@ class DocumentRepository(Protocol):
         indexed (or again, after a failed attempt) and being deleted. Queued documents never tried
         have no points and are left out, so the set stays small during a bulk upload."""
 
-    async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        """Mark the document `processing` and count one more ingestion attempt; NotFound if absent."""
-
-    async def update_status(
-        self,
-        tenant: TenantId,
-        document_id: DocumentId,
-        status: DocumentStatus,
-        *,
-        error: str | None = None,
-        chunk_count: int | None = None,
-        pii_entities: Mapping[str, int] | None = None,
-    ) -> Document:
-        """Set the status (and the failure reason, chunk count or masked-entity counts); `ready` sets
-        the progress to 1. NotFound if absent."""
+    async def save(self, document: Document) -> Document:
+        """Write a changed document's ingestion state (status, error, chunk count, attempts,
+        masked-entity counts, progress, updated_at) as the aggregate's rules made it (see
+        Document.moved_to); NotFound if its row is gone. Read it with `for_update` first."""
 
     async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:
-        """Record how far ingestion has come (0..1, clamped; `begin_attempt` resets it to 0);
+        """Record how far ingestion has come (0..1, clamped; a new attempt starts at 0);
         NotFound if absent."""
 
     async def delete(self, tenant: TenantId, document_id: DocumentId) -> None:
@@ -489,7 +478,7 @@ class TextRecognizer(Protocol):
         uint8 array); none if nothing is written. ProviderUnavailable if the model cannot run."""
 
 
-Samples = Sequence[float]  # mono audio at SPEECH_SAMPLE_RATE; adapters may pass numpy arrays
+Samples = Collection[float]  # mono audio at SPEECH_SAMPLE_RATE; a numpy array is one (not a Sequence)
 SPEECH_SAMPLE_RATE = 16_000
 
 

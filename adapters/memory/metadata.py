@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -249,28 +249,20 @@ class _Documents:
         owned.sort(key=lambda d: (d.created_at, d.id), reverse=True)
         return owned[offset : offset + limit]
 
-    async def update_status(
-        self,
-        tenant: TenantId,
-        document_id: DocumentId,
-        status: DocumentStatus,
-        *,
-        error: str | None = None,
-        chunk_count: int | None = None,
-        pii_entities: Mapping[str, int] | None = None,
-    ) -> Document:
-        current = await self.get(tenant, document_id)
-        updated = dataclasses.replace(
+    async def save(self, document: Document) -> Document:
+        current = await self.get(document.tenant_id, document.id)
+        saved = dataclasses.replace(
             current,
-            status=DocumentStatus(status),
-            error=error,
-            chunk_count=current.chunk_count if chunk_count is None else chunk_count,
-            pii_entities=current.pii_entities if pii_entities is None else dict(pii_entities),
-            progress=1.0 if status == DocumentStatus.READY else current.progress,
-            updated_at=datetime.now(UTC),
+            status=document.status,
+            error=document.error,
+            chunk_count=document.chunk_count,
+            attempts=document.attempts,
+            pii_entities=dict(document.pii_entities),
+            progress=document.progress,
+            updated_at=document.updated_at,
         )
-        self._u.writable().documents[document_id] = updated
-        return updated
+        self._u.writable().documents[document.id] = saved
+        return saved
 
     async def ready(self, tenant: TenantId, document_ids: Collection[DocumentId]) -> set[DocumentId]:
         self._u.scope.tenant_data(tenant)
@@ -290,18 +282,6 @@ class _Documents:
             for d in self._u.view.documents.values()
             if d.tenant_id == tenant and is_unsearchable(d.status, d.attempts)
         }
-
-    async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        current = await self.get(tenant, document_id)
-        updated = dataclasses.replace(
-            current,
-            status=DocumentStatus.PROCESSING,
-            attempts=current.attempts + 1,
-            progress=0.0,
-            updated_at=datetime.now(UTC),
-        )
-        self._u.writable().documents[document_id] = updated
-        return updated
 
     async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:
         current = await self.get(tenant, document_id)

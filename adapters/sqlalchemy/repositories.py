@@ -7,7 +7,7 @@ import dataclasses
 import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import delete, func, insert, select, text, update
 
@@ -144,12 +144,16 @@ class _Repository:
         self._unit = unit
 
     async def _rows(self, statement: Any) -> Sequence[Mapping[str, Any]]:
+        # A RowMapping's keys are the columns' names (str): it is typed Mapping[_KeyType, Any] for
+        # being looked up by column objects too.
         with translated():
-            return (await self._unit.connection.execute(statement)).mappings().all()
+            rows = (await self._unit.connection.execute(statement)).mappings().all()
+        return cast("Sequence[Mapping[str, Any]]", rows)
 
     async def _row(self, statement: Any) -> Mapping[str, Any] | None:
         with translated():
-            return (await self._unit.connection.execute(statement)).mappings().first()
+            row = (await self._unit.connection.execute(statement)).mappings().first()
+        return cast("Mapping[str, Any] | None", row)
 
     async def _run(self, statement: Any, parameters: Any = None, *, conflict: str = "") -> Any:
         with translated(conflict or "the row already exists"):
@@ -599,55 +603,25 @@ class SqlDocuments(_Repository):
         )
         return {DocumentId(row["id"]) for row in await self._rows(query)}
 
-    async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        self._unit.scope.tenant_data(tenant)
+    async def save(self, document: Document) -> Document:
+        self._unit.scope.tenant_data(document.tenant_id)
         statement = (
             documents.update()
-            .where(documents.c.tenant_id == tenant, documents.c.id == document_id)
+            .where(documents.c.tenant_id == document.tenant_id, documents.c.id == document.id)
             .values(
-                status=DocumentStatus.PROCESSING.value,
-                attempts=documents.c.attempts + 1,
-                progress=0.0,
-                updated_at=datetime.now(UTC),
+                status=document.status.value,
+                error=document.error,
+                chunk_count=document.chunk_count,
+                attempts=document.attempts,
+                pii_entities=json.dumps(dict(document.pii_entities), sort_keys=True),
+                progress=document.progress,
+                updated_at=document.updated_at,
             )
             .returning(*documents.c)
         )
         row = await self._row(statement)
         if row is None:
-            raise NotFound(f"document {document_id} not found")
-        return to_document(row)
-
-    async def update_status(
-        self,
-        tenant: TenantId,
-        document_id: DocumentId,
-        status: DocumentStatus,
-        *,
-        error: str | None = None,
-        chunk_count: int | None = None,
-        pii_entities: Mapping[str, int] | None = None,
-    ) -> Document:
-        self._unit.scope.tenant_data(tenant)
-        values: dict[str, Any] = {
-            "status": DocumentStatus(status).value,
-            "error": error,
-            "updated_at": datetime.now(UTC),
-        }
-        if chunk_count is not None:
-            values["chunk_count"] = chunk_count
-        if status == DocumentStatus.READY:
-            values["progress"] = 1.0
-        if pii_entities is not None:
-            values["pii_entities"] = json.dumps(dict(pii_entities), sort_keys=True)
-        statement = (
-            documents.update()
-            .where(documents.c.tenant_id == tenant, documents.c.id == document_id)
-            .values(values)
-            .returning(*documents.c)
-        )
-        row = await self._row(statement)
-        if row is None:
-            raise NotFound(f"document {document_id} not found")
+            raise NotFound(f"document {document.id} not found")
         return to_document(row)
 
     async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:

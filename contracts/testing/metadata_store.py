@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from ragloom.core.errors import Conflict, InvalidInput, NotFound, OutOfScope, QuotaExceeded
+from ragloom.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, OutOfScope, QuotaExceeded
 from ragloom.core.models import (
     SYSTEM_OWNER,
     ApiKey,
@@ -256,9 +256,13 @@ class StoreCalls:
         return await self._read(tenant, lambda u: u.documents.list(tenant, **paging))
 
     async def update_status(self, tenant: TenantId, document_id: DocumentId, status: Any, **kw: Any) -> Any:
-        return await self._write(
-            tenant, lambda u: u.documents.update_status(tenant, document_id, status, **kw)
-        )
+        """The document moved to `status` by the aggregate's rules (Document.moved_to), then saved."""
+
+        async def move(u: Any) -> Document:
+            current = await u.documents.get(tenant, document_id, for_update=True)
+            return await u.documents.save(current.moved_to(status, datetime.now(UTC), **kw))
+
+        return await self._write(tenant, move)
 
     async def delete_document(self, tenant: TenantId, document_id: DocumentId) -> None:
         return await self._write(tenant, lambda u: u.documents.delete(tenant, document_id))
@@ -270,7 +274,11 @@ class StoreCalls:
         return await self._read(tenant, lambda u: u.documents.unsearchable(tenant))
 
     async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        return await self._write(tenant, lambda u: u.documents.begin_attempt(tenant, document_id))
+        async def begin(u: Any) -> Document:
+            current = await u.documents.get(tenant, document_id, for_update=True)
+            return await u.documents.save(current.attempt_begun(datetime.now(UTC)))
+
+        return await self._write(tenant, begin)
 
     async def set_progress(self, tenant: TenantId, document_id: DocumentId, share: float) -> None:
         return await self._write(tenant, lambda u: u.documents.set_progress(tenant, document_id, share))
@@ -408,13 +416,25 @@ class MetadataStoreContract:
         assert ready.updated_at >= processing.updated_at
         assert await store.get_document(TENANT_A, document.id) == ready
 
-        failed = await store.update_status(TENANT_A, document.id, DocumentStatus.FAILED, error="corrupt")
-        assert (failed.status, failed.error, failed.chunk_count) == (DocumentStatus.FAILED, "corrupt", 12)
+        with pytest.raises(InvalidTransition):  # the aggregate's rules, whatever the store
+            await store.update_status(TENANT_A, document.id, DocumentStatus.FAILED, error="corrupt")
+        assert await store.get_document(TENANT_A, document.id) == ready
+
+        deleting = await store.update_status(TENANT_A, document.id, DocumentStatus.DELETING)
+        assert (deleting.status, deleting.error, deleting.chunk_count) == (DocumentStatus.DELETING, None, 12)
         unchanged = dataclasses.replace(
-            failed, status=document.status, error=None, chunk_count=0, progress=document.progress
+            deleting, status=document.status, chunk_count=0, progress=document.progress
         )
-        assert unchanged == dataclasses.replace(document, updated_at=failed.updated_at)
-        assert await store.get_document(TENANT_A, document.id) == failed
+        assert unchanged == dataclasses.replace(document, updated_at=deleting.updated_at)
+        assert await store.get_document(TENANT_A, document.id) == deleting
+
+    async def test_saving_a_document_whose_row_is_gone_is_not_found(self, adapter: Any) -> None:
+        store = StoreCalls(adapter)
+        document = await store.add_document(make_document())
+        await store.delete_document(TENANT_A, document.id)
+        moved = document.moved_to(DocumentStatus.DELETING, datetime.now(UTC))
+        with pytest.raises(NotFound):
+            await store._write(TENANT_A, lambda u: u.documents.save(moved))
 
     async def test_delete_then_not_found(self, adapter: Any) -> None:
         store = StoreCalls(adapter)
@@ -772,7 +792,7 @@ class MetadataStoreContract:
         document = await store.add_document(make_document())
         async with adapter.unit_of_work(TENANT_A) as unit:
             held = await unit.documents.get(TENANT_A, document.id, for_update=True)
-            await unit.documents.update_status(TENANT_A, document.id, DocumentStatus.DELETING)
+            await unit.documents.save(held.moved_to(DocumentStatus.DELETING, datetime.now(UTC)))
             await unit.commit()
         assert held.status is DocumentStatus.QUEUED
         assert (await store.get_document(TENANT_A, document.id)).status is DocumentStatus.DELETING
@@ -801,6 +821,7 @@ class MetadataStoreContract:
         assert await store.unsearchable(TENANT_A) == {deleting.id, processing.id}
         await store.update_status(TENANT_A, processing.id, DocumentStatus.QUEUED, error="retrying")
         assert await store.unsearchable(TENANT_A) == {deleting.id, processing.id}  # its next try
+        await store.begin_attempt(TENANT_A, processing.id)
         await store.update_status(TENANT_A, processing.id, DocumentStatus.READY)
         assert await store.unsearchable(TENANT_A) == {deleting.id}
 
@@ -828,8 +849,9 @@ class MetadataStoreContract:
         assert (await store.get_document(TENANT_A, document.id)).progress == 1.0
         assert (await store.begin_attempt(TENANT_A, document.id)).progress == 0.0  # a retry starts over
         await store.set_progress(TENANT_A, document.id, 0.5)
-        failed = await store.update_status(TENANT_A, document.id, DocumentStatus.FAILED, error="x")
-        assert failed.progress == pytest.approx(0.5)  # where it stopped
+        queued = await store.update_status(TENANT_A, document.id, DocumentStatus.QUEUED, error="retrying")
+        assert queued.progress == pytest.approx(0.5)  # where it stopped
+        await store.begin_attempt(TENANT_A, document.id)
         ready = await store.update_status(TENANT_A, document.id, DocumentStatus.READY, chunk_count=1)
         assert ready.progress == 1.0
         with pytest.raises(NotFound):

@@ -231,11 +231,10 @@ class DocumentService:
         row go. Marked with it is an erase job the relay publishes should this stop half way (a
         failure, a crash), so a worker finishes it; the next call or the janitor also would."""
         async with self._units(tenant) as transaction:
-            document = await transaction.documents.get(tenant, document_id)
+            document = await transaction.documents.get(tenant, document_id, for_update=True)
             if document.status != DocumentStatus.DELETING:
-                document = await transaction.documents.update_status(
-                    tenant, document_id, DocumentStatus.DELETING, chunk_count=document.chunk_count
-                )
+                deleting = document.moved_to(DocumentStatus.DELETING, datetime.now(UTC), error=document.error)
+                document = await transaction.documents.save(deleting)
                 await transaction.safeguard(Job.erase_document(tenant, document_id))
             await transaction.commit()
         await self._queue.cancel(tenant, document_id)

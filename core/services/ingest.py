@@ -11,9 +11,17 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from ..chunking import ChunkingPolicy, chunk_segments
-from ..errors import ExtractionFailed, NotFound, ProviderUnavailable, RagloomError, UnsupportedMedia
+from ..errors import (
+    ExtractionFailed,
+    InvalidTransition,
+    NotFound,
+    ProviderUnavailable,
+    RagloomError,
+    UnsupportedMedia,
+)
 from ..events import DocumentFailed, DocumentIndexed, DomainEvent
 from ..media import base_type
 from ..models import (
@@ -120,7 +128,7 @@ class IngestService:
         async with self._units(job.tenant_id) as transaction:
             try:
                 tenant = await transaction.tenants.get(job.tenant_id)
-                before = await transaction.documents.get(job.tenant_id, job.document_id)
+                before = await transaction.documents.get(job.tenant_id, job.document_id, for_update=True)
             except NotFound:
                 return None
             if tenant.status != TenantStatus.ACTIVE or before.status not in _UNFINISHED:
@@ -130,9 +138,7 @@ class IngestService:
                     f"gave up after {before.attempts} attempts: ingestion never finished "
                     "(the process stopped or crashed while it ran)"
                 )
-                await transaction.documents.update_status(
-                    job.tenant_id, job.document_id, DocumentStatus.FAILED, error=reason
-                )
+                await transaction.documents.save(before.moved_to(DocumentStatus.FAILED, _now(), error=reason))
                 transaction.publish(
                     DocumentFailed(
                         tenant_id=job.tenant_id, caller=WORKER, document_id=job.document_id, reason=reason
@@ -140,7 +146,7 @@ class IngestService:
                 )
                 await transaction.commit()
                 return DocumentStatus.FAILED
-            document = await transaction.documents.begin_attempt(job.tenant_id, job.document_id)
+            document = await transaction.documents.save(before.attempt_begun(_now()))
             await transaction.commit()
         final_attempt = document.attempts >= self._max_attempts
         fresh = before.status == DocumentStatus.QUEUED and before.error is None and before.attempts == 0
@@ -176,7 +182,8 @@ class IngestService:
 
     async def _set_status(self, document: Document, status: DocumentStatus, *, error: str) -> None:
         async with self._units(document.tenant_id) as transaction:
-            await transaction.documents.update_status(document.tenant_id, document.id, status, error=error)
+            current = await transaction.documents.get(document.tenant_id, document.id, for_update=True)
+            await transaction.documents.save(current.moved_to(status, _now(), error=error))
             await transaction.commit()
 
     async def _fail(self, document: Document, reason: str) -> DocumentStatus | None:
@@ -196,20 +203,17 @@ class IngestService:
         pii_entities: Mapping[str, int] | None = None,
     ) -> DocumentStatus | None:
         """Set the final status and publish what happened, in one unit of work; None if the document
-        was deleted meanwhile."""
+        was deleted (or marked for deletion) meanwhile."""
         try:
             async with self._units(document.tenant_id) as transaction:
-                await transaction.documents.update_status(
-                    document.tenant_id,
-                    document.id,
-                    status,
-                    error=error,
-                    chunk_count=chunk_count,
-                    pii_entities=pii_entities,
+                current = await transaction.documents.get(document.tenant_id, document.id, for_update=True)
+                settled = current.moved_to(
+                    status, _now(), error=error, chunk_count=chunk_count, pii_entities=pii_entities
                 )
+                await transaction.documents.save(settled)
                 transaction.publish(event)
                 await transaction.commit()
-        except NotFound:
+        except (NotFound, InvalidTransition):
             return None
         return status
 
@@ -448,3 +452,7 @@ def retrying_runner(
         return "failed"
 
     return run
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -2,6 +2,9 @@
 found and cited on their own, stored once, counted against the quota, and deleted with it. Through
 the real bootstrap with in-memory adapters."""
 
+import dataclasses
+from datetime import UTC, datetime
+
 import pytest
 
 from ragloom.contracts.testing.blob_store import read_bytes
@@ -68,10 +71,12 @@ async def test_an_attachment_is_stored_once_however_often_it_comes(settings):
         again = await upload(runtime, "reply.eml", message("Re: Winter timetable", [FARES]))
         service = await runtime.documents()
         assert await service.list(T, parent_id=again.id) == []  # its fares are the first message's
-        # A job delivered twice (the message queued again after it was read) adds nothing.
+        # A job run again (its process died after the message was read, before it was ready) adds
+        # nothing.
         units = await runtime.units()
         async with units(T) as transaction:
-            await transaction.documents.update_status(T, first.id, DocumentStatus.QUEUED)
+            read = await transaction.documents.get(T, first.id, for_update=True)
+            await transaction.documents.save(dataclasses.replace(read, status=DocumentStatus.PROCESSING))
             await transaction.commit()
         await (await runtime.get("ingest")).run(IngestJob(T, first.id, Modality.TEXT))
         assert (await service.get(T, first.id)).status == DocumentStatus.READY
@@ -104,7 +109,10 @@ async def test_a_message_being_deleted_takes_no_attachments(settings):
         mail = await upload(runtime, "winter.eml", message(attachments=[]))
         units = await runtime.units()
         async with units(T) as transaction:
-            deleting = await transaction.documents.update_status(T, mail.id, DocumentStatus.DELETING)
+            read = await transaction.documents.get(T, mail.id, for_update=True)
+            deleting = await transaction.documents.save(
+                read.moved_to(DocumentStatus.DELETING, datetime.now(UTC))
+            )
             await transaction.commit()
         service = await runtime.documents()
         with pytest.raises(Conflict, match="takes no attachments"):
