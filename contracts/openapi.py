@@ -19,6 +19,24 @@ def _error(description: str) -> dict[str, Any]:
     return _json(_ref("Error"), description)
 
 
+def _sse_event(events: list[str] | None = None) -> dict[str, Any]:
+    """One Server-Sent Event (the per-event schema of a `text/event-stream` response): its name
+    (`event`, default `message`), its JSON `data`, and the `id` of a resumable stream."""
+    name: dict[str, Any] = {"type": "string"} if events is None else {"type": "string", "enum": events}
+    return {
+        "schema": {
+            "type": "object",
+            "required": ["data"],
+            "properties": {
+                "event": name,
+                "data": {"type": "string", "contentMediaType": "application/json"},
+                "id": {"type": "string"},
+                "retry": {"type": "integer"},
+            },
+        }
+    }
+
+
 SCHEMAS: dict[str, Any] = {
     "OpenAIError": {
         "type": "object",
@@ -448,7 +466,7 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "the answer stream",
-                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    "content": {"text/event-stream": _sse_event(["delta", "done", "error"])},
                 },
                 "400": _error("missing, empty or too long question, malformed JSON, or chat_id with history"),
                 "404": _error("unknown chat_id"),
@@ -469,7 +487,7 @@ PATHS: dict[str, Any] = {
                     "description": "the completion, or its stream",
                     "content": {
                         "application/json": {"schema": _ref("ChatCompletion")},
-                        "text/event-stream": {"schema": {"type": "string"}},
+                        "text/event-stream": _sse_event(["message"]),  # OpenAI's chunks, then [DONE]
                     },
                 },
                 "400": _json(_ref("OpenAIError"), "malformed messages or body"),
@@ -562,7 +580,7 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "an event stream",
-                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    "content": {"text/event-stream": _sse_event()},
                 },
                 "400": _error("a bad event id"),
             },
@@ -940,6 +958,12 @@ for _path, _operations in PATHS.items():
             _operation["security"] = BEARER
             _operation["responses"]["401"] = _json(_shape, "no valid API key")
             _operation["responses"]["403"] = _json(_shape, "the tenant is suspended")
+for _operations in PATHS.values():
+    for _operation in _operations.values():
+        if "401" in _operation["responses"]:  # whoever fails to log in too often waits
+            _operation["responses"].setdefault(
+                "429", _json(_ref("Error"), "too many failed logins from this client: wait and retry")
+            )
 
 
 def openapi_document() -> dict[str, Any]:

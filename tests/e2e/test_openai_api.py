@@ -7,6 +7,9 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
+from openai.types import Model
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from openai.types.shared import ErrorObject
 
 from tests.e2e.scenario import upload
 from tests.helpers.runtime import default_key, wait_for_status
@@ -101,3 +104,27 @@ async def test_models_and_errors_speak_openai(sdk, embedded_settings):
     with pytest.raises(openai.AuthenticationError) as denied:
         await wrong_key.chat.completions.create(model="ragloom", messages=[{"role": "user", "content": "hi"}])
     assert denied.value.body["type"] == "authentication_error"
+
+
+async def test_every_response_validates_against_the_openai_packages_own_models(sdk, client):
+    """The SDK builds its objects without validating them; here each body is validated
+    with the `openai` package's pydantic models: a completion, each chunk of a stream, the models
+    list, an error."""
+    asked = {"model": "ragloom", "messages": [{"role": "user", "content": QUESTION}]}
+    completion = await client.post("/v1/chat/completions", json=asked)
+    assert completion.status_code == 200, completion.text
+    ChatCompletion.model_validate(completion.json())
+    streamed = await client.post(
+        "/v1/chat/completions", json={**asked, "stream": True, "stream_options": {"include_usage": True}}
+    )
+    data = [line.removeprefix("data: ") for line in streamed.text.splitlines() if line.startswith("data: ")]
+    assert data[-1] == "[DONE]" and len(data) >= 4
+    for chunk in data[:-1]:
+        ChatCompletionChunk.model_validate_json(chunk)
+    models = (await client.get("/v1/models")).json()
+    assert models["object"] == "list"
+    for model in models["data"]:
+        Model.model_validate(model)
+    unknown = await client.post("/v1/chat/completions", json={**asked, "model": "gpt-4o"})
+    assert unknown.status_code == 404
+    ErrorObject.model_validate(unknown.json()["error"])
