@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Type-check the core, the plugin SDK and the entry points with mypy. The folders are installed as
-# `ragloom.*` by an editable install that mypy cannot follow, so a temporary tree of symlinks gives
-# mypy the package layout.
+# Type-check every package with mypy: the core, the plugin SDK (contracts), the adapters, the plugins
+# and the entry points; the core and the plugin SDK strictly (the [[tool.mypy.overrides]] in
+# pyproject.toml). The folders are installed as `ragloom.*` by an editable install that mypy cannot
+# follow, so a temporary tree of symlinks gives mypy the package layout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -13,4 +14,4 @@ for portion in core contracts adapters plugins entrypoints; do
 done
 cd "$TREE"
 "$ROOT/.venv/bin/mypy" --config-file "$ROOT/pyproject.toml" --python-executable "$ROOT/.venv/bin/python" \
-    -p ragloom.core -p ragloom.contracts -p ragloom.entrypoints
+    -p ragloom.core -p ragloom.contracts -p ragloom.adapters -p ragloom.plugins -p ragloom.entrypoints

@@ -90,7 +90,7 @@ class FairJobQueue:
         else:
             self._waiting.move_to_end(tenant)  # its next job waits for the others' turn
         task = asyncio.create_task(self._run(job))
-        task.add_done_callback(lambda _, job=job: self._finished(job))  # also if cancelled unstarted
+        task.add_done_callback(lambda _: self._finished(job))  # also if cancelled unstarted
         self._running.setdefault(tenant, {})[job.key] = task
         self._running_lane[job.key] = job.lane
 

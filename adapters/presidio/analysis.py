@@ -36,7 +36,8 @@ def load_analyzer(model: str, language: str) -> Any:
             "regex scrubber",
             retryable=False,
         ) from error
-    _drop_unused_pipes(engine.nlp[language])
+    # create_engine is typed as the base NlpEngine, which has no `nlp`; the spaCy engine it makes does
+    _drop_unused_pipes(engine.nlp[language])  # type: ignore[attr-defined]
     analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
     for recognizer in added_recognizers():
         analyzer.registry.add_recognizer(recognizer)
@@ -109,7 +110,8 @@ def batch_findings(analyzer: Any, settings: PresidioSettings, texts: list[str]) 
     """Findings of many texts, as `findings` gives them one by one: spaCy reads the short ones as one
     batch (about a fifth less time than one call each); longer ones go window by window."""
     found: list[list[Finding]] = [[] for _ in texts]
-    short, long = [], []
+    short: list[int] = []
+    long: list[int] = []
     for i, text in enumerate(texts):
         if text.strip():
             (short if len(text) <= settings.window_chars else long).append(i)

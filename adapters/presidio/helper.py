@@ -98,7 +98,9 @@ class AnalysisHelper:
     async def findings(self, texts: list[str]) -> list[list[Finding]]:
         settings = self._settings
         async with self._lock:
-            connection = self._connection if self.pid() is not None else await self._start()
+            connection = self._connection
+            if connection is None or self.pid() is None:
+                connection = await self._start()
             try:
                 connection.send((texts, settings.helper_timeout_seconds))
                 kind, found = await self._receive(connection, settings.helper_timeout_seconds)

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import qdrant_edge as qe
 
@@ -179,7 +179,11 @@ class QdrantEdgeIndex:
             qe.Prefetch(limit=plan.prefetch_limit, query=query, filter=condition, params=params)
             for query, params in (searches[signal] for signal in signals)
         ]
-        fusion = qe.Fusion.Rrf(k=self._settings.rrf_k) if self._settings.fusion == "rrf" else qe.Fusion.Dbsf()
+        # the variants subclass Fusion at run time; the bindings' stub declares them as nested classes
+        fusion = cast(
+            qe.Fusion,
+            qe.Fusion.Rrf(k=self._settings.rrf_k) if self._settings.fusion == "rrf" else qe.Fusion.Dbsf(),
+        )
         return qe.QueryRequest(query=fusion, prefetches=prefetches, **common)
 
     def _call(self, function: Callable[..., _T], *args: Any) -> _T:
@@ -244,7 +248,7 @@ def _config(settings: QdrantEdgeSettings) -> qe.EdgeConfig:
     return qe.EdgeConfig(
         vectors=vectors,
         sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf, **storage)},
-        **({"on_disk_payload": True} if settings.on_disk else {}),
+        on_disk_payload=True if settings.on_disk else None,  # None: not specified
     )
 
 

@@ -77,17 +77,21 @@ def _box(points: Sequence[Sequence[float]]) -> Box:
     return (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
 
 
+_Placed = tuple[float, int, int, TextLine]  # a line's middle and height, its left edge, the line
+
+
 def reading_order(lines: Sequence[tuple[Sequence[Sequence[float]], str, float]]) -> list[TextLine]:
     """OCR lines top to bottom; lines whose middles sit within half a line's height of each other
     share a band, read left to right (one line, its box spanning theirs). Lines that run up or down
     the image come last, each alone."""
-    across, down = [], []
+    across: list[_Placed] = []
+    down: list[_Placed] = []
     for points, text, _ in lines:
         left, top, right, bottom = _box(points)
         height = max(bottom - top, 1)
         placed = ((top + bottom) / 2, height, left, TextLine(text, (left, top, right, bottom)))
         (down if height > right - left else across).append(placed)
-    bands: list[list[tuple[float, int, int, TextLine]]] = []
+    bands: list[list[_Placed]] = []
     for line in sorted(across, key=lambda item: item[:3]):
         if bands and abs(line[0] - bands[-1][0][0]) < 0.5 * min(line[1], bands[-1][0][1]):
             bands[-1].append(line)

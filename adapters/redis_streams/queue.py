@@ -19,10 +19,11 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
+from redis.typing import KeyT, StreamIdT
 
 from ragloom.core.errors import ProviderUnavailable
 from ragloom.core.fairness import take_turns
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 READ_BLOCK_MS = 1000
 STREAMS_PER_READ = 256  # tenants offered a turn in one read; the rest get theirs in the next
 _T = TypeVar("_T")
+# A stream entry's id and fields as XRANGE gives them (bytes: the client decodes nothing). redis-py's
+# type covers every command and setting (a None id or fields is an entry XCLAIM found deleted).
+_Entry = tuple[bytes, dict[bytes, bytes]]
 
 
 class RedisStreamQueue:
@@ -80,7 +84,7 @@ class RedisStreamQueue:
         removed = 0
         for lane in Modality:
             stream = self.stream(lane, tenant)
-            entries = await _call(self._client.xrange(stream))
+            entries = cast(list[_Entry], await _call(self._client.xrange(stream)))
             doomed = [
                 entry_id for entry_id, fields in entries if subject is None or _subject(fields) == subject
             ]
@@ -134,12 +138,16 @@ class RedisStreamQueue:
                     await asyncio.sleep(READ_BLOCK_MS / 1000)
                     continue
                 turn += 1
-                streams = {self.stream(lane, TenantId(t)): ">" for t in offered}
-                await self._ensure_groups(streams)
-                replies = await _call(
-                    self._client.xreadgroup(self._group, consumer, streams, count=1, block=READ_BLOCK_MS)
+                names = [self.stream(lane, TenantId(t)) for t in offered]
+                await self._ensure_groups(names)
+                streams: dict[KeyT, StreamIdT] = {name: ">" for name in names}
+                replies = cast(  # redis-py's legacy reply shape (its default): [stream, entries] pairs
+                    "list[list[Any]]",
+                    await _call(
+                        self._client.xreadgroup(self._group, consumer, streams, count=1, block=READ_BLOCK_MS)
+                    ),
                 )
-                for stream, messages in replies or []:
+                for stream, messages in replies:
                     for entry_id, fields in messages:
                         self._start(_text(stream), entry_id, fields, running, consumer)
         finally:
@@ -203,7 +211,7 @@ class RedisStreamQueue:
             except (RedisError, OSError) as error:
                 log.warning("could not renew the claim on a job of %s: %s", stream, error)
 
-    async def _ensure_groups(self, streams: dict[str, str]) -> None:
+    async def _ensure_groups(self, streams: list[str]) -> None:
         for stream in streams:
             if stream in self._groups:
                 continue

@@ -53,7 +53,7 @@ class S3BlobStore:
         settings = self._settings
         if settings.server_side_encryption is None:
             return {}
-        arguments = {"ServerSideEncryption": settings.server_side_encryption}
+        arguments: dict[str, str] = {"ServerSideEncryption": settings.server_side_encryption}
         if settings.kms_key_id:
             arguments["SSEKMSKeyId"] = settings.kms_key_id
         return arguments
@@ -270,6 +270,10 @@ async def _ensure_bucket(store: S3BlobStore, client: Any, settings: S3Settings) 
     try:
         await store.health()
     except ProviderUnavailable:
-        location = {} if settings.region in (None, "us-east-1") else {"LocationConstraint": settings.region}
-        arguments = {"CreateBucketConfiguration": location} if location else {}
-        await store._call(client.create_bucket, Bucket=settings.bucket, **arguments)
+        if settings.region in (None, "us-east-1"):  # S3 takes no LocationConstraint for us-east-1
+            await store._call(client.create_bucket, Bucket=settings.bucket)
+        else:
+            location = {"LocationConstraint": settings.region}
+            await store._call(
+                client.create_bucket, Bucket=settings.bucket, CreateBucketConfiguration=location
+            )

@@ -64,7 +64,7 @@ class OnnxQueryEncoder:
             torch.onnx.export(
                 Wrapper(),
                 tuple(sample[name] for name in names),
-                buffer,
+                buffer,  # type: ignore[arg-type]  # typed as a path; dynamo=False writes to a file object too
                 input_names=names,
                 output_names=["hidden"],
                 dynamic_axes=axes,

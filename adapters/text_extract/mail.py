@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.policy
-from collections.abc import Callable
-from email.message import EmailMessage
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage, MIMEPart
 
 from ragloom.core.errors import ExtractionFailed
 from ragloom.core.media import safe_filename
@@ -42,8 +42,7 @@ def _field(name: str, value: str) -> str:
     return f"{name}: {value}" if value.endswith((".", "!", "?")) else f"{name}: {value}."
 
 
-def _body(message: EmailMessage, budget: Budget, parse: Parse) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
+def _body(part: MIMEPart | None, budget: Budget, parse: Parse) -> str:
     if part is None:
         return ""
     content = part.get_content()
@@ -65,11 +64,12 @@ def mail(data: bytes, budget: Budget, parse: Parse, depth: int = 0) -> Extractio
     if not isinstance(message, EmailMessage) or not message.keys():
         raise ExtractionFailed("the e-mail could not be read: it has no headers")
     try:
+        body_part = message.get_body(preferencelist=("plain", "html"))
         head = _header_lines(message)
-        body = _body(message, budget, parse)
+        body = _body(body_part, budget, parse)
     except (LookupError, ValueError) as error:  # an unknown charset, a broken transfer encoding
         raise ExtractionFailed(f"the e-mail's body could not be read: {error}") from None
-    parts = list(message.iter_attachments())
+    parts = list(_attachments(message, body_part))
     limit = budget.settings.max_attachments
     if len(parts) > limit:
         raise ExtractionFailed(
@@ -92,13 +92,35 @@ def mail(data: bytes, budget: Budget, parse: Parse, depth: int = 0) -> Extractio
     return Extraction([s for s in segments if s.text], title=subject, attachments=files)
 
 
-def _attachment(part: EmailMessage, budget: Budget, parse: Parse, depth: int) -> Attachment | Extraction:
+def _attachments(part: MIMEPart, body: MIMEPart | None) -> Iterator[MIMEPart]:
+    """The part's attachments. A part made of parts (a message a mailing list wrapped with its footer,
+    say) is no file: its attachments come instead, and its text unless that is the message's body."""
+    for found in part.iter_attachments():
+        if found.get_content_maintype() != "multipart" or not found.is_multipart():
+            yield found
+            continue
+        text = found.get_body(preferencelist=("plain", "html"))
+        if text is not None and text is not body:
+            yield text
+        yield from _attachments(found, body)
+
+
+def _data(part: MIMEPart) -> bytes:
+    """The part's bytes as sent (text in its own charset); a message/* part the parser split into
+    blocks (a bounce's delivery-status) as those blocks."""
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        return payload
+    return b"".join(block.as_bytes() for block in part.iter_parts())
+
+
+def _attachment(part: MIMEPart, budget: Budget, parse: Parse, depth: int) -> Attachment | Extraction:
     """A forwarded message, read (its text headed by its file name); any other file as it came."""
     name = safe_filename(part.get_filename() or "attachment")
-    if part.get_content_type() != "message/rfc822":  # the bytes as sent (text in its own charset)
+    if part.get_content_type() != "message/rfc822":
         charset = part.get_content_charset()
         declared = part.get_content_type() + (f"; charset={charset}" if charset else "")
-        return Attachment(name, declared, part.get_payload(decode=True) or b"")
+        return Attachment(name, declared, _data(part))
     try:
         content = part.get_content()
     except (LookupError, ValueError, KeyError) as error:

@@ -127,7 +127,8 @@ class PdfPages:
         chosen = []
         try:
             for index, found in enumerate(self._images(page)):
-                if _worth_reading(*found.get_px_size(), self._settings, f"on page {number}"):
+                width, height = found.get_px_size()
+                if _worth_reading(width, height, self._settings, f"on page {number}"):
                     chosen.append(index)
         finally:
             page.close()

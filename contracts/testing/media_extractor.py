@@ -12,9 +12,12 @@ import pytest
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.models import Extraction
+from ragloom.core.ports import MediaExtractor
 
 
-async def extract_bytes(extractor: Any, data: bytes, media_type: str, filename: str = "upload") -> Extraction:
+async def extract_bytes(
+    extractor: MediaExtractor, data: bytes, media_type: str, filename: str = "upload"
+) -> Extraction:
     """Extract from bytes written to a temporary file, as ingestion hands extractors a local file."""
     with tempfile.TemporaryDirectory(prefix="ragloom-extract-") as folder:
         path = Path(folder) / "original"

@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -45,7 +46,9 @@ from ragloom.core.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from ragloom.core.ports import MetadataStore, UnitOfWork
 
+_T = TypeVar("_T")
 TENANT_A = TenantId("tenant-a")
 TENANT_B = TenantId("tenant-b")
 
@@ -151,12 +154,12 @@ def make_message(role: str, content: str, tenant: TenantId = TENANT_A, **overrid
     return ChatMessage(**values)
 
 
-async def _add_both_tenants(store: Any) -> None:
+async def _add_both_tenants(store: StoreCalls) -> None:
     await store.add_tenant(make_tenant(TENANT_A))
     await store.add_tenant(make_tenant(TENANT_B))
 
 
-async def _found_key(store: Any, key_id: str) -> ApiKey | None:
+async def _found_key(store: StoreCalls, key_id: str) -> ApiKey | None:
     """The key part of `find_api_key`, after checking that the tenant read with it is the key's."""
     found = await store.find_api_key(key_id)
     if found is None:
@@ -170,16 +173,16 @@ class StoreCalls:
     """The repositories one call at a time, each call in its own committed unit of work under the
     scope it needs (the directory calls in the system scope, the rest in their tenant's)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: MetadataStore) -> None:
         self.store = store
 
-    async def _write(self, scope: TenantId | None, call: Any) -> Any:
+    async def _write(self, scope: TenantId | None, call: Callable[[UnitOfWork], Awaitable[_T]]) -> _T:
         async with self.store.unit_of_work(scope) as unit:
             result = await call(unit)
             await unit.commit()
             return result
 
-    async def _read(self, scope: TenantId | None, call: Any) -> Any:
+    async def _read(self, scope: TenantId | None, call: Callable[[UnitOfWork], Awaitable[_T]]) -> _T:
         async with self.store.unit_of_work(scope, read_only=True) as unit:
             return await call(unit)
 
@@ -202,7 +205,7 @@ class StoreCalls:
         return await self._read(tenant, lambda u: u.documents.usage(tenant))
 
     async def purge_tenant(self, tenant: TenantId) -> dict[str, int]:
-        async def purge(unit: Any) -> dict[str, int]:
+        async def purge(unit: UnitOfWork) -> dict[str, int]:
             return {
                 "documents": await unit.documents.purge(tenant),
                 "api_keys": await unit.keys.purge(tenant),
@@ -234,7 +237,7 @@ class StoreCalls:
     async def add_api_key(self, key: ApiKey) -> ApiKey:
         return await self._write(key.tenant_id, lambda u: u.keys.add(key))
 
-    async def find_api_key(self, key_id: str) -> Any:
+    async def find_api_key(self, key_id: str) -> tuple[ApiKey, Tenant] | None:
         return await self._read(None, lambda u: u.keys.find(key_id))
 
     async def list_api_keys(self, tenant: TenantId) -> Any:
@@ -258,7 +261,7 @@ class StoreCalls:
     async def update_status(self, tenant: TenantId, document_id: DocumentId, status: Any, **kw: Any) -> Any:
         """The document moved to `status` by the aggregate's rules (Document.moved_to), then saved."""
 
-        async def move(u: Any) -> Document:
+        async def move(u: UnitOfWork) -> Document:
             current = await u.documents.get(tenant, document_id, for_update=True)
             return await u.documents.save(current.moved_to(status, datetime.now(UTC), **kw))
 
@@ -274,7 +277,7 @@ class StoreCalls:
         return await self._read(tenant, lambda u: u.documents.unsearchable(tenant))
 
     async def begin_attempt(self, tenant: TenantId, document_id: DocumentId) -> Document:
-        async def begin(u: Any) -> Document:
+        async def begin(u: UnitOfWork) -> Document:
             current = await u.documents.get(tenant, document_id, for_update=True)
             return await u.documents.save(current.attempt_begun(datetime.now(UTC)))
 
@@ -287,7 +290,7 @@ class StoreCalls:
 class MetadataStoreContract:
     """The semantics of `ragloom.core.ports.MetadataStore`, for any adapter."""
 
-    async def test_quota_is_enforced_atomically_under_concurrent_adds(self, adapter: Any) -> None:
+    async def test_quota_is_enforced_atomically_under_concurrent_adds(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
 
         await store.add_document(make_document(TENANT_B), limits=Quotas(max_documents=1))
@@ -308,7 +311,7 @@ class MetadataStoreContract:
             assert len(await store.list_documents(tenant)) == limit  # nothing half-written
         assert (await store.tenant_usage(TENANT_B)).documents == 1  # the other tenant's count is its own
 
-    async def test_byte_quota_counts_the_incoming_document(self, adapter: Any) -> None:
+    async def test_byte_quota_counts_the_incoming_document(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
 
         limits = Quotas(max_bytes=1000)
@@ -319,7 +322,7 @@ class MetadataStoreContract:
         assert (await store.tenant_usage(TENANT_A)).bytes == 1000
         await store.add_document(make_document(size_bytes=10**12))  # no limits given: none applied
 
-    async def test_add_then_get_returns_every_field(self, adapter: Any) -> None:
+    async def test_add_then_get_returns_every_field(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         created = datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
         document = make_document(
@@ -339,7 +342,7 @@ class MetadataStoreContract:
         assert isinstance(fetched.status, DocumentStatus)
         assert fetched.created_at.utcoffset() == timedelta(0)
 
-    async def test_same_hash_conflicts_within_a_tenant_only(self, adapter: Any) -> None:
+    async def test_same_hash_conflicts_within_a_tenant_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         first = await store.add_document(make_document(content_hash="a" * 64))
         with pytest.raises(Conflict):
@@ -348,21 +351,21 @@ class MetadataStoreContract:
         assert await store.get_document(TENANT_B, other.id) == other
         assert await store.list_documents(TENANT_A) == [first]
 
-    async def test_same_id_conflicts(self, adapter: Any) -> None:
+    async def test_same_id_conflicts(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         first = await store.add_document(make_document())
         with pytest.raises(Conflict):
             await store.add_document(make_document(id=first.id))
         assert await store.get_document(TENANT_A, first.id) == first
 
-    async def test_find_by_hash(self, adapter: Any) -> None:
+    async def test_find_by_hash(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document(content_hash="b" * 64))
         assert await store.find_by_hash(TENANT_A, "b" * 64) == document
         assert await store.find_by_hash(TENANT_A, "c" * 64) is None
         assert await store.find_by_hash(TENANT_B, "b" * 64) is None
 
-    async def test_unknown_id_is_not_found(self, adapter: Any) -> None:
+    async def test_unknown_id_is_not_found(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         unknown = DocumentId(str(uuid.uuid4()))
         with pytest.raises(NotFound):
@@ -372,7 +375,7 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store.delete_document(TENANT_A, unknown)
 
-    async def test_other_tenant_cannot_reach_a_document(self, adapter: Any) -> None:
+    async def test_other_tenant_cannot_reach_a_document(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         with pytest.raises(NotFound):
@@ -385,7 +388,7 @@ class MetadataStoreContract:
         assert await store.get_document(TENANT_A, document.id) == document
         assert await store.list_documents(TENANT_A) == [document]
 
-    async def test_list_is_newest_first_with_limit_and_offset(self, adapter: Any) -> None:
+    async def test_list_is_newest_first_with_limit_and_offset(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         start = datetime.now(UTC) - timedelta(hours=1)
         added = [
@@ -401,7 +404,7 @@ class MetadataStoreContract:
         assert await store.list_documents(TENANT_A, offset=5) == []
         assert await store.list_documents(TENANT_A, limit=0) == []
 
-    async def test_update_status_through_the_lifecycle(self, adapter: Any) -> None:
+    async def test_update_status_through_the_lifecycle(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         past = datetime.now(UTC) - timedelta(minutes=5)
         document = await store.add_document(make_document(created_at=past, updated_at=past))
@@ -428,7 +431,7 @@ class MetadataStoreContract:
         assert unchanged == dataclasses.replace(document, updated_at=deleting.updated_at)
         assert await store.get_document(TENANT_A, document.id) == deleting
 
-    async def test_saving_a_document_whose_row_is_gone_is_not_found(self, adapter: Any) -> None:
+    async def test_saving_a_document_whose_row_is_gone_is_not_found(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         await store.delete_document(TENANT_A, document.id)
@@ -436,7 +439,7 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store._write(TENANT_A, lambda u: u.documents.save(moved))
 
-    async def test_delete_then_not_found(self, adapter: Any) -> None:
+    async def test_delete_then_not_found(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         kept = await store.add_document(make_document())
@@ -448,7 +451,7 @@ class MetadataStoreContract:
         assert await store.list_documents(TENANT_A) == [kept]
         assert await store.find_by_hash(TENANT_A, document.content_hash) is None
 
-    async def test_deleted_hash_can_be_added_again(self, adapter: Any) -> None:
+    async def test_deleted_hash_can_be_added_again(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         await store.delete_document(TENANT_A, document.id)
@@ -457,7 +460,7 @@ class MetadataStoreContract:
 
     # Tenants: the directory.
 
-    async def test_add_then_get_tenant_returns_every_field(self, adapter: Any) -> None:
+    async def test_add_then_get_tenant_returns_every_field(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         created = datetime(2024, 5, 1, 12, 30, 15, 654321, tzinfo=UTC)
         tenant = make_tenant(
@@ -477,14 +480,14 @@ class MetadataStoreContract:
         assert (await store.get_tenant(TENANT_B)).max_documents is None
         assert (await store.get_tenant(TENANT_B)) == plain
 
-    async def test_duplicate_tenant_id_conflicts(self, adapter: Any) -> None:
+    async def test_duplicate_tenant_id_conflicts(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         first = await store.add_tenant(make_tenant(name="first"))
         with pytest.raises(Conflict):
             await store.add_tenant(make_tenant(name="second"))
         assert await store.get_tenant(TENANT_A) == first
 
-    async def test_unknown_tenant_is_not_found(self, adapter: Any) -> None:
+    async def test_unknown_tenant_is_not_found(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         with pytest.raises(NotFound):
             await store.get_tenant(TenantId("nobody"))
@@ -492,7 +495,7 @@ class MetadataStoreContract:
             await store.set_tenant_status(TenantId("nobody"), TenantStatus.SUSPENDED)
         assert await store.list_tenants() == []
 
-    async def test_list_tenants_oldest_first_with_limit_and_offset(self, adapter: Any) -> None:
+    async def test_list_tenants_oldest_first_with_limit_and_offset(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         start = datetime.now(UTC) - timedelta(hours=1)
         added = [
@@ -507,7 +510,7 @@ class MetadataStoreContract:
         with pytest.raises(InvalidInput):
             await store.list_tenants(limit=-1)
 
-    async def test_set_tenant_limits_changes_that_tenant_only(self, adapter: Any) -> None:
+    async def test_set_tenant_limits_changes_that_tenant_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await store.add_tenant(make_tenant(TENANT_A))
         await store.add_tenant(make_tenant(TENANT_B))
@@ -520,7 +523,7 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store.set_tenant_limits(TenantId("nobody"), max_documents=1, max_bytes=1)
 
-    async def test_set_tenant_status_changes_that_tenant_only(self, adapter: Any) -> None:
+    async def test_set_tenant_status_changes_that_tenant_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         past = datetime.now(UTC) - timedelta(minutes=5)
         tenant = await store.add_tenant(make_tenant(created_at=past, updated_at=past, max_bytes=99))
@@ -539,7 +542,7 @@ class MetadataStoreContract:
 
     # Usage and purge: per tenant only.
 
-    async def test_usage_counts_the_tenants_own_documents_only(self, adapter: Any) -> None:
+    async def test_usage_counts_the_tenants_own_documents_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await store.add_document(make_document(size_bytes=100))
         await store.add_document(make_document(size_bytes=5_000_000_000))
@@ -548,7 +551,7 @@ class MetadataStoreContract:
         assert await store.tenant_usage(TENANT_B) == TenantUsage(documents=1, bytes=7)
         assert await store.tenant_usage(TenantId("empty")) == TenantUsage(documents=0, bytes=0)
 
-    async def test_purge_removes_the_tenants_documents_and_keys_only(self, adapter: Any) -> None:
+    async def test_purge_removes_the_tenants_documents_and_keys_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         tenant = await store.add_tenant(make_tenant())
         other_tenant = await store.add_tenant(make_tenant(TENANT_B))
@@ -579,7 +582,7 @@ class MetadataStoreContract:
 
     # API keys.
 
-    async def test_add_find_and_list_api_keys(self, adapter: Any) -> None:
+    async def test_add_find_and_list_api_keys(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         start = datetime(2024, 5, 1, 8, 0, 0, 111111, tzinfo=UTC)
@@ -594,7 +597,7 @@ class MetadataStoreContract:
         assert await store.list_api_keys(TENANT_B) == [other]
         assert await store.list_api_keys(TenantId("nobody")) == []
 
-    async def test_duplicate_api_key_id_conflicts_across_tenants(self, adapter: Any) -> None:
+    async def test_duplicate_api_key_id_conflicts_across_tenants(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         first = await store.add_api_key(make_api_key())
@@ -605,7 +608,7 @@ class MetadataStoreContract:
         assert await _found_key(store, first.id) == first
         assert await store.list_api_keys(TENANT_B) == []
 
-    async def test_revoke_api_key_is_idempotent_and_kept(self, adapter: Any) -> None:
+    async def test_revoke_api_key_is_idempotent_and_kept(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         key = await store.add_api_key(make_api_key())
@@ -622,7 +625,7 @@ class MetadataStoreContract:
         still_active = await _found_key(store, active.id)
         assert still_active is not None and still_active.revoked_at is None
 
-    async def test_another_tenants_key_cannot_be_revoked(self, adapter: Any) -> None:
+    async def test_another_tenants_key_cannot_be_revoked(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         key = await store.add_api_key(make_api_key(TENANT_B))
@@ -635,7 +638,7 @@ class MetadataStoreContract:
 
     # Units of work: commit, rollback, isolation, scope.
 
-    async def test_a_unit_commits_all_its_writes_or_none(self, adapter: Any) -> None:
+    async def test_a_unit_commits_all_its_writes_or_none(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = make_document()
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -659,7 +662,7 @@ class MetadataStoreContract:
             await unit.commit()
         assert await store.get_document(TENANT_A, document.id) == document
 
-    async def test_readers_never_see_an_uncommitted_unit(self, adapter: Any) -> None:
+    async def test_readers_never_see_an_uncommitted_unit(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await store.add_tenant(make_tenant())
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -668,7 +671,7 @@ class MetadataStoreContract:
             await unit.commit()
         assert (await store.get_tenant(TENANT_A)).status is TenantStatus.SUSPENDED
 
-    async def test_concurrent_units_serialise_their_read_then_write(self, adapter: Any) -> None:
+    async def test_concurrent_units_serialise_their_read_then_write(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await store.add_tenant(make_tenant())
 
@@ -683,7 +686,7 @@ class MetadataStoreContract:
         assert sorted(versions) == list(range(1, 11))
         assert (await store.get_tenant(TENANT_A)).corpus_version == 10
 
-    async def test_a_tenant_scope_reaches_its_own_rows_only(self, adapter: Any) -> None:
+    async def test_a_tenant_scope_reaches_its_own_rows_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         document = await store.add_document(make_document(TENANT_B))
@@ -709,7 +712,9 @@ class MetadataStoreContract:
                 await unit.tenants.set_status(TENANT_B, TenantStatus.DELETED)
         assert (await store.get_tenant(TENANT_B)).status is TenantStatus.ACTIVE
 
-    async def test_the_system_scope_reaches_the_directory_but_no_documents(self, adapter: Any) -> None:
+    async def test_the_system_scope_reaches_the_directory_but_no_documents(
+        self, adapter: MetadataStore
+    ) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         await store.add_document(make_document())
@@ -718,7 +723,7 @@ class MetadataStoreContract:
             with pytest.raises(OutOfScope):
                 await unit.documents.list(TENANT_A)
 
-    async def test_corpus_versions_start_at_zero_and_count_per_tenant(self, adapter: Any) -> None:
+    async def test_corpus_versions_start_at_zero_and_count_per_tenant(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         for expected in (1, 2):
@@ -728,7 +733,7 @@ class MetadataStoreContract:
         assert (await store.get_tenant(TENANT_A)).corpus_version == 2
         assert (await store.get_tenant(TENANT_B)).corpus_version == 0
 
-    async def test_embedding_spaces_per_tenant_and_in_the_registry(self, adapter: Any) -> None:
+    async def test_embedding_spaces_per_tenant_and_in_the_registry(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await _add_both_tenants(store)
         async with adapter.unit_of_work(None) as unit:
@@ -759,7 +764,7 @@ class MetadataStoreContract:
 
     # Ingestion bookkeeping.
 
-    async def test_list_filters_by_status(self, adapter: Any) -> None:
+    async def test_list_filters_by_status(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         queued = await store.add_document(make_document())
         failed = await store.add_document(make_document(status=DocumentStatus.FAILED))
@@ -774,7 +779,7 @@ class MetadataStoreContract:
         ]
         assert await store.list_documents(TENANT_A, statuses=[]) == []
 
-    async def test_list_filters_by_the_message_attachments_came_in(self, adapter: Any) -> None:
+    async def test_list_filters_by_the_message_attachments_came_in(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         message = await store.add_document(make_document(media_type="message/rfc822"))
         first = await store.add_document(make_document(parent_id=message.id))
@@ -787,7 +792,7 @@ class MetadataStoreContract:
         assert (await store.get_document(TENANT_A, message.id)).parent_id is None
         assert len(await store.list_documents(TENANT_A)) == 4
 
-    async def test_a_document_row_can_be_held_for_the_unit(self, adapter: Any) -> None:
+    async def test_a_document_row_can_be_held_for_the_unit(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -800,7 +805,7 @@ class MetadataStoreContract:
             with pytest.raises(NotFound):
                 await unit.documents.get(TENANT_B, document.id, for_update=True)
 
-    async def test_ready_names_the_tenants_ready_documents_only(self, adapter: Any) -> None:
+    async def test_ready_names_the_tenants_ready_documents_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         ready = await store.add_document(make_document(status=DocumentStatus.READY))
         deleting = await store.add_document(make_document(status=DocumentStatus.DELETING))
@@ -809,7 +814,9 @@ class MetadataStoreContract:
         assert await store.ready(TENANT_A, [ready.id, deleting.id, other.id, unknown]) == {ready.id}
         assert await store.ready(TENANT_A, []) == set()
 
-    async def test_unsearchable_names_documents_being_indexed_or_deleted(self, adapter: Any) -> None:
+    async def test_unsearchable_names_documents_being_indexed_or_deleted(
+        self, adapter: MetadataStore
+    ) -> None:
         store = StoreCalls(adapter)
         await store.add_document(make_document(status=DocumentStatus.READY))
         await store.add_document(make_document(status=DocumentStatus.FAILED))
@@ -825,7 +832,7 @@ class MetadataStoreContract:
         await store.update_status(TENANT_A, processing.id, DocumentStatus.READY)
         assert await store.unsearchable(TENANT_A) == {deleting.id}
 
-    async def test_each_attempt_is_counted_and_kept(self, adapter: Any) -> None:
+    async def test_each_attempt_is_counted_and_kept(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         assert document.attempts == 0
@@ -838,7 +845,7 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store.begin_attempt(TENANT_B, document.id)
 
-    async def test_progress_runs_from_each_attempt_to_ready(self, adapter: Any) -> None:
+    async def test_progress_runs_from_each_attempt_to_ready(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         document = await store.add_document(make_document())
         assert document.progress == 0.0
@@ -857,7 +864,7 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store.set_progress(TENANT_B, document.id, 0.1)
 
-    async def test_a_tenant_row_can_be_held_for_the_unit(self, adapter: Any) -> None:
+    async def test_a_tenant_row_can_be_held_for_the_unit(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         await store.add_tenant(make_tenant())
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -870,7 +877,7 @@ class MetadataStoreContract:
     # ----- the outbox ----------------------------------------------------------------------------
 
     async def test_the_outbox_is_written_in_a_tenants_scope_and_relayed_in_the_systems(
-        self, adapter: Any
+        self, adapter: MetadataStore
     ) -> None:
         now = datetime.now(UTC)
 
@@ -915,7 +922,7 @@ class MetadataStoreContract:
             assert await unit.outbox.due(now=now) == []
             assert [e.id for e in await unit.outbox.due(now=now + timedelta(seconds=11))] == [fresh.id]
 
-    async def test_the_operators_jobs_are_written_in_the_system_scope(self, adapter: Any) -> None:
+    async def test_the_operators_jobs_are_written_in_the_system_scope(self, adapter: MetadataStore) -> None:
         job = Job.deliver_webhook(SYSTEM_OWNER, "msg_1", 1)
         now = datetime.now(UTC)
         entry = OutboxEntry(str(uuid.uuid4()), job, now, now)
@@ -930,7 +937,9 @@ class MetadataStoreContract:
 
     # ----- webhooks ------------------------------------------------------------------------------
 
-    async def test_webhook_endpoints_and_deliveries_are_their_owners_alone(self, adapter: Any) -> None:
+    async def test_webhook_endpoints_and_deliveries_are_their_owners_alone(
+        self, adapter: MetadataStore
+    ) -> None:
         mine, theirs = make_endpoint(TENANT_A), make_endpoint(TENANT_B)
         operator = make_endpoint(SYSTEM_OWNER, event_types=("tenant.deleted",))
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -959,7 +968,9 @@ class MetadataStoreContract:
         async with adapter.unit_of_work(None) as unit:
             assert await unit.webhooks.list_endpoints(SYSTEM_OWNER) == [operator]
 
-    async def test_endpoints_are_chosen_by_event_and_count_their_failures(self, adapter: Any) -> None:
+    async def test_endpoints_are_chosen_by_event_and_count_their_failures(
+        self, adapter: MetadataStore
+    ) -> None:
         ready = make_endpoint(event_types=("document.ready",))
         both = make_endpoint(event_types=("document.ready", "chat.deleted"))
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -984,7 +995,9 @@ class MetadataStoreContract:
             with pytest.raises(NotFound):
                 await unit.webhooks.count_attempt(TENANT_A, "wh_gone", delivered=True)
 
-    async def test_deliveries_are_logged_newest_first_and_go_with_their_endpoint(self, adapter: Any) -> None:
+    async def test_deliveries_are_logged_newest_first_and_go_with_their_endpoint(
+        self, adapter: MetadataStore
+    ) -> None:
         endpoint, other = make_endpoint(), make_endpoint()
         start = datetime.now(UTC)
         logged = [make_delivery(endpoint, created_at=start + timedelta(seconds=n)) for n in range(3)]
@@ -1021,7 +1034,9 @@ class MetadataStoreContract:
 
     # ----- chats ---------------------------------------------------------------------------------
 
-    async def test_chats_keep_their_messages_in_order_with_what_answers_cited(self, adapter: Any) -> None:
+    async def test_chats_keep_their_messages_in_order_with_what_answers_cited(
+        self, adapter: MetadataStore
+    ) -> None:
         store = StoreCalls(adapter)
         chat = await store.add_chat(make_chat())
         answer = make_message(
@@ -1058,7 +1073,9 @@ class MetadataStoreContract:
         assert [m.seq for m in await store.messages(chat.id, limit=2, offset=1)] == [2, 3]
         assert await store.last_messages(chat.id, 0) == []
 
-    async def test_chats_are_listed_newest_first_and_deleted_with_their_messages(self, adapter: Any) -> None:
+    async def test_chats_are_listed_newest_first_and_deleted_with_their_messages(
+        self, adapter: MetadataStore
+    ) -> None:
         store = StoreCalls(adapter)
         base = datetime.now(UTC)
         made = [await store.add_chat(make_chat(created_at=base + timedelta(seconds=i))) for i in range(3)]
@@ -1072,7 +1089,7 @@ class MetadataStoreContract:
             await store.delete_chat(made[0].id)
         assert len(await store.list_chats(TENANT_A)) == 2
 
-    async def test_another_tenants_chat_is_not_found(self, adapter: Any) -> None:
+    async def test_another_tenants_chat_is_not_found(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         chat = await store.add_chat(make_chat(TENANT_A))
         for call in (
@@ -1086,7 +1103,7 @@ class MetadataStoreContract:
         assert list(await store.list_chats(TENANT_B)) == []
         assert (await store.get_chat(TENANT_A, chat.id)).message_count == 0
 
-    async def test_purge_removes_the_tenants_chats_only(self, adapter: Any) -> None:
+    async def test_purge_removes_the_tenants_chats_only(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
         mine = await store.add_chat(make_chat(TENANT_A))
         theirs = await store.add_chat(make_chat(TENANT_B))

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from ragloom.core.models import CachedAnswer, Citation, DocumentId, TenantId
+from ragloom.core.ports import SemanticCache
 
 A = TenantId("tenant-a")
 B = TenantId("tenant-b")
@@ -38,12 +39,27 @@ ANSWER = CachedAnswer("Owls hunt at night. [1]", (CITATION,))
 OTHER = CachedAnswer("Owls are birds. [1]", ())
 
 
-async def _put(adapter: Any, tenant: TenantId, vector: list[float], answer: CachedAnswer, **key: Any) -> None:
-    await adapter.put(tenant, vector, answer, **{"corpus_version": 1, "pipeline": PIPELINE, **key})
+async def _put(
+    adapter: SemanticCache,
+    tenant: TenantId,
+    vector: list[float],
+    answer: CachedAnswer,
+    *,
+    corpus_version: int = 1,
+    pipeline: str = PIPELINE,
+) -> None:
+    await adapter.put(tenant, vector, answer, corpus_version=corpus_version, pipeline=pipeline)
 
 
-async def _get(adapter: Any, tenant: TenantId, vector: list[float], **key: Any) -> CachedAnswer | None:
-    return await adapter.get(tenant, vector, **{"corpus_version": 1, "pipeline": PIPELINE, **key})
+async def _get(
+    adapter: SemanticCache,
+    tenant: TenantId,
+    vector: list[float],
+    *,
+    corpus_version: int = 1,
+    pipeline: str = PIPELINE,
+) -> CachedAnswer | None:
+    return await adapter.get(tenant, vector, corpus_version=corpus_version, pipeline=pipeline)
 
 
 class SemanticCacheContract:

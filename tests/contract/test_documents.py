@@ -4,8 +4,11 @@ real OCR adapter; and what each does with hostile variants."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import zipfile
+from email.message import EmailMessage
 
 import pytest
 
@@ -197,6 +200,40 @@ async def test_an_email_gives_its_headers_and_body_and_hands_on_its_attachments(
         fares,
     )
     assert handed["notice.png"].data == documents.text_picture(NOTICE)
+
+
+async def test_a_list_wrapped_email_hands_on_the_attachments_inside_its_parts(extractor):
+    """A mailing list wraps the message with its footer: the message's parts sit inside a multipart
+    part, which is no file; its attachment and its text come through, no empty multipart file."""
+    inner = email.message_from_bytes(
+        documents.mail(
+            "Winter timetable",
+            "Inner body text.",
+            attachments=[("report.pdf", "application/pdf", documents.poster_pdf(40))],
+        ),
+        policy=email.policy.default,
+    )
+    wrapper = EmailMessage()
+    wrapper["From"], wrapper["To"], wrapper["Subject"] = "list@harbour.example", "all@harbour.example", "Fwd"
+    wrapper.make_mixed()
+    wrapper.attach(_as_part(inner))
+    footer = EmailMessage()
+    footer.set_content("You receive this as a member of the harbour list.")
+    wrapper.attach(footer)
+    found = await extract_bytes(extractor, wrapper.as_bytes(), "message/rfc822", "wrapped.eml")
+    assert [a.filename for a in found.attachments] == ["report.pdf"]
+    assert found.attachments[0].data.startswith(b"%PDF")
+    assert not any(a.declared_type.startswith("multipart/") for a in found.attachments)
+    assert any("Inner body text." in segment.text for segment in found.segments)
+
+
+def _as_part(message: EmailMessage) -> EmailMessage:
+    """The message's own parts (body and attachments) as one multipart part of another message."""
+    part = EmailMessage()
+    part.set_type(message.get_content_type())
+    part.set_boundary(message.get_boundary())
+    part.set_payload(message.get_payload())
+    return part
 
 
 async def test_an_html_only_email_is_read_as_its_html(extractor):
