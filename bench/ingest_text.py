@@ -96,14 +96,14 @@ async def run_pipeline(
         overrides={"adapters": {"pii_scrubber": pii}, **overrides},
     )
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         await (await runtime.get("text_embedder")).embed_documents(["warm up"] * 64)
         # Starts the extraction sandbox and the scrubber's helper process for long texts.
         long_text = b"John Smith called 555-0100 in Paris. " * 200
         warm_up = IncomingFile.from_bytes("warm-up.md", b"# Warm up\n\n" + long_text)
         await documents.upload(DEFAULT_TENANT, warm_up)
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         before = cpu_snapshot()
         start = time.perf_counter()
         ids = [
@@ -114,7 +114,7 @@ async def run_pipeline(
             ).document.id
             for d in docs
         ]
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         elapsed = time.perf_counter() - start
         cpu = cpu_snapshot()
         cpu.subtract(before)

@@ -87,7 +87,7 @@ async def speech(label: str, adapter: dict, made: list[tuple[bytes, float]]) -> 
     with tempfile.TemporaryDirectory(prefix="ragloom-bench-") as home:
         settings = load_settings(environ={"RAGLOOM_HOME": home}, overrides=adapter)
         async with open_runtime(settings) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             await ingest(runtime, "warm-up.mp3", made[0][0])
             audio = spent = 0.0
             for n, (data, seconds) in enumerate(made[1:], start=1):
@@ -149,7 +149,7 @@ async def ocr(count: int) -> None:
             alone = time.perf_counter() - began
     with tempfile.TemporaryDirectory(prefix="ragloom-bench-") as home:
         async with open_runtime(load_settings(environ={"RAGLOOM_HOME": home})) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             await ingest(runtime, "warm-up.png", images[0])
             spent = sum(
                 [await ingest(runtime, f"slide{n}.png", data) for n, data in enumerate(images[1:], 1)]
@@ -215,7 +215,7 @@ async def video(minutes: float, with_clip: bool) -> None:
             with tempfile.TemporaryDirectory(prefix="ragloom-bench-") as home:
                 settings = load_settings(environ={"RAGLOOM_HOME": home}, overrides=overrides)
                 async with open_runtime(settings) as runtime:
-                    await runtime.start_all()
+                    await runtime.lifecycle.start_all()
                     await ingest(runtime, "warm-up.mp4", warm.read_bytes())
                     spent = await ingest(runtime, "talk.mp4", made.read_bytes())
             row = f"{seconds:.0f} s | {spent:.1f} s | **{spent / minutes:.1f}**"

@@ -101,7 +101,7 @@ async def pipeline(pages: int) -> float:
     with tempfile.TemporaryDirectory() as home:
         settings = load_settings(None, environ={**os.environ, "RAGLOOM_HOME": home})
         async with open_runtime(settings) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             tenant = (await (await runtime.tenants()).create("bench")).tenant.id
             documents = await runtime.documents()
 

@@ -110,7 +110,7 @@ async def evaluate_answerability(
     tenant = TenantId(f"eval-{uuid.uuid4().hex[:12]}")
     report = progress or (lambda phase, done, total: None)
     phases: dict[str, float] = {}
-    await runtime.start_all()
+    await runtime.lifecycle.start_all()
     tenants = await runtime.tenants()
     await tenants.ensure(tenant, "answerability evaluation")
     try:
@@ -165,7 +165,7 @@ async def evaluate_answerability(
             phases[f"ask {name}"] = time.perf_counter() - start
     finally:
         start = time.perf_counter()
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         await tenants.delete(tenant)
         phases["cleanup"] = time.perf_counter() - start
     threshold = runtime.settings.answers.min_similarity

@@ -173,7 +173,7 @@ async def evaluate(
     tenant = tenant or TenantId(f"eval-{uuid.uuid4().hex[:12]}")
     report = progress or (lambda phase, done, total: None)
     phases: dict[str, float] = {}
-    await runtime.start_all()
+    await runtime.lifecycle.start_all()
     tenants = await runtime.tenants()
     await tenants.ensure(tenant, "BEIR evaluation")
     retriever = await runtime.retriever()
@@ -205,7 +205,7 @@ async def evaluate(
             phases[f"query {split_name}"] = time.perf_counter() - start
     finally:
         start = time.perf_counter()
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         await tenants.delete(tenant)
         phases["cleanup"] = time.perf_counter() - start
     return EvalReport(default, results, len(data.corpus), phases, int(failed))

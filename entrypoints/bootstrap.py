@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from dependency_injector import containers, providers
 from pydantic import BaseModel
 
 from ragloom.contracts.errors import ConfigError
-from ragloom.contracts.ports import PORTS, REQUIRED_PORTS, missing_members
+from ragloom.contracts.ports import PORTS, missing_members
 from ragloom.contracts.registry import PluginRegistry
 from ragloom.contracts.spec import AdapterFactory, AdapterSpec, Port
 from ragloom.core.chunking import ChunkingPolicy
-from ragloom.core.events import DomainEvent, TenantResumed
+from ragloom.core.events import DomainEvent
 from ragloom.core.models import (
-    DEFAULT_TENANT,
     JobKind,
     Modality,
     Quotas,
-    Tenant,
-    TenantId,
-    TenantStatus,
 )
 from ragloom.core.ports import AuditSigner, HealthCheck, ImageEmbedder, JobBroker, TextEmbedder, VectorIndex
 from ragloom.core.services.answer import AnswerPolicy, AnswerService
@@ -44,7 +36,7 @@ from ragloom.core.services.outbox import OutboxRelay
 from ragloom.core.services.refusals import RefusalLedger
 from ragloom.core.services.reindex import Reindexer
 from ragloom.core.services.retrieval import RetrievalPolicy, Retriever, SearchMode
-from ragloom.core.services.tenants import Onboarded, TenantService
+from ragloom.core.services.tenants import TenantService
 from ragloom.core.services.throttle import FailureThrottle
 from ragloom.core.services.transactions import EventBus, UnitsOfWork
 from ragloom.core.services.webhooks import WebhookPolicy, WebhookService, tell_endpoints
@@ -57,10 +49,10 @@ from .faults import (
     KilledBeforePublishing,
     injected_fault,
 )
+from .lifecycle import Lifecycle
 from .sandbox import SandboxLimits, open_sandbox
 from .settings import Settings, validate_section
 from .spaces import open_space_index, open_spaces
-from .taskiq_broker import RagloomBroker, serve
 
 log = logging.getLogger(__name__)
 
@@ -415,20 +407,13 @@ def build_container(
     return c
 
 
-def default_key_file(settings: Settings) -> Path:
-    """Where the embedded profile keeps the `default` tenant's API key (mode 0600)."""
-    return Path(settings.home) / "default-api-key"
-
-
 class Runtime:
     """An open container. Adapters open on first use, so a command opens only what it needs."""
 
     def __init__(self, settings: Settings, container: containers.DynamicContainer) -> None:
         self.settings = settings
         self.container = container
-        self._tasks: list[asyncio.Task[None]] = []
-        self._broker: RagloomBroker | None = None
-        self._refusals: RefusalLedger | None = None
+        self.lifecycle = Lifecycle(self)
 
     async def get(self, name: str) -> Any:
         value = getattr(self.container, name)()
@@ -475,32 +460,6 @@ class Runtime:
     async def job_queue(self) -> JobBroker:
         return await self.get(Port.JOB_QUEUE.value)
 
-    async def ensure_default_tenant(self) -> Onboarded | None:
-        """Create the `default` tenant on first start (embedded profile); its key goes to a 0600 file."""
-        onboarded = await (await self.tenants()).ensure(DEFAULT_TENANT, "Default tenant")
-        if onboarded is not None:
-            path = default_key_file(self.settings)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
-                file.write(onboarded.token + "\n")
-        return onboarded
-
-    async def start_ingestion(self) -> None:
-        """Open everything the jobs need and start running them. On the in-process queue, a Taskiq
-        Receiver in this process takes every lane's jobs (started once; a later call hands the queue
-        back to it). On a queue of separate workers (a test playing the worker), the queue is given
-        the dispatcher itself."""
-        queue = await self.job_queue()
-        if not queue.runs_in_process:
-            queue.attach(await self.job_dispatcher())
-        elif self._broker is not None:
-            queue.attach(self._broker.hand_over)
-        else:
-            broker = self._broker = RagloomBroker(lambda: contextlib.nullcontext(self), lane=None)
-            broker.is_worker_process = True
-            await broker.startup()  # attaches it to the queue
-            self._tasks.append(asyncio.create_task(serve(broker, asyncio.Event(), started=True)))
-
     async def job_dispatcher(self, *, retry_here: bool = True) -> JobDispatcher:
         """The runner of every kind of job, with what each needs opened. With `retry_here`, an
         ingestion whose backing service is down is tried again in place, with backoff; without, the
@@ -540,89 +499,6 @@ class Runtime:
                 "adapters.image_embedder: open_clip with plugins.image_embedder.open_clip.weights, "
                 "and the vector index's image_dimension"
             )
-
-    async def start_all(self, *, ingestion: bool = True) -> Onboarded | None:
-        """Open every adapter and create the default tenant when configured (its onboarding, with
-        the key, is returned for the caller to show once). With `ingestion`, also attach the job
-        runner, take back work a previous run left unfinished (in-process queue), re-queue a
-        tenant's documents when it is resumed, and start the janitor. Offline admin commands run
-        without ingestion: they never run a job, and leave the jobs they commit in the outbox."""
-        for port in REQUIRED_PORTS:
-            await self.get(port.value)
-        documents = await self.documents()
-        await self.get("answer")
-        onboarded = await self.ensure_default_tenant() if self.settings.tenancy.default_tenant else None
-        self._refusals = await self.get("refusals")
-        self._tasks.append(asyncio.create_task(self._flush_refusals(self._refusals)))
-        units = await self.units()
-        queue = await self.job_queue()
-        if not ingestion:
-            if queue.runs_in_process:
-                units.keep_jobs()  # the next `ragloom serve` runs them
-            return onboarded
-        await self.start_ingestion()
-        units.bus.after_commit(TenantResumed, lambda event: self._requeue(documents, event.tenant_id))
-        if queue.runs_in_process:
-            resumed = 0
-            for tenant in await self._all_tenants():
-                if tenant.status == TenantStatus.ACTIVE:
-                    resumed += await documents.requeue_unfinished(tenant.id)
-            if resumed:
-                log.info("re-queued %d unfinished documents", resumed)
-        self._tasks.append(asyncio.create_task(self._maintain()))
-        relay: OutboxRelay = await self.get("relay")
-        interval = self.settings.ingest.outbox_relay_interval_seconds
-        self._tasks.append(asyncio.create_task(relay.relay_every(interval)))
-        return onboarded
-
-    @staticmethod
-    async def _requeue(documents: DocumentService, tenant: TenantId | None) -> None:
-        if tenant is not None:
-            await documents.requeue_unfinished(tenant)
-
-    async def _maintain(self) -> None:
-        """Sweep at start, then every `maintenance.interval_seconds` (0: at start only)."""
-        janitor: Janitor = await self.get("janitor")
-        interval = self.settings.maintenance.interval_seconds
-        while True:
-            try:
-                await janitor.sweep()
-            except Exception:
-                log.exception("the janitor's sweep failed; it runs again later")
-            if not interval:
-                return
-            await asyncio.sleep(interval)
-
-    async def _flush_refusals(self, refusals: RefusalLedger) -> None:
-        """Write each ended window of refused logins as its one audit record."""
-        while True:
-            await asyncio.sleep(self.settings.http.auth_failure_window_seconds)
-            try:
-                await refusals.flush(only_ended=True)
-            except Exception:
-                log.exception("writing the refused logins' audit records failed; trying again later")
-
-    async def stop(self) -> None:
-        """Stop the background work this runtime started, and write the refusals counted so far."""
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
-        if self._refusals is not None:
-            try:
-                await self._refusals.flush()
-            except Exception:
-                log.exception("writing the refused logins' audit records failed at stop")
-
-    async def _all_tenants(self) -> list[Tenant]:
-        service = await self.tenants()
-        found: list[Tenant] = []
-        while page := await service.list(limit=500, offset=len(found)):
-            found.extend(page)
-        return found
-
-    async def wait_idle(self) -> None:
-        await (await self.job_queue()).wait_idle()
 
     async def readiness(self) -> dict[str, str]:
         """'ok' or the error per opened adapter that can check its backing service."""
@@ -665,7 +541,7 @@ async def open_runtime(
     try:
         yield runtime
     finally:
-        await runtime.stop()
+        await runtime.lifecycle.stop()
         result = container.shutdown_resources()
         if result is not None:
             await result

@@ -18,9 +18,9 @@ import httpx
 from ragloom.core.errors import InvalidInput
 from ragloom.core.services.tenants import Onboarded
 
-from .bootstrap import default_key_file
 from .console import err
 from .http.app import create_app
+from .lifecycle import default_key_file
 from .settings import Settings
 
 LOCAL_BASE_URL = "http://ragloom.local"

@@ -24,10 +24,11 @@ from ragloom.core.errors import InvalidInput, ProviderUnavailable, StoreInUse
 from ragloom.core.media import KNOWN_SUFFIXES
 from ragloom.plugins import load_registry
 
-from .bootstrap import default_key_file, open_runtime, select_adapters
+from .bootstrap import open_runtime, select_adapters
 from .client import LOCAL_BASE_URL, forget_server, open_client, record_server, show_new_key
 from .console import citation_place, err, out
 from .following import Following, Polling
+from .lifecycle import default_key_file
 from .observability import configure_logging
 from .settings import Settings, load_settings
 

@@ -204,7 +204,7 @@ async def run_suite(
     """Ingest the suite into fresh tenants of `runtime` (an empty home), ask its questions of
     `splits`, and judge the answers."""
     phases: dict[str, float] = {}
-    await runtime.start_all()
+    await runtime.lifecycle.start_all()
     tenants = await runtime.tenants()
     ids: dict[str, TenantId] = {}
     for name in suite.tenants:

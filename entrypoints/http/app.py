@@ -95,7 +95,7 @@ def create_app(
             secret.get_secret_value().encode() if secret is not None else secrets.token_bytes(32)
         )
         async with open_runtime(settings, overrides=overrides) as runtime:
-            onboarded = await runtime.start_all(ingestion=not local_admin)
+            onboarded = await runtime.lifecycle.start_all(ingestion=not local_admin)
             if onboarded is not None and on_new_key is not None:
                 on_new_key(onboarded)
             app.state.runtime = runtime

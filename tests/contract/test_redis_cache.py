@@ -112,12 +112,12 @@ async def test_answers_keep_flowing_while_the_cache_redis_is_down(tmp_path, capl
     )
     try:
         async with open_runtime(settings) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             documents = await runtime.documents()
             await documents.upload(
                 DEFAULT_TENANT, IncomingFile.from_bytes("owls.txt", b"Owls hunt at night.")
             )
-            await runtime.wait_idle()
+            await runtime.lifecycle.wait_idle()
             answers = await runtime.answer()
 
             async def done(question):

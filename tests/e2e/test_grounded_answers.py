@@ -61,11 +61,11 @@ async def runtime(tmp_path):
     adapters = {"text_embedder": "sentence_transformers", "pii_scrubber": "regex"}
     shipped = {"min_similarity": AnswerSettings().min_similarity}  # the default, tuned for this embedder
     async with open_runtime(memory_settings(tmp_path, adapters=adapters, answers=shipped)) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         for name, text in CORPUS.items():
             await documents.upload(T, IncomingFile.from_bytes(name, text.encode()))
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         yield runtime
 
 
@@ -96,7 +96,7 @@ async def test_a_question_the_documents_do_not_answer_gets_no_answer(runtime, qu
 async def test_disagreeing_notices_give_the_newer_value_and_cite_both(runtime):
     documents = await runtime.documents()
     newer = await documents.upload(T, IncomingFile.from_bytes("library-2026.txt", NEWER_NOTICE.encode()))
-    await runtime.wait_idle()
+    await runtime.lifecycle.wait_idle()
     done = await ask(runtime, "When does the reading room open on weekdays?")
     first_sentence = done.answer.split(" Note:")[0]
     assert "10:00" in first_sentence and "9:00" not in first_sentence, done.answer

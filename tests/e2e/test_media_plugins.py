@@ -25,7 +25,7 @@ PRICES = b"item\tprice\nblue kettle\t42 euros\nred teapot\t17 euros\n"
 
 async def test_without_the_plugin_a_table_is_415(tmp_path):
     async with open_runtime(memory_settings(tmp_path)) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         with pytest.raises(UnsupportedMedia, match="text/tab-separated-values"):
             await (await runtime.documents()).upload(
                 DEFAULT_TENANT, IncomingFile.from_bytes("prices.tsv", PRICES)

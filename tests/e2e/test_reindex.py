@@ -146,7 +146,7 @@ async def test_a_document_deleted_while_its_page_is_moved_leaves_no_points(home)
             ids[name] = created.json()["id"]
             assert (await wait_for_status(client, ids[name]))["status"] == "ready"
     async with open_runtime(minilm) as runtime:
-        await runtime.start_all(ingestion=False)
+        await runtime.lifecycle.start_all(ingestion=False)
         reindexer, documents = await runtime.reindexer(), await runtime.documents()
         spaces = await runtime.get("spaces")
         read_page = reindexer._moved

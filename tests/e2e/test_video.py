@@ -106,7 +106,7 @@ async def test_a_video_deleted_while_it_is_processed_leaves_nothing_behind(clien
     assert status == "processing"  # deleted mid-way, not after
     assert (await client.delete(f"/v1/documents/{document_id}")).status_code == 204
     runtime = client.app.state.runtime
-    await runtime.wait_idle()
+    await runtime.lifecycle.wait_idle()
     assert (await client.get(f"/v1/documents/{document_id}")).status_code == 404
     index = await runtime.get("vector_index")
     blobs = await runtime.get("blob_store")

@@ -73,7 +73,7 @@ async def test_an_upload_whose_process_died_before_publishing_still_reaches_read
         environ={k: v for k, v in environment.items() if k.startswith("RAGLOOM_")}
     )
     async with open_runtime(worker_settings) as worker_runtime:
-        await worker_runtime.start_ingestion()
+        await worker_runtime.lifecycle.start_ingestion()
         worker = asyncio.create_task(consume(worker_runtime, Modality.TEXT))
         try:
             with running_server(environment):  # restarted: its relay publishes the job

@@ -66,7 +66,7 @@ async def worker(settings, shared):
 async def test_a_worker_cancelled_mid_read_stops_and_loses_no_job(tmp_path, redis_prefix, shared):
     configured = settings(tmp_path, redis_prefix)
     async with open_runtime(configured, overrides=shared) as api:
-        await api.ensure_default_tenant()
+        await api.lifecycle.ensure_default_tenant()
         async with worker(configured, shared) as first:
             await asyncio.sleep(1.5)  # blocked in XREADGROUP, nothing queued
             first.cancel()
@@ -86,7 +86,7 @@ async def test_a_job_running_when_its_worker_stops_runs_on_another(tmp_path, red
     configured = settings(tmp_path, redis_prefix, webhooks={"retry_delays_seconds": [60]})
     with receiving(Receiver(stall_seconds=3)) as receiver:
         async with open_runtime(configured, overrides=shared) as api:
-            await api.ensure_default_tenant()
+            await api.lifecycle.ensure_default_tenant()
             webhooks = await api.get("webhooks")
             endpoint = await webhooks.create(T, receiver.url, ["chat.deleted"])
             async with worker(configured, shared):
@@ -149,7 +149,7 @@ async def test_a_job_that_fails_is_retried_by_taskiqs_middleware_after_a_backoff
     )
     errors_before = JOBS.labels(kind="document.erase", outcome="error")._value.get()
     async with open_runtime(configured, overrides=shared) as api:
-        await api.start_all()  # its relay publishes the erase job, then the retry once due
+        await api.lifecycle.start_all()  # its relay publishes the erase job, then the retry once due
         documents = await api.documents()
         result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Guillemots stand in rows."))
         async with worker(configured, shared):

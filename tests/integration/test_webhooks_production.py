@@ -33,7 +33,7 @@ async def test_a_webhook_is_retried_through_the_outbox_and_delivered_once(enviro
     )
     with receiving(Receiver(answers=[500, 204])) as receiver, running_server(environment) as url:
         async with open_runtime(worker_settings) as worker_runtime:
-            await worker_runtime.start_ingestion()
+            await worker_runtime.lifecycle.start_ingestion()
             worker = asyncio.create_task(consume(worker_runtime, Modality.TEXT))
             try:
                 async with httpx.AsyncClient(base_url=url, timeout=30) as client:

@@ -104,7 +104,7 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
     clip = encode(samples, tmp_path / "minutes.mp3").read_bytes()
 
     async with open_runtime(service_settings) as runtime:
-        await runtime.start_all(ingestion=False)
+        await runtime.lifecycle.start_all(ingestion=False)
         await (await runtime.tenants()).ensure(TENANT, "Acme")
         uploaded = await (await runtime.documents()).upload(
             TENANT, IncomingFile.from_bytes("minutes.mp3", clip)

@@ -298,7 +298,7 @@ async def test_documents_held_by_a_suspension_are_ingested_after_resume(world):
         await client.post("/v1/documents", files={"file": ("p.txt", b"Puffins nest.")}, headers=key)
     ).json()
     assert (await client.post(f"/admin/tenants/{tenant}/suspend", auth=ADMIN)).status_code == 200
-    await app.state.runtime.start_ingestion()  # the real runner again
+    await app.state.runtime.lifecycle.start_ingestion()  # the real runner again
     assert (await client.post(f"/admin/tenants/{tenant}/resume", auth=ADMIN)).status_code == 200
     assert (await wait_for_status(Keyed(client, key), created["id"], timeout=30))["status"] == "ready"
 

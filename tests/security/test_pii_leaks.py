@@ -177,14 +177,14 @@ async def test_questions_are_masked_like_documents_and_pseudonyms_still_find_the
     )
     chat = RecordingChat()
     async with open_runtime(settings, overrides={Port.CHAT_MODEL: chat}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         for name, text in {
             "a.txt": "Jane Doe approved the dredging budget for the north basin.",
             "b.txt": "Peter Brown approved the repairs of the old lighthouse.",
         }.items():
             await documents.upload(DEFAULT_TENANT, IncomingFile.from_bytes(name, text.encode()))
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         history = [Message("user", "My colleague is Peter Brown."), Message("assistant", "Noted.")]
         events = [
             event

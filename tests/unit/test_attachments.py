@@ -37,13 +37,13 @@ def settings(tmp_path):
 async def upload(runtime, name, data):
     service = await runtime.documents()
     result = await service.upload(T, IncomingFile.from_bytes(name, data))
-    await runtime.wait_idle()
+    await runtime.lifecycle.wait_idle()
     return await service.get(T, result.document.id)
 
 
 async def test_attachments_are_documents_linked_to_their_message(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         mail = await upload(runtime, "winter.eml", message())
         service = await runtime.documents()
         assert (mail.status, mail.parent_id) == (DocumentStatus.READY, None)
@@ -66,7 +66,7 @@ async def test_attachments_are_documents_linked_to_their_message(settings):
 
 async def test_an_attachment_is_stored_once_however_often_it_comes(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         first = await upload(runtime, "winter.eml", message())
         again = await upload(runtime, "reply.eml", message("Re: Winter timetable", [FARES]))
         service = await runtime.documents()
@@ -86,7 +86,7 @@ async def test_an_attachment_is_stored_once_however_often_it_comes(settings):
 
 async def test_deleting_the_message_deletes_its_attachments(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         mail = await upload(runtime, "winter.eml", message())
         service = await runtime.documents()
         attached = await service.list(T, parent_id=mail.id)
@@ -105,7 +105,7 @@ async def test_deleting_the_message_deletes_its_attachments(settings):
 
 async def test_a_message_being_deleted_takes_no_attachments(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         mail = await upload(runtime, "winter.eml", message(attachments=[]))
         units = await runtime.units()
         async with units(T) as transaction:
@@ -125,7 +125,7 @@ async def test_a_message_being_deleted_takes_no_attachments(settings):
 async def test_attachments_past_the_quota_are_left_and_the_message_is_kept(tmp_path):
     settings = memory_settings(tmp_path, quotas={"max_documents": 2})
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         mail = await upload(runtime, "winter.eml", message())
         service = await runtime.documents()
         assert mail.status == DocumentStatus.READY

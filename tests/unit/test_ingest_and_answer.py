@@ -41,13 +41,13 @@ def settings(tmp_path):
 async def ingest(runtime, name, data):
     documents = await runtime.documents()
     result = await documents.upload(T, IncomingFile.from_bytes(name, data))
-    await runtime.wait_idle()
+    await runtime.lifecycle.wait_idle()
     return result, await documents.get(T, result.document.id)
 
 
 async def test_upload_ingest_answer_with_citations(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         pdf = make_pdf(
             ["Owls hunt at night. Their feathers are silent.", "Owls swallow prey whole."], title="Owls"
         )
@@ -65,7 +65,7 @@ async def test_upload_ingest_answer_with_citations(settings):
 
 async def test_same_bytes_return_the_existing_document(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         first, _ = await ingest(runtime, "a.txt", b"Same text.")
         second, _ = await ingest(runtime, "b.txt", b"Same text.")
         assert first.created and not second.created
@@ -75,7 +75,7 @@ async def test_same_bytes_return_the_existing_document(settings):
 
 async def test_delete_removes_vectors_blob_and_row(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         result, _ = await ingest(runtime, "a.txt", b"Kiwis are flightless birds.")
         index = await runtime.get("vector_index")
         blobs = await runtime.get("blob_store")
@@ -92,7 +92,7 @@ async def test_delete_removes_vectors_blob_and_row(settings):
 
 async def test_a_corrupt_pdf_fails_with_a_reason_and_ingestion_goes_on(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         _, bad = await ingest(runtime, "bad.pdf", b"%PDF-1.4\nthis is not really a pdf")
         _, good = await ingest(runtime, "good.txt", b"Penguins live in the south.")
         assert bad.status == DocumentStatus.FAILED and "PDF" in bad.error
@@ -102,7 +102,7 @@ async def test_a_corrupt_pdf_fails_with_a_reason_and_ingestion_goes_on(settings)
 
 async def test_bad_uploads_are_refused_and_nothing_is_stored(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         with pytest.raises(UnsupportedMedia):
             await documents.upload(T, IncomingFile.from_bytes("a.exe", b"MZ"))
@@ -115,7 +115,7 @@ async def test_bad_uploads_are_refused_and_nothing_is_stored(settings):
 
 async def test_a_text_file_with_only_blanks_fails_clearly(settings):
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         _, doc = await ingest(runtime, "blank.txt", b"   \n\n  ")
         assert doc.status == DocumentStatus.FAILED and "no text" in doc.error
 
@@ -123,7 +123,7 @@ async def test_a_text_file_with_only_blanks_fails_clearly(settings):
 async def test_a_retryable_provider_error_is_retried(settings):
     flaky = FlakyEmbedder(failures=2)
     async with open_runtime(settings, overrides={Port.TEXT_EMBEDDER: flaky}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         _, doc = await ingest(runtime, "a.txt", b"Retry me please.")
         assert doc.status == DocumentStatus.READY and flaky.calls == 3
 
@@ -131,7 +131,7 @@ async def test_a_retryable_provider_error_is_retried(settings):
 async def test_retries_run_out_and_the_document_fails(settings):
     flaky = FlakyEmbedder(failures=99)
     async with open_runtime(settings, overrides={Port.TEXT_EMBEDDER: flaky}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         _, doc = await ingest(runtime, "a.txt", b"Never works.")
         assert doc.status == DocumentStatus.FAILED and "hiccup" in doc.error and flaky.calls == 3
         assert await (await runtime.get("vector_index")).count(T) == 0
@@ -140,7 +140,7 @@ async def test_retries_run_out_and_the_document_fails(settings):
 async def test_a_permanent_provider_error_is_not_retried(settings):
     flaky = FlakyEmbedder(failures=1, retryable=False)
     async with open_runtime(settings, overrides={Port.TEXT_EMBEDDER: flaky}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         _, doc = await ingest(runtime, "a.txt", b"Fails once, for good.")
         assert doc.status == DocumentStatus.FAILED and flaky.calls == 1
 
@@ -178,14 +178,14 @@ async def test_work_left_unfinished_by_a_previous_run_is_taken_back(settings):
             pass
 
     async with open_runtime(settings, overrides={**shared, Port.JOB_QUEUE: LostQueue()}) as crashed:
-        await crashed.ensure_default_tenant()
+        await crashed.lifecycle.ensure_default_tenant()
         result = await (await crashed.documents()).upload(
             T, IncomingFile.from_bytes("a.txt", b"Left behind by a crash.")
         )
     assert result.document.status == DocumentStatus.QUEUED
     async with open_runtime(settings, overrides=shared) as restarted:
-        await restarted.start_all()
-        await restarted.wait_idle()
+        await restarted.lifecycle.start_all()
+        await restarted.lifecycle.wait_idle()
         document = await (await restarted.documents()).get(T, DocumentId(result.document.id))
     assert document.status == DocumentStatus.READY
 
@@ -195,7 +195,7 @@ async def test_search_modes_and_the_sparse_requirement(tmp_path):
 
     hybrid = memory_settings(tmp_path)
     async with open_runtime(hybrid) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         _, doc = await ingest(runtime, "a.txt", b"Narwhals have a long spiral tusk.")
         retriever = await runtime.retriever()
         assert retriever.modes() == [SearchMode.DENSE, SearchMode.SPARSE, SearchMode.HYBRID]
@@ -230,7 +230,7 @@ async def test_scrubbing_runs_once_per_segment_and_title_before_chunking(tmp_pat
     ]
     settings = memory_settings(tmp_path, chunking={"max_words": 12, "overlap_words": 0})
     async with open_runtime(settings, overrides={Port.PII_SCRUBBER: scrubber}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         _, doc = await ingest(runtime, "birds.pdf", make_pdf(pages, title="Notes of ann@example.com"))
         assert doc.status == DocumentStatus.READY and doc.chunk_count > 2  # several chunks per page
         hits = await (await runtime.retriever()).retrieve(T, "owls ravens cliffs", top_n=20)

@@ -39,11 +39,11 @@ async def waiting(runtime) -> list:
 
 async def test_an_uploads_job_is_published_and_forgotten(tmp_path):
     async with open_runtime(memory_settings(tmp_path)) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Puffins nest in burrows."))
         assert await waiting(runtime) == []
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         assert (await documents.get(T, result.document.id)).status == DocumentStatus.READY
 
 
@@ -51,7 +51,7 @@ async def test_a_broker_that_is_down_leaves_the_job_for_the_relay(tmp_path):
     queue = BrokerThatGoesDown()
     settings = memory_settings(tmp_path, ingest={"outbox_relay_after_seconds": 0})
     async with open_runtime(settings, overrides={Port.JOB_QUEUE: queue}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         queue.down = True
         result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Gannets dive for fish."))
@@ -64,7 +64,7 @@ async def test_a_broker_that_is_down_leaves_the_job_for_the_relay(tmp_path):
         assert len(await waiting(runtime)) == 1
         queue.down = False
         assert await outbox.relay() == 1
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         assert await waiting(runtime) == []
         assert (await documents.get(T, result.document.id)).status == DocumentStatus.READY
 
@@ -72,7 +72,7 @@ async def test_a_broker_that_is_down_leaves_the_job_for_the_relay(tmp_path):
 async def test_an_upload_rolled_back_leaves_no_job(tmp_path):
     settings = memory_settings(tmp_path, quotas={"max_documents": 1})
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Terns migrate far."))
         with pytest.raises(QuotaExceeded):
@@ -82,7 +82,7 @@ async def test_an_upload_rolled_back_leaves_no_job(tmp_path):
 
 async def test_a_job_delivered_twice_indexes_once(tmp_path):
     async with open_runtime(memory_settings(tmp_path)) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         result = await documents.upload(
             T, IncomingFile.from_bytes("a.txt", b"Fulmars glide low. " * 400, "text/plain")
@@ -90,7 +90,7 @@ async def test_a_job_delivered_twice_indexes_once(tmp_path):
         queue = await runtime.get(Port.JOB_QUEUE.value)
         job = IngestJob(T, result.document.id, Modality.TEXT)
         await queue.enqueue(Job.ingest(job))  # the relay published it again after a crash
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         await (await runtime.get("ingest")).run(job)  # and once more, late
         document = await documents.get(T, result.document.id)
         assert document.status == DocumentStatus.READY and document.chunk_count > 1
@@ -105,7 +105,7 @@ async def test_a_unit_of_work_is_one_per_task_and_a_task_started_inside_may_open
     import asyncio
 
     async with open_runtime(memory_settings(tmp_path)) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         units = await runtime.units()
         async with units(None):
             with pytest.raises(RuntimeError, match="already open in this task"):
@@ -153,12 +153,12 @@ async def until(condition, timeout: float = 20) -> None:
 async def test_a_deletion_cut_short_is_finished_by_its_erase_job(tmp_path):
     blobs = BlobsThatFailOnce()
     async with open_runtime(relaying(tmp_path), overrides={Port.BLOB_STORE: blobs}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         documents = await runtime.documents()
         result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Kittiwakes nest on ledges."))
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         kept = await documents.upload(T, IncomingFile.from_bytes("b.txt", b"Razorbills dive deep."))
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         await documents.delete(T, kept.document.id)  # finished at once: its erase job is released
         assert await waiting(runtime) == []
         blobs.failing = True
@@ -176,7 +176,7 @@ async def test_a_deletion_cut_short_is_finished_by_its_erase_job(tmp_path):
             return False
 
         await until(gone)  # the relay published the erase job and the queue ran it
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         assert await waiting(runtime) == []
         assert await (await runtime.get("vector_index")).count(T) == 0
         actions = [record.action async for record in (await runtime.audit()).records(T)]
@@ -186,12 +186,12 @@ async def test_a_deletion_cut_short_is_finished_by_its_erase_job(tmp_path):
 async def test_a_tenant_purge_cut_short_is_finished_by_its_erase_job(tmp_path):
     blobs = BlobsThatFailOnce()
     async with open_runtime(relaying(tmp_path), overrides={Port.BLOB_STORE: blobs}) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         tenants = await runtime.tenants()
         doomed = (await tenants.create("Doomed")).tenant.id
         documents = await runtime.documents()
         await documents.upload(doomed, IncomingFile.from_bytes("a.txt", b"Shags dry their wings."))
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         blobs.failing = True
         with pytest.raises(ProviderUnavailable):
             await tenants.delete(doomed)
@@ -201,7 +201,7 @@ async def test_a_tenant_purge_cut_short_is_finished_by_its_erase_job(tmp_path):
             return (await tenants.usage(doomed)).documents == 0
 
         await until(purged)
-        await runtime.wait_idle()
+        await runtime.lifecycle.wait_idle()
         assert await waiting(runtime) == []
         assert await blobs.delete_tenant(doomed) == 0
         actions = [record.action async for record in (await runtime.audit()).records(doomed)]
@@ -212,7 +212,7 @@ async def test_a_process_that_runs_no_job_leaves_its_jobs_in_the_outbox(tmp_path
     """An offline admin command on the embedded profile: the in-process queue would forget a job at
     exit, so the job waits in the outbox for the next `ragloom serve`."""
     async with open_runtime(relaying(tmp_path)) as runtime:
-        await runtime.start_all(ingestion=False)
+        await runtime.lifecycle.start_all(ingestion=False)
         tenants = await runtime.tenants()
         doomed = (await tenants.create("Doomed")).tenant.id
         await tenants.delete(doomed)

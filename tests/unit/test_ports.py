@@ -127,7 +127,7 @@ async def test_the_index_takes_the_embedders_dimension_in_a_space_named_by_it(tm
         plugins={"text_embedder": {"hashing": {"dense_dimension": 256}}, "vector_index": {"memory": {}}},
     )
     async with open_runtime(settings) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         spaces = await runtime.get("spaces")
         assert spaces.current.name == "hashing-256" and spaces.current.index.dense_dimension == 256
 
@@ -139,7 +139,7 @@ async def test_an_embedder_that_does_not_fit_a_given_index_stops_the_start(tmp_p
         with pytest.raises(
             ConfigError, match=r"makes 256-dimensional vectors but the vector index stores 384"
         ):
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
 
 
 async def test_an_adapter_missing_a_member_of_its_port_is_refused_at_open(tmp_path):
@@ -212,12 +212,12 @@ async def test_a_worker_opens_only_its_own_modalitys_adapters(tmp_path, monkeypa
     )
     try:
         async with open_runtime(settings, registry, modality=Modality.TEXT) as runtime:
-            await runtime.start_ingestion()
+            await runtime.lifecycle.start_ingestion()
             extractors = await runtime.get("media_extractor")
             assert [sorted(e.media_types) for e in extractors] == [sorted(await _text_types())]
         assert "fake_audio_library" not in sys.modules
         async with open_runtime(settings, registry, modality=Modality.AUDIO) as runtime:
-            await runtime.start_ingestion()
+            await runtime.lifecycle.start_ingestion()
             assert [e.media_types for e in await runtime.get("media_extractor")] == [frozenset({"audio/wav"})]
         assert "fake_audio_library" in sys.modules
     finally:

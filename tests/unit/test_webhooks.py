@@ -38,7 +38,7 @@ def settings(tmp_path, *, plugins: dict | None = None, **webhooks: Any):
 async def upload(runtime, text: str = "Puffins nest in burrows on cliff tops.") -> str:
     documents = await runtime.documents()
     result = await documents.upload(T, IncomingFile.from_bytes("puffins.txt", text.encode()))
-    await runtime.wait_idle()
+    await runtime.lifecycle.wait_idle()
     return result.document.id
 
 
@@ -56,7 +56,7 @@ async def settled(webhooks, owner: TenantId, endpoint_id: str, count: int = 1, t
 async def test_a_ready_document_is_posted_signed_and_logged(tmp_path):
     with receiving(Receiver()) as receiver:
         async with open_runtime(settings(tmp_path)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             webhooks = await runtime.get("webhooks")
             endpoint = await webhooks.create(T, receiver.url, ["document.ready", "document.deleted"])
             receiver.secret = endpoint.secret
@@ -87,7 +87,7 @@ async def test_a_ready_document_is_posted_signed_and_logged(tmp_path):
 async def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt(tmp_path):
     with receiving(Receiver(answers=[500, 503, 200])) as receiver:
         async with open_runtime(settings(tmp_path)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             webhooks = await runtime.get("webhooks")
             endpoint = await webhooks.create(T, receiver.url, ["document.ready"])
             receiver.secret = endpoint.secret
@@ -108,7 +108,7 @@ async def test_a_receiver_that_never_answers_is_given_up_then_disabled(tmp_path)
     plugins = {"webhook_sender": {"http": {"allowed_networks": ["127.0.0.0/8"], "timeout_seconds": 0.3}}}
     with receiving(Receiver(stall_seconds=1.5)) as receiver:
         async with open_runtime(settings(tmp_path, plugins=plugins, disable_after_failures=4)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             webhooks = await runtime.get("webhooks")
             endpoint = await webhooks.create(T, receiver.url, ["document.ready"])
             await upload(runtime, "Gannets dive from thirty metres.")
@@ -133,7 +133,7 @@ async def test_a_receiver_that_never_answers_is_given_up_then_disabled(tmp_path)
 async def test_a_rotated_secret_signs_the_next_attempts(tmp_path):
     with receiving(Receiver()) as receiver:
         async with open_runtime(settings(tmp_path)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             webhooks = await runtime.get("webhooks")
             endpoint = await webhooks.create(T, receiver.url, ["document.ready"])
             rotated = await webhooks.rotate_secret(T, endpoint.id)
@@ -150,7 +150,7 @@ async def test_a_rotated_secret_signs_the_next_attempts(tmp_path):
 async def test_an_attempt_delivered_twice_posts_once(tmp_path):
     with receiving(Receiver()) as receiver:
         async with open_runtime(settings(tmp_path)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             webhooks = await runtime.get("webhooks")
             endpoint = await webhooks.create(T, receiver.url, ["document.ready"])
             await upload(runtime)
@@ -180,7 +180,7 @@ async def test_an_attempt_delivered_twice_posts_once(tmp_path):
 )
 async def test_private_and_malformed_targets_are_refused(tmp_path, url):
     async with open_runtime(settings(tmp_path, plugins={})) as runtime:
-        await runtime.start_all()
+        await runtime.lifecycle.start_all()
         webhooks = await runtime.get("webhooks")
         with pytest.raises(InvalidInput):
             await webhooks.create(T, url, ["document.ready"])
@@ -204,7 +204,7 @@ async def test_every_attempt_checks_the_target_again():
 async def test_event_types_and_the_endpoint_limit_are_checked(tmp_path):
     with receiving(Receiver()) as receiver:
         async with open_runtime(settings(tmp_path, max_endpoints=2)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             webhooks = await runtime.get("webhooks")
             for wrong in ([], ["document.ready", "tenant.deleted"], ["everything"], "document.ready"):
                 with pytest.raises(InvalidInput):
@@ -218,7 +218,7 @@ async def test_event_types_and_the_endpoint_limit_are_checked(tmp_path):
 async def test_tenants_see_and_are_told_only_their_own(tmp_path):
     with receiving(Receiver()) as mine, receiving(Receiver()) as theirs:
         async with open_runtime(settings(tmp_path)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             other = (await (await runtime.tenants()).create("Other")).tenant.id
             webhooks = await runtime.get("webhooks")
             own = await webhooks.create(T, mine.url, ["document.ready", "chat.deleted"])
@@ -249,7 +249,7 @@ async def test_tenants_see_and_are_told_only_their_own(tmp_path):
 async def test_the_operator_is_told_of_a_tenant_deletion(tmp_path):
     with receiving(Receiver()) as operator, receiving(Receiver()) as tenant_receiver:
         async with open_runtime(settings(tmp_path)) as runtime:
-            await runtime.start_all()
+            await runtime.lifecycle.start_all()
             tenants = await runtime.tenants()
             doomed = (await tenants.create("Doomed")).tenant.id
             webhooks = await runtime.get("webhooks")
