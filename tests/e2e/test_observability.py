@@ -58,6 +58,8 @@ async def test_metrics_count_requests_ingestions_cache_lookups_and_queue_depth(t
     after = samples(response.text)
     for name, labels, grew_by in [
         ("ragloom_ingestions_total", {"modality": "text", "outcome": "ready"}, 1),
+        ("ragloom_jobs_total", {"kind": "ingest", "outcome": "done"}, 1),  # run by Taskiq, in process
+        ("ragloom_job_seconds_count", {"kind": "ingest"}, 1),
         ("ragloom_cache_lookups_total", {"result": "miss"}, 1),
         ("ragloom_cache_lookups_total", {"result": "hit"}, 1),
         ("ragloom_llm_seconds_count", {"model": "extractive"}, 1),
