@@ -10,6 +10,7 @@ import pytest
 
 from ragloom.adapters.local_queue.queue import FairJobQueue
 from ragloom.adapters.memory.blob_store import InMemoryBlobStore
+from ragloom.adapters.memory.vector_index import InMemoryVectorIndex
 from ragloom.contracts.spec import Port
 from ragloom.core.errors import NotFound, ProviderUnavailable, QuotaExceeded
 from ragloom.core.models import DEFAULT_TENANT, DocumentStatus, IngestJob, Job, JobKind, Modality
@@ -219,3 +220,39 @@ async def test_a_process_that_runs_no_job_leaves_its_jobs_in_the_outbox(tmp_path
         [entry] = await waiting(runtime)
         assert entry.job.kind == JobKind.TELL_OPERATOR and entry.job.tenant_id == doomed
         assert await (await runtime.get(Port.JOB_QUEUE.value)).depth(Modality.TEXT) == 0
+
+
+class _MarkedDeletingWhileIndexed(InMemoryVectorIndex):
+    """An index whose first upsert is followed, before the ingestion settles, by the document being
+    marked for deletion (a user deleting it while it is indexed)."""
+
+    def __init__(self, units) -> None:
+        super().__init__(384)
+        self.units = units
+
+    async def upsert(self, tenant, points) -> None:
+        await super().upsert(tenant, points)
+        if self.units is not None:
+            await asyncio.create_task(self._mark(tenant, points[0].payload.document_id))  # its own unit
+
+    async def _mark(self, tenant, document_id) -> None:
+        units, self.units = self.units, None
+        async with units(tenant) as transaction:
+            read = await transaction.documents.get(tenant, document_id, for_update=True)
+            await transaction.documents.save(read.moved_to(DocumentStatus.DELETING, datetime.now(UTC)))
+            await transaction.commit()
+
+
+async def test_an_ingestion_finishing_after_its_document_was_marked_for_deletion_leaves_it_so(tmp_path):
+    index = _MarkedDeletingWhileIndexed(None)
+    async with open_runtime(memory_settings(tmp_path), overrides={Port.VECTOR_INDEX: index}) as runtime:
+        index.units = await runtime.units()
+        await runtime.lifecycle.start_all()
+        documents = await runtime.documents()
+        result = await documents.upload(T, IncomingFile.from_bytes("a.txt", b"Gannets dive from height."))
+        await runtime.lifecycle.wait_idle()
+        document = await documents.get(T, result.document.id)
+        assert document.status == DocumentStatus.DELETING  # not made ready over the deletion
+        assert await index.count(T, document.id) == 0  # the points it had written are gone again
+        actions = [record.action async for record in (await runtime.audit()).records(T)]
+        assert "document.ready" not in actions
