@@ -160,8 +160,10 @@ class IngestService:
         except ProviderUnavailable as error:
             await self._spaces.delete_document(document.tenant_id, document.id)
             if error.retryable and not final_attempt:
-                await self._set_status(document, DocumentStatus.QUEUED, error=f"retrying: {error}")
-                raise
+                queued = await self._settle(document, DocumentStatus.QUEUED, None, error=f"retrying: {error}")
+                if queued is not None:
+                    raise
+                return None  # deleted meanwhile: nothing to retry
             return await self._fail(document, str(error))
         except RagloomError as error:
             await self._spaces.delete_document(document.tenant_id, document.id)
@@ -180,12 +182,6 @@ class IngestService:
             await self._spaces.delete_document(document.tenant_id, document.id)
         return settled
 
-    async def _set_status(self, document: Document, status: DocumentStatus, *, error: str) -> None:
-        async with self._units(document.tenant_id) as transaction:
-            current = await transaction.documents.get(document.tenant_id, document.id, for_update=True)
-            await transaction.documents.save(current.moved_to(status, _now(), error=error))
-            await transaction.commit()
-
     async def _fail(self, document: Document, reason: str) -> DocumentStatus | None:
         failed = DocumentFailed(
             tenant_id=document.tenant_id, caller=WORKER, document_id=document.id, reason=reason
@@ -196,14 +192,14 @@ class IngestService:
         self,
         document: Document,
         status: DocumentStatus,
-        event: DomainEvent,
+        event: DomainEvent | None,
         *,
         error: str | None = None,
         chunk_count: int | None = None,
         pii_entities: Mapping[str, int] | None = None,
     ) -> DocumentStatus | None:
-        """Set the final status and publish what happened, in one unit of work; None if the document
-        was deleted (or marked for deletion) meanwhile."""
+        """Move the document to `status` by its rules and publish what happened (if anything), in
+        one unit of work; None if the document was deleted (or marked for deletion) meanwhile."""
         try:
             async with self._units(document.tenant_id) as transaction:
                 current = await transaction.documents.get(document.tenant_id, document.id, for_update=True)
@@ -211,7 +207,8 @@ class IngestService:
                     status, _now(), error=error, chunk_count=chunk_count, pii_entities=pii_entities
                 )
                 await transaction.documents.save(settled)
-                transaction.publish(event)
+                if event is not None:
+                    transaction.publish(event)
                 await transaction.commit()
         except (NotFound, InvalidTransition):
             return None
