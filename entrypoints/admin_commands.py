@@ -21,7 +21,7 @@ from .bootstrap import open_runtime
 from .client import open_client
 from .commands import error_message
 from .console import err, out
-from .http.serialize import audit_json
+from .http.schemas import AuditRecord
 from .settings import Settings
 
 
@@ -131,7 +131,8 @@ async def audit_export(settings: Settings, tenant: str | None, output: Path | No
             trail = await runtime.audit()
             for chain in [tenant] if tenant else await trail.chains():
                 async for record in trail.records(chain):
-                    stream.write(json.dumps(audit_json(record), ensure_ascii=False) + "\n")
+                    line = AuditRecord.model_validate(record).model_dump(mode="json")
+                    stream.write(json.dumps(line, ensure_ascii=False) + "\n")
                     count += 1
     finally:
         if output:

@@ -11,9 +11,17 @@ from starlette.responses import JSONResponse, Response
 from ragloom.core.models import TenantId
 from ragloom.core.services.tenants import TenantService, valid_tenant_id
 
-from .bodies import int_param, json_object
-from .serialize import key_json, tenant_json, usage_json
+from . import schemas
+from .bodies import int_param, parsed
+from .openapi import PAGING, operation
 from .tenancy import caller_of
+
+_UNKNOWN = "unknown tenant"
+_DELETED = "the tenant is deleted (or being deleted)"
+
+
+def _tenant(tenant: object) -> JSONResponse:
+    return JSONResponse(schemas.Tenant.model_validate(tenant).model_dump(mode="json"))
 
 
 async def _tenants(request: Request) -> TenantService:
@@ -24,78 +32,123 @@ def _tenant_id(request: Request) -> TenantId:
     return valid_tenant_id(request.path_params["tenant_id"])
 
 
+@operation(
+    "Onboard a tenant; its first API key is shown once",
+    {201: (schemas.TenantCreated, "created"), 400: "bad name or limits"},
+    body=schemas.TenantCreate,
+)
 async def create_tenant(request: Request) -> Response:
-    data = await json_object(request, '{"name": "Acme"}')
+    data = await parsed(request, schemas.TenantCreate, '{"name": "Acme"}')
     service = await _tenants(request)
     onboarded = await service.create(
-        data.get("name"),
-        max_documents=data.get("max_documents"),
-        max_bytes=data.get("max_bytes"),
-        caller=caller_of(request),
+        data.name, max_documents=data.max_documents, max_bytes=data.max_bytes, caller=caller_of(request)
     )
-    body = {**tenant_json(onboarded.tenant), "api_key": onboarded.token, "key_id": onboarded.key.id}
-    return JSONResponse(body, 201, headers={"Location": f"/admin/tenants/{onboarded.tenant.id}"})
+    created = schemas.TenantCreated.model_validate(
+        {
+            **schemas.Tenant.model_validate(onboarded.tenant).model_dump(),
+            "api_key": onboarded.token,
+            "key_id": onboarded.key.id,
+        }
+    )
+    return JSONResponse(
+        created.model_dump(mode="json"), 201, headers={"Location": f"/admin/tenants/{onboarded.tenant.id}"}
+    )
 
 
+@operation(
+    "List tenants, oldest first", {200: (schemas.TenantList, "tenants"), 400: "bad paging"}, params=PAGING
+)
 async def list_tenants(request: Request) -> Response:
     limit = int_param(request, "limit", 100, 1, 1000)
     offset = int_param(request, "offset", 0, 0, 10**9)
     tenants = await (await _tenants(request)).list(limit=limit, offset=offset)
-    return JSONResponse({"tenants": [tenant_json(t) for t in tenants], "limit": limit, "offset": offset})
+    page = schemas.TenantList(tenants=tenants, limit=limit, offset=offset)
+    return JSONResponse(page.model_dump(mode="json"))
 
 
+@operation("A tenant, its keys and usage", {200: (schemas.TenantDetail, "the tenant"), 404: _UNKNOWN})
 async def get_tenant(request: Request) -> Response:
     service = await _tenants(request)
     tenant_id = _tenant_id(request)
     tenant = await service.get(tenant_id)
-    keys = await service.keys(tenant_id)
-    body = {
-        **tenant_json(tenant),
-        "keys": [key_json(k) for k in keys],
-        "usage": usage_json(await service.usage(tenant_id)),
-    }
-    return JSONResponse(body)
+    detail = schemas.TenantDetail.model_validate(
+        {
+            **schemas.Tenant.model_validate(tenant).model_dump(),
+            "keys": await service.keys(tenant_id),
+            "usage": await service.usage(tenant_id),
+        }
+    )
+    return JSONResponse(detail.model_dump(mode="json"))
 
 
+@operation(
+    "Change the tenant's own quotas (null: the configured default)",
+    {200: (schemas.Tenant, "the tenant"), 400: "bad limits", 404: _UNKNOWN, 409: _DELETED},
+    body=schemas.TenantLimits,
+)
 async def update_tenant(request: Request) -> Response:
-    changes = await json_object(request, '{"max_documents": 1000, "max_bytes": null}')
+    limits = await parsed(request, schemas.TenantLimits, '{"max_documents": 1000, "max_bytes": null}')
+    changes = limits.model_dump(include=limits.model_fields_set)
     service = await _tenants(request)
-    tenant = await service.set_limits(_tenant_id(request), changes, caller=caller_of(request))
-    return JSONResponse(tenant_json(tenant))
+    return _tenant(await service.set_limits(_tenant_id(request), changes, caller=caller_of(request)))
 
 
+@operation(
+    "Suspend: the tenant's keys answer 403",
+    {200: (schemas.Tenant, "suspended"), 404: _UNKNOWN, 409: _DELETED},
+)
 async def suspend_tenant(request: Request) -> Response:
-    tenant = await (await _tenants(request)).suspend(_tenant_id(request), caller=caller_of(request))
-    return JSONResponse(tenant_json(tenant))
+    return _tenant(await (await _tenants(request)).suspend(_tenant_id(request), caller=caller_of(request)))
 
 
+@operation("Resume a suspended tenant", {200: (schemas.Tenant, "active"), 404: _UNKNOWN, 409: _DELETED})
 async def resume_tenant(request: Request) -> Response:
-    tenant = await (await _tenants(request)).resume(_tenant_id(request), caller=caller_of(request))
-    return JSONResponse(tenant_json(tenant))
+    return _tenant(await (await _tenants(request)).resume(_tenant_id(request), caller=caller_of(request)))
 
 
+@operation(
+    "Retire a tenant: purge vectors, originals, rows and cache (the audit trail stays)",
+    {200: (schemas.DeletionReceipt, "the receipt"), 404: _UNKNOWN},
+)
 async def delete_tenant(request: Request) -> Response:
     tenant_id = _tenant_id(request)
-    receipt = await (await _tenants(request)).delete(tenant_id, caller=caller_of(request))
-    return JSONResponse({"tenant_id": tenant_id, "status": "deleted", "removed": receipt})
+    removed = await (await _tenants(request)).delete(tenant_id, caller=caller_of(request))
+    receipt = schemas.DeletionReceipt(tenant_id=tenant_id, status="deleted", removed=dict(removed))
+    return JSONResponse(receipt.model_dump(mode="json"))
 
 
+@operation(
+    "Issue an API key (shown once)", {201: (schemas.IssuedKey, "issued"), 404: _UNKNOWN, 409: _DELETED}
+)
 async def issue_key(request: Request) -> Response:
     key, token = await (await _tenants(request)).issue_key(_tenant_id(request), caller=caller_of(request))
-    return JSONResponse({**key_json(key), "api_key": token}, 201)
+    issued = schemas.IssuedKey.model_validate(
+        {**schemas.ApiKey.model_validate(key).model_dump(), "api_key": token}
+    )
+    return JSONResponse(issued.model_dump(mode="json"), 201)
 
 
+@operation("Revoke an API key", {200: (schemas.ApiKey, "revoked"), 404: "unknown tenant or key"})
 async def revoke_key(request: Request) -> Response:
     service = await _tenants(request)
     key = await service.revoke_key(
         _tenant_id(request), request.path_params["key_id"], caller=caller_of(request)
     )
-    return JSONResponse(key_json(key))
+    return JSONResponse(schemas.ApiKey.model_validate(key).model_dump(mode="json"))
 
 
+@operation(
+    "Queue the tenant's move into the configured embedding space (a job a worker runs)",
+    {
+        200: (schemas.ReindexQueued, "nothing to do: the tenant already searches the configured space"),
+        202: (schemas.ReindexQueued, "queued"),
+        404: _UNKNOWN,
+    },
+)
 async def reindex_tenant(request: Request) -> Response:
     """Queue the tenant's move into the configured embedding space (a job a worker runs)."""
     tenant_id = _tenant_id(request)
     reindexer = await request.app.state.runtime.reindexer()
     queued = await reindexer.queue(tenant_id)
-    return JSONResponse({"tenant_id": tenant_id, "queued": queued}, status_code=202 if queued else 200)
+    body = schemas.ReindexQueued(tenant_id=tenant_id, queued=queued).model_dump(mode="json")
+    return JSONResponse(body, status_code=202 if queued else 200)

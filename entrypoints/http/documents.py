@@ -13,9 +13,10 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from ragloom.core.errors import NotFound
 from ragloom.core.models import DocumentId
 
+from . import schemas
 from .bodies import int_param
 from .links import SignedFile
-from .serialize import document_json, usage_json
+from .openapi import PAGING, Content, Param, operation
 from .tenancy import caller_of, tenant_of
 from .uploads import Pace, UploadSlots, read_upload
 
@@ -31,6 +32,21 @@ def _as_document_id(raw: str) -> DocumentId:
         raise NotFound(f"document {raw[:80]!r} not found") from None
 
 
+@operation(
+    "Upload a document; ingestion is queued",
+    {
+        200: (schemas.Document, "the same bytes were uploaded before: the existing document"),
+        201: (schemas.Document, "created and queued"),
+        400: "empty file or malformed multipart body",
+        408: "the body arrived too slowly",
+        413: "over the maximum upload size",
+        415: "unsupported media type",
+        429: "the tenant's document or storage quota would be exceeded, or too many of its uploads run",
+        503: "a backing service is unavailable, or too many uploads run",
+    },
+    body=schemas.Upload,
+    media="multipart/form-data",
+)
 async def upload_document(request: Request) -> Response:
     """POST /v1/documents. At most `http.max_concurrent_uploads` bodies are received at once, and
     `http.max_concurrent_uploads_per_tenant` for one tenant; past those the server answers 503 or 429
@@ -44,12 +60,24 @@ async def upload_document(request: Request) -> Response:
         service = await runtime.documents()
         async with read_upload(request, http.max_upload_bytes, Pace.of(http)) as upload:
             result = await service.upload(tenant, upload, caller=caller_of(request))
-    body = document_json(result.document)
+    body = schemas.Document.model_validate(result.document).model_dump(mode="json")
     if not result.created:
         return JSONResponse(body, status_code=200)
     return JSONResponse(body, status_code=201, headers={"Location": f"/v1/documents/{result.document.id}"})
 
 
+@operation(
+    "List documents, newest first",
+    {200: (schemas.DocumentList, "documents"), 400: "bad paging", 404: "unknown parent document"},
+    params=[
+        *PAGING,
+        Param(
+            "parent_id",
+            {"type": "string", "format": "uuid"},
+            description="only the attachments of this e-mail",
+        ),
+    ],
+)
 async def list_documents(request: Request) -> Response:
     limit = int_param(request, "limit", 100, 1, 1000)
     offset = int_param(request, "offset", 0, 0, 10**9)
@@ -57,23 +85,34 @@ async def list_documents(request: Request) -> Response:
     parent_id = None if parent is None else _as_document_id(parent)
     service = await request.app.state.runtime.documents()
     documents = await service.list(tenant_of(request), limit=limit, offset=offset, parent_id=parent_id)
-    return JSONResponse(
-        {"documents": [document_json(d) for d in documents], "limit": limit, "offset": offset}
-    )
+    page = schemas.DocumentList(documents=documents, limit=limit, offset=offset)
+    return JSONResponse(page.model_dump(mode="json"))
 
 
+@operation(
+    "A document and its ingestion status",
+    {200: (schemas.Document, "the document"), 404: "unknown document"},
+)
 async def get_document(request: Request) -> Response:
     service = await request.app.state.runtime.documents()
     document = await service.get(tenant_of(request), _document_id(request))
-    return JSONResponse(document_json(document))
+    return JSONResponse(schemas.Document.model_validate(document).model_dump(mode="json"))
 
 
+@operation(
+    "Delete a document with its vectors and original",
+    {204: (None, "deleted"), 404: "unknown document"},
+)
 async def delete_document(request: Request) -> Response:
     service = await request.app.state.runtime.documents()
     await service.delete(tenant_of(request), _document_id(request), caller=caller_of(request))
     return Response(status_code=204)
 
 
+@operation(
+    "A time-limited link to the uploaded bytes (307 to it; the body repeats it)",
+    {307: (schemas.SignedLink, "the link; Location carries it too"), 404: "unknown document"},
+)
 async def original(request: Request) -> Response:
     """GET /v1/documents/{id}/original: a 307 to a time-limited link to the uploaded bytes."""
     runtime = request.app.state.runtime
@@ -84,7 +123,7 @@ async def original(request: Request) -> Response:
     if url is None:
         file = SignedFile(document.tenant_id, document.blob_key, document.media_type, document.filename)
         url, expires_at = request.app.state.links.url(file, expires_in)
-    body = {"url": url, "expires_at": expires_at}
+    body = schemas.SignedLink(url=url, expires_at=expires_at).model_dump(mode="json")
     return JSONResponse(body, status_code=307, headers={"Location": url, "Cache-Control": "no-store"})
 
 
@@ -101,6 +140,13 @@ async def _streamed(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     return body()
 
 
+@operation(
+    "The JPEG thumbnail of a video's keyframe (a citation's `frame`)",
+    {
+        200: Content("the thumbnail", {"image/jpeg": {"type": "string"}}),
+        404: "unknown document, or a frame it does not have",
+    },
+)
 async def frame(request: Request) -> Response:
     """GET /v1/documents/{id}/frames/{n}: the JPEG thumbnail of a video's keyframe n (from 1), which
     a citation names in `frame`; to the document's own tenant only."""
@@ -118,6 +164,20 @@ async def frame(request: Request) -> Response:
     )
 
 
+@operation(
+    "The bytes a signed link names (no key needed; the signature is the credential)",
+    {
+        200: Content("the bytes", {"application/octet-stream": {"type": "string"}}),
+        403: "the signature is wrong or the link expired",
+        404: "no such file, or not a link",
+    },
+    params=[
+        Param("expires", {"type": "integer"}, required=True),
+        Param("type", {"type": "string"}, required=True),
+        Param("name", {"type": "string"}, required=True),
+        Param("signature", {"type": "string"}, required=True),
+    ],
+)
 async def signed_file(request: Request) -> Response:
     """GET /files/{tenant}/{key}: the bytes a signed link names, to whoever holds the link."""
     file = request.app.state.links.verify(
@@ -129,6 +189,10 @@ async def signed_file(request: Request) -> Response:
     return StreamingResponse(body, media_type=file.media_type, headers={"Content-Disposition": disposition})
 
 
+@operation(
+    "The caller's tenant: status, usage and the limits that apply",
+    {200: (schemas.CurrentTenant, "the tenant")},
+)
 async def current_tenant(request: Request) -> Response:
     """GET /v1/tenant: who the key belongs to, its usage and the limits that apply to it."""
     runtime = request.app.state.runtime
@@ -136,12 +200,12 @@ async def current_tenant(request: Request) -> Response:
     tenants = await runtime.tenants()
     tenant = await tenants.get(tenant_id)
     limits = await (await runtime.documents()).limits(tenant_id)
-    body = {
-        "id": tenant.id,
-        "name": tenant.name,
-        "status": tenant.status.value,
-        "corpus_version": tenant.corpus_version,
-        "usage": usage_json(await tenants.usage(tenant_id)),
-        "limits": {"max_documents": limits.max_documents, "max_bytes": limits.max_bytes},
-    }
-    return JSONResponse(body)
+    current = schemas.CurrentTenant(
+        id=tenant.id,
+        name=tenant.name,
+        status=tenant.status,
+        corpus_version=tenant.corpus_version,
+        usage=await tenants.usage(tenant_id),
+        limits=limits,
+    )
+    return JSONResponse(current.model_dump(mode="json"))

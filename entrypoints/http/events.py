@@ -23,6 +23,7 @@ from ragloom.core.errors import InvalidInput
 from ragloom.core.models import AuditRecord, TenantId
 
 from .bodies import int_param
+from .openapi import Content, EventStream, Param, operation
 from .tenancy import tenant_of
 
 EVENTS = frozenset(
@@ -57,6 +58,23 @@ async def _resumed_after(request: Request, trail: Any, tenant: TenantId) -> int:
     return int(header)
 
 
+@operation(
+    "What happens to the caller's documents and chats, as Server-Sent Events",
+    {200: Content("an event stream", {"text/event-stream": EventStream()}), 400: "a bad event id"},
+    description="Durable events (document.upload, document.ready, document.failed, document.delete, "
+    "chat.create, chat.delete) carry their audit sequence number as the event id; reconnect with "
+    "Last-Event-ID to resume. document.progress events (no id) report ingestion as it runs. The "
+    "stream ends after http.events_max_seconds.",
+    params=[
+        Param(
+            "after",
+            {"type": "integer", "minimum": 0, "default": 0},
+            description="resume after this event id (the Last-Event-ID header wins)",
+        ),
+        Param("since", {"type": "string", "enum": ["now"]}, description="now: only events from now on"),
+        Param("Last-Event-ID", {"type": "string", "pattern": "^[0-9]+$"}, where="header"),
+    ],
+)
 async def events(request: Request) -> Response:
     """GET /v1/events."""
     tenant = tenant_of(request)

@@ -25,8 +25,8 @@ from ragloom.core.errors import InvalidInput, RagloomError
 from ragloom.core.models import AnswerDelta, DocumentId, SearchHit
 
 from ..bootstrap import Runtime
+from . import schemas
 from .query import asked, recorded_events
-from .serialize import document_json, done_json
 from .tenancy import tenant_of
 
 INSTRUCTIONS = (
@@ -60,21 +60,8 @@ def _request(ctx: Context) -> Request:
 
 
 def _hit_json(rank: int, hit: SearchHit) -> dict[str, Any]:
-    payload = hit.payload
-    return {
-        "rank": rank,
-        "score": round(hit.score, 6),
-        "document_id": payload.document_id,
-        "title": payload.title,
-        "source": payload.source,
-        "chunk": payload.ordinal,
-        "page": payload.page,
-        "start_seconds": payload.start_seconds,
-        "end_seconds": payload.end_seconds,
-        "track": payload.track,
-        "frame": payload.frame,
-        "text": payload.text,
-    }
+    found = {**schemas.flattened(hit.payload), "rank": rank, "score": hit.score, "chunk": hit.payload.ordinal}
+    return schemas.Passage.model_validate(found).model_dump(mode="json", exclude={"media_type"})
 
 
 def build_mcp_server(runtime: Callable[[], Runtime]) -> MCPServer:
@@ -103,7 +90,7 @@ def build_mcp_server(runtime: Callable[[], Runtime]) -> MCPServer:
         ask = await asked(_request(ctx), question, (), chat_id, runtime=runtime())
         async for event in recorded_events(ask):
             if not isinstance(event, AnswerDelta):
-                return done_json(event)
+                return schemas.Done.model_validate(event).model_dump(mode="json")
         raise RagloomError("the answer ended without its last event")
 
     @server.tool(structured_output=True)
@@ -115,7 +102,8 @@ def build_mcp_server(runtime: Callable[[], Runtime]) -> MCPServer:
             raise InvalidInput("limit must be 1 to 1000 and offset at least 0")
         documents = await runtime().documents()
         found = await documents.list(tenant_of(request), limit=limit, offset=offset)
-        return {"documents": [document_json(d) for d in found], "limit": limit, "offset": offset}
+        page = schemas.DocumentList(documents=found, limit=limit, offset=offset)
+        return page.model_dump(mode="json")
 
     @server.tool(structured_output=True)
     @_reported
@@ -123,7 +111,8 @@ def build_mcp_server(runtime: Callable[[], Runtime]) -> MCPServer:
         """One of this tenant's documents and its ingestion status."""
         request = _request(ctx)
         documents = await runtime().documents()
-        return document_json(await documents.get(tenant_of(request), DocumentId(document_id)))
+        document = await documents.get(tenant_of(request), DocumentId(document_id))
+        return schemas.Document.model_validate(document).model_dump(mode="json")
 
     return server
 

@@ -14,6 +14,7 @@ from ragloom.core.errors import NotFound
 
 from ..observability import HTTP_SECONDS, metrics_text
 from .errors import ragloom_error
+from .openapi import Content, operation
 
 
 def route_of(scope: Scope) -> str:
@@ -61,6 +62,13 @@ class ObservedMiddleware:
                 )
 
 
+@operation(
+    "Prometheus metrics of this process (not routed by the gateway)",
+    {
+        200: Content("Prometheus text format", {"text/plain": {"type": "string"}}),
+        404: (None, "metrics are turned off (telemetry.metrics: false)"),
+    },
+)
 async def metrics(request: Request) -> Response:
     """Prometheus metrics of this process (off with telemetry.metrics: false)."""
     runtime = request.app.state.runtime

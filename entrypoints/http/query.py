@@ -17,9 +17,10 @@ from ragloom.core.models import AnswerDelta, AnswerEvent, Caller, ChatId, Messag
 from ragloom.core.services.answer import AnswerService
 
 from ..bootstrap import Runtime
-from .bodies import json_object
+from . import schemas
+from .bodies import parsed
 from .chats import chat_id_of
-from .serialize import done_json
+from .openapi import Content, EventStream, operation
 from .tenancy import caller_of, tenant_of
 
 log = logging.getLogger(__name__)
@@ -27,17 +28,6 @@ log = logging.getLogger(__name__)
 
 def sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
-
-
-def _history(raw: Any) -> list[Message]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or not all(
-        isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
-        for m in raw
-    ):
-        raise InvalidInput("history must be a list of {role: user|assistant, content: string}")
-    return [Message(m["role"], m["content"]) for m in raw]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +110,38 @@ def event_stream(events: AsyncIterator[bytes]) -> StreamingResponse:
     )
 
 
+@operation(
+    "Ask a question; the answer streams as Server-Sent Events",
+    {
+        200: Content(
+            "the answer stream",
+            {
+                "text/event-stream": EventStream(
+                    {"delta": schemas.Delta, "done": schemas.Done, "error": schemas.Error}
+                )
+            },
+        ),
+        400: "missing, empty or too long question, malformed JSON, or chat_id with history",
+        404: "unknown chat_id",
+    },
+    body=schemas.Query,
+    description="Events: `delta` (schema Delta), then `done` (schema Done); `error` (schema Error) if "
+    "it fails midway, after which the partial answer is stored as unfinished.",
+)
 async def query(request: Request) -> Response:
     """POST /v1/query. Errors found before the stream starts (a bad body, an unknown chat) are
     plain 4xx answers; a failure during it ends the stream with an `error` event."""
-    data = await json_object(request, '{"question": "...", "chat_id": "optional"}')
-    ask = await asked(request, data.get("question"), _history(data.get("history")), data.get("chat_id"))
+    body = await parsed(request, schemas.Query, '{"question": "...", "chat_id": "optional"}')
+    history = [Message(turn.role, turn.content) for turn in body.history or ()]
+    ask = await asked(request, body.question, history, body.chat_id)
 
     async def events() -> AsyncIterator[bytes]:
         try:
             async for event in recorded_events(ask):
                 if isinstance(event, AnswerDelta):
-                    yield sse("delta", {"text": event.text})
+                    yield sse("delta", schemas.Delta(text=event.text).model_dump(mode="json"))
                 else:
-                    yield sse("done", done_json(event))
+                    yield sse("done", schemas.Done.model_validate(event).model_dump(mode="json"))
         except RagloomError as error:
             yield sse("error", {"error": {"code": error.code, "message": error.message}})
         except Exception:

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from ragloom.core.errors import InvalidInput, NotFound
-from ragloom.core.models import SYSTEM_OWNER, TenantId, WebhookDelivery, WebhookEndpoint
+from ragloom.core.errors import NotFound
+from ragloom.core.models import SYSTEM_OWNER, TenantId
 from ragloom.core.services.webhooks import WebhookService
 
-from .bodies import int_param, json_object
+from . import schemas
+from .bodies import int_param, parsed
+from .openapi import PAGING, ApiRoute, Operation
 from .tenancy import caller_of, tenant_of
 
 _ENDPOINT_ID = re.compile(r"^wh_[0-9a-f]{32}$")
@@ -38,79 +39,106 @@ async def _service(request: Request) -> WebhookService:
     return await request.app.state.runtime.webhooks()
 
 
-def endpoint_json(endpoint: WebhookEndpoint, *, secret: bool = False) -> dict[str, Any]:
-    shown: dict[str, Any] = {
-        "id": endpoint.id,
-        "url": endpoint.url,
-        "event_types": list(endpoint.event_types),
-        "enabled": endpoint.enabled,
-        "failures": endpoint.failures,
-        "disabled_reason": endpoint.disabled_reason,
-        "created_at": endpoint.created_at.isoformat(),
-    }
-    if secret:
-        shown["secret"] = endpoint.secret
-    return shown
-
-
-def delivery_json(delivery: WebhookDelivery) -> dict[str, Any]:
-    def when(value: Any) -> str | None:
-        return None if value is None else value.isoformat()
-
-    return {
-        "id": delivery.id,
-        "event_type": delivery.event_type,
-        "status": delivery.status.value,
-        "attempts": delivery.attempts,
-        "created_at": when(delivery.created_at),
-        "last_attempt_at": when(delivery.last_attempt_at),
-        "next_attempt_at": when(delivery.next_attempt_at),
-        "response_status": delivery.response_status,
-        "error": delivery.error,
-    }
+def _shown(model: type[BaseModel], value: object, status_code: int = 200, **headers: str) -> JSONResponse:
+    return JSONResponse(model.model_validate(value).model_dump(mode="json"), status_code, headers or None)
 
 
 class WebhookRoutes:
-    """The endpoints of one owner kind: a tenant's (the key's tenant) or the operator's."""
+    """The endpoints of one owner kind: a tenant's (the key's tenant) or the operator's, who may
+    subscribe to the events `create` names."""
 
-    def __init__(self, owner_of: Callable[[Request], TenantId], base: str) -> None:
+    def __init__(
+        self, owner_of: Callable[[Request], TenantId], base: str, create: type[schemas.Request], whose: str
+    ) -> None:
         self._owner_of = owner_of
         self._base = base
+        self._create = create
+        self._whose = whose
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> list[ApiRoute]:
         one = self._base + "/{endpoint_id}"
+        unknown = "unknown endpoint"
+        endpoint, with_secret = schemas.WebhookEndpoint, schemas.WebhookEndpointWithSecret
         return [
-            Route(self._base, self.create, methods=["POST"]),
-            Route(self._base, self.list, methods=["GET"]),
-            Route(one, self.get, methods=["GET"]),
-            Route(one, self.delete, methods=["DELETE"]),
-            Route(one + "/rotate-secret", self.rotate_secret, methods=["POST"]),
-            Route(one + "/enable", self.enable, methods=["POST"]),
-            Route(one + "/deliveries", self.deliveries, methods=["GET"]),
+            ApiRoute(
+                self._base,
+                self.create,
+                "POST",
+                Operation(
+                    f"Register a webhook endpoint for {self._whose} events; its secret is shown once",
+                    {
+                        201: (with_secret, "the endpoint, with its secret"),
+                        400: "bad body or URL",
+                        429: "too many endpoints",
+                    },
+                    body=self._create,
+                ),
+            ),
+            ApiRoute(
+                self._base,
+                self.list,
+                "GET",
+                Operation("List webhook endpoints", {200: (schemas.WebhookList, "endpoints")}),
+            ),
+            ApiRoute(
+                one,
+                self.get,
+                "GET",
+                Operation("A webhook endpoint", {200: (endpoint, "the endpoint"), 404: unknown}),
+            ),
+            ApiRoute(
+                one,
+                self.delete,
+                "DELETE",
+                Operation(
+                    "Delete a webhook endpoint and its delivery log", {204: (None, "deleted"), 404: unknown}
+                ),
+            ),
+            ApiRoute(
+                one + "/rotate-secret",
+                self.rotate_secret,
+                "POST",
+                Operation(
+                    "A new secret (shown once); attempts from now on are signed with it",
+                    {200: (with_secret, "the endpoint, with its new secret"), 404: unknown},
+                ),
+            ),
+            ApiRoute(
+                one + "/enable",
+                self.enable,
+                "POST",
+                Operation(
+                    "Deliver to an endpoint disabled after repeated failures again",
+                    {200: (endpoint, "the endpoint"), 404: unknown},
+                ),
+            ),
+            ApiRoute(
+                one + "/deliveries",
+                self.deliveries,
+                "GET",
+                Operation(
+                    "The endpoint's delivery log, newest first",
+                    {200: (schemas.WebhookDeliveries, "deliveries"), 400: "bad paging", 404: unknown},
+                    params=PAGING,
+                ),
+            ),
         ]
 
     async def create(self, request: Request) -> Response:
-        body = await json_object(request, _EXAMPLE)
-        unknown = sorted(set(body) - {"url", "event_types"})
-        if unknown:
-            raise InvalidInput(f"unknown fields {unknown[:5]}; send JSON like {_EXAMPLE}")
-        url, event_types = body.get("url"), body.get("event_types")
-        if not isinstance(url, str):
-            raise InvalidInput(f"url must be a string; send JSON like {_EXAMPLE}")
-        if not isinstance(event_types, list) or not all(isinstance(e, str) for e in event_types):
-            raise InvalidInput(f"event_types must be a list of strings; send JSON like {_EXAMPLE}")
+        body = await parsed(request, self._create, _EXAMPLE)
         service = await _service(request)
+        url, event_types = body.url, body.event_types  # type: ignore[attr-defined]
         endpoint = await service.create(self._owner_of(request), url, event_types, caller=caller_of(request))
-        location = {"Location": f"{self._base}/{endpoint.id}"}
-        return JSONResponse(endpoint_json(endpoint, secret=True), status_code=201, headers=location)
+        location = f"{self._base}/{endpoint.id}"
+        return _shown(schemas.WebhookEndpointWithSecret, endpoint, 201, Location=location)
 
     async def list(self, request: Request) -> Response:
         endpoints = await (await _service(request)).list(self._owner_of(request))
-        return JSONResponse({"webhooks": [endpoint_json(e) for e in endpoints]})
+        return _shown(schemas.WebhookList, {"webhooks": endpoints})
 
     async def get(self, request: Request) -> Response:
         endpoint = await (await _service(request)).get(self._owner_of(request), _endpoint_id(request))
-        return JSONResponse(endpoint_json(endpoint))
+        return _shown(schemas.WebhookEndpoint, endpoint)
 
     async def delete(self, request: Request) -> Response:
         service = await _service(request)
@@ -121,13 +149,13 @@ class WebhookRoutes:
         service = await _service(request)
         owner, endpoint_id = self._owner_of(request), _endpoint_id(request)
         endpoint = await service.rotate_secret(owner, endpoint_id, caller=caller_of(request))
-        return JSONResponse(endpoint_json(endpoint, secret=True))
+        return _shown(schemas.WebhookEndpointWithSecret, endpoint)
 
     async def enable(self, request: Request) -> Response:
         service = await _service(request)
         owner, endpoint_id = self._owner_of(request), _endpoint_id(request)
         endpoint = await service.enable(owner, endpoint_id, caller=caller_of(request))
-        return JSONResponse(endpoint_json(endpoint))
+        return _shown(schemas.WebhookEndpoint, endpoint)
 
     async def deliveries(self, request: Request) -> Response:
         limit = int_param(request, "limit", 100, 1, 1000)
@@ -135,9 +163,8 @@ class WebhookRoutes:
         service = await _service(request)
         owner, endpoint_id = self._owner_of(request), _endpoint_id(request)
         found = await service.deliveries(owner, endpoint_id, limit=limit, offset=offset)
-        page = {"deliveries": [delivery_json(d) for d in found], "limit": limit, "offset": offset}
-        return JSONResponse(page)
+        return _shown(schemas.WebhookDeliveries, {"deliveries": found, "limit": limit, "offset": offset})
 
 
-TENANT = WebhookRoutes(tenant_of, "/v1/webhooks")
-OPERATOR = WebhookRoutes(_operator, "/admin/webhooks")
+TENANT = WebhookRoutes(tenant_of, "/v1/webhooks", schemas.TenantWebhookCreate, "the tenant's")
+OPERATOR = WebhookRoutes(_operator, "/admin/webhooks", schemas.OperatorWebhookCreate, "tenant")

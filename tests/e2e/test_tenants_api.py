@@ -156,7 +156,7 @@ class _Keyed:
         (b"", "send JSON"),
         (b"[1]", "JSON object"),
         (b'{"name": ""}', "non-empty"),
-        (b'{"name": 7}', "non-empty"),
+        (b'{"name": 7}', "must be a string"),
         (b'{"name": "' + b"x" * 300 + b'"}', "at most"),
         (b'{"name": "a\\u0000b"}', "printable"),
         (b'{"name": "Acme", "max_documents": -1}', "max_documents"),
