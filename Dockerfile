@@ -36,6 +36,7 @@ COPY contracts ./contracts
 COPY adapters ./adapters
 COPY plugins ./plugins
 COPY entrypoints ./entrypoints
+COPY evaluation ./evaluation
 RUN pip install --no-deps .
 
 # --- runtime: the venv and the few shared libraries its wheels expect from the system --------------

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.provenance import header
 from ragloom.adapters.sentence_transformers.embedder import SentenceTransformerSettings, load_model
 from ragloom.core.text import split_sentences, words
-from ragloom.entrypoints.answerability import seeded_halves
-from ragloom.entrypoints.beir import load_beir
+from ragloom.evaluation.answerability import seeded_halves
+from ragloom.evaluation.beir import load_beir
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "scifact"
 CACHE = Path("/tmp/ragloom-answerability")

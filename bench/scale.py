@@ -34,7 +34,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.provenance import commit
-from ragloom.core.models import ChunkPayload, DocumentId, SearchQuery, SparseVector, TenantId, VectorPoint
+from ragloom.core.models import (
+    ChunkPayload,
+    DocumentId,
+    Location,
+    SearchQuery,
+    SparseVector,
+    TenantId,
+    VectorPoint,
+)
 
 DIMENSION = 384
 TENANTS = [TenantId(f"tenant-{i}") for i in range(10)]
@@ -72,7 +80,7 @@ def _points(rng: np.random.Generator, start: int, count: int) -> list[tuple[Tena
             source=f"doc-{number // 4}.pdf",
             ordinal=number % 4,
             text=text,
-            page=number % 30 + 1,
+            location=Location(page=number % 30 + 1),
         )
         sparse = SparseVector(indices=terms.tolist(), values=(1.0 + rng.random(len(terms))).tolist())
         made.append(

@@ -33,7 +33,7 @@ from ragloom.adapters.whisper_cpp.settings import WhisperCppSettings
 from ragloom.adapters.whisper_cpp.speech import open_speech as open_whisper_cpp
 from ragloom.core.ports import SPEECH_SAMPLE_RATE
 from ragloom.entrypoints import model_commands
-from ragloom.entrypoints.evaluation.suite import load_suite
+from ragloom.evaluation.suite import load_suite
 from tests.helpers.media import word_error_rate
 
 _NUMBER_WORDS = [

@@ -27,7 +27,7 @@ from ragloom.adapters.bm25.encoder import Bm25Encoder, Bm25Settings
 from ragloom.adapters.sentence_transformers.embedder import SentenceTransformerSettings, load_model
 from ragloom.adapters.text_extract.formats import markdown
 from ragloom.core.chunking import ChunkingPolicy, chunk_segments
-from ragloom.entrypoints.beir import as_markdown, load_beir, score
+from ragloom.evaluation.beir import as_markdown, load_beir, score
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "scifact"
 CACHE = Path("/tmp/ragloom-tune")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .models import Box, Chunk, Segment
+from .models import Chunk, Location, Segment
 from .text import split_sentences, word_count
 
 
@@ -75,26 +75,10 @@ def _chunk(
     text: str,
     title: str,
     policy: ChunkingPolicy,
-    *,
-    page: int | None = None,
-    start_seconds: float | None = None,
-    end_seconds: float | None = None,
-    track: str | None = None,
-    frame: int | None = None,
-    boxes: Sequence[Box] = (),
+    location: Location,
 ) -> Chunk:
     embed_text = embedding_text(title, text, policy)
-    return Chunk(
-        ordinal=ordinal,
-        text=text,
-        embed_text=embed_text,
-        page=page,
-        start_seconds=start_seconds,
-        end_seconds=end_seconds,
-        track=track,
-        frame=frame,
-        boxes=tuple(boxes),
-    )
+    return Chunk(ordinal=ordinal, text=text, embed_text=embed_text, location=location)
 
 
 def embedding_text(title: str, text: str, policy: ChunkingPolicy) -> str:
@@ -116,26 +100,23 @@ def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolic
 
     def emit() -> None:
         text = " ".join(segment.text.strip() for segment in current)
-        chunks.append(
-            _chunk(
-                len(chunks),
-                text,
-                title,
-                policy,
-                start_seconds=current[0].start_seconds,
-                end_seconds=current[-1].end_seconds,
-                track=current[0].track,
-                frame=current[0].frame,
-                boxes=[box for segment in current for box in segment.boxes],
-            )
+        first, last = current[0].location, current[-1].location
+        location = Location(
+            start_seconds=first.start_seconds,
+            end_seconds=last.end_seconds,
+            track=first.track,
+            frame=first.frame,
+            boxes=[box for segment in current for box in segment.location.boxes],
         )
+        chunks.append(_chunk(len(chunks), text, title, policy, location))
 
     def too_long(first: Segment, last: Segment) -> bool:
-        return _seconds(last.end_seconds) - _seconds(first.start_seconds) > policy.max_seconds
+        span = _seconds(last.location.end_seconds) - _seconds(first.location.start_seconds)
+        return span > policy.max_seconds
 
     for segment in (s for s in segments if s.text.strip()):
         words = word_count(segment.text)
-        if current and segment.track != current[-1].track:  # a video's speech and frames apart
+        if current and segment.location.track != current[-1].location.track:  # speech and frames apart
             emit()
             current, size = [], 0
         if current and (size + words > policy.max_words or too_long(current[0], segment)):
@@ -158,22 +139,12 @@ def _timed_chunks(segments: Sequence[Segment], title: str, policy: ChunkingPolic
 def chunk_segments(segments: Sequence[Segment], title: str, policy: ChunkingPolicy) -> list[Chunk]:
     """Chunks in reading order. A chunk never spans two pages, so pages stay exact; timed segments
     (a transcript) are packed whole, so each chunk keeps the seconds it spans."""
-    if segments and all(segment.start_seconds is not None for segment in segments):
-        by_track = sorted(segments, key=lambda segment: segment.track or "")  # stable: time order stays
+    if segments and all(segment.location.start_seconds is not None for segment in segments):
+        by_track = sorted(segments, key=lambda s: s.location.track or "")  # stable: time order stays
         return _timed_chunks(by_track, title, policy)
     chunks: list[Chunk] = []
     for segment in segments:
         sentences = list(_bounded_sentences(segment.text, policy.max_words))
         for text in _pack(sentences, policy):
-            chunks.append(
-                _chunk(
-                    len(chunks),
-                    text,
-                    title,
-                    policy,
-                    page=segment.page,
-                    start_seconds=segment.start_seconds,
-                    boxes=segment.boxes,
-                )
-            )
+            chunks.append(_chunk(len(chunks), text, title, policy, segment.location))
     return chunks

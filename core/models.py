@@ -7,9 +7,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, NewType
+from typing import TYPE_CHECKING, ClassVar, NewType
 
-from .errors import InvalidTransition
+from .errors import Conflict, InvalidInput, InvalidTransition, QuotaExceeded
+from .media import PPTX, base_type
 
 if TYPE_CHECKING:
     from .evidence import Reading
@@ -54,9 +55,46 @@ class Modality(enum.StrEnum):
     VIDEO = "video"
 
 
+MAX_NAME_CHARS = 200
+MAX_LIMIT = 2**63 - 1  # the largest quota a 64-bit column holds
+QUOTA_ADVICE = "delete documents or ask your administrator to raise the limit"
+TENANT_LIMITS = ("max_documents", "max_bytes")
+
+
+def tenant_name(name: object) -> str:
+    """The name, stripped; InvalidInput unless it is 1 to MAX_NAME_CHARS printable characters."""
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("field 'name' must be a non-empty string")
+    name = name.strip()
+    if len(name) > MAX_NAME_CHARS or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise InvalidInput(f"field 'name' must be at most {MAX_NAME_CHARS} printable characters")
+    return name
+
+
+def tenant_limit(value: object, field: str) -> int | None:
+    """A tenant's own quota: a whole number from 0 (unlimited) to MAX_LIMIT, or None (the configured
+    default applies); InvalidInput otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LIMIT:
+        raise InvalidInput(
+            f"field {field!r} must be a whole number from 0 (unlimited) to {MAX_LIMIT}, or null"
+        )
+    return value
+
+
+def tenant_limits(limits: Mapping[str, object]) -> dict[str, int | None]:
+    """Limits to set, checked: one or both of TENANT_LIMITS, each valid to `tenant_limit`;
+    InvalidInput otherwise."""
+    if not limits or set(limits) - set(TENANT_LIMITS):
+        raise InvalidInput("send one or both of 'max_documents' and 'max_bytes' (a number >= 0, or null)")
+    return {field: tenant_limit(value, field) for field, value in limits.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Tenant:
-    """A customer. `max_documents`/`max_bytes` override the configured quotas (None: use them)."""
+    """A customer, and the rules of its lifecycle, its limits and its quotas. `max_documents` and
+    `max_bytes` override the configured quotas (None: use them; 0: unlimited)."""
 
     id: TenantId
     name: str
@@ -68,6 +106,95 @@ class Tenant:
     corpus_version: int = 0
     embedding_space: str | None = None  # the space its searches use (None: the configured one)
     reindex_cursor: str | None = None  # where an unfinished `ragloom reindex` of it goes on
+
+    @classmethod
+    def new(
+        cls,
+        tenant_id: TenantId,
+        name: object,
+        now: datetime,
+        *,
+        max_documents: object = None,
+        max_bytes: object = None,
+        embedding_space: str | None = None,
+    ) -> Tenant:
+        """An active tenant; InvalidInput for a name or limit its rules refuse."""
+        return cls(
+            id=tenant_id,
+            name=tenant_name(name),
+            status=TenantStatus.ACTIVE,
+            created_at=now,
+            updated_at=now,
+            max_documents=tenant_limit(max_documents, "max_documents"),
+            max_bytes=tenant_limit(max_bytes, "max_bytes"),
+            embedding_space=embedding_space,
+        )
+
+    def moved_to(self, status: TenantStatus, now: datetime) -> Tenant:
+        """The tenant in `status`. InvalidTransition if the lifecycle forbids it: an active or a
+        suspended tenant may be suspended, resumed (made active) or deleted, each again as often as
+        asked; a deleted tenant is never anything else again."""
+        if status not in _NEXT_TENANT_STATUSES[self.status]:
+            raise InvalidTransition(
+                f"tenant {self.id} is {self.status.value}; it cannot become {status.value}"
+            )
+        return replace(self, status=status, updated_at=now)
+
+    def live(self) -> Tenant:
+        """The tenant itself; Conflict if it is deleted (a retired tenant is changed no more, nor
+        given keys)."""
+        if self.status == TenantStatus.DELETED:
+            raise Conflict(f"tenant {self.id} is deleted")
+        return self
+
+    def with_limits(self, limits: Mapping[str, object], now: datetime) -> Tenant:
+        """The tenant with the limits named in `limits` replaced and the other kept (None: the
+        configured default applies again). InvalidInput if `tenant_limits` refuses them; Conflict
+        if the tenant is deleted."""
+        checked = tenant_limits(limits)
+        return replace(
+            self.live(),
+            max_documents=checked.get("max_documents", self.max_documents),
+            max_bytes=checked.get("max_bytes", self.max_bytes),
+            updated_at=now,
+        )
+
+    def quotas(self, defaults: Quotas) -> Quotas:
+        """The limits that apply: its own where it has them, the configured defaults otherwise."""
+        return Quotas(
+            max_documents=defaults.max_documents if self.max_documents is None else self.max_documents,
+            max_bytes=defaults.max_bytes if self.max_bytes is None else self.max_bytes,
+        )
+
+    def admit(self, size_bytes: int, usage: TenantUsage, defaults: Quotas) -> None:
+        """Whether the tenant takes an upload of `size_bytes` now that it keeps `usage`: Conflict
+        if it is not active, QuotaExceeded if the upload would pass one of its quotas (0: none)."""
+        if self.status != TenantStatus.ACTIVE:
+            raise Conflict(f"tenant {self.id} is {self.status.value}: it takes no uploads")
+        limits = self.quotas(defaults)
+        if limits.max_documents and usage.documents + 1 > limits.max_documents:
+            raise QuotaExceeded(
+                f"the tenant has {usage.documents} documents and its limit is {limits.max_documents}: "
+                + QUOTA_ADVICE
+            )
+        after = usage.bytes + size_bytes
+        if limits.max_bytes and after > limits.max_bytes:
+            raise QuotaExceeded(
+                f"this upload of {size_bytes} bytes would bring the tenant's stored bytes to {after}, "
+                f"over its limit of {limits.max_bytes}: " + QUOTA_ADVICE
+            )
+
+    def searching(self, space: str, now: datetime, *, cursor: str | None = None) -> Tenant:
+        """The tenant searching embedding space `space`, with an unfinished reindex of it into
+        another space going on after `cursor` (None: none under way)."""
+        return replace(self, embedding_space=space, reindex_cursor=cursor, updated_at=now)
+
+
+_NEXT_TENANT_STATUSES: Mapping[TenantStatus, frozenset[TenantStatus]] = {
+    TenantStatus.ACTIVE: frozenset(TenantStatus),
+    TenantStatus.SUSPENDED: frozenset(TenantStatus),
+    TenantStatus.DELETED: frozenset(),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,17 +313,93 @@ def frame_key(document_id: DocumentId, frame: int) -> str:
     return f"{frames_prefix(document_id)}{frame}.jpg"
 
 
+def _clock(seconds: float) -> str:
+    """`1:05`, or `1:02:05` past the hour."""
+    whole = int(seconds)
+    hours, minutes = divmod(whole // 60, 60)
+    return f"{hours}:{minutes:02d}:{whole % 60:02d}" if hours else f"{minutes}:{whole % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a passage sits in its original: its page (or slide, or sheet), the seconds of a
+    recording it spans, in a video its track and keyframe, in a picture the boxes of its lines of
+    text. Every part is optional: `Location()` is a plain text's, nowhere in particular. Stored and
+    sent flat, as the `KEYS` beside the passage's other fields (`to_dict`, `from_dict`)."""
+
+    page: int | None = None
+    start_seconds: float | None = None
+    end_seconds: float | None = None
+    track: str | None = None  # in a video: "speech" (the audio track) or "frame" (text shown)
+    frame: int | None = None  # in a video: the keyframe (from 1), its thumbnail at frame_key()
+    boxes: Sequence[Box] = ()  # in a picture or keyframe: where its lines of text are
+
+    KEYS: ClassVar[tuple[str, ...]] = ("page", "start_seconds", "end_seconds", "track", "frame", "boxes")
+
+    def __post_init__(self) -> None:
+        # tuples of tuples: hashable, and equal however the boxes were given (lists, from JSON)
+        object.__setattr__(self, "boxes", tuple(_box(box) for box in self.boxes))
+
+    @property
+    def window(self) -> tuple[float, float] | None:
+        """The seconds of the recording it spans, when both ends are known."""
+        if self.start_seconds is None or self.end_seconds is None:
+            return None
+        return (self.start_seconds, self.end_seconds)
+
+    def overlaps(self, start: float, end: float) -> bool:
+        """Whether it spans any of the seconds from `start` to `end` (never when it is not timed)."""
+        window = self.window
+        return window is not None and window[0] <= end and window[1] >= start
+
+    def place(self, media_type: str | None = None) -> str:
+        """Where to look, as a person does: `p.2` (`slide 2` in a presentation), `frame 6 at 1:05`,
+        `0:13-0:18`; empty when it is nowhere in particular."""
+        if self.page is not None:
+            return f"slide {self.page}" if base_type(media_type or "") == PPTX else f"p.{self.page}"
+        start, end = self.start_seconds, self.end_seconds
+        if self.frame is not None:
+            return f"frame {self.frame}" + (f" at {_clock(start)}" if start is not None else "")
+        if start is not None:
+            return f"{_clock(start)}-{_clock(end if end is not None else start)}"
+        return ""
+
+    def without_boxes(self) -> Location:
+        """The same place without its boxes (a stored answer's reference keeps none)."""
+        return replace(self, boxes=()) if self.boxes else self
+
+    def to_dict(self) -> dict[str, object]:
+        """The flat keys, as index payloads, cached answers and the HTTP API hold them."""
+        return {
+            "page": self.page,
+            "start_seconds": self.start_seconds,
+            "end_seconds": self.end_seconds,
+            "track": self.track,
+            "frame": self.frame,
+            "boxes": [list(box) for box in self.boxes],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Location:
+        """Read from the flat keys of `to_dict` among others (a missing key: None, or no boxes)."""
+        page, start, end = data.get("page"), data.get("start_seconds"), data.get("end_seconds")
+        track, frame, boxes = data.get("track"), data.get("frame"), data.get("boxes")
+        return cls(
+            page=int(page) if page is not None else None,  # type: ignore[call-overload]
+            start_seconds=float(start) if start is not None else None,  # type: ignore[arg-type]
+            end_seconds=float(end) if end is not None else None,  # type: ignore[arg-type]
+            track=str(track) if track is not None else None,
+            frame=int(frame) if frame is not None else None,  # type: ignore[call-overload]
+            boxes=boxes or (),  # type: ignore[arg-type]
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A run of extracted text and where it sits in the original (page, or seconds of media)."""
 
     text: str
-    page: int | None = None
-    start_seconds: float | None = None
-    end_seconds: float | None = None
-    track: str | None = None  # in a video: "speech" (the audio track) or "frame" (text shown)
-    frame: int | None = None  # in a video: the keyframe (from 1) whose text this is
-    boxes: Sequence[Box] = ()  # in a picture: where its lines of text are
+    location: Location = Location()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,11 +410,8 @@ class Picture:
     keyframe's is also kept as its thumbnail."""
 
     jpeg: bytes
-    frame: int | None = None
-    start_seconds: float | None = None
-    end_seconds: float | None = None
+    location: Location = Location()  # a keyframe's frame and seconds; a picture's page inside
     inside: bool = False  # a picture inside a document, not the original itself
-    page: int | None = None
     segment: int | None = None
 
 
@@ -243,12 +443,7 @@ class Chunk:
     ordinal: int
     text: str
     embed_text: str
-    page: int | None = None
-    start_seconds: float | None = None
-    end_seconds: float | None = None
-    track: str | None = None
-    frame: int | None = None
-    boxes: Sequence[Box] = ()
+    location: Location = Location()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,49 +461,30 @@ class ChunkPayload:
     source: str
     ordinal: int
     text: str
-    page: int | None = None
-    start_seconds: float | None = None
-    end_seconds: float | None = None
-    track: str | None = None
-    frame: int | None = None
-    boxes: Sequence[Box] = ()
+    location: Location = Location()
 
     KEYS_OF_A_RANKING = ("document_id", "ordinal", "point_id")
 
     def to_dict(self) -> dict[str, object]:
+        """Flat: the location's keys beside the others, as indexes written before `Location` hold them."""
         return {
             "document_id": self.document_id,
             "title": self.title,
             "source": self.source,
             "ordinal": self.ordinal,
             "text": self.text,
-            "page": self.page,
-            "start_seconds": self.start_seconds,
-            "end_seconds": self.end_seconds,
-            "track": self.track,
-            "frame": self.frame,
-            "boxes": [list(box) for box in self.boxes],
+            **self.location.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> ChunkPayload:
-        page = data.get("page")
-        start = data.get("start_seconds")
-        end = data.get("end_seconds")
-        track, frame = data.get("track"), data.get("frame")
-        boxes = data.get("boxes")
         return cls(
             document_id=DocumentId(str(data["document_id"])),
             title=str(data.get("title") or ""),
             source=str(data.get("source") or ""),
             ordinal=int(data["ordinal"]),  # type: ignore[call-overload]
             text=str(data.get("text") or ""),
-            page=int(page) if page is not None else None,  # type: ignore[call-overload]
-            start_seconds=float(start) if start is not None else None,  # type: ignore[arg-type]
-            end_seconds=float(end) if end is not None else None,  # type: ignore[arg-type]
-            track=str(track) if track is not None else None,
-            frame=int(frame) if frame is not None else None,  # type: ignore[call-overload]
-            boxes=tuple(_box(b) for b in boxes) if boxes else (),  # type: ignore[attr-defined]
+            location=Location.from_dict(data),
         )
 
 
@@ -444,13 +620,9 @@ class Citation:
     chunk: int
     score: float
     text: str
-    page: int | None = None
-    start_seconds: float | None = None
-    end_seconds: float | None = None
+    # where the cited text is; a keyframe's thumbnail is at /v1/documents/{id}/frames/{frame}
+    location: Location = Location()
     media_type: str | None = None  # the cited document's (None if it was deleted meanwhile)
-    track: str | None = None  # in a video: "speech" or "frame"
-    frame: int | None = None  # in a video: the keyframe, its thumbnail at /v1/documents/{id}/frames/{n}
-    boxes: Sequence[Box] = ()  # in a picture or keyframe: where the cited text is
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,21 +655,30 @@ class Chat:
     updated_at: datetime
     message_count: int = 0
 
+    def appended(
+        self, messages: Sequence[ChatMessage], now: datetime
+    ) -> tuple[Chat, tuple[ChatMessage, ...]]:
+        """The chat with `messages` after its last one, and those messages as it keeps them: its
+        tenant's and its own, numbered on from its count. The count moves on, and `updated_at`."""
+        numbered = tuple(
+            replace(m, tenant_id=self.tenant_id, chat_id=self.id, seq=self.message_count + i)
+            for i, m in enumerate(messages, start=1)
+        )
+        chat = replace(self, message_count=self.message_count + len(numbered), updated_at=now)
+        return chat, numbered
+
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """What a stored answer cited: enough to find the passage again, not its text."""
+    """What a stored answer cited: enough to find the passage again, not its text (nor the boxes
+    of its location)."""
 
     marker: int
     document_id: DocumentId
     chunk: int
     score: float
-    page: int | None = None
-    start_seconds: float | None = None
-    end_seconds: float | None = None
+    location: Location = Location()
     media_type: str | None = None
-    track: str | None = None
-    frame: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

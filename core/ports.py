@@ -32,7 +32,6 @@ from .models import (
     Message,
     Modality,
     OutboxEntry,
-    Quotas,
     Scrubbed,
     SearchHit,
     SearchQuery,
@@ -41,7 +40,6 @@ from .models import (
     StoredPoint,
     Tenant,
     TenantId,
-    TenantStatus,
     TenantUsage,
     TextLine,
     Vector,
@@ -95,25 +93,22 @@ class TenantRepository(Protocol):
 
     async def get(self, tenant_id: TenantId, *, for_update: bool = False) -> Tenant:
         """The tenant (whatever its status); NotFound if it never existed. `for_update` holds the row
-        until the unit of work ends, so a status check and the write it guards are atomic."""
+        until the unit of work ends, so a status check and the write it guards are atomic (every
+        upload of the tenant holds it while it counts the tenant's usage and adds its document)."""
 
     async def list(self, *, limit: int = 100, offset: int = 0) -> Sequence[Tenant]:
         """Every tenant, oldest first (system scope)."""
 
-    async def set_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
-        """Set the lifecycle status; NotFound if the tenant never existed."""
-
-    async def set_limits(
-        self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
-    ) -> Tenant:
-        """Replace the tenant's own quotas (None: the configured default); NotFound if absent."""
+    async def save(self, tenant: Tenant) -> Tenant:
+        """Write a changed tenant (name, status, limits, embedding space and reindex cursor,
+        updated_at) as the aggregate's rules made it (Tenant.moved_to, with_limits, searching) and
+        return it as stored; NotFound if it never existed. Read it with `for_update` first. The
+        corpus version is not written: it only moves through `bump_corpus_version`."""
 
     async def bump_corpus_version(self, tenant_id: TenantId) -> int:
-        """Increment and return the tenant's corpus version (what a cached answer was built on)."""
-
-    async def set_embedding_space(self, tenant_id: TenantId, space: str, *, cursor: str | None) -> Tenant:
-        """Record the embedding space the tenant's searches use, and where an unfinished reindex of
-        it into another space goes on (None: none is under way); NotFound if absent."""
+        """Increment and return the tenant's corpus version (what a cached answer was built on), in
+        one atomic step: an event handler bumps it inside the transaction of whatever changed the
+        corpus, so it takes no read of its own."""
 
     async def adopt_space(self, space: str) -> int:
         """Give every tenant with no embedding space recorded this one (system scope); how many."""
@@ -156,9 +151,10 @@ class ApiKeyRepository(Protocol):
 class DocumentRepository(Protocol):
     """Documents and their ingestion status, in the tenant's scope only."""
 
-    async def add(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
-        """Insert a new document. Conflict if the tenant already has one with the same content hash;
-        QuotaExceeded if the tenant would pass `limits`, checked atomically with the insert so that
+    async def add(self, document: Document) -> Document:
+        """Insert a new document; Conflict if the tenant already has one with the same id or content
+        hash. Its tenant's quotas are the tenant's rules (Tenant.admit), checked in the same unit of
+        work with the tenant's row held (`TenantRepository.get(for_update=True)`), so that
         concurrent uploads cannot overshoot."""
 
     async def get(self, tenant: TenantId, document_id: DocumentId, *, for_update: bool = False) -> Document:
@@ -213,14 +209,17 @@ class ChatRepository(Protocol):
     async def add(self, chat: Chat) -> Chat:
         """Store a new chat; Conflict if the id exists."""
 
-    async def get(self, tenant: TenantId, chat_id: ChatId) -> Chat:
-        """The chat; NotFound if it does not exist or is another tenant's."""
+    async def get(self, tenant: TenantId, chat_id: ChatId, *, for_update: bool = False) -> Chat:
+        """The chat; NotFound if it does not exist or is another tenant's. `for_update` holds the row
+        until the unit of work ends, so appends to one chat take turns."""
 
     async def list(self, tenant: TenantId, *, limit: int = 100, offset: int = 0) -> Sequence[Chat]:
         """The tenant's chats, newest first."""
 
-    async def append(self, tenant: TenantId, chat_id: ChatId, messages: Sequence[ChatMessage]) -> Chat:
-        """Add messages after the chat's last one, numbering them on; NotFound for an unknown chat."""
+    async def save(self, chat: Chat, appended: Sequence[ChatMessage] = ()) -> Chat:
+        """Write a changed chat (message count, updated_at) and insert the messages appended to it,
+        as the aggregate's rules made them (Chat.appended); NotFound if the chat is gone. Read it
+        with `for_update` first."""
 
     async def messages(
         self, tenant: TenantId, chat_id: ChatId, *, limit: int = 100, offset: int = 0
@@ -490,8 +489,8 @@ class SpeechToText(Protocol):
         """The model's name (for the document's record of how it was read)."""
 
     async def transcribe(self, samples: Samples) -> Sequence[Segment]:
-        """Segments in order, each with `start_seconds` and `end_seconds` from the start of the
-        audio; silence gives no segments. ProviderUnavailable if the model cannot run."""
+        """Segments in order, each located by `start_seconds` and `end_seconds` from the start of
+        the audio; silence gives no segments. ProviderUnavailable if the model cannot run."""
 
 
 class PiiScrubber(Protocol):

@@ -215,8 +215,8 @@ async def ask(settings: Settings, question: str, as_json: bool, url: str | None,
 async def eval_answerability(
     settings: Settings, folder: Path, split: str, as_json: bool, limit: int | None, target: float
 ) -> int:
-    from .answerability import evaluate_answerability, report_json
-    from .beir import load_beir
+    from ragloom.evaluation.answerability import evaluate_answerability, report_json
+    from ragloom.evaluation.beir import load_beir
 
     splits = _splits(split)
     data = load_beir(folder, splits, limit)
@@ -299,7 +299,7 @@ def _progress(quiet: bool) -> Iterator[Any]:
 
 
 async def eval_beir(settings: Settings, folder: Path, split: str, as_json: bool, limit: int | None) -> int:
-    from .beir import evaluate, load_beir
+    from ragloom.evaluation.beir import evaluate, load_beir
 
     splits = _splits(split)
     data = load_beir(folder, splits, limit)
@@ -336,9 +336,9 @@ async def eval_answers(
     import logging
     import tempfile
 
-    from .evaluation.answers import LogCapture, run_suite
-    from .evaluation.report import print_answers
-    from .evaluation.suite import load_suite
+    from ragloom.evaluation.answers import LogCapture, run_suite
+    from ragloom.evaluation.report import print_answers
+    from ragloom.evaluation.suite import load_suite
 
     splits = _splits(split)
     suite = load_suite(folder)
@@ -358,14 +358,14 @@ async def eval_answers(
     if as_json:
         print(json.dumps(result.to_json(splits)))
     else:
-        print_answers(result, splits, f"{suite.name}: {folder}")
+        print_answers(result, splits, f"{suite.name}: {folder}", out)
     return 0
 
 
 async def eval_pii(settings: Settings, file: Path, split: str, as_json: bool) -> int:
     """Precision and recall of the configured PII scrubber on labelled sentences."""
-    from .evaluation.pii import evaluate_pii, load_labelled, pii_json
-    from .evaluation.report import print_pii
+    from ragloom.evaluation.pii import evaluate_pii, load_labelled, pii_json
+    from ragloom.evaluation.report import print_pii
 
     splits = _splits(split)
     items = [item for item in load_labelled(file) if item.split in splits]
@@ -377,7 +377,7 @@ async def eval_pii(settings: Settings, file: Path, split: str, as_json: bool) ->
     if as_json:
         print(json.dumps(body))
     else:
-        print_pii(body, f"{file.name} ({settings.adapters.get('pii_scrubber')})")
+        print_pii(body, f"{file.name} ({settings.adapters.get('pii_scrubber')})", out)
     return 0
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import platformdirs
 
 from ragloom.core.errors import ProviderUnavailable
-from ragloom.core.models import Segment
+from ragloom.core.models import Location, Segment
 from ragloom.core.ports import SPEECH_SAMPLE_RATE, Samples
 from ragloom.core.progress import report_progress
 
@@ -58,7 +58,7 @@ class FasterWhisperSpeech:
                 report_progress(float(s.end) / seconds if seconds else 1.0)
                 if s.text.strip():
                     start, end = round(float(s.start), 2), round(float(s.end), 2)
-                    segments.append(Segment(s.text.strip(), start_seconds=start, end_seconds=end))
+                    segments.append(Segment(s.text.strip(), Location(start_seconds=start, end_seconds=end)))
             return segments
         except (RuntimeError, ValueError) as error:
             raise ProviderUnavailable(f"speech recognition failed: {error}", retryable=False) from error

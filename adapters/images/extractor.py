@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
-from ragloom.core.models import Extraction, Picture, Segment
+from ragloom.core.models import Extraction, Location, Picture, Segment
 from ragloom.core.ports import TextRecognizer
 from ragloom.core.text import read_lines
 
@@ -78,7 +78,7 @@ class ImageExtractor:
         if not lines:
             return Extraction([], pictures=[picture])
         text = read_lines([line.text for line in lines])
-        return Extraction([Segment(text, boxes=[line.box for line in lines])], pictures=[picture])
+        return Extraction([Segment(text, Location(boxes=[line.box for line in lines]))], pictures=[picture])
 
 
 @asynccontextmanager

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ragloom.core.audit import GENESIS_HASH
-from ragloom.core.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
+from ragloom.core.errors import Conflict, InvalidInput, NotFound
 from ragloom.core.models import (
     ApiKey,
     AuditRecord,
@@ -26,7 +26,6 @@ from ragloom.core.models import (
     DocumentStatus,
     EmbeddingSpaceRecord,
     OutboxEntry,
-    Quotas,
     Tenant,
     TenantId,
     TenantStatus,
@@ -35,7 +34,6 @@ from ragloom.core.models import (
     WebhookEndpoint,
     is_unsearchable,
 )
-from ragloom.core.quotas import quota_breach
 from ragloom.core.scope import Scope
 
 
@@ -124,20 +122,20 @@ class _Tenants:
         every = sorted(self._u.view.tenants.values(), key=lambda t: (t.created_at, t.id))
         return every[offset : offset + limit]
 
-    async def set_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
-        return await self._update(tenant_id, status=TenantStatus(status))
-
-    async def set_limits(
-        self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
-    ) -> Tenant:
-        return await self._update(tenant_id, max_documents=max_documents, max_bytes=max_bytes)
+    async def save(self, tenant: Tenant) -> Tenant:
+        current = await self.get(tenant.id)
+        saved = dataclasses.replace(
+            tenant,
+            status=TenantStatus(tenant.status),
+            created_at=current.created_at,
+            corpus_version=current.corpus_version,
+        )
+        self._u.writable().tenants[tenant.id] = saved
+        return saved
 
     async def bump_corpus_version(self, tenant_id: TenantId) -> int:
         current = await self.get(tenant_id)
         return (await self._update(tenant_id, corpus_version=current.corpus_version + 1)).corpus_version
-
-    async def set_embedding_space(self, tenant_id: TenantId, space: str, *, cursor: str | None) -> Tenant:
-        return await self._update(tenant_id, embedding_space=space, reindex_cursor=cursor)
 
     async def adopt_space(self, space: str) -> int:
         self._u.scope.directory("adopting an embedding space")
@@ -199,17 +197,12 @@ class _Documents:
     def __init__(self, unit: _Unit) -> None:
         self._u = unit
 
-    async def add(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
+    async def add(self, document: Document) -> Document:
         self._u.scope.tenant_data(document.tenant_id)
         view = self._u.view
         hash_key = (document.tenant_id, document.content_hash)
         if document.id in view.documents or hash_key in view.by_hash:
             raise Conflict("a document with this id or content already exists for the tenant")
-        usage = view.usage(document.tenant_id)
-        after = TenantUsage(usage.documents + 1, usage.bytes + document.size_bytes)
-        breach = quota_breach(after, limits, document.size_bytes)
-        if breach is not None:
-            raise QuotaExceeded(breach)
         state = self._u.writable()
         state.documents[document.id] = document
         state.by_hash[hash_key] = document.id
@@ -322,7 +315,8 @@ class _Chats:
         state.messages[chat.id] = ()
         return chat
 
-    async def get(self, tenant: TenantId, chat_id: ChatId) -> Chat:
+    async def get(self, tenant: TenantId, chat_id: ChatId, *, for_update: bool = False) -> Chat:
+        """`for_update` needs nothing more here: a writing unit holds the store's one write lock."""
         self._u.scope.tenant_data(tenant)
         chat = self._u.view.chats.get(chat_id)
         if chat is None or chat.tenant_id != tenant:
@@ -336,20 +330,13 @@ class _Chats:
         owned.sort(key=lambda c: (c.created_at, c.id), reverse=True)
         return owned[offset : offset + limit]
 
-    async def append(self, tenant: TenantId, chat_id: ChatId, messages: Sequence[ChatMessage]) -> Chat:
-        chat = await self.get(tenant, chat_id)
-        stored = self._u.view.messages.get(chat_id, ())
-        numbered = tuple(
-            dataclasses.replace(m, tenant_id=tenant, chat_id=chat_id, seq=len(stored) + i)
-            for i, m in enumerate(messages, start=1)
-        )
-        updated = dataclasses.replace(
-            chat, message_count=chat.message_count + len(numbered), updated_at=datetime.now(UTC)
-        )
+    async def save(self, chat: Chat, appended: Sequence[ChatMessage] = ()) -> Chat:
+        current = await self.get(chat.tenant_id, chat.id)
+        saved = dataclasses.replace(current, message_count=chat.message_count, updated_at=chat.updated_at)
         state = self._u.writable()
-        state.messages[chat_id] = stored + numbered
-        state.chats[chat_id] = updated
-        return updated
+        state.messages[chat.id] = state.messages.get(chat.id, ()) + tuple(appended)
+        state.chats[chat.id] = saved
+        return saved
 
     async def messages(
         self, tenant: TenantId, chat_id: ChatId, *, limit: int = 100, offset: int = 0

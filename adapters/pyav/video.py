@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import av
 import numpy as np
@@ -23,7 +23,7 @@ from PIL import Image
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type
-from ragloom.core.models import Extraction, Picture, Segment
+from ragloom.core.models import Extraction, Location, Picture, Segment
 from ragloom.core.ports import SpeechToText, TextRecognizer
 from ragloom.core.progress import report_progress, stage
 from ragloom.core.text import read_lines
@@ -139,6 +139,14 @@ def _duration(container: Any) -> float:
     return float(container.duration / av.time_base) if container.duration else 0.0
 
 
+_Shown = TypeVar("_Shown", Segment, Picture)
+
+
+def _until(shown: _Shown, end: float) -> _Shown:
+    """A slide's segment or picture, still showing until `end`."""
+    return dataclasses.replace(shown, location=dataclasses.replace(shown.location, end_seconds=end))
+
+
 class VideoExtractor:
     def __init__(self, speech: SpeechToText, recognizer: TextRecognizer, settings: VideoSettings) -> None:
         self._speech = speech
@@ -162,19 +170,15 @@ class VideoExtractor:
             text = read_lines([line.text for line in lines])
             start = round(keyframe.seconds, 2)
             end = round(chosen[i + 1].seconds if i + 1 < len(chosen) else max(length, keyframe.seconds), 2)
-            if text and segments and segments[-1].text == text and segments[-1].end_seconds == start:
-                segments[-1] = dataclasses.replace(segments[-1], end_seconds=end)
-                pictures[-1] = dataclasses.replace(pictures[-1], end_seconds=end)
+            if text and segments and segments[-1].text == text and segments[-1].location.end_seconds == start:
+                segments[-1] = _until(segments[-1], end)
+                pictures[-1] = _until(pictures[-1], end)
                 continue
+            shown = Location(start_seconds=start, end_seconds=end, track="frame", frame=i + 1)
             if text:
-                boxes = [line.box for line in lines]
-                segments.append(
-                    Segment(
-                        text, start_seconds=start, end_seconds=end, track="frame", frame=i + 1, boxes=boxes
-                    )
-                )
+                segments.append(Segment(text, dataclasses.replace(shown, boxes=[line.box for line in lines])))
             jpeg = await asyncio.to_thread(_thumbnail, keyframe.pixels)
-            pictures.append(Picture(jpeg, frame=i + 1, start_seconds=start, end_seconds=end))
+            pictures.append(Picture(jpeg, shown))
         return segments, pictures
 
     async def _speech_segments(self, source: Path) -> list[Segment]:
@@ -184,7 +188,10 @@ class VideoExtractor:
             if "no audio stream" in error.message or "holds no audio" in error.message:
                 return []
             raise
-        return [dataclasses.replace(s, track="speech") for s in await self._speech.transcribe(audio)]
+        return [
+            dataclasses.replace(s, location=dataclasses.replace(s.location, track="speech"))
+            for s in await self._speech.transcribe(audio)
+        ]
 
     async def extract(self, source: Path, media_type: str, filename: str) -> Extraction:
         if base_type(media_type) not in VIDEO_MEDIA_TYPES:
@@ -192,7 +199,9 @@ class VideoExtractor:
         frames, pictures = await self._frames(source)
         with stage(_READ, 1.0):
             spoken = await self._speech_segments(source)
-        segments = sorted(frames + spoken, key=lambda s: (s.start_seconds or 0.0, s.end_seconds or 0.0))
+        segments = sorted(
+            frames + spoken, key=lambda s: (s.location.start_seconds or 0.0, s.location.end_seconds or 0.0)
+        )
         if not segments and not pictures:
             raise ExtractionFailed(f"nothing was said, written or shown in {filename!r}")
         return Extraction(segments, pictures=pictures)

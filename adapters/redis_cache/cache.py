@@ -26,7 +26,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from ragloom.core.errors import ProviderUnavailable
-from ragloom.core.models import CachedAnswer, Citation, DocumentId, TenantId, Vector
+from ragloom.core.models import CachedAnswer, Citation, Location, TenantId, Vector
 
 from .settings import RedisCacheSettings
 
@@ -128,17 +128,20 @@ def _unit(vector: Sequence[float]) -> np.ndarray:
 
 
 def _answer_json(answer: CachedAnswer) -> dict[str, Any]:
-    return {"answer": answer.answer, "citations": [dataclasses.asdict(c) for c in answer.citations]}
+    return {"answer": answer.answer, "citations": [_citation_json(c) for c in answer.citations]}
+
+
+def _citation_json(citation: Citation) -> dict[str, Any]:
+    """Flat: the location's keys beside the citation's others, as entries cached before `Location`."""
+    named = {f.name: getattr(citation, f.name) for f in dataclasses.fields(citation) if f.name != "location"}
+    return {**named, **citation.location.to_dict()}
 
 
 def _answer(entry: dict[str, Any]) -> CachedAnswer:
     citations = tuple(
         Citation(
-            **{
-                **c,
-                "document_id": DocumentId(c["document_id"]),
-                "boxes": tuple(tuple(box) for box in c.get("boxes") or ()),
-            }
+            **{key: value for key, value in c.items() if key not in Location.KEYS},
+            location=Location.from_dict(c),
         )
         for c in entry["citations"]
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import delete, func, insert, select, text, update
 
 from ragloom.core.audit import GENESIS_HASH, canonical_details
-from ragloom.core.errors import InvalidInput, NotFound, QuotaExceeded
+from ragloom.core.errors import InvalidInput, NotFound
 from ragloom.core.models import (
     HIDDEN_STATUSES,
     ApiKey,
@@ -27,9 +27,9 @@ from ragloom.core.models import (
     EmbeddingSpaceRecord,
     Job,
     JobKind,
+    Location,
     Modality,
     OutboxEntry,
-    Quotas,
     Reference,
     Tenant,
     TenantId,
@@ -38,7 +38,6 @@ from ragloom.core.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from ragloom.core.quotas import quota_breach
 
 from .database import translated
 from .tables import (
@@ -58,7 +57,6 @@ if TYPE_CHECKING:
     from .unit_of_work import SqlUnitOfWork
 
 _DOCUMENT_EXISTS = "a document with this id or content already exists for the tenant"
-_QUOTA_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
 _CHAIN_LOCK_SPACE = 0x72616175  # "raau": the first key of the per-chain advisory locks
 _CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:space, hashtext(:chain))")
 
@@ -196,20 +194,21 @@ class SqlTenants(_Repository):
         query = select(tenants).order_by(tenants.c.created_at, tenants.c.id).limit(limit).offset(offset)
         return [to_tenant(row) for row in await self._rows(query)]
 
-    async def set_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
-        return await self._update(tenant_id, status=TenantStatus(status).value)
-
-    async def set_limits(
-        self, tenant_id: TenantId, *, max_documents: int | None, max_bytes: int | None
-    ) -> Tenant:
-        return await self._update(tenant_id, max_documents=max_documents, max_bytes=max_bytes)
+    async def save(self, tenant: Tenant) -> Tenant:
+        return await self._update(
+            tenant.id,
+            name=tenant.name,
+            status=TenantStatus(tenant.status).value,
+            max_documents=tenant.max_documents,
+            max_bytes=tenant.max_bytes,
+            embedding_space=tenant.embedding_space,
+            reindex_cursor=tenant.reindex_cursor,
+            updated_at=tenant.updated_at,
+        )
 
     async def bump_corpus_version(self, tenant_id: TenantId) -> int:
         tenant = await self._update(tenant_id, corpus_version=tenants.c.corpus_version + 1)
         return tenant.corpus_version
-
-    async def set_embedding_space(self, tenant_id: TenantId, space: str, *, cursor: str | None) -> Tenant:
-        return await self._update(tenant_id, embedding_space=space, reindex_cursor=cursor)
 
     async def adopt_space(self, space: str) -> int:
         self._unit.scope.directory("adopting an embedding space")
@@ -221,7 +220,7 @@ class SqlTenants(_Repository):
         statement = (
             tenants.update()
             .where(tenants.c.id == tenant_id)
-            .values(**values, updated_at=datetime.now(UTC))
+            .values(**{"updated_at": datetime.now(UTC), **values})
             .returning(*tenants.c)
         )
         row = await self._row(statement)
@@ -524,21 +523,9 @@ def _document_row(document: Document) -> dict[str, Any]:
 
 
 class SqlDocuments(_Repository):
-    async def add(self, document: Document, *, limits: Quotas = Quotas()) -> Document:
+    async def add(self, document: Document) -> Document:
         self._unit.scope.tenant_data(document.tenant_id)
-        connection = self._unit.connection
-        limited = bool(limits.max_documents or limits.max_bytes)
-        if limited and connection.dialect.name == "postgresql":  # one quota check per tenant at a time
-            await self._run(_QUOTA_LOCK, {"key": f"ragloom-quota:{document.tenant_id}"})
-        # Insert first, then count: the insert takes the write lock, so the count sees every
-        # concurrent upload; raising rolls the insert back with the unit of work.
         await self._run(insert(documents).values(_document_row(document)), conflict=_DOCUMENT_EXISTS)
-        if limited:
-            with translated():
-                count, total = (await connection.execute(_usage_query(document.tenant_id))).one()
-            breach = quota_breach(TenantUsage(int(count), int(total)), limits, document.size_bytes)
-            if breach is not None:
-                raise QuotaExceeded(breach)
         return document
 
     async def get(self, tenant: TenantId, document_id: DocumentId, *, for_update: bool = False) -> Document:
@@ -670,10 +657,7 @@ def to_chat_message(row: Mapping[str, Any]) -> ChatMessage:
         content=row["content"],
         created_at=row["created_at"],
         seq=row["seq"],
-        references=tuple(
-            Reference(**{**ref, "document_id": DocumentId(ref["document_id"])})
-            for ref in json.loads(row["refs"])
-        ),
+        references=tuple(_reference(ref) for ref in json.loads(row["refs"])),
         model=row["model"],
         latency_ms=row["latency_ms"],
         cached=bool(row["cached"]),
@@ -683,15 +667,15 @@ def to_chat_message(row: Mapping[str, Any]) -> ChatMessage:
     )
 
 
-def _message_row(message: ChatMessage, seq: int) -> dict[str, Any]:
+def _message_row(message: ChatMessage) -> dict[str, Any]:
     return {
         "chat_id": message.chat_id,
-        "seq": seq,
+        "seq": message.seq,
         "tenant_id": message.tenant_id,
         "role": message.role,
         "content": message.content,
         "created_at": message.created_at,
-        "refs": json.dumps([dataclasses.asdict(ref) for ref in message.references]),
+        "refs": json.dumps([_reference_json(ref) for ref in message.references]),
         "model": message.model,
         "latency_ms": message.latency_ms,
         "cached": int(message.cached),
@@ -699,6 +683,31 @@ def _message_row(message: ChatMessage, seq: int) -> dict[str, Any]:
         "finished": int(message.finished),
         "error": message.error,
     }
+
+
+def _reference_json(reference: Reference) -> dict[str, Any]:
+    """A reference as the `refs` column keeps it: flat, its location's keys (but boxes, which a
+    reference has none of) beside the others."""
+    place = {key: value for key, value in reference.location.to_dict().items() if key != "boxes"}
+    return {
+        "marker": reference.marker,
+        "document_id": reference.document_id,
+        "chunk": reference.chunk,
+        "score": reference.score,
+        **place,
+        "media_type": reference.media_type,
+    }
+
+
+def _reference(data: Mapping[str, Any]) -> Reference:
+    return Reference(
+        marker=data["marker"],
+        document_id=DocumentId(data["document_id"]),
+        chunk=data["chunk"],
+        score=data["score"],
+        location=Location.from_dict(data),
+        media_type=data.get("media_type"),
+    )
 
 
 class SqlChats(_Repository):
@@ -736,23 +745,20 @@ class SqlChats(_Repository):
         )
         return [to_chat(row) for row in await self._rows(query)]
 
-    async def append(self, tenant: TenantId, chat_id: ChatId, messages: Sequence[ChatMessage]) -> Chat:
-        chat = await self.get(tenant, chat_id, for_update=True)  # appends to one chat take turns
-        rows = [
-            _message_row(dataclasses.replace(m, tenant_id=tenant, chat_id=chat_id), chat.message_count + i)
-            for i, m in enumerate(messages, start=1)
-        ]
-        if rows:
-            await self._run(insert(chat_messages), rows)
-        updated = dataclasses.replace(
-            chat, message_count=chat.message_count + len(rows), updated_at=datetime.now(UTC)
-        )
-        await self._run(
+    async def save(self, chat: Chat, appended: Sequence[ChatMessage] = ()) -> Chat:
+        self._unit.scope.tenant_data(chat.tenant_id)
+        statement = (
             update(chats)
-            .where(chats.c.tenant_id == tenant, chats.c.id == chat_id)
-            .values(message_count=updated.message_count, updated_at=updated.updated_at)
+            .where(chats.c.tenant_id == chat.tenant_id, chats.c.id == chat.id)
+            .values(message_count=chat.message_count, updated_at=chat.updated_at)
+            .returning(*chats.c)
         )
-        return updated
+        row = await self._row(statement)
+        if row is None:
+            raise NotFound(f"chat {chat.id} not found")
+        if appended:
+            await self._run(insert(chat_messages), [_message_row(m) for m in appended])
+        return to_chat(row)
 
     async def messages(
         self, tenant: TenantId, chat_id: ChatId, *, limit: int = 100, offset: int = 0

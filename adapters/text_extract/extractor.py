@@ -13,7 +13,7 @@ from typing import Any
 
 from ragloom.core.errors import ExtractionFailed, UnsupportedMedia
 from ragloom.core.media import base_type, charset_of
-from ragloom.core.models import Extraction, Picture, Segment
+from ragloom.core.models import Extraction, Location, Picture, Segment
 from ragloom.core.ports import TextRecognizer
 
 from . import formats, mail, sheets, slides
@@ -113,8 +113,8 @@ class TextExtractor:
         read_texts = [picture.text for picture in found if picture.text is not None]
         for segment in [*scanned, *read_texts]:
             budget.add_text(segment.text)
-        read = {segment.page for segment in scanned}  # what OCR read stands for a scant text layer
-        kept = [segment for segment in extraction.segments if segment.page not in read]
+        read = {segment.location.page for segment in scanned}  # OCR stands for a scant text layer
+        kept = [segment for segment in extraction.segments if segment.location.page not in read]
         segments = _in_page_order([*kept, *scanned, *read_texts])
         return dataclasses.replace(
             extraction, segments=segments, pictures=[*extraction.pictures, *_pictures(found, segments)]
@@ -123,14 +123,16 @@ class TextExtractor:
 
 def _in_page_order(segments: list[Segment]) -> list[Segment]:
     """Segments ordered by page (stable: a page's text before its pictures'); no page sorts first."""
-    return sorted(segments, key=lambda segment: segment.page or 0)
+    return sorted(segments, key=lambda segment: segment.location.page or 0)
 
 
 def _pictures(found: list[ReadPicture], segments: list[Segment]) -> list[Picture]:
     """The pictures for an image embedder, each pointing at the segment holding its text."""
     where = {id(segment): index for index, segment in enumerate(segments)}
     return [
-        Picture(p.jpeg, inside=True, page=p.page, segment=None if p.text is None else where[id(p.text)])
+        Picture(
+            p.jpeg, Location(page=p.page), inside=True, segment=None if p.text is None else where[id(p.text)]
+        )
         for p in found
     ]
 

@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from ragloom.core.errors import ExtractionFailed
-from ragloom.core.models import Extraction, Segment
+from ragloom.core.models import Extraction, Location, Segment
 from ragloom.core.text import normalize_space
 
 from .media_types import OFFICE_PARTS, WORD, TextExtractSettings
@@ -363,7 +363,7 @@ def pdf(data: bytes, budget: Budget) -> Extraction:
         raise ExtractionFailed(f"the PDF could not be read: {error}") from error
     tables = _pdf_tables(data, budget) if limits.pdf_tables else {}
     segments = [
-        Segment(normalize_space("\n\n".join([text, *tables.get(number, [])])), page=number)
+        Segment(normalize_space("\n\n".join([text, *tables.get(number, [])])), Location(page=number))
         for number, text in enumerate(texts, start=1)
     ]
     return Extraction([s for s in segments if s.text], title=title)

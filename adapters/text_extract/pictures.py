@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ragloom.core.errors import ExtractionFailed
-from ragloom.core.models import Segment
+from ragloom.core.models import Location, Segment
 from ragloom.core.ports import TextRecognizer
 from ragloom.core.progress import report_progress
 from ragloom.core.text import read_lines
@@ -33,14 +33,14 @@ POINTS_PER_INCH = 72
 
 def _segment(lines: Sequence[Any], page: int | None) -> Segment | None:
     text = read_lines([line.text for line in lines])
-    return Segment(text, page=page, boxes=[line.box for line in lines]) if text else None
+    return Segment(text, Location(page=page, boxes=[line.box for line in lines])) if text else None
 
 
 def _paragraphs(paragraphs: Sequence[Sequence[Any]], page: int) -> Segment | None:
     """A page read as paragraphs: a paragraph's lines join up, paragraphs stay apart."""
     text = "\n\n".join(" ".join(line.text for line in lines) for lines in paragraphs)
     boxes = [line.box for lines in paragraphs for line in lines]
-    return Segment(text, page=page, boxes=boxes) if text else None
+    return Segment(text, Location(page=page, boxes=boxes)) if text else None
 
 
 def _worth_reading(width: int, height: int, settings: TextExtractSettings, where: str) -> bool:

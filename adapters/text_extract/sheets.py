@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from ragloom.core.errors import ExtractionFailed
-from ragloom.core.models import Extraction, Segment
+from ragloom.core.models import Extraction, Location, Segment
 
 from .formats import Budget, read_office
 from .media_types import SHEET
@@ -137,7 +137,7 @@ def _xlsx(archive: IO[bytes], budget: Budget) -> Extraction:
             sheet.reset_dimensions()  # its declared size is not trusted: rows are counted as read
             lines = list(_rows_as_lines(sheet.iter_rows(), counter, sheet.title, _formatted))
             if lines:
-                segments.append(Segment("\n\n".join(lines), page=number))
+                segments.append(Segment("\n\n".join(lines), Location(page=number)))
         title = (book.properties.title or "").strip() or None
     finally:
         book.close()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from ragloom.core.errors import ExtractionFailed
-from ragloom.core.models import Extraction, Segment
+from ragloom.core.models import Extraction, Location, Segment
 from ragloom.core.text import normalize_space
 
 from .formats import Budget, read_office
@@ -65,6 +65,6 @@ def _pptx(archive: IO[bytes], budget: Budget) -> Extraction:
         text = normalize_space("\n\n".join(lines))
         budget.add_text(text)
         if text:
-            segments.append(Segment(text, page=number))
+            segments.append(Segment(text, Location(page=number)))
     title = (deck.core_properties.title or "").strip() or first_title
     return Extraction(segments, title=title)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ragloom.core.errors import ProviderUnavailable
-from ragloom.core.models import Segment
+from ragloom.core.models import Location, Segment
 from ragloom.core.ports import Samples
 
 from .settings import WhisperCppSettings
@@ -36,7 +36,7 @@ class WhisperCppSpeech:
         except RuntimeError as error:
             raise ProviderUnavailable(f"whisper.cpp failed: {error}", retryable=False) from error
         return [
-            Segment(s.text.strip(), start_seconds=s.t0 / 100, end_seconds=s.t1 / 100)
+            Segment(s.text.strip(), Location(start_seconds=s.t0 / 100, end_seconds=s.t1 / 100))
             for s in found
             if s.text.strip() and not s.text.strip().startswith("[")  # [BLANK_AUDIO] and the like
         ]

@@ -35,6 +35,7 @@ from ragloom.core.models import (
     EmbeddingSpaceRecord,
     IngestJob,
     Job,
+    Location,
     Modality,
     OutboxEntry,
     Quotas,
@@ -195,11 +196,26 @@ class StoreCalls:
     async def list_tenants(self, **paging: int) -> Any:
         return await self._read(None, lambda u: u.tenants.list(**paging))
 
-    async def set_tenant_status(self, tenant_id: TenantId, status: TenantStatus) -> Tenant:
-        return await self._write(tenant_id, lambda u: u.tenants.set_status(tenant_id, status))
+    async def change_tenant(self, tenant_id: TenantId, change: Callable[[Tenant], Tenant]) -> Tenant:
+        """The tenant read with its row held, changed by its rules (`change`), then saved."""
 
-    async def set_tenant_limits(self, tenant_id: TenantId, **limits: Any) -> Tenant:
-        return await self._write(tenant_id, lambda u: u.tenants.set_limits(tenant_id, **limits))
+        async def save(u: UnitOfWork) -> Tenant:
+            return await u.tenants.save(change(await u.tenants.get(tenant_id, for_update=True)))
+
+        return await self._write(tenant_id, save)
+
+    async def upload(self, document: Document, defaults: Quotas = Quotas()) -> Document:
+        """Add the document as an upload does: its tenant's row held while the tenant's rules
+        (Tenant.admit) check its usage, then the insert, in one unit of work."""
+
+        async def upload(u: UnitOfWork) -> Document:
+            owner = await u.tenants.get(document.tenant_id, for_update=True)
+            usage = await u.documents.usage(document.tenant_id)
+            await asyncio.sleep(0)  # let concurrent uploads interleave, if the store lets them
+            owner.admit(document.size_bytes, usage, defaults)
+            return await u.documents.add(document)
+
+        return await self._write(document.tenant_id, upload)
 
     async def tenant_usage(self, tenant: TenantId) -> TenantUsage:
         return await self._read(tenant, lambda u: u.documents.usage(tenant))
@@ -223,7 +239,13 @@ class StoreCalls:
         return await self._read(tenant, lambda u: u.chats.list(tenant, **paging))
 
     async def append(self, chat_id: ChatId, messages: Any, tenant: TenantId = TENANT_A) -> Chat:
-        return await self._write(tenant, lambda u: u.chats.append(tenant, chat_id, messages))
+        """The messages appended by the chat's rules (Chat.appended), the chat's row held."""
+
+        async def append(u: UnitOfWork) -> Chat:
+            chat = await u.chats.get(tenant, chat_id, for_update=True)
+            return await u.chats.save(*chat.appended(messages, datetime.now(UTC)))
+
+        return await self._write(tenant, append)
 
     async def messages(self, chat_id: ChatId, tenant: TenantId = TENANT_A, **paging: int) -> Any:
         return await self._read(tenant, lambda u: u.chats.messages(tenant, chat_id, **paging))
@@ -246,8 +268,8 @@ class StoreCalls:
     async def revoke_api_key(self, tenant: TenantId, key_id: str) -> ApiKey:
         return await self._write(tenant, lambda u: u.keys.revoke(tenant, key_id))
 
-    async def add_document(self, document: Document, **limits: Any) -> Document:
-        return await self._write(document.tenant_id, lambda u: u.documents.add(document, **limits))
+    async def add_document(self, document: Document) -> Document:
+        return await self._write(document.tenant_id, lambda u: u.documents.add(document))
 
     async def get_document(self, tenant: TenantId, document_id: DocumentId) -> Document:
         return await self._read(tenant, lambda u: u.documents.get(tenant, document_id))
@@ -290,37 +312,25 @@ class StoreCalls:
 class MetadataStoreContract:
     """The semantics of `ragloom.core.ports.MetadataStore`, for any adapter."""
 
-    async def test_quota_is_enforced_atomically_under_concurrent_adds(self, adapter: MetadataStore) -> None:
+    async def test_a_held_tenant_row_makes_quotas_hold_under_concurrent_uploads(
+        self, adapter: MetadataStore
+    ) -> None:
+        """The quota rule is the tenant's (Tenant.admit); the store's part is that an upload holding
+        its tenant's row counts a usage no concurrent upload changes before it commits."""
         store = StoreCalls(adapter)
-
-        await store.add_document(make_document(TENANT_B), limits=Quotas(max_documents=1))
+        await store.add_tenant(make_tenant(TENANT_B))
+        await store.upload(make_document(TENANT_B), Quotas(max_documents=1))
         for limit in (1, 3):
-            tenant = TenantId(f"quota-{limit}")
+            tenant = (await store.add_tenant(make_tenant(TenantId(f"quota-{limit}"), max_documents=limit))).id
             await asyncio.gather(*(store.tenant_usage(tenant) for _ in range(8)))  # warm a pool, if any
             results = await asyncio.gather(
-                *(
-                    store.add_document(make_document(tenant), limits=Quotas(max_documents=limit))
-                    for _ in range(8)
-                ),
-                return_exceptions=True,
+                *(store.upload(make_document(tenant)) for _ in range(8)), return_exceptions=True
             )
             added = [r for r in results if not isinstance(r, BaseException)]
             refused = [r for r in results if isinstance(r, BaseException)]
             assert len(added) == limit and all(isinstance(r, QuotaExceeded) for r in refused)
-            assert f"limit is {limit}" in str(refused[0])
             assert len(await store.list_documents(tenant)) == limit  # nothing half-written
         assert (await store.tenant_usage(TENANT_B)).documents == 1  # the other tenant's count is its own
-
-    async def test_byte_quota_counts_the_incoming_document(self, adapter: MetadataStore) -> None:
-        store = StoreCalls(adapter)
-
-        limits = Quotas(max_bytes=1000)
-        await store.add_document(make_document(size_bytes=600), limits=limits)
-        with pytest.raises(QuotaExceeded, match="over its limit of 1000"):
-            await store.add_document(make_document(size_bytes=401), limits=limits)
-        await store.add_document(make_document(size_bytes=400), limits=limits)
-        assert (await store.tenant_usage(TENANT_A)).bytes == 1000
-        await store.add_document(make_document(size_bytes=10**12))  # no limits given: none applied
 
     async def test_add_then_get_returns_every_field(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
@@ -492,7 +502,7 @@ class MetadataStoreContract:
         with pytest.raises(NotFound):
             await store.get_tenant(TenantId("nobody"))
         with pytest.raises(NotFound):
-            await store.set_tenant_status(TenantId("nobody"), TenantStatus.SUSPENDED)
+            await store._write(TenantId("nobody"), lambda u: u.tenants.save(make_tenant(TenantId("nobody"))))
         assert await store.list_tenants() == []
 
     async def test_list_tenants_oldest_first_with_limit_and_offset(self, adapter: MetadataStore) -> None:
@@ -510,34 +520,29 @@ class MetadataStoreContract:
         with pytest.raises(InvalidInput):
             await store.list_tenants(limit=-1)
 
-    async def test_set_tenant_limits_changes_that_tenant_only(self, adapter: MetadataStore) -> None:
-        store = StoreCalls(adapter)
-        await store.add_tenant(make_tenant(TENANT_A))
-        await store.add_tenant(make_tenant(TENANT_B))
-        changed = await store.set_tenant_limits(TENANT_A, max_documents=10, max_bytes=None)
-        assert (changed.max_documents, changed.max_bytes) == (10, None)
-        assert await store.get_tenant(TENANT_A) == changed
-        assert (await store.get_tenant(TENANT_B)).max_documents is None
-        cleared = await store.set_tenant_limits(TENANT_A, max_documents=None, max_bytes=0)
-        assert (cleared.max_documents, cleared.max_bytes) == (None, 0)
-        with pytest.raises(NotFound):
-            await store.set_tenant_limits(TenantId("nobody"), max_documents=1, max_bytes=1)
-
-    async def test_set_tenant_status_changes_that_tenant_only(self, adapter: MetadataStore) -> None:
+    async def test_a_saved_tenant_keeps_what_its_rules_changed_and_that_tenant_only(
+        self, adapter: MetadataStore
+    ) -> None:
         store = StoreCalls(adapter)
         past = datetime.now(UTC) - timedelta(minutes=5)
         tenant = await store.add_tenant(make_tenant(created_at=past, updated_at=past, max_bytes=99))
         other = await store.add_tenant(make_tenant(TENANT_B))
-        suspended = await store.set_tenant_status(TENANT_A, TenantStatus.SUSPENDED)
-        assert suspended.status is TenantStatus.SUSPENDED
-        assert suspended.updated_at > past
-        assert suspended == dataclasses.replace(
-            tenant, status=TenantStatus.SUSPENDED, updated_at=suspended.updated_at
+        now = datetime.now(UTC)
+        changed = dataclasses.replace(
+            tenant,
+            name="Renamed ✓",
+            status=TenantStatus.SUSPENDED,
+            max_documents=10,
+            max_bytes=None,
+            embedding_space="minilm-384",
+            reindex_cursor="after-42",
+            updated_at=now,
         )
-        assert await store.get_tenant(TENANT_A) == suspended
+        assert await store.change_tenant(TENANT_A, lambda _: changed) == changed
+        assert await store.get_tenant(TENANT_A) == changed
         assert await store.get_tenant(TENANT_B) == other
-        deleted = await store.set_tenant_status(TENANT_A, TenantStatus.DELETED)
-        assert deleted.status is TenantStatus.DELETED
+        deleted = await store.change_tenant(TENANT_A, lambda t: t.moved_to(TenantStatus.DELETED, now))
+        assert deleted == dataclasses.replace(changed, status=TenantStatus.DELETED)  # as its rules made it
         assert await store.get_tenant(TENANT_A) == deleted
 
     # Usage and purge: per tenant only.
@@ -649,11 +654,11 @@ class MetadataStoreContract:
             await store.get_tenant(TENANT_A)
         with pytest.raises(NotFound):
             await store.get_document(TENANT_A, document.id)
-        with pytest.raises(QuotaExceeded):
+        with pytest.raises(Conflict):
             async with adapter.unit_of_work(TENANT_A) as unit:
                 await unit.tenants.add(make_tenant())
                 await unit.documents.add(document)
-                await unit.documents.add(make_document(), limits=Quotas(max_documents=1))
+                await unit.documents.add(make_document(id=document.id))
         with pytest.raises(NotFound):  # the error rolled back the tenant and the first document too
             await store.get_tenant(TENANT_A)
         async with adapter.unit_of_work(TENANT_A) as unit:
@@ -666,7 +671,8 @@ class MetadataStoreContract:
         store = StoreCalls(adapter)
         await store.add_tenant(make_tenant())
         async with adapter.unit_of_work(TENANT_A) as unit:
-            await unit.tenants.set_status(TENANT_A, TenantStatus.SUSPENDED)
+            held = await unit.tenants.get(TENANT_A, for_update=True)
+            await unit.tenants.save(held.moved_to(TenantStatus.SUSPENDED, datetime.now(UTC)))
             assert (await store.get_tenant(TENANT_A)).status is TenantStatus.ACTIVE
             await unit.commit()
         assert (await store.get_tenant(TENANT_A)).status is TenantStatus.SUSPENDED
@@ -709,7 +715,7 @@ class MetadataStoreContract:
             with pytest.raises(OutOfScope):
                 await unit.documents.add(make_document(TENANT_B))
             with pytest.raises(OutOfScope):
-                await unit.tenants.set_status(TENANT_B, TenantStatus.DELETED)
+                await unit.tenants.save(make_tenant(TENANT_B, status=TenantStatus.DELETED))
         assert (await store.get_tenant(TENANT_B)).status is TenantStatus.ACTIVE
 
     async def test_the_system_scope_reaches_the_directory_but_no_documents(
@@ -732,6 +738,13 @@ class MetadataStoreContract:
                 await unit.commit()
         assert (await store.get_tenant(TENANT_A)).corpus_version == 2
         assert (await store.get_tenant(TENANT_B)).corpus_version == 0
+        async with adapter.unit_of_work(TENANT_A) as unit:
+            held = await unit.tenants.get(TENANT_A, for_update=True)
+            assert await unit.tenants.bump_corpus_version(TENANT_A) == 3  # by an event handler
+            saved = await unit.tenants.save(held.moved_to(TenantStatus.SUSPENDED, datetime.now(UTC)))
+            await unit.commit()
+        assert saved.corpus_version == 3  # a save never takes the version back
+        assert (await store.get_tenant(TENANT_A)).corpus_version == 3
 
     async def test_embedding_spaces_per_tenant_and_in_the_registry(self, adapter: MetadataStore) -> None:
         store = StoreCalls(adapter)
@@ -745,9 +758,8 @@ class MetadataStoreContract:
             assert await unit.spaces.register(again) == first  # the first record stays
             await unit.commit()
         async with adapter.unit_of_work(TENANT_A) as unit:
-            moved = await unit.tenants.set_embedding_space(TENANT_A, "minilm-384", cursor="after-42")
-            assert (moved.embedding_space, moved.reindex_cursor) == ("minilm-384", "after-42")
-            await unit.tenants.set_embedding_space(TENANT_A, "hashing-8", cursor=None)
+            held = await unit.tenants.get(TENANT_A, for_update=True)
+            await unit.tenants.save(held.searching("hashing-8", datetime.now(UTC)))
             await unit.commit()
         tenant_a, tenant_b = await store.get_tenant(TENANT_A), await store.get_tenant(TENANT_B)
         assert (tenant_a.embedding_space, tenant_a.reindex_cursor) == ("hashing-8", None)
@@ -869,7 +881,7 @@ class MetadataStoreContract:
         await store.add_tenant(make_tenant())
         async with adapter.unit_of_work(TENANT_A) as unit:
             held = await unit.tenants.get(TENANT_A, for_update=True)
-            await unit.tenants.set_status(TENANT_A, TenantStatus.DELETED)
+            await unit.tenants.save(held.moved_to(TenantStatus.DELETED, datetime.now(UTC)))
             await unit.commit()
         assert held.status is TenantStatus.ACTIVE
         assert (await store.get_tenant(TENANT_A)).status is TenantStatus.DELETED
@@ -1043,7 +1055,16 @@ class MetadataStoreContract:
             "assistant",
             "Built in 1871 [1].",
             references=(
-                Reference(1, DocumentId("d1"), 3, 0.5, page=2, start_seconds=None, end_seconds=None),
+                Reference(1, DocumentId("d1"), 3, 0.5, Location(page=2), media_type="application/pdf"),
+                Reference(
+                    2,
+                    DocumentId("d2"),
+                    0,
+                    0.25,
+                    Location(start_seconds=12.5, end_seconds=18.0, track="frame", frame=4),
+                    media_type="video/mp4",
+                ),
+                Reference(3, DocumentId("d3"), 1, 0.125),
             ),
             model="extractive",
             latency_ms=42,
@@ -1095,7 +1116,8 @@ class MetadataStoreContract:
         for call in (
             lambda u: u.chats.get(TENANT_B, chat.id),
             lambda u: u.chats.messages(TENANT_B, chat.id),
-            lambda u: u.chats.append(TENANT_B, chat.id, [make_message("user", "x", tenant=TENANT_B)]),
+            lambda u: u.chats.get(TENANT_B, chat.id, for_update=True),
+            lambda u: u.chats.save(dataclasses.replace(chat, tenant_id=TENANT_B, message_count=1)),
             lambda u: u.chats.delete(TENANT_B, chat.id),
         ):
             with pytest.raises(NotFound):

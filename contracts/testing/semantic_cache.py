@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ragloom.core.models import CachedAnswer, Citation, DocumentId, TenantId
+from ragloom.core.models import CachedAnswer, Citation, DocumentId, Location, TenantId
 from ragloom.core.ports import SemanticCache
 
 A = TenantId("tenant-a")
@@ -28,12 +28,10 @@ CITATION = Citation(
     chunk=3,
     score=0.83,
     text="Owls hunt at night.",
-    start_seconds=12.5,
-    end_seconds=18.0,
+    location=Location(
+        start_seconds=12.5, end_seconds=18.0, track="frame", frame=4, boxes=((10, 20, 300, 60),)
+    ),
     media_type="video/mp4",
-    track="frame",
-    frame=4,
-    boxes=((10, 20, 300, 60),),
 )
 ANSWER = CachedAnswer("Owls hunt at night. [1]", (CITATION,))
 OTHER = CachedAnswer("Owls are birds. [1]", ())

@@ -35,8 +35,9 @@ class SpeechToTextContract:
         previous = 0.0
         for segment in segments:
             assert segment.text.strip()
-            assert previous <= segment.start_seconds <= segment.end_seconds <= duration + 0.5
-            previous = segment.start_seconds
+            where = segment.location
+            assert previous <= where.start_seconds <= where.end_seconds <= duration + 0.5
+            previous = where.start_seconds
 
     async def test_silence_gives_no_segments(self, adapter: Any) -> None:
         assert list(await adapter.transcribe(np.zeros(3 * SPEECH_SAMPLE_RATE, np.float32))) == []

@@ -18,6 +18,7 @@ from ragloom.core.errors import InvalidInput
 from ragloom.core.models import (
     ChunkPayload,
     DocumentId,
+    Location,
     SearchHit,
     SearchQuery,
     SparseVector,
@@ -31,6 +32,10 @@ A = TenantId("tenant-a")
 B = TenantId("tenant-b")
 DOC_1 = DocumentId("doc-1")
 DOC_2 = DocumentId("doc-2")
+# every part of a location set, so a search shows each kept with its type (a page stays an int)
+EVERYWHERE = Location(
+    page=3, start_seconds=1.5, end_seconds=4.25, track="frame", frame=2, boxes=((10, 20, 300, 60),)
+)
 
 
 def dense(*weights: tuple[int, float]) -> list[float]:
@@ -50,14 +55,14 @@ def sparse(**terms: float) -> SparseVector:
     return SparseVector(indices=[int(k[1:]) for k in terms], values=list(terms.values()))
 
 
-def payload(document: DocumentId = DOC_1, ordinal: int = 0, **extra: object) -> ChunkPayload:
+def payload(document: DocumentId = DOC_1, ordinal: int = 0, location: Location = Location()) -> ChunkPayload:
     return ChunkPayload(
         document_id=document,
         title=f"Title of {document}",
         source=f"{document}.txt",
         ordinal=ordinal,
         text=f"chunk {ordinal} of {document}",
-        **extra,  # type: ignore[arg-type]
+        location=location,
     )
 
 
@@ -75,7 +80,10 @@ def point(
 def picture(weights: Sequence[float], document: DocumentId = DOC_1, ordinal: int = 100) -> VectorPoint:
     """A picture point: only an image vector (4-d), no dense text vector."""
     return VectorPoint(
-        id=str(uuid.uuid4()), dense=[], payload=payload(document, ordinal, frame=1), image=list(weights)
+        id=str(uuid.uuid4()),
+        dense=[],
+        payload=payload(document, ordinal, Location(frame=1)),
+        image=list(weights),
     )
 
 
@@ -107,7 +115,7 @@ class VectorIndexContract:
         middle = VectorPoint(
             id=str(uuid.uuid4()),
             dense=dense((0, 1.0), (1, 1.0)),
-            payload=payload(DOC_1, 1, page=3, start_seconds=1.5),
+            payload=payload(DOC_1, 1, EVERYWHERE),
         )
         far = point(axis(1), ordinal=2)
         await adapter.upsert(A, [far, near, middle])
@@ -118,15 +126,15 @@ class VectorIndexContract:
         assert_best_first(hits)
         assert math.isclose(hits[0].score, 1.0, abs_tol=1e-4)
         assert math.isclose(hits[1].score, math.sqrt(0.5), abs_tol=1e-4)
-        assert hits[0].payload == near.payload
-        assert hits[0].payload.page is None and hits[0].payload.start_seconds is None
-        assert hits[1].payload == middle.payload
-        assert hits[1].payload.page == 3 and isinstance(hits[1].payload.page, int)
+        assert hits[0].payload == near.payload and hits[0].payload.location == Location()
+        assert hits[1].payload == middle.payload and hits[1].payload.location == EVERYWHERE
+        assert isinstance(hits[1].payload.location.page, int)
+        assert isinstance(hits[1].payload.location.frame, int)
 
     async def test_a_ranking_only_search_keeps_the_ranking_with_document_ids_and_ordinals(
         self, adapter: VectorIndex
     ) -> None:
-        near = VectorPoint(str(uuid.uuid4()), axis(0), payload(DOC_1, 0, page=2), sparse(t1=1.0))
+        near = VectorPoint(str(uuid.uuid4()), axis(0), payload(DOC_1, 0, Location(page=2)), sparse(t1=1.0))
         far = VectorPoint(str(uuid.uuid4()), axis(1), payload(DOC_2, 1), sparse(t2=1.0))
         await adapter.upsert(A, [near, far])
         for query in (SearchQuery(dense=axis(0)), SearchQuery(dense=axis(0), sparse=sparse(t1=1.0))):
@@ -137,8 +145,10 @@ class VectorIndexContract:
             assert ids(bare) == ids(full) == [near.id, far.id]
             assert [h.score for h in bare] == [h.score for h in full]
             assert [(h.payload.document_id, h.payload.ordinal) for h in bare] == [(DOC_1, 0), (DOC_2, 1)]
-            assert [(h.payload.text, h.payload.title, h.payload.page) for h in bare] == [("", "", None)] * 2
-            assert full[0].payload.text and full[0].payload.page == 2
+            assert [(h.payload.text, h.payload.title, h.payload.location) for h in bare] == [
+                ("", "", Location())
+            ] * 2
+            assert full[0].payload.text and full[0].payload.location.page == 2
 
     async def test_upsert_same_id_replaces(self, adapter: VectorIndex) -> None:
         first = point(axis(0))

@@ -68,12 +68,7 @@ def citations_for(answer: str, hits: Sequence[SearchHit]) -> list[Citation]:
             chunk=hits[i - 1].payload.ordinal,
             score=hits[i - 1].score,
             text=hits[i - 1].payload.text,
-            page=hits[i - 1].payload.page,
-            start_seconds=hits[i - 1].payload.start_seconds,
-            end_seconds=hits[i - 1].payload.end_seconds,
-            track=hits[i - 1].payload.track,
-            frame=hits[i - 1].payload.frame,
-            boxes=hits[i - 1].payload.boxes,
+            location=hits[i - 1].payload.location,
         )
         for i in chosen
     ]
@@ -412,10 +407,6 @@ def _reference(citation: Citation) -> Reference:
         document_id=citation.document_id,
         chunk=citation.chunk,
         score=citation.score,
-        page=citation.page,
-        start_seconds=citation.start_seconds,
-        end_seconds=citation.end_seconds,
+        location=citation.location.without_boxes(),
         media_type=citation.media_type,
-        track=citation.track,
-        frame=citation.frame,
     )

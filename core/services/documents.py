@@ -38,9 +38,7 @@ from ..models import (
     Job,
     Modality,
     Quotas,
-    Tenant,
     TenantId,
-    TenantStatus,
     TenantUsage,
     frame_key,
     frames_prefix,
@@ -116,13 +114,13 @@ class DocumentService:
         try:
             async with self._units(tenant) as transaction:
                 # Held to the commit: a deletion of the tenant waits for this upload, or this upload
-                # sees the tenant deleted, never a document row left behind by a retired tenant.
+                # sees the tenant deleted, never a document row left behind by a retired tenant; and
+                # the tenant's uploads take turns, so the usage its quotas are checked on is current.
                 owner = await transaction.tenants.get(tenant, for_update=True)
-                if owner.status != TenantStatus.ACTIVE:
-                    raise Conflict(f"tenant {tenant} is {owner.status.value}: it takes no uploads")
+                owner.admit(size, await transaction.documents.usage(tenant), self._quotas)
                 if parent is not None:
                     await _check_attachable(transaction, parent)
-                await transaction.documents.add(document, limits=_limits(owner, self._quotas))
+                await transaction.documents.add(document)
                 await transaction.submit(Job.ingest(IngestJob(tenant, document.id, modality)))
                 transaction.publish(
                     DocumentUploaded(
@@ -170,7 +168,7 @@ class DocumentService:
     async def limits(self, tenant: TenantId) -> Quotas:
         """The tenant's own limits where it has them, the configured ones otherwise."""
         async with self._units(tenant, read_only=True) as transaction:
-            return _limits(await transaction.tenants.get(tenant), self._quotas)
+            return (await transaction.tenants.get(tenant)).quotas(self._quotas)
 
     async def usage(self, tenant: TenantId) -> TenantUsage:
         async with self._units(tenant, read_only=True) as transaction:
@@ -296,14 +294,6 @@ async def _check_attachable(transaction: Transaction, parent: Document) -> None:
     current = await transaction.documents.get(parent.tenant_id, parent.id, for_update=True)
     if current.status != DocumentStatus.PROCESSING:
         raise Conflict(f"document {parent.id} is {current.status.value}: it takes no attachments")
-
-
-def _limits(tenant: Tenant, defaults: Quotas) -> Quotas:
-    """The tenant's own limits where it has them, the configured defaults otherwise."""
-    return Quotas(
-        max_documents=defaults.max_documents if tenant.max_documents is None else tenant.max_documents,
-        max_bytes=defaults.max_bytes if tenant.max_bytes is None else tenant.max_bytes,
-    )
 
 
 def _new_document(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..events import DomainEvent
 from ..models import ChatId, ChatMessage, TenantId
@@ -70,6 +71,7 @@ class ExchangeWriter:
         async with self._units(tenant) as transaction:
             for exchange in exchanges:
                 if exchange.chat_id is not None:
-                    await transaction.chats.append(tenant, exchange.chat_id, list(exchange.messages))
+                    chat = await transaction.chats.get(tenant, exchange.chat_id, for_update=True)
+                    await transaction.chats.save(*chat.appended(exchange.messages, datetime.now(UTC)))
                 transaction.publish(exchange.event)
             await transaction.commit()

@@ -34,6 +34,7 @@ from ..models import (
     Extraction,
     IngestJob,
     Job,
+    Location,
     Picture,
     Segment,
     TenantStatus,
@@ -253,8 +254,8 @@ class IngestService:
             for space in spaces:
                 await space.index.upsert(document.tenant_id, points[space.name])
         for picture in extraction.pictures:
-            if picture.frame is not None:
-                key = frame_key(document.id, picture.frame)
+            if picture.location.frame is not None:
+                key = frame_key(document.id, picture.location.frame)
                 await self._blobs.put(document.tenant_id, key, _once(picture.jpeg), "image/jpeg")
         return len(points[spaces[0].name]), entities, extraction.attachments
 
@@ -306,12 +307,7 @@ class IngestService:
                     source=document.filename,
                     ordinal=chunk.ordinal,
                     text=chunk.text,
-                    page=chunk.page,
-                    start_seconds=chunk.start_seconds,
-                    end_seconds=chunk.end_seconds,
-                    track=chunk.track,
-                    frame=chunk.frame,
-                    boxes=chunk.boxes,
+                    location=chunk.location,
                 ),
             )
             for i, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
@@ -342,11 +338,7 @@ class IngestService:
                     source=document.filename,
                     ordinal=first + i,
                     text=_shown_text(picture, segments),
-                    page=picture.page,
-                    start_seconds=picture.start_seconds,
-                    end_seconds=picture.end_seconds,
-                    track="frame" if picture.frame is not None else None,
-                    frame=picture.frame,
+                    location=_shown_location(picture),
                 ),
             )
             for i, (picture, vector) in enumerate(zip(pictures, vectors, strict=True))
@@ -369,9 +361,17 @@ def _shown_text(picture: Picture, segments: Sequence[Segment]) -> str:
     video, every segment of an image."""
     if picture.inside:
         return segments[picture.segment].text if picture.segment is not None else ""
-    if picture.frame is None:
+    frame = picture.location.frame
+    if frame is None:
         return "\n".join(segment.text for segment in segments)
-    return "\n".join(s.text for s in segments if s.track == "frame" and s.frame == picture.frame)
+    return "\n".join(s.text for s in segments if s.location.track == "frame" and s.location.frame == frame)
+
+
+def _shown_location(picture: Picture) -> Location:
+    """Where a picture is; a keyframe's is on the video's frame track."""
+    if picture.location.frame is None:
+        return picture.location
+    return dataclasses.replace(picture.location, track="frame")
 
 
 class _ProgressWriter:

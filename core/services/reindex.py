@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..chunking import ChunkingPolicy, embedding_text
 from ..errors import NotFound
@@ -115,7 +116,8 @@ class Reindexer:
                 break
         points = await target.index.count(tenant)
         async with self._units(tenant) as transaction:
-            await transaction.tenants.set_embedding_space(tenant, target.name, cursor=None)
+            current = await transaction.tenants.get(tenant, for_update=True)
+            await transaction.tenants.save(current.searching(target.name, datetime.now(UTC)))
             transaction.publish(
                 TenantReindexed(
                     tenant_id=tenant, caller=caller, previous=source.name, space=target.name, points=points
@@ -141,9 +143,10 @@ class Reindexer:
     async def _save(self, tenant: TenantId, space: str, cursor: str) -> None:
         async with self._units(tenant) as transaction:
             try:
-                await transaction.tenants.set_embedding_space(tenant, space, cursor=cursor)
+                current = await transaction.tenants.get(tenant, for_update=True)
             except NotFound:
                 raise NotFound(f"tenant {tenant} was deleted while it was being reindexed") from None
+            await transaction.tenants.save(current.searching(space, datetime.now(UTC), cursor=cursor))
             await transaction.commit()
 
     async def _moved(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..errors import Conflict, InvalidInput, NotFound, TenantDenied, Unauthenticated
+from ..errors import Conflict, NotFound, TenantDenied, Unauthenticated
 from ..events import (
     AccessDenied,
     ApiKeyIssued,
@@ -23,15 +23,24 @@ from ..events import (
     TenantResumed,
     TenantSuspended,
 )
-from ..models import SYSTEM_CALLER, ApiKey, Caller, Job, Tenant, TenantId, TenantStatus, TenantUsage
+from ..models import (
+    SYSTEM_CALLER,
+    ApiKey,
+    Caller,
+    Job,
+    Tenant,
+    TenantId,
+    TenantStatus,
+    TenantUsage,
+    tenant_limits,
+)
 from ..ports import BlobStore, JobQueue, PointRemover, SemanticCache
 from .refusals import RefusalLedger
-from .transactions import Transaction, UnitsOfWork
+from .transactions import UnitsOfWork
 
 KEY_ID_PREFIX = "rlk_"
 _KEY_ID = re.compile(r"^rlk_[0-9a-f]{12}$")
 _TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-MAX_NAME_CHARS = 200
 _KEY_REQUIRED = "a valid API key is required: send 'Authorization: Bearer <key>'"
 
 
@@ -52,28 +61,6 @@ def valid_tenant_id(raw: str) -> TenantId:
     if not _TENANT_ID.match(raw):
         raise NotFound(f"tenant {raw[:80]!r} not found")
     return TenantId(raw)
-
-
-def _tenant_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("field 'name' must be a non-empty string")
-    name = name.strip()
-    if len(name) > MAX_NAME_CHARS or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise InvalidInput(f"field 'name' must be at most {MAX_NAME_CHARS} printable characters")
-    return name
-
-
-MAX_LIMIT = 2**63 - 1  # what a 64-bit column holds
-
-
-def _limit(value: object, field: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LIMIT:
-        raise InvalidInput(
-            f"field {field!r} must be a whole number from 0 (unlimited) to {MAX_LIMIT}, or null"
-        )
-    return value
 
 
 def _key_refusal(token: str | None, found: tuple[ApiKey, Tenant] | None, matches: bool) -> str | None:
@@ -128,15 +115,12 @@ class TenantService:
         caller: Caller = SYSTEM_CALLER,
     ) -> Onboarded:
         """A new active tenant with its first API key, committed together with the audit record."""
-        now = datetime.now(UTC)
-        tenant = Tenant(
-            id=tenant_id or TenantId(str(uuid.uuid4())),
-            name=_tenant_name(name),
-            status=TenantStatus.ACTIVE,
-            created_at=now,
-            updated_at=now,
-            max_documents=_limit(max_documents, "max_documents"),
-            max_bytes=_limit(max_bytes, "max_bytes"),
+        tenant = Tenant.new(
+            tenant_id or TenantId(str(uuid.uuid4())),
+            name,
+            datetime.now(UTC),
+            max_documents=max_documents,
+            max_bytes=max_bytes,
             embedding_space=self._space,
         )
         key, token = new_api_key(tenant.id)
@@ -176,15 +160,18 @@ class TenantService:
         self, tenant_id: TenantId, changes: dict[str, object], *, caller: Caller = SYSTEM_CALLER
     ) -> Tenant:
         """Change the tenant's own quotas: the keys given replace the current ones (null: the default)."""
-        unknown = sorted(set(changes) - {"max_documents", "max_bytes"})
-        if unknown or not changes:
-            raise InvalidInput("send one or both of 'max_documents' and 'max_bytes' (a number >= 0, or null)")
-        parsed = {field: _limit(value, field) for field, value in changes.items()}
+        limits = tenant_limits(changes)  # bad input is refused before anything is read
         async with self._units(tenant_id) as transaction:
-            current = await _live_tenant(transaction, tenant_id)
-            limits = {"max_documents": current.max_documents, "max_bytes": current.max_bytes, **parsed}
-            tenant = await transaction.tenants.set_limits(tenant_id, **limits)
-            transaction.publish(TenantLimitsChanged(tenant_id=tenant_id, caller=caller, **limits))
+            current = await transaction.tenants.get(tenant_id, for_update=True)
+            tenant = await transaction.tenants.save(current.with_limits(limits, datetime.now(UTC)))
+            transaction.publish(
+                TenantLimitsChanged(
+                    tenant_id=tenant_id,
+                    caller=caller,
+                    max_documents=tenant.max_documents,
+                    max_bytes=tenant.max_bytes,
+                )
+            )
             await transaction.commit()
         return tenant
 
@@ -205,8 +192,8 @@ class TenantService:
     async def _set_status(self, tenant_id: TenantId, status: TenantStatus, caller: Caller) -> Tenant:
         event_type = TenantSuspended if status == TenantStatus.SUSPENDED else TenantResumed
         async with self._units(tenant_id) as transaction:
-            current = await _live_tenant(transaction, tenant_id, for_update=True)
-            tenant = await transaction.tenants.set_status(tenant_id, status)
+            current = await transaction.tenants.get(tenant_id, for_update=True)
+            tenant = await transaction.tenants.save(current.moved_to(status, datetime.now(UTC)))
             transaction.publish(event_type(tenant_id=tenant_id, caller=caller, previous=current.status.value))
             await transaction.commit()
         return tenant
@@ -222,7 +209,7 @@ class TenantService:
             # Held to the commit: waits for an upload in flight.
             tenant = await transaction.tenants.get(tenant_id, for_update=True)
             if tenant.status != TenantStatus.DELETED:
-                await transaction.tenants.set_status(tenant_id, TenantStatus.DELETED)
+                await transaction.tenants.save(tenant.moved_to(TenantStatus.DELETED, datetime.now(UTC)))
                 await transaction.safeguard(Job.erase_tenant(tenant_id))
             await transaction.commit()
         if self._queue is not None:
@@ -260,7 +247,7 @@ class TenantService:
     async def issue_key(self, tenant_id: TenantId, *, caller: Caller = SYSTEM_CALLER) -> tuple[ApiKey, str]:
         key, token = new_api_key(tenant_id)
         async with self._units(tenant_id) as transaction:
-            await _live_tenant(transaction, tenant_id)
+            (await transaction.tenants.get(tenant_id)).live()
             await transaction.keys.add(key)
             transaction.publish(ApiKeyIssued(tenant_id=tenant_id, caller=caller, key_id=key.id))
             await transaction.commit()
@@ -319,11 +306,3 @@ class TenantService:
             await self._refusals.record(event)
         else:
             await self._units.publish(event)
-
-
-async def _live_tenant(transaction: Transaction, tenant_id: TenantId, *, for_update: bool = False) -> Tenant:
-    """The tenant; Conflict if it is deleted (a retired tenant cannot be changed or given keys)."""
-    tenant = await transaction.tenants.get(tenant_id, for_update=for_update)
-    if tenant.status == TenantStatus.DELETED:
-        raise Conflict(f"tenant {tenant_id} is deleted")
-    return tenant

@@ -68,8 +68,8 @@ async def test_every_format_is_heard_with_its_seconds(extractor, files, clip, me
     heard = " ".join(segment.text for segment in extraction.segments)
     assert word_error_rate(f"{FIRST} {SECOND}", heard) <= 0.15, heard
     second = next(s for s in extraction.segments if "report" in s.text)
-    assert abs(second.start_seconds - spoken[1].start) <= 1.0
-    assert abs(second.end_seconds - spoken[1].end) <= 1.0
+    assert abs(second.location.start_seconds - spoken[1].start) <= 1.0
+    assert abs(second.location.end_seconds - spoken[1].end) <= 1.0
 
 
 def _silent_wav(seconds: float) -> bytes:

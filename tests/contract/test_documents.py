@@ -41,7 +41,7 @@ def squashed(text: str) -> str:
 
 
 def texts(extraction):
-    return [(segment.page, segment.text) for segment in extraction.segments]
+    return [(segment.location.page, segment.text) for segment in extraction.segments]
 
 
 async def test_a_scanned_page_is_read_by_ocr_with_its_page_and_boxes(extractor):
@@ -52,11 +52,11 @@ async def test_a_scanned_page_is_read_by_ocr_with_its_page_and_boxes(extractor):
         ]
     )
     found = await extract_bytes(extractor, data, "application/pdf", "scanned.pdf")
-    assert [segment.page for segment in found.segments] == [1, 2]
+    assert [segment.location.page for segment in found.segments] == [1, 2]
     assert squashed("Divers inspected pier nine on 3 March.") in squashed(found.segments[0].text)
     assert squashed("Next inspection: 14 September.") in squashed(found.segments[1].text)
-    assert len(found.segments[0].boxes) == 2
-    left, top, right, bottom = found.segments[0].boxes[0]
+    assert len(found.segments[0].location.boxes) == 2
+    left, top, right, bottom = found.segments[0].location.boxes[0]
     assert 100 <= left < right <= 1240 and 100 <= top < bottom <= 1754  # A4 at 150 dpi, in pixels
 
 
@@ -349,5 +349,5 @@ async def test_a_scan_with_a_scant_text_layer_is_read_once_by_ocr(extractor):
     buffer = io.BytesIO()
     writer.write(buffer)
     found = await extract_bytes(extractor, buffer.getvalue(), "application/pdf", "stamped.pdf")
-    assert len(found.segments) == 1 and found.segments[0].page == 1
+    assert len(found.segments) == 1 and found.segments[0].location.page == 1
     assert squashed("Gangway code 5521") in squashed(found.segments[0].text)

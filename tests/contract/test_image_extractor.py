@@ -12,6 +12,7 @@ from ragloom.adapters.images.settings import ImageSettings
 from ragloom.adapters.rapidocr.recognizer import RapidOcrRecognizer, RapidOcrSettings
 from ragloom.contracts.testing.media_extractor import MediaExtractorContract, extract_bytes
 from ragloom.core.errors import ExtractionFailed
+from ragloom.core.models import Location
 from tests.helpers.images import encoded, png_bomb, sign
 
 SIGN = sign(["Harbour crane", "lifts 40 tonnes."], small="Gate code 7731", rotated="KEEP CLEAR")
@@ -48,12 +49,12 @@ async def test_large_small_and_rotated_text_is_read_in_order(extractor):
     segment = (await extract_bytes(extractor, encoded(SIGN, "PNG"), "image/png")).segments[0]
     # a line that goes on from the one before joins it; the others stand apart
     assert segment.text.split("\n\n") == ["Harbour crane lifts 40 tonnes.", "Gate code 7731", "KEEP CLEAR"]
-    assert len(segment.boxes) == 4  # one box per line, in the image's pixels
+    assert len(segment.location.boxes) == 4  # one box per line, in the image's pixels
     assert all(
         0 <= left < right <= SIGN.width and 0 <= top < bottom <= SIGN.height
-        for left, top, right, bottom in segment.boxes
+        for left, top, right, bottom in segment.location.boxes
     )
-    crane, lifts, _, rotated = segment.boxes
+    crane, lifts, _, rotated = segment.location.boxes
     assert crane[3] <= lifts[1] + 5  # the first line sits above the second
     assert rotated[3] - rotated[1] > rotated[2] - rotated[0]  # the rotated line runs down the image
 
@@ -87,4 +88,4 @@ async def test_every_image_gives_a_small_picture_even_without_text(extractor):
         with Image.open(io.BytesIO(picture.jpeg)) as small:
             assert small.format == "JPEG"
             assert max(small.size) == min(PICTURE_SIDE, max(image.size))
-        assert picture.frame is None and picture.start_seconds is None
+        assert picture.location == Location()  # the image itself: no page, no frame, no seconds

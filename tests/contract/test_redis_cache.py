@@ -5,6 +5,8 @@ answers keep flowing, one warning, and it serves again once Redis is back."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 import logging
 import shutil
 import socket
@@ -12,10 +14,12 @@ import subprocess
 import time
 
 import pytest
+import redis.asyncio as aioredis
 
 from ragloom.adapters.redis_cache.cache import open_redis_cache
 from ragloom.adapters.redis_cache.settings import RedisCacheSettings
 from ragloom.contracts.testing.semantic_cache import ANSWER, OTHER, PIPELINE, A, SemanticCacheContract, _at
+from ragloom.core.models import Location
 from tests.conftest import REDIS_URL
 
 pytestmark = pytest.mark.redis
@@ -41,6 +45,43 @@ async def test_a_full_key_keeps_the_answers_it_has(redis_prefix):
         assert await cache.get(A, _at(2.0), corpus_version=1, pipeline=PIPELINE) is None
         assert await cache.get(A, _at(1.0), corpus_version=1, pipeline=PIPELINE) == ANSWER
         assert await cache.invalidate(A) == 2
+
+
+async def test_a_cached_citation_keeps_its_flat_form(redis_prefix):
+    """A citation's location is cached as flat keys beside its others, so entries cached before
+    `Location` (and by older versions still running) read alike."""
+    prefix = f"{redis_prefix}:cache"
+    async with open_redis_cache(RedisCacheSettings(url=REDIS_URL, key_prefix=prefix)) as cache:
+        await cache.put(A, _at(0.0), ANSWER, corpus_version=1, pipeline=PIPELINE)
+        client = aioredis.Redis.from_url(REDIS_URL)
+        try:
+            [key] = [k async for k in client.scan_iter(match=f"{prefix}:*") if not k.endswith(b":vectors")]
+            [(field, raw)] = (await client.hgetall(key)).items()
+            [cited] = json.loads(raw)["citations"]
+            assert cited == {
+                "marker": 1,
+                "document_id": "doc-1",
+                "title": "Owls",
+                "source": "owls.mp4",
+                "chunk": 3,
+                "score": 0.83,
+                "text": "Owls hunt at night.",
+                "page": None,
+                "start_seconds": 12.5,
+                "end_seconds": 18.0,
+                "media_type": "video/mp4",
+                "track": "frame",
+                "frame": 4,
+                "boxes": [[10, 20, 300, 60]],
+            }
+            older = {key: value for key, value in cited.items() if key not in ("page", "boxes")}
+            await client.hset(key, field, json.dumps({"answer": ANSWER.answer, "citations": [older]}))
+        finally:
+            await client.aclose()
+        [read] = (await cache.get(A, _at(0.0), corpus_version=1, pipeline=PIPELINE)).citations
+        cached = ANSWER.citations[0]
+        assert read == dataclasses.replace(cached, location=cached.location.without_boxes())
+        assert read.location == Location(start_seconds=12.5, end_seconds=18.0, track="frame", frame=4)
 
 
 def _free_port() -> int:

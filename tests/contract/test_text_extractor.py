@@ -64,7 +64,7 @@ async def test_pdf_pages_and_title(extractor):
         extractor, make_pdf(["First page.", "Second page."], title="Doc"), "application/pdf", "d.pdf"
     )
     assert result.title == "Doc"
-    assert [(s.text, s.page) for s in result.segments] == [("First page.", 1), ("Second page.", 2)]
+    assert [(s.text, s.location.page) for s in result.segments] == [("First page.", 1), ("Second page.", 2)]
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4 garbage", b"not a pdf at all", b"%PDF-1.7\n" + b"\x00" * 100])

@@ -84,7 +84,7 @@ async def test_a_picture_without_text_is_indexed_and_found_by_clip(caplog, clien
     [vector] = await clip.embed_images([stored_picture])
     [hit] = await index.search(DEFAULT_TENANT, SearchQuery(dense=[], image=vector, limit=5))
     assert hit.score == pytest.approx(1.0, abs=1e-4)  # the named vector is this picture's CLIP vector
-    assert hit.payload.source == "harbour.png" and hit.payload.frame is None
+    assert hit.payload.source == "harbour.png" and hit.payload.location.frame is None
 
     retriever = await runtime.retriever()
     found = await retriever.retrieve(DEFAULT_TENANT, "a red boat on the water under the sun")
@@ -108,13 +108,14 @@ async def test_every_keyframe_of_a_video_is_a_picture_with_its_seconds(client, t
     [vector] = await clip.embed_images([thumbnail.content])
     best = (await index.search(DEFAULT_TENANT, SearchQuery(dense=[], image=vector, limit=5)))[0]
     assert best.score == pytest.approx(1.0, abs=1e-4)
-    assert best.payload.frame == 2 and best.payload.track == "frame"
-    assert 9 <= best.payload.start_seconds < best.payload.end_seconds <= 20.5
+    shown = best.payload.location
+    assert shown.frame == 2 and shown.track == "frame"
+    assert 9 <= shown.start_seconds < shown.end_seconds <= 20.5
     assert best.payload.text == ""  # nothing is written in that scene
 
     retriever = await runtime.retriever()
     found = await retriever.retrieve(DEFAULT_TENANT, "How many tonnes can the harbour crane lift?", 10)
-    frames = {(h.payload.frame, h.payload.text != "") for h in found}
+    frames = {(h.payload.location.frame, h.payload.text != "") for h in found}
     assert (2, False) in frames  # the textless keyframe, reached only through CLIP
     assert any("40 tonnes" in h.payload.text for h in found)
 
@@ -132,7 +133,7 @@ async def test_a_picture_inside_a_deck_is_found_by_clip_and_cited_by_its_slide(c
     [vector] = await clip.embed_images([small_jpeg(np.asarray(harbour_scene()))])
     [hit] = await index.search(DEFAULT_TENANT, SearchQuery(dense=[], image=vector, limit=5))
     assert hit.score > 0.99  # the picture as the deck holds it (a PNG placed on the slide)
-    assert (hit.payload.source, hit.payload.page, hit.payload.text) == ("works.pptx", 2, "")
+    assert (hit.payload.source, hit.payload.location.page, hit.payload.text) == ("works.pptx", 2, "")
     retriever = await runtime.retriever()
     found = await retriever.retrieve(DEFAULT_TENANT, "a red boat on the water under the sun")
-    assert (document["id"], 2) in {(h.payload.document_id, h.payload.page) for h in found}
+    assert (document["id"], 2) in {(h.payload.document_id, h.payload.location.page) for h in found}

@@ -6,8 +6,8 @@ import pytest
 
 from ragloom.core.errors import InvalidInput
 from ragloom.core.models import TenantId
-from ragloom.entrypoints.beir import evaluate, load_beir, score
 from ragloom.entrypoints.bootstrap import open_runtime
+from ragloom.evaluation.beir import evaluate, load_beir, score
 from tests.helpers.runtime import memory_settings
 
 TOPICS = {

@@ -57,7 +57,7 @@ async def test_upload_ingest_answer_with_citations(settings):
         done = events[-1]
         assert isinstance(done, AnswerDone)
         assert "Owls swallow prey whole. [" in done.answer
-        cited = {(c.title, c.page, c.source) for c in done.citations}
+        cited = {(c.title, c.location.page, c.source) for c in done.citations}
         assert ("Owls", 2, "owls.pdf") in cited
         other = [e async for e in (await runtime.answer()).answer(TenantId("other"), "owls?")]
         assert other[-1].citations == ()

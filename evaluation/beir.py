@@ -20,7 +20,7 @@ from ragloom.core.errors import InvalidInput
 from ragloom.core.models import DocumentStatus, TenantId
 from ragloom.core.streams import IncomingFile
 
-from .bootstrap import Runtime
+from .runtime import Runtime
 
 RANK_DEPTH = 100  # documents ranked per query (recall@100)
 CHUNK_DEPTH = 300  # chunks retrieved to fill them

@@ -1,13 +1,14 @@
-"""Tables for people of what the evaluations measured (`--json` gives the same for machines)."""
+"""Tables for people of what the evaluations measured (`--json` gives the same for machines), printed
+on the console the caller passes (the CLI's stdout console)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
-from ..console import out
 from .answers import AnswerReport
 
 _FIGURES = [
@@ -24,7 +25,7 @@ def _share(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
-def print_answers(report: AnswerReport, splits: Sequence[str], title: str) -> None:
+def print_answers(report: AnswerReport, splits: Sequence[str], title: str, out: Console) -> None:
     body = report.to_json(splits)
     table = Table(title=title)
     table.add_column("figure")
@@ -66,7 +67,7 @@ def _kind_cell(figures: dict[str, Any] | None) -> str:
     return f"{_share(figures['abstention_recall'])} of {figures['unanswerable']}"
 
 
-def print_pii(body: dict[str, Any], title: str) -> None:
+def print_pii(body: dict[str, Any], title: str, out: Console) -> None:
     """Recall and precision per type, and look-alikes masked, per split."""
     for split, labels in body.items():
         table = Table(title=f"{title}: {split}")

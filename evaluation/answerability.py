@@ -25,7 +25,7 @@ from ragloom.core.models import AnswerDone, DocumentId, Passage, TenantId
 from ragloom.core.services.answer import AnswerPolicy
 
 from .beir import BeirData, Progress, doc_ranking, ingest_corpus, score
-from .bootstrap import Runtime
+from .runtime import Runtime
 
 SEED = 13
 THRESHOLDS = [round(0.1 + 0.01 * i, 2) for i in range(71)]  # 0.10 .. 0.80

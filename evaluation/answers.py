@@ -23,7 +23,7 @@ from ragloom.core.models import AnswerDone, Citation, DocumentStatus, TenantId
 from ragloom.core.services.disagreement import NOTE_START
 from ragloom.core.streams import IncomingFile
 
-from ..bootstrap import Runtime
+from .runtime import Runtime
 from .suite import Suite, SuiteQuestion
 
 Progress = Callable[[str, int, int], None]
@@ -80,7 +80,12 @@ class Outcome:
             "cited_right": self.cited_right,
             "answer": self.answer,
             "citations": [
-                {"source": c.source, "page": c.page, "start": c.start_seconds, "end": c.end_seconds}
+                {
+                    "source": c.source,
+                    "page": c.location.page,
+                    "start": c.location.start_seconds,
+                    "end": c.location.end_seconds,
+                }
                 for c in self.citations
             ],
             "seconds": round(self.seconds, 3),
@@ -90,13 +95,9 @@ class Outcome:
 def _cites(citation: Citation, source: str, page: int | None, window: tuple[float, float] | None) -> bool:
     if citation.source != source:
         return False
-    if page is not None and citation.page != page:
+    if page is not None and citation.location.page != page:
         return False
-    if window is not None:
-        if citation.start_seconds is None or citation.end_seconds is None:
-            return False
-        return citation.start_seconds <= window[1] and citation.end_seconds >= window[0]
-    return True
+    return window is None or citation.location.overlaps(*window)
 
 
 @dataclass
