@@ -13,4 +13,6 @@ bash scripts/typecheck.sh
 # finaliser's traceback formatted inside pytest's own ast.parse kills the run with an INTERNALERROR
 # (gh-106905; tests/tooling/test_install_and_report.py).
 export PYTHONNODEBUGRANGES=1
-.venv/bin/python -m pytest "$@"
+# Two workers, a test file each at a time (a file's tests share their fixtures); RAGLOOM_TEST_WORKERS=0
+# runs the suite in this process.
+.venv/bin/python -m pytest -n "${RAGLOOM_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -12,6 +12,7 @@ import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import resource
 import signal
 from typing import Any
@@ -67,10 +68,17 @@ def _serve(
             connection.send(("error", type(error).__name__))
 
 
+# What libraries say instead of raising MemoryError when the address-space limit refuses them memory:
+# numpy's "Could not reserve memory block" (a ValueError), the loader's "failed to map segment from
+# shared object" (an ImportError), ENOMEM's "Cannot allocate memory".
+_NO_MEMORY = re.compile(r"could not reserve memory|failed to map segment|cannot allocate memory", re.I)
+
+
 def _out_of_memory(error: BaseException | None) -> bool:
-    """Whether the memory limit stopped it: a MemoryError, or a library's error raised over one."""
+    """Whether the memory limit stopped it: a MemoryError, or a library's error saying so or raised
+    over one."""
     while error is not None:
-        if isinstance(error, MemoryError):
+        if isinstance(error, MemoryError) or _NO_MEMORY.search(str(error)):
             return True
         error = error.__cause__ or error.__context__
     return False

@@ -285,3 +285,19 @@ def test_presidio_never_fetches_a_suffix_list_at_run_time(tmp_path):
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.split() == ["()", "co.uk"]
     assert "raw.githubusercontent.com" not in shown.stderr
+
+
+def test_a_library_saying_it_got_no_memory_counts_as_out_of_memory():
+    """Under the helper's address-space limit, numpy says "Could not reserve memory block" (a
+    ValueError) and the loader "failed to map segment" instead of raising MemoryError."""
+    from ragloom.adapters.presidio.helper import _out_of_memory
+
+    try:
+        try:
+            raise ValueError("Could not reserve memory block")
+        except ValueError as refused:
+            raise RuntimeError("the spaCy model could not be loaded") from refused
+    except RuntimeError as wrapped:
+        assert _out_of_memory(wrapped)
+    assert _out_of_memory(ImportError("libblas.so: failed to map segment from shared object"))
+    assert not _out_of_memory(ValueError("no such model"))

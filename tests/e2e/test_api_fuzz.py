@@ -34,7 +34,7 @@ def test_no_generated_request_gets_a_server_error(tmp_path):
             "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
         )
         command = [str(SCHEMATHESIS), "run", f"{url}/openapi.json", "--checks", checks]
-        command += ["--max-examples", "25", "--seed", "1", "--request-timeout", "30", *credentials]
+        command += ["--max-examples", "15", "--seed", "1", "--request-timeout", "30", *credentials]
         return subprocess.run(
             command, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path
         )  # its cache stays in tmp

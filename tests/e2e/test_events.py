@@ -20,7 +20,7 @@ def events_env(env):
     return env | {
         "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing",
         "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex",
-        "RAGLOOM_HTTP__EVENTS_MAX_SECONDS": "6",
+        "RAGLOOM_HTTP__EVENTS_MAX_SECONDS": "4",
         "RAGLOOM_HTTP__EVENTS_POLL_SECONDS": "0.1",
         "RAGLOOM_HTTP__EVENTS_KEEPALIVE_SECONDS": "1",
         "RAGLOOM_ADMIN_USER": ADMIN[0],
@@ -40,12 +40,17 @@ def parse(stream: str) -> list[tuple[int | None, str, dict]]:
     return found
 
 
-async def read(client: httpx.AsyncClient, **request) -> tuple[list, str]:
-    """The events of one stream, read until the server ends it (after events_max_seconds)."""
+async def read(client: httpx.AsyncClient, until: str | None = None, **request) -> tuple[list, str]:
+    """The events of one stream, read until the event `until` arrives, or else until the server
+    ends the stream (after events_max_seconds: how long an absence is waited for)."""
+    text = ""
     async with client.stream("GET", "/v1/events", **request) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        text = (await response.aread()).decode()
+        async for piece in response.aiter_text():
+            text += piece
+            if until is not None and f"event: {until}\n" in text and text.endswith("\n\n"):
+                break
     return parse(text), text
 
 
@@ -54,7 +59,7 @@ async def test_a_client_follows_its_documents_and_resumes_where_it_stopped(event
         key = (Path(events_env["RAGLOOM_HOME"]) / "default-api-key").read_text().strip()
         headers = {"Authorization": f"Bearer {key}"}
         async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
-            listening = asyncio.create_task(read(client))
+            listening = asyncio.create_task(read(client, "document.ready"))
             await asyncio.sleep(0.5)
             text = "Storm petrels feed at night far out at sea. " * 200
             created = await client.post(
@@ -70,13 +75,13 @@ async def test_a_client_follows_its_documents_and_resumes_where_it_stopped(event
             progress = [data["progress"] for _, name, data in seen if name == "document.progress"]
             assert progress == sorted(progress)  # ingestion seen as it ran, never going back
 
-            resumed, _ = await read(client, headers={"Last-Event-ID": str(upload_id)})
+            resumed, _ = await read(client, "document.ready", headers={"Last-Event-ID": str(upload_id)})
             assert [(e[1], e[2]["document_id"]) for e in resumed if e[0] is not None] == [
                 ("document.ready", document_id)
             ]
             ready_id = next(e[0] for e in resumed if e[1] == "document.ready")
             assert (await client.delete(f"/v1/documents/{document_id}")).status_code == 204
-            after_delete, _ = await read(client, params={"after": ready_id})
+            after_delete, _ = await read(client, "document.delete", params={"after": ready_id})
             assert [e[1] for e in after_delete if e[0] is not None] == ["document.delete"]
             delete_id = next(e[0] for e in after_delete if e[1] == "document.delete")
             fresh, raw = await read(client, params={"since": "now"})  # no history, but where it starts
