@@ -20,6 +20,7 @@ def test_no_generated_request_gets_a_server_error(tmp_path):
         "RAGLOOM_ADAPTERS__VECTOR_INDEX": "memory",
         "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing",
         "RAGLOOM_ADAPTERS__METADATA_STORE": "memory",
+        "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex",  # the API's shapes are under test, not Presidio
         "RAGLOOM_HTTP__MAX_UPLOAD_BYTES": "100000",
         "RAGLOOM_HTTP__EVENTS_MAX_SECONDS": "0.5",  # an event stream ends soon, not at the timeout
         "RAGLOOM_ADMIN_USER": ADMIN[0],

@@ -20,7 +20,7 @@ def events_env(env):
     return env | {
         "RAGLOOM_ADAPTERS__TEXT_EMBEDDER": "hashing",
         "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex",
-        "RAGLOOM_HTTP__EVENTS_MAX_SECONDS": "4",
+        "RAGLOOM_HTTP__EVENTS_MAX_SECONDS": "8",
         "RAGLOOM_HTTP__EVENTS_POLL_SECONDS": "0.1",
         "RAGLOOM_HTTP__EVENTS_KEEPALIVE_SECONDS": "1",
         "RAGLOOM_ADMIN_USER": ADMIN[0],

@@ -38,7 +38,7 @@ SENTENCES = [
     "Our team will meet in the library on Friday to review the budget.",
     "Please send the report to the office before lunch.",
     "The river flows past the old mill and into the lake.",
-] * 6
+] * 4
 
 
 def _children(pid: int) -> list[int]:
@@ -100,7 +100,7 @@ async def test_a_worker_killed_mid_transcription_is_replaced_and_its_job_complet
             "plugins": {"job_queue": {"redis": {"queue_prefix": redis_prefix}}},
         },
     )
-    samples, _ = recording(SENTENCES, gap_seconds=0.5)  # about a minute of speech
+    samples, _ = recording(SENTENCES, gap_seconds=0.5)  # about 40 s of speech
     clip = encode(samples, tmp_path / "minutes.mp3").read_bytes()
 
     async with open_runtime(service_settings) as runtime:
