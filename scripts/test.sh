@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 EXTRAS=test source scripts/install.sh
 # espeak-ng speaks the sentences the audio tests transcribe (a Debian package, not a pip one).
 debian_package espeak-ng espeak-ng
+# Chromium and its driver from Debian: the console's browser tests drive them through selenium.
+debian_package chromium chromium
+debian_package chromedriver chromium-driver
 .venv/bin/lint-imports
 .venv/bin/ruff check .
 bash scripts/typecheck.sh

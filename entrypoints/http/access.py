@@ -30,6 +30,8 @@ from .errors import ragloom_error, under
 
 # Only hex and dashes (UUIDs, trace ids): a free-form id could carry personal data into the audit trail.
 _REQUEST_ID = re.compile(r"^[A-Fa-f0-9-]{8,64}$")
+# The admin console's page (entrypoints/http/console): it signs in by itself, over the API.
+_CONSOLE_PAGES = frozenset({"/admin", "/admin/"})
 _DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
@@ -87,7 +89,7 @@ class AccessMiddleware:
         try:
             if under(scope["path"], "/v1") or under(scope["path"], "/mcp"):
                 await self._tenant(request, state, request_id)
-            elif under(scope["path"], "/admin"):
+            elif under(scope["path"], "/admin") and not _console_page(scope):
                 await self._admin(request, state, request_id)
         except RagloomError as error:  # answered as the app's own error handler answers it
             response = await ragloom_error(request, error)
@@ -135,6 +137,10 @@ class AccessMiddleware:
                 "(or admin.user and admin.password_hash in the config)"
             )
         raise Unauthenticated("administrator credentials are required (HTTP Basic)")
+
+
+def _console_page(scope: Scope) -> bool:
+    return scope["path"] in _CONSOLE_PAGES and scope["method"] in ("GET", "HEAD")
 
 
 async def is_administrator(request: Request) -> bool:

@@ -152,3 +152,21 @@ async def reindex_tenant(request: Request) -> Response:
     queued = await reindexer.queue(tenant_id)
     body = schemas.ReindexQueued(tenant_id=tenant_id, queued=queued).model_dump(mode="json")
     return JSONResponse(body, status_code=202 if queued else 200)
+
+
+@operation(
+    "Verify every audit chain (hashes, links, signatures)", {200: (schemas.AuditVerification, "the verdict")}
+)
+async def verify_audit(request: Request) -> Response:
+    """POST /admin/audit/verify: what `ragloom audit verify` checks, without its anchor file."""
+    trail = await request.app.state.runtime.audit()
+    verdicts = [await trail.verify(chain) for chain in await trail.chains()]
+    problems = [
+        f"{v.chain}: record seq {v.broken_seq}: {v.reason} ({v.checked} records before it are intact)"
+        for v in verdicts
+        if not v.ok
+    ]
+    result = schemas.AuditVerification(
+        ok=not problems, chains=len(verdicts), records=sum(v.checked for v in verdicts), problems=problems
+    )
+    return JSONResponse(result.model_dump(mode="json"))

@@ -19,6 +19,7 @@ from ..observability import install_observability
 from ..settings import Settings
 from . import admin, audit, auth, chats, documents, events, health, observed, openai_compat, query, webhooks
 from .access import AccessMiddleware
+from .console.routes import CONSOLE_ROUTES
 from .errors import EXCEPTION_HANDLERS
 from .links import LinkSigner
 from .mcp_server import build_mcp_server, mcp_app, serving_mcp
@@ -55,6 +56,7 @@ ROUTES = [
     ApiRoute("/admin/tenants/{tenant_id}/reindex", admin.reindex_tenant, "POST"),
     ApiRoute("/admin/tenants/{tenant_id}/keys", admin.issue_key, "POST"),
     ApiRoute("/admin/tenants/{tenant_id}/keys/{key_id}", admin.revoke_key, "DELETE"),
+    ApiRoute("/admin/audit/verify", admin.verify_audit, "POST"),
     *webhooks.TENANT.routes(),
     *webhooks.OPERATOR.routes(),
     ApiRoute("/healthz", health.healthz, "GET"),
@@ -107,7 +109,7 @@ def create_app(
                 yield
 
     return Starlette(
-        routes=[*ROUTES, *mcp_routes],
+        routes=[*ROUTES, *mcp_routes, *CONSOLE_ROUTES],  # the consoles: not in the OpenAPI document
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
         middleware=[Middleware(ObservedMiddleware), Middleware(AccessMiddleware, local_admin=local_admin)],

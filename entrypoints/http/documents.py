@@ -10,7 +10,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from ragloom.core.errors import NotFound
+from ragloom.core.errors import InvalidInput, NotFound
+from ragloom.core.media import base_type
 from ragloom.core.models import DocumentId
 
 from . import schemas
@@ -19,6 +20,14 @@ from .links import SignedFile
 from .openapi import PAGING, Content, Param, operation
 from .tenancy import caller_of, tenant_of
 from .uploads import Pace, UploadSlots, read_upload
+
+# What a browser may show inline: it runs none of it in this origin (never HTML or SVG).
+_INLINE = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def _viewable(media_type: str) -> bool:
+    kind = base_type(media_type)
+    return kind in _INLINE or kind.startswith(("audio/", "video/"))
 
 
 def _document_id(request: Request) -> DocumentId:
@@ -111,19 +120,41 @@ async def delete_document(request: Request) -> Response:
 
 @operation(
     "A time-limited link to the uploaded bytes (307 to it; the body repeats it)",
-    {307: (schemas.SignedLink, "the link; Location carries it too"), 404: "unknown document"},
+    {
+        200: (schemas.SignedLink, "with redirect=false: the link, shown inline where a browser can"),
+        307: (schemas.SignedLink, "the link; Location carries it too"),
+        400: "redirect is neither true nor false",
+        404: "unknown document",
+    },
+    params=[
+        Param(
+            "redirect",
+            {"type": "boolean", "default": True},
+            description="false: answer 200 with the link (for a browser's fetch, which cannot read a "
+            "redirect); a PDF, picture, recording or video is then served inline",
+        )
+    ],
 )
 async def original(request: Request) -> Response:
-    """GET /v1/documents/{id}/original: a 307 to a time-limited link to the uploaded bytes."""
+    """GET /v1/documents/{id}/original: a 307 to a time-limited link to the uploaded bytes; with
+    `?redirect=false`, 200 and the link (the browser console's viewer uses it)."""
+    redirect = request.query_params.get("redirect", "true")
+    if redirect not in ("true", "false"):
+        raise InvalidInput("redirect must be 'true' or 'false'")
     runtime = request.app.state.runtime
     expires_in = runtime.settings.http.link_expiry_seconds
     service = await runtime.documents()
     document, url = await service.original_link(tenant_of(request), _document_id(request), expires_in)
     expires_at = int(time.time()) + expires_in
-    if url is None:
-        file = SignedFile(document.tenant_id, document.blob_key, document.media_type, document.filename)
+    if url is None or redirect == "false":  # a browser's viewer gets a link of this origin, CDN or not
+        inline = redirect == "false" and _viewable(document.media_type)
+        file = SignedFile(
+            document.tenant_id, document.blob_key, document.media_type, document.filename, inline
+        )
         url, expires_at = request.app.state.links.url(file, expires_in)
     body = schemas.SignedLink(url=url, expires_at=expires_at).model_dump(mode="json")
+    if redirect == "false":
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
     return JSONResponse(body, status_code=307, headers={"Location": url, "Cache-Control": "no-store"})
 
 
@@ -185,8 +216,9 @@ async def signed_file(request: Request) -> Response:
     )
     service = await request.app.state.runtime.documents()
     body = await _streamed(service.read_blob(file.tenant, file.key))
-    disposition = f"attachment; filename*=UTF-8''{quote(file.filename)}"
-    return StreamingResponse(body, media_type=file.media_type, headers={"Content-Disposition": disposition})
+    disposition = f"{'inline' if file.inline else 'attachment'}; filename*=UTF-8''{quote(file.filename)}"
+    headers = {"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"}
+    return StreamingResponse(body, media_type=file.media_type, headers=headers)
 
 
 @operation(

@@ -20,6 +20,7 @@ class SignedFile:
     key: str
     media_type: str
     filename: str
+    inline: bool = False  # Content-Disposition: inline (a browser shows it), else attachment
 
 
 class LinkSigner:
@@ -27,7 +28,10 @@ class LinkSigner:
         self._secret = secret
 
     def _signature(self, file: SignedFile, expires: int) -> str:
-        message = "\n".join((file.tenant, file.key, str(expires), file.media_type, file.filename)).encode()
+        parts = [file.tenant, file.key, str(expires), file.media_type, file.filename]
+        if file.inline:  # signed too: a download link cannot be turned into an inline one
+            parts.append("inline")
+        message = "\n".join(parts).encode()
         digest = hmac.new(self._secret, message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
@@ -39,6 +43,7 @@ class LinkSigner:
                 "expires": expires,
                 "type": file.media_type,
                 "name": file.filename,
+                **({"disposition": "inline"} if file.inline else {}),
                 "signature": self._signature(file, expires),
             }
         )
@@ -50,7 +55,8 @@ class LinkSigner:
         """The file a link names; TenantDenied if its signature is wrong or it has expired."""
         try:
             expires = int(params["expires"])
-            file = SignedFile(TenantId(tenant), key, params["type"], params["name"])
+            inline = params.get("disposition") == "inline"
+            file = SignedFile(TenantId(tenant), key, params["type"], params["name"], inline)
             signature = params["signature"]
         except (KeyError, ValueError):
             raise NotFound("not a valid file link") from None

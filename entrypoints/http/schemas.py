@@ -364,6 +364,15 @@ class AuditRecord(Response):
     key_id: str
 
 
+class AuditVerification(Response):
+    """Every audit chain walked: hashes, links and signatures (`ragloom audit verify`, without anchors)."""
+
+    ok: bool
+    chains: int
+    records: int = Field(description="records found intact")
+    problems: list[str] = Field(description="per broken chain: its first bad record and why")
+
+
 # -- webhooks ----------------------------------------------------------------------------------
 
 

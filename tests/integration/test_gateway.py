@@ -430,3 +430,14 @@ async def test_health_probes_answer_through_the_gateway(gateway: Gateway):
         assert encoded.status_code == 400
         # anything the gateway does not route is Traefik's 404, the app's ForwardAuth check included
         assert (await client.get("/auth/verify", headers=bearer(gateway.default_key))).status_code == 404
+
+
+async def test_the_consoles_come_through_the_gateway_with_their_security_policy(gateway: Gateway):
+    async with gateway.client() as client:
+        for page in ("/", "/admin/"):
+            response = await client.get(page)
+            assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+            assert "script-src 'self'" in response.headers["content-security-policy"]
+        script = await client.get("/console/tenant.js")
+        assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+        assert (await client.get("/admin/tenants")).status_code == 401  # the page is public, the API not

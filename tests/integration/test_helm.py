@@ -568,7 +568,10 @@ def test_gateway_routes_and_middlewares(case):
         f"{RELEASE}-tenant-rate-limit",
     ]
     admin = routes[f"{prefix}PathPrefix(`/admin`)"]
-    probes = routes[f"{prefix}(Path(`/healthz`) || Path(`/readyz`) || Path(`/openapi.json`))"]
+    public = (
+        "Path(`/`) || PathPrefix(`/console`) || Path(`/healthz`) || Path(`/readyz`) || Path(`/openapi.json`)"
+    )
+    probes = routes[f"{prefix}({public})"]
     assert probes == [f"{RELEASE}-ip-rate-limit"]
     allowed = (values or {}).get("gateway", {}).get("admin", {}).get("allowedSourceRange", [])
     if allowed:
