@@ -22,7 +22,7 @@ def test_no_generated_request_gets_a_server_error(tmp_path):
         "RAGLOOM_ADAPTERS__METADATA_STORE": "memory",
         "RAGLOOM_ADAPTERS__PII_SCRUBBER": "regex",  # the API's shapes are under test, not Presidio
         "RAGLOOM_HTTP__MAX_UPLOAD_BYTES": "100000",
-        "RAGLOOM_HTTP__EVENTS_MAX_SECONDS": "0.5",  # an event stream ends soon, not at the timeout
+        "RAGLOOM_HTTP__EVENTS_MAX_SECONDS": "0.2",  # an event stream ends soon, not at the timeout
         "RAGLOOM_ADMIN_USER": ADMIN[0],
         "RAGLOOM_ADMIN_PASSWORD": ADMIN[1],
         # the tenant run's requests to /admin fail to log in: not throttled, or every later request

@@ -13,9 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -68,7 +69,9 @@ def browser() -> Iterator[WebDriver]:
 def wait(browser: WebDriver, condition, seconds: float = 60):
     """What `condition` returns once it is true; on a timeout, what the page showed."""
     try:
-        return WebDriverWait(browser, seconds, poll_frequency=0.2).until(lambda _: condition())
+        # a list the page draws again meanwhile leaves stale elements: look again
+        waiting = WebDriverWait(browser, seconds, 0.2, ignored_exceptions=(StaleElementReferenceException,))
+        return waiting.until(lambda _: condition())
     except TimeoutException:
         shown = browser.find_element(By.TAG_NAME, "body").text[-3000:]
         logs = [entry["message"] for entry in browser.get_log("browser")][-10:]
@@ -302,3 +305,31 @@ def test_the_admin_console_from_a_new_tenant_to_its_deletion(server, browser):
         403,
     )
     no_page_errors(browser)
+
+
+UNLABELLED = """
+return [...document.querySelectorAll('input, textarea, select, button')]
+  .filter((e) => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                 && !e.textContent.trim())
+  .map((e) => e.outerHTML);
+"""
+
+
+def test_both_consoles_are_labelled_and_work_from_the_keyboard(server, browser):
+    url, key = server
+    for page in ("/", "/admin/"):
+        browser.get(url + page)
+        browser.execute_script("sessionStorage.clear()")
+        browser.get(url + page)
+        assert browser.execute_script(UNLABELLED) == [], page
+    browser.get(url + "/")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the first stop is the key field
+    assert browser.switch_to.active_element.get_attribute("id") == "api-key"
+    browser.switch_to.active_element.send_keys(key, Keys.ENTER)
+    wait(browser, lambda: browser.find_element(By.ID, "tenant-name").is_displayed())
+    assert browser.execute_script(UNLABELLED) == []
+    browser.set_window_size(360, 800)
+    for tab in ("tab-documents", "tab-ask"):
+        browser.find_element(By.ID, tab).send_keys(Keys.ENTER)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 360, tab
+    browser.set_window_size(1280, 900)
