@@ -133,20 +133,3 @@ def s3_env(s3_endpoint: str) -> dict[str, str]:
         "RAGLOOM_PLUGINS__BLOB_STORE__S3__CREATE_BUCKET": "true",
         "RAGLOOM_PLUGINS__BLOB_STORE__S3__ADDRESSING_STYLE": "path",
     }
-
-
-# The files that run longest (a minute or more each on 2 cores), started first: the workers of
-# `pytest -n 2 --dist loadfile` take files in order, and one of these taken last would leave the
-# other worker idle at the end.
-LONGEST_FIRST = (
-    "tests/e2e/test_api_fuzz.py",
-    "tests/integration/test_worker_pool.py",
-    "tests/e2e/test_cli.py",
-    "tests/security/test_hostile_inputs.py",
-    "tests/e2e/test_video.py",
-)
-
-
-def pytest_collection_modifyitems(items):
-    rank = {path: place for place, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: else as found

@@ -30,6 +30,13 @@ def _only_in(text: str, other: str) -> list[str]:
     return [sentence for sentence in split_sentences(text) if sentence not in theirs]
 
 
+def _adds(text: str, other: str) -> bool:
+    """Whether `text` says something `other` does not: a sentence `other` lacks, with a word of its
+    own (a changed value), not merely worded or split differently."""
+    theirs = set(words(other))
+    return any(set(words(sentence)) - theirs for sentence in _only_in(text, other))
+
+
 def _shared(a: str, b: str) -> float:
     """The share of their distinct words two texts have in common (Jaccard; 0 for two empty texts)."""
     first, second = set(words(a)), set(words(b))
@@ -72,15 +79,16 @@ async def disagreements(
     hits: Sequence[SearchHit], created: Callable[[set[DocumentId]], Awaitable[dict[DocumentId, datetime]]]
 ) -> list[Disagreement]:
     """The superseded passages among `hits` (markers count from 1). Two passages of different
-    documents disagree when they are near-duplicates and each has a sentence the other lacks; the
-    document created later wins. `created` gives the creation times of the documents asked for."""
+    documents disagree when they are near-duplicates and each says something the other does not (a
+    sentence with a word of its own); the document created later wins. `created` gives the creation
+    times of the documents asked for."""
     pairs = []
     for i, first in enumerate(hits, start=1):
         for j, second in enumerate(hits[i:], start=i + 1):
             a, b = first.payload, second.payload
             if a.document_id == b.document_id or not near_duplicates(a.text, b.text):
                 continue
-            if _only_in(a.text, b.text) and _only_in(b.text, a.text):
+            if _adds(a.text, b.text) and _adds(b.text, a.text):
                 pairs.append((i, j))
     if not pairs:
         return []

@@ -41,3 +41,32 @@ def test_a_citation_says_where_to_look_in_its_source():
     rows = "Sheet Fees, row 2: Fare: Adult; Price: 3.\n\nSheet Fees, row 14: Fare: Dog; Price: 0."
     cited = {"source": "fees.xlsx", "page": 1, "media_type": sheet, "text": rows}
     assert citation_place(cited) == "fees.xlsx sheet Fees rows 2-14"
+
+
+async def test_sources_disagree_only_where_each_says_something_the_other_does_not():
+    from datetime import UTC, datetime
+
+    from ragloom.core.models import ChunkPayload, DocumentId, SearchHit
+    from ragloom.core.services.disagreement import disagreements
+
+    def hit(document: str, text: str) -> SearchHit:
+        return SearchHit(document, 1.0, ChunkPayload(DocumentId(document), document, document, 0, text))
+
+    async def created(ids):
+        return {
+            DocumentId("old"): datetime(2026, 1, 1, tzinfo=UTC),
+            DocumentId("new"): datetime(2026, 2, 1, tzinfo=UTC),
+        }
+
+    changed = [
+        hit("new", "Notice: from 1 March the reading room opens at 10:00 on weekdays."),
+        hit("old", "Notice: from 1 March the reading room opens at 9:00 on weekdays."),
+    ]
+    [found] = await disagreements(changed, created)
+    assert (found.newer, found.older) == (1, 2) and "9:00" in found.older_says
+    # the same words, read in one run with a caption before them (a video's frame, a photo's OCR)
+    contained = [
+        hit("new", "Welcome to the harbour tour The harbour crane lifts at most 40 tonnes."),
+        hit("old", "The harbour crane lifts at most 40 tonnes."),
+    ]
+    assert await disagreements(contained, created) == []
