@@ -44,7 +44,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
+def browser(tmp_path_factory) -> Iterator[WebDriver]:
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if chromium is None or driver is None:
         message = "chromium and chromedriver are not installed (scripts/test.sh installs them)"
@@ -64,6 +64,10 @@ def browser() -> Iterator[WebDriver]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     chrome = webdriver.Chrome(service=Service(driver), options=options)
+    chrome.downloads = tmp_path_factory.mktemp("downloads")  # type: ignore[attr-defined]
+    chrome.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(chrome.downloads)}
+    )
     yield chrome
     chrome.quit()
 
@@ -151,6 +155,17 @@ def test_a_tenant_uploads_three_kinds_of_file_and_asks(server, browser, tmp_path
         ),
     )
     shot(browser, "documents")
+    # the original and the tenant's audit trail, downloaded from the page
+    [row] = [
+        r for r in browser.find_elements(By.CSS_SELECTOR, "#documents li.doc") if "harbour.txt" in r.text
+    ]
+    click(browser, row.find_element(By.CSS_SELECTOR, "button.original"))
+    saved = browser.downloads / "harbour.txt"
+    wait(browser, lambda: saved.exists() and saved.read_text() == notes.read_text(), 30)
+    click(browser, browser.find_element(By.ID, "audit-export"))
+    trail = browser.downloads / "audit.jsonl"
+    wait(browser, lambda: trail.exists() and '"document.ready"' in trail.read_text(), 30)
+    assert all(json.loads(line)["chain"] == "default" for line in trail.read_text().splitlines())
 
     answer = ask(browser, "Where does the river flow?")
     assert "old mill" in answer.text

@@ -1,7 +1,7 @@
 // Documents page: uploads with a progress bar each (bytes sent, then ingestion as /v1/events
 // reports it, until ready or failed), the paged list of documents, deletion after a confirmation.
 
-import { api, readSSE, request, upload } from "./api.js";
+import { api, originalLink, readSSE, request, upload } from "./api.js";
 import { announce, byId, confirmDialog, el, fill, formatBytes, sleep } from "./dom.js";
 
 const PAGE = 20;
@@ -29,6 +29,7 @@ export function initDocuments() {
   byId("docs-prev").addEventListener("click", () => { offset = Math.max(0, offset - PAGE); loadDocuments(); });
   byId("docs-next").addEventListener("click", () => { offset += PAGE; loadDocuments(); });
   byId("docs-refresh").addEventListener("click", () => loadDocuments());
+  byId("audit-export").addEventListener("click", exportAudit);
   byId("clear-uploads").addEventListener("click", () => {
     for (const row of byId("uploads").querySelectorAll("li")) {
       if (TERMINAL.has(row.querySelector("[data-status]").dataset.status)) row.remove();
@@ -184,7 +185,31 @@ function documentRow(doc) {
     el("span", { class: "meta" }, `${doc.media_type} · ${formatBytes(doc.size_bytes)}`),
     masked ? el("span", { class: "pii", title: "personal data masked before indexing" }, `Masked ${masked}`) : null,
     doc.error ? el("span", { class: "error reason" }, doc.error) : null,
+    el("button", { type: "button", class: "original", "aria-label": `Download ${name}`,
+      onclick: () => download(() => originalLink(doc.id), name) }, "Download"),
     el("button", { type: "button", class: "delete", "aria-label": `Delete ${name}`, onclick: () => remove(doc.id, name) }, "Delete"));
+}
+
+// Saves what `link()` points to under `name` (a same-origin link: the browser downloads it).
+async function download(link, name) {
+  try {
+    const anchor = el("a", { href: await link(), download: name, hidden: true });
+    document.body.append(anchor);
+    anchor.click();
+    anchor.remove();
+  } catch (error) {
+    announce(error.message, true);
+  }
+}
+
+// GET /v1/audit (it needs the key, so it is fetched here and saved from memory).
+function exportAudit() {
+  download(async () => {
+    const blob = await (await request("/v1/audit")).blob();
+    const url = URL.createObjectURL(blob);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return url;
+  }, "audit.jsonl");
 }
 
 async function remove(id, name) {
