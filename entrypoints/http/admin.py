@@ -20,10 +20,6 @@ _UNKNOWN = "unknown tenant"
 _DELETED = "the tenant is deleted (or being deleted)"
 
 
-def _tenant(tenant: object) -> JSONResponse:
-    return JSONResponse(schemas.Tenant.model_validate(tenant).model_dump(mode="json"))
-
-
 async def _tenants(request: Request) -> TenantService:
     return await request.app.state.runtime.tenants()
 
@@ -90,7 +86,9 @@ async def update_tenant(request: Request) -> Response:
     limits = await parsed(request, schemas.TenantLimits, '{"max_documents": 1000, "max_bytes": null}')
     changes = limits.model_dump(include=limits.model_fields_set)
     service = await _tenants(request)
-    return _tenant(await service.set_limits(_tenant_id(request), changes, caller=caller_of(request)))
+    return schemas.shown(
+        schemas.Tenant, await service.set_limits(_tenant_id(request), changes, caller=caller_of(request))
+    )
 
 
 @operation(
@@ -98,12 +96,17 @@ async def update_tenant(request: Request) -> Response:
     {200: (schemas.Tenant, "suspended"), 404: _UNKNOWN, 409: _DELETED},
 )
 async def suspend_tenant(request: Request) -> Response:
-    return _tenant(await (await _tenants(request)).suspend(_tenant_id(request), caller=caller_of(request)))
+    return schemas.shown(
+        schemas.Tenant,
+        await (await _tenants(request)).suspend(_tenant_id(request), caller=caller_of(request)),
+    )
 
 
 @operation("Resume a suspended tenant", {200: (schemas.Tenant, "active"), 404: _UNKNOWN, 409: _DELETED})
 async def resume_tenant(request: Request) -> Response:
-    return _tenant(await (await _tenants(request)).resume(_tenant_id(request), caller=caller_of(request)))
+    return schemas.shown(
+        schemas.Tenant, await (await _tenants(request)).resume(_tenant_id(request), caller=caller_of(request))
+    )
 
 
 @operation(
@@ -134,7 +137,7 @@ async def revoke_key(request: Request) -> Response:
     key = await service.revoke_key(
         _tenant_id(request), request.path_params["key_id"], caller=caller_of(request)
     )
-    return JSONResponse(schemas.ApiKey.model_validate(key).model_dump(mode="json"))
+    return schemas.shown(schemas.ApiKey, key)
 
 
 @operation(

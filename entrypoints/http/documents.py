@@ -105,7 +105,7 @@ async def list_documents(request: Request) -> Response:
 async def get_document(request: Request) -> Response:
     service = await request.app.state.runtime.documents()
     document = await service.get(tenant_of(request), _document_id(request))
-    return JSONResponse(schemas.Document.model_validate(document).model_dump(mode="json"))
+    return schemas.shown(schemas.Document, document)
 
 
 @operation(

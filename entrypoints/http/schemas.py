@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from starlette.responses import JSONResponse
 
 from ragloom.core.models import (
     SYSTEM_WEBHOOK_EVENTS,
@@ -31,6 +32,11 @@ class Response(BaseModel):
     """A response body, read from a domain value's attributes."""
 
     model_config = ConfigDict(from_attributes=True, json_schema_serialization_defaults_required=True)
+
+
+def shown(model: type[BaseModel], value: object, status_code: int = 200, **headers: str) -> JSONResponse:
+    """`value` (a domain value, or a mapping) as the JSON body `model` describes."""
+    return JSONResponse(model.model_validate(value).model_dump(mode="json"), status_code, headers or None)
 
 
 class Request(BaseModel):

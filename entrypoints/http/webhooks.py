@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from ragloom.core.errors import NotFound
 from ragloom.core.models import SYSTEM_OWNER, TenantId
@@ -37,10 +36,6 @@ def _endpoint_id(request: Request) -> str:
 
 async def _service(request: Request) -> WebhookService:
     return await request.app.state.runtime.webhooks()
-
-
-def _shown(model: type[BaseModel], value: object, status_code: int = 200, **headers: str) -> JSONResponse:
-    return JSONResponse(model.model_validate(value).model_dump(mode="json"), status_code, headers or None)
 
 
 class WebhookRoutes:
@@ -130,15 +125,15 @@ class WebhookRoutes:
         url, event_types = body.url, body.event_types  # type: ignore[attr-defined]
         endpoint = await service.create(self._owner_of(request), url, event_types, caller=caller_of(request))
         location = f"{self._base}/{endpoint.id}"
-        return _shown(schemas.WebhookEndpointWithSecret, endpoint, 201, Location=location)
+        return schemas.shown(schemas.WebhookEndpointWithSecret, endpoint, 201, Location=location)
 
     async def list(self, request: Request) -> Response:
         endpoints = await (await _service(request)).list(self._owner_of(request))
-        return _shown(schemas.WebhookList, {"webhooks": endpoints})
+        return schemas.shown(schemas.WebhookList, {"webhooks": endpoints})
 
     async def get(self, request: Request) -> Response:
         endpoint = await (await _service(request)).get(self._owner_of(request), _endpoint_id(request))
-        return _shown(schemas.WebhookEndpoint, endpoint)
+        return schemas.shown(schemas.WebhookEndpoint, endpoint)
 
     async def delete(self, request: Request) -> Response:
         service = await _service(request)
@@ -149,13 +144,13 @@ class WebhookRoutes:
         service = await _service(request)
         owner, endpoint_id = self._owner_of(request), _endpoint_id(request)
         endpoint = await service.rotate_secret(owner, endpoint_id, caller=caller_of(request))
-        return _shown(schemas.WebhookEndpointWithSecret, endpoint)
+        return schemas.shown(schemas.WebhookEndpointWithSecret, endpoint)
 
     async def enable(self, request: Request) -> Response:
         service = await _service(request)
         owner, endpoint_id = self._owner_of(request), _endpoint_id(request)
         endpoint = await service.enable(owner, endpoint_id, caller=caller_of(request))
-        return _shown(schemas.WebhookEndpoint, endpoint)
+        return schemas.shown(schemas.WebhookEndpoint, endpoint)
 
     async def deliveries(self, request: Request) -> Response:
         limit = int_param(request, "limit", 100, 1, 1000)
@@ -163,7 +158,9 @@ class WebhookRoutes:
         service = await _service(request)
         owner, endpoint_id = self._owner_of(request), _endpoint_id(request)
         found = await service.deliveries(owner, endpoint_id, limit=limit, offset=offset)
-        return _shown(schemas.WebhookDeliveries, {"deliveries": found, "limit": limit, "offset": offset})
+        return schemas.shown(
+            schemas.WebhookDeliveries, {"deliveries": found, "limit": limit, "offset": offset}
+        )
 
 
 TENANT = WebhookRoutes(tenant_of, "/v1/webhooks", schemas.TenantWebhookCreate, "the tenant's")

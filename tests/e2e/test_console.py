@@ -22,6 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.helpers.images import encoded, sign
 from tests.helpers.media import make_video, recording, write_wav
+from tests.helpers.runtime import parse_sse
 from tests.helpers.server import running_server
 from tests.helpers.tenants import ADMIN
 
@@ -200,8 +201,9 @@ def test_a_tenant_uploads_three_kinds_of_file_and_asks(server, browser, tmp_path
 
 
 def _cited_window(stream: str) -> tuple[float, float]:
-    done = next(line for line in stream.split("\n\n") if line.startswith("event: done"))
-    top = json.loads(done.split("data: ", 1)[1])["citations"][0]
+    event, done = parse_sse(stream)[-1]
+    assert event == "done", stream
+    top = done["citations"][0]
     return top["start_seconds"], top["end_seconds"]
 
 
